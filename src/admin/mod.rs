@@ -1,0 +1,212 @@
+//! The dashboard: its shell (navigation, workspace switcher, sign-out), the pages of a
+//! workspace, creating another workspace, and the account page (sessions, verification).
+//!
+//! Tenant rule: every workspace page takes a [`Member`] (or [`WorkspaceAdmin`]) extractor, so
+//! a workspace the user does not belong to answers 404 before the handler runs.
+
+mod account;
+mod shell;
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use askama::Template;
+use serde::Deserialize;
+
+use crate::{
+    auth::{CsrfForm, CsrfToken, CurrentUser, Member, WorkspaceAdmin},
+    db,
+    error::AppError,
+    startup::AppState,
+    web::{notice_text, render, see_other},
+    workspaces::{self, MemberListing, Workspace},
+};
+pub use shell::{Nav, Shell};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/app", web::get().to(app_root))
+        .route("/app/workspaces/new", web::get().to(new_workspace_form))
+        .route("/app/workspaces/new", web::post().to(create_workspace))
+        .configure(account::configure)
+        .route("/app/{workspace_id}", web::get().to(home))
+        .route("/app/{workspace_id}/inbox", web::get().to(inbox))
+        .route("/app/{workspace_id}/widget", web::get().to(widget))
+        .route("/app/{workspace_id}/team", web::get().to(team))
+        .route("/app/{workspace_id}/billing", web::get().to(billing))
+        .route("/app/{workspace_id}/settings", web::get().to(settings))
+        .route("/app/{workspace_id}/settings", web::post().to(rename_workspace));
+}
+
+#[derive(Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+    #[serde(default)]
+    welcome: Option<String>,
+}
+
+/// `/app` opens the user's first workspace; a user without one is asked to create one.
+async fn app_root(state: web::Data<AppState>, current: CurrentUser, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
+    let user_id = current.user.id;
+    let workspaces = db::run(&state.pool, move |conn| Workspace::list_for_user(conn, user_id)).await?;
+    let notice = query.notice.as_deref().filter(|n| notice_text(Some(n)).is_some());
+    let suffix = notice.map(|n| format!("?notice={n}")).unwrap_or_default();
+    Ok(match workspaces.first() {
+        Some(workspace) => see_other(&format!("/app/{}{suffix}", workspace.id)),
+        None => see_other(&format!("/app/workspaces/new{suffix}")),
+    })
+}
+
+/// The `<script>` tag a workspace pastes onto its website.
+pub fn install_snippet(public_base: &str, site_key: &str) -> String {
+    format!(r#"<script src="{public_base}/widget.js" data-site-key="{site_key}" async></script>"#)
+}
+
+#[derive(Template)]
+#[template(path = "app/home.html")]
+struct HomePage {
+    shell: Shell,
+    snippet: String,
+    welcome: bool,
+}
+
+async fn home(state: web::Data<AppState>, member: Member, csrf: CsrfToken, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
+    let snippet = install_snippet(&state.settings.public_base(), &member.workspace.site_key);
+    let shell = Shell::load(&state, &member, csrf, Nav::Home, query.notice.as_deref()).await?;
+    render(StatusCode::OK, &HomePage { shell, snippet, welcome: query.welcome.is_some() })
+}
+
+#[derive(Template)]
+#[template(path = "app/coming_soon.html")]
+struct ComingSoonPage {
+    shell: Shell,
+    title: &'static str,
+    summary: &'static str,
+    points: &'static [&'static str],
+}
+
+async fn inbox(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
+    let shell = Shell::load(&state, &member, csrf, Nav::Inbox, None).await?;
+    render(
+        StatusCode::OK,
+        &ComingSoonPage {
+            shell,
+            title: "Inbox",
+            summary: "The live agent inbox is not built yet. It is the next part of Parlor to arrive.",
+            points: &[
+                "Conversations from your website's chat widget, live as they arrive",
+                "Replies, internal notes and canned responses",
+                "Assignment, statuses and search across every conversation",
+            ],
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "app/widget.html")]
+struct WidgetPage {
+    shell: Shell,
+    snippet: String,
+}
+
+async fn widget(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
+    let snippet = install_snippet(&state.settings.public_base(), &member.workspace.site_key);
+    let shell = Shell::load(&state, &member, csrf, Nav::Widget, None).await?;
+    render(StatusCode::OK, &WidgetPage { shell, snippet })
+}
+
+#[derive(Template)]
+#[template(path = "app/team.html")]
+struct TeamPage {
+    shell: Shell,
+    members: Vec<MemberListing>,
+}
+
+async fn team(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let members = db::run(&state.pool, move |conn| Workspace::members(conn, workspace_id)).await?;
+    let shell = Shell::load(&state, &member, csrf, Nav::Team, None).await?;
+    render(StatusCode::OK, &TeamPage { shell, members })
+}
+
+async fn billing(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
+    let shell = Shell::load(&state, &member, csrf, Nav::Billing, None).await?;
+    render(
+        StatusCode::OK,
+        &ComingSoonPage {
+            shell,
+            title: "Billing",
+            summary: "Plans and payments are not built yet. Until they are, every workspace is free and unlimited.",
+            points: &["Plans with seats and a free tier", "Checkout and invoices through Stripe"],
+        },
+    )
+}
+
+#[derive(Template)]
+#[template(path = "app/settings.html")]
+struct SettingsPage {
+    shell: Shell,
+    name: String,
+    error: Option<String>,
+    can_edit: bool,
+}
+
+async fn settings(state: web::Data<AppState>, member: Member, csrf: CsrfToken, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
+    let name = member.workspace.name.clone();
+    let can_edit = member.role.is_admin();
+    let shell = Shell::load(&state, &member, csrf, Nav::Settings, query.notice.as_deref()).await?;
+    render(StatusCode::OK, &SettingsPage { shell, name, error: None, can_edit })
+}
+
+#[derive(Deserialize)]
+pub struct WorkspaceNameForm {
+    #[serde(default)]
+    name: String,
+}
+
+async fn rename_workspace(
+    state: web::Data<AppState>,
+    WorkspaceAdmin(member): WorkspaceAdmin,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<WorkspaceNameForm>,
+) -> Result<HttpResponse, AppError> {
+    let name = match workspaces::validate_name(&form.name) {
+        Ok(name) => name,
+        Err(error) => {
+            let shell = Shell::load(&state, &member, csrf, Nav::Settings, None).await?;
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &SettingsPage { shell, name: form.name, error: Some(error), can_edit: true });
+        }
+    };
+    let workspace_id = member.workspace_id();
+    db::run(&state.pool, move |conn| Workspace::rename(conn, workspace_id, &name)).await?;
+    Ok(see_other(&format!("/app/{workspace_id}/settings?notice=workspace_renamed")))
+}
+
+#[derive(Template)]
+#[template(path = "app/new_workspace.html")]
+struct NewWorkspacePage {
+    shell: Shell,
+    name: String,
+    error: Option<String>,
+}
+
+async fn new_workspace_form(state: web::Data<AppState>, current: CurrentUser, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
+    let shell = Shell::load_for_user(&state, &current, csrf, Nav::NewWorkspace, None).await?;
+    render(StatusCode::OK, &NewWorkspacePage { shell, name: String::new(), error: None })
+}
+
+async fn create_workspace(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<WorkspaceNameForm>,
+) -> Result<HttpResponse, AppError> {
+    let name = match workspaces::validate_name(&form.name) {
+        Ok(name) => name,
+        Err(error) => {
+            let shell = Shell::load_for_user(&state, &current, csrf, Nav::NewWorkspace, None).await?;
+            return render(StatusCode::UNPROCESSABLE_ENTITY, &NewWorkspacePage { shell, name: form.name, error: Some(error) });
+        }
+    };
+    let user_id = current.user.id;
+    let workspace = db::run(&state.pool, move |conn| Workspace::create_with_owner(conn, &name, user_id)).await?;
+    tracing::info!(workspace.id = %workspace.id, "workspace created");
+    Ok(see_other(&format!("/app/{}?welcome=1", workspace.id)))
+}

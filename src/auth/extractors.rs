@@ -1,0 +1,77 @@
+//! Who may reach a workspace page, decided by the type a handler takes.
+//!
+//! [`Member`] loads the workspace named in the path (`{workspace_id}`) through the signed-in
+//! user's membership: no membership, no workspace (404). [`WorkspaceAdmin`] adds that the
+//! member is an owner or admin (403 otherwise), so a handler taking it cannot be reached by an
+//! agent.
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
+use futures_util::future::LocalBoxFuture;
+
+use super::session::CurrentUser;
+use crate::{
+    db::{self, WorkspaceId},
+    error::AppError,
+    startup::AppState,
+    workspaces::{Role, Workspace},
+};
+
+/// A signed-in member of the workspace in the path.
+#[derive(Clone, Debug)]
+pub struct Member {
+    pub current: CurrentUser,
+    pub workspace: Workspace,
+    pub role: Role,
+}
+
+impl Member {
+    pub fn workspace_id(&self) -> WorkspaceId {
+        self.workspace.id
+    }
+}
+
+impl FromRequest for Member {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let current = CurrentUser::from_request(&req, payload);
+        Box::pin(async move {
+            if let Some(member) = req.extensions().get::<Member>() {
+                return Ok(member.clone());
+            }
+            let current = current.await?;
+            let workspace_id: WorkspaceId =
+                req.match_info().get("workspace_id").and_then(|raw| raw.parse().ok()).ok_or(AppError::NotFound)?;
+            let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
+            let user_id = current.user.id;
+            let (workspace, role) =
+                db::run(&state.pool, move |conn| Workspace::find_for_member(conn, workspace_id, user_id)).await?.ok_or(AppError::NotFound)?;
+            tracing::Span::current().record("workspace.id", tracing::field::display(workspace.id));
+            let member = Member { current, workspace, role };
+            req.extensions_mut().insert(member.clone());
+            Ok(member)
+        })
+    }
+}
+
+/// A member who is an owner or admin of the workspace in the path.
+#[derive(Clone, Debug)]
+pub struct WorkspaceAdmin(pub Member);
+
+impl FromRequest for WorkspaceAdmin {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let member = Member::from_request(req, payload);
+        Box::pin(async move {
+            let member = member.await?;
+            if !member.role.is_admin() {
+                return Err(AppError::Forbidden("Only the workspace's owners and admins can do this.".into()));
+            }
+            Ok(WorkspaceAdmin(member))
+        })
+    }
+}

@@ -1,0 +1,16 @@
+//! Accounts: sign-up, sign-in and sign-out, email verification, password reset, sessions,
+//! CSRF, and the extractors that say who is asking ([`CurrentUser`], [`Member`]).
+
+pub mod csrf;
+pub mod extractors;
+pub mod password;
+pub mod rate_limit;
+mod routes;
+pub mod secret_token;
+pub mod session;
+pub mod users;
+
+pub use csrf::{CsrfForm, CsrfToken};
+pub use extractors::{Member, WorkspaceAdmin};
+pub use routes::configure;
+pub use session::CurrentUser;

@@ -1,0 +1,187 @@
+//! People who sign in to the dashboard, and the single-use links mailed to them.
+
+use diesel::prelude::*;
+use time::OffsetDateTime;
+
+use crate::{
+    db::{UserId, UserTokenId, schema::user_tokens, schema::users},
+    error::AppError,
+};
+
+/// A user as the dashboard shows them; the password hash is never loaded with it.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = users, check_for_backend(diesel::pg::Pg))]
+pub struct User {
+    pub id: UserId,
+    pub name: String,
+    pub email: String,
+    pub email_verified_at: Option<OffsetDateTime>,
+    pub created_at: OffsetDateTime,
+}
+
+impl User {
+    pub fn is_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = users)]
+pub struct NewUser<'a> {
+    pub id: UserId,
+    pub name: &'a str,
+    pub email: &'a str,
+    pub password_hash: &'a str,
+}
+
+/// Lower-cases and trims an email, and checks it is an address mail can be sent to.
+pub fn normalize_email(raw: &str) -> Result<String, String> {
+    let email = raw.trim().to_lowercase();
+    if email.is_empty() {
+        return Err("Enter your email address.".into());
+    }
+    if email.len() > 254 || email.parse::<lettre::Address>().is_err() {
+        return Err("Enter a valid email address, like name@company.com.".into());
+    }
+    Ok(email)
+}
+
+impl User {
+    pub fn insert(conn: &mut PgConnection, new: &NewUser<'_>) -> Result<User, AppError> {
+        diesel::insert_into(users::table)
+            .values(new)
+            .returning(User::as_returning())
+            .get_result(conn)
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                    AppError::Conflict("An account with this email already exists.".into())
+                }
+                other => other.into(),
+            })
+    }
+
+    pub fn find(conn: &mut PgConnection, id: UserId) -> Result<User, AppError> {
+        Ok(users::table.find(id).select(User::as_select()).first(conn)?)
+    }
+
+    /// The user and their password hash, for sign-in.
+    pub fn find_with_password_hash(conn: &mut PgConnection, email: &str) -> Result<Option<(User, String)>, AppError> {
+        Ok(users::table
+            .filter(users::email.eq(email))
+            .select((User::as_select(), users::password_hash))
+            .first(conn)
+            .optional()?)
+    }
+
+    pub fn find_by_email(conn: &mut PgConnection, email: &str) -> Result<Option<User>, AppError> {
+        Ok(users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()?)
+    }
+
+    pub fn set_password_hash(conn: &mut PgConnection, id: UserId, hash: &str) -> Result<(), AppError> {
+        diesel::update(users::table.find(id))
+            .set((users::password_hash.eq(hash), users::updated_at.eq(diesel::dsl::now)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn mark_verified(conn: &mut PgConnection, id: UserId) -> Result<(), AppError> {
+        diesel::update(users::table.find(id).filter(users::email_verified_at.is_null()))
+            .set(users::email_verified_at.eq(diesel::dsl::now))
+            .execute(conn)?;
+        Ok(())
+    }
+}
+
+/// What a mailed link lets its holder do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenPurpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl TokenPurpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+            Self::ResetPassword => "reset_password",
+        }
+    }
+
+    /// How long a link stays valid.
+    pub fn lifetime(self) -> time::Duration {
+        match self {
+            Self::VerifyEmail => time::Duration::days(3),
+            Self::ResetPassword => time::Duration::hours(1),
+        }
+    }
+}
+
+/// Single-use links: only the digest of the token is stored.
+pub struct UserToken;
+
+impl UserToken {
+    /// Stores a new link for `user_id` and returns the token to mail; earlier unused links
+    /// for the same purpose stop working.
+    pub fn issue(conn: &mut PgConnection, user_id: UserId, purpose: TokenPurpose) -> Result<String, AppError> {
+        let token = super::secret_token::generate();
+        conn.transaction(|conn| {
+            Self::revoke_all(conn, user_id, purpose)?;
+            diesel::insert_into(user_tokens::table)
+                .values((
+                    user_tokens::id.eq(UserTokenId::new()),
+                    user_tokens::user_id.eq(user_id),
+                    user_tokens::purpose.eq(purpose.as_str()),
+                    user_tokens::token_hash.eq(super::secret_token::digest(&token)),
+                    user_tokens::expires_at.eq(OffsetDateTime::now_utc() + purpose.lifetime()),
+                ))
+                .execute(conn)?;
+            Ok::<_, AppError>(())
+        })?;
+        Ok(token)
+    }
+
+    /// The user a valid, unused, unexpired link belongs to, without using it up.
+    pub fn peek(conn: &mut PgConnection, token: &str, purpose: TokenPurpose) -> Result<Option<UserId>, AppError> {
+        if !super::secret_token::looks_valid(token) {
+            return Ok(None);
+        }
+        Ok(user_tokens::table
+            .filter(user_tokens::token_hash.eq(super::secret_token::digest(token)))
+            .filter(user_tokens::purpose.eq(purpose.as_str()))
+            .filter(user_tokens::used_at.is_null())
+            .filter(user_tokens::expires_at.gt(diesel::dsl::now))
+            .select(user_tokens::user_id)
+            .first(conn)
+            .optional()?)
+    }
+
+    /// Uses the link up, atomically: of two concurrent uses only one gets the user.
+    pub fn consume(conn: &mut PgConnection, token: &str, purpose: TokenPurpose) -> Result<Option<UserId>, AppError> {
+        if !super::secret_token::looks_valid(token) {
+            return Ok(None);
+        }
+        Ok(diesel::update(
+            user_tokens::table
+                .filter(user_tokens::token_hash.eq(super::secret_token::digest(token)))
+                .filter(user_tokens::purpose.eq(purpose.as_str()))
+                .filter(user_tokens::used_at.is_null())
+                .filter(user_tokens::expires_at.gt(diesel::dsl::now)),
+        )
+        .set(user_tokens::used_at.eq(diesel::dsl::now))
+        .returning(user_tokens::user_id)
+        .get_result(conn)
+        .optional()?)
+    }
+
+    pub fn revoke_all(conn: &mut PgConnection, user_id: UserId, purpose: TokenPurpose) -> Result<(), AppError> {
+        diesel::update(
+            user_tokens::table
+                .filter(user_tokens::user_id.eq(user_id))
+                .filter(user_tokens::purpose.eq(purpose.as_str()))
+                .filter(user_tokens::used_at.is_null()),
+        )
+        .set(user_tokens::used_at.eq(diesel::dsl::now))
+        .execute(conn)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,216 @@
+//! Typed settings, read once from the environment at start-up (twelve-factor).
+//!
+//! | variable | default | meaning |
+//! | --- | --- | --- |
+//! | `DATABASE_URL` | `postgres://postgres@127.0.0.1:5432/parlor` | Postgres; the database is created if missing |
+//! | `PARLOR_ADDR` | `127.0.0.1:8080` | address the HTTP server binds |
+//! | `PUBLIC_URL` | `http://localhost:8080` | the URL people reach Parlor at: links in emails, the snippet, cookie `Secure` flag |
+//! | `DATA_DIR` | `./data` | local files: outgoing mail when no SMTP is set, the generated secret key |
+//! | `SECRET_KEY` | generated once into `DATA_DIR/secret_key` | signs CSRF tokens and visitor credentials; set it (32+ characters) when running several instances |
+//! | `SMTP_URL` | unset: mail is written to `DATA_DIR/mail/` | e.g. `smtps://user:pass@smtp.example.com` or `smtp://127.0.0.1:1025` |
+//! | `MAIL_FROM` | `Parlor <no-reply@localhost>` | sender of every email |
+//! | `NATS_URL` | unset: realtime fan-out through Postgres | NATS server for cross-instance fan-out |
+//! | `STRIPE_SECRET_KEY` | unset: billing off | Stripe API key |
+//! | `STRIPE_WEBHOOK_SECRET` | unset | verifies Stripe webhook signatures |
+//! | `STRIPE_API_BASE` | `https://api.stripe.com` | Stripe API base URL (tests point it at a local fake) |
+//! | `TRUST_FORWARDED_FOR` | `false` | take the client IP from `X-Forwarded-For` (only behind a proxy you run) |
+//! | `RUST_LOG` | `info` | log filter |
+//! | `LOG_FORMAT` | `pretty` | `pretty` or `json` |
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use anyhow::{Context, bail};
+use secrecy::{ExposeSecret, SecretString};
+use url::Url;
+
+/// Everything the application needs to start; built by [`Settings::from_env`] or by tests.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: SecretString,
+    pub addr: SocketAddr,
+    pub public_url: Url,
+    pub data_dir: PathBuf,
+    pub secret_key: SecretString,
+    pub mail: MailSettings,
+    pub mail_from: String,
+    pub nats_url: Option<String>,
+    pub stripe: Option<StripeSettings>,
+    pub trust_forwarded_for: bool,
+    pub log_format: LogFormat,
+    pub database_pool_size: u32,
+    pub rate_limits: RateLimits,
+}
+
+/// Where outgoing email goes.
+#[derive(Clone, Debug)]
+pub enum MailSettings {
+    /// Through an SMTP relay (`SMTP_URL`).
+    Smtp(SecretString),
+    /// One `.eml` file per email in this folder, plus a log line.
+    Files(PathBuf),
+    /// Kept in memory; tests read them back.
+    Memory,
+}
+
+#[derive(Clone, Debug)]
+pub struct StripeSettings {
+    pub secret_key: SecretString,
+    pub webhook_secret: Option<SecretString>,
+    pub api_base: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+/// One rate limit: at most `count` attempts per `period` for one key (an IP or an account).
+#[derive(Clone, Copy, Debug)]
+pub struct Limit {
+    pub count: u32,
+    pub period: Duration,
+}
+
+impl Limit {
+    pub const fn per_hour(count: u32) -> Self {
+        Self { count, period: Duration::from_secs(3600) }
+    }
+    pub const fn per_minutes(count: u32, minutes: u64) -> Self {
+        Self { count, period: Duration::from_secs(minutes * 60) }
+    }
+}
+
+/// The abuse limits of the account forms; documented in the README.
+#[derive(Clone, Copy, Debug)]
+pub struct RateLimits {
+    pub signup_per_ip: Limit,
+    pub login_per_ip: Limit,
+    pub login_per_account: Limit,
+    pub reset_per_ip: Limit,
+    pub reset_per_account: Limit,
+    pub verify_resend_per_account: Limit,
+}
+
+impl Default for RateLimits {
+    fn default() -> Self {
+        Self {
+            signup_per_ip: Limit::per_hour(10),
+            login_per_ip: Limit::per_minutes(30, 15),
+            login_per_account: Limit::per_minutes(10, 15),
+            reset_per_ip: Limit::per_hour(10),
+            reset_per_account: Limit::per_hour(3),
+            verify_resend_per_account: Limit::per_hour(3),
+        }
+    }
+}
+
+pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/parlor";
+
+impl Settings {
+    /// Reads the environment; a missing `SECRET_KEY` is generated once and kept in `DATA_DIR`.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
+        let public_url = parse_public_url(&var("PUBLIC_URL").unwrap_or_else(|| "http://localhost:8080".into()))?;
+        let addr = var("PARLOR_ADDR")
+            .unwrap_or_else(|| "127.0.0.1:8080".into())
+            .parse()
+            .context("PARLOR_ADDR must be host:port, e.g. 0.0.0.0:8080")?;
+        let secret_key = match var("SECRET_KEY") {
+            Some(key) if key.len() >= 32 => SecretString::from(key),
+            Some(_) => bail!("SECRET_KEY must be at least 32 characters"),
+            None => load_or_create_secret_key(&data_dir)?,
+        };
+        let mail = match var("SMTP_URL") {
+            Some(url) => MailSettings::Smtp(SecretString::from(url)),
+            None => MailSettings::Files(data_dir.join("mail")),
+        };
+        let stripe = var("STRIPE_SECRET_KEY").map(|key| StripeSettings {
+            secret_key: SecretString::from(key),
+            webhook_secret: var("STRIPE_WEBHOOK_SECRET").map(SecretString::from),
+            api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into()),
+        });
+        let log_format = match var("LOG_FORMAT").as_deref() {
+            None | Some("pretty") => LogFormat::Pretty,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("LOG_FORMAT must be pretty or json, not {other:?}"),
+        };
+        let trust_forwarded_for = match var("TRUST_FORWARDED_FOR").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(other) => bail!("TRUST_FORWARDED_FOR must be true or false, not {other:?}"),
+        };
+        Ok(Self {
+            database_url: SecretString::from(var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into())),
+            addr,
+            public_url,
+            data_dir,
+            secret_key,
+            mail,
+            mail_from: var("MAIL_FROM").unwrap_or_else(|| "Parlor <no-reply@localhost>".into()),
+            nats_url: var("NATS_URL"),
+            stripe,
+            trust_forwarded_for,
+            log_format,
+            database_pool_size: 16,
+            rate_limits: RateLimits::default(),
+        })
+    }
+
+    /// Cookies get `Secure` only when people reach Parlor over HTTPS.
+    pub fn cookies_secure(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+
+    /// `PUBLIC_URL` without a trailing slash, to build absolute links.
+    pub fn public_base(&self) -> String {
+        self.public_url.as_str().trim_end_matches('/').to_string()
+    }
+
+    /// The `Origin` header value a browser sends for pages served from `PUBLIC_URL`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+
+    pub fn secret_bytes(&self) -> &[u8] {
+        self.secret_key.expose_secret().as_bytes()
+    }
+}
+
+fn parse_public_url(raw: &str) -> anyhow::Result<Url> {
+    let url = Url::parse(raw).with_context(|| format!("PUBLIC_URL is not a URL: {raw:?}"))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        bail!("PUBLIC_URL must start with http:// or https://");
+    }
+    Ok(url)
+}
+
+fn load_or_create_secret_key(data_dir: &std::path::Path) -> anyhow::Result<SecretString> {
+    use base64::Engine;
+    let path = data_dir.join("secret_key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let key = existing.trim().to_string();
+        if key.len() >= 32 {
+            return Ok(SecretString::from(key));
+        }
+    }
+    std::fs::create_dir_all(data_dir).with_context(|| format!("cannot create DATA_DIR {}", data_dir.display()))?;
+    let key = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(rand::random::<[u8; 48]>());
+    write_private_file(&path, &key).with_context(|| format!("cannot write {}", path.display()))?;
+    tracing::warn!(path = %path.display(), "SECRET_KEY is not set; generated one and saved it (set SECRET_KEY when running several instances)");
+    Ok(SecretString::from(key))
+}
+
+#[cfg(unix)]
+fn write_private_file(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    file.write_all(contents.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private_file(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    std::fs::write(path, contents)
+}

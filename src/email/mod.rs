@@ -1,0 +1,145 @@
+//! Outgoing email: one [`Mailer`] with three transports, and the emails Parlor sends.
+//!
+//! - SMTP through lettre when `SMTP_URL` is set;
+//! - otherwise one `.eml` file per email under `DATA_DIR/mail/`, and a log line with the
+//!   subject and the link, so a developer can click it;
+//! - in memory for tests, which read the outbox back.
+
+use std::{
+    path::PathBuf,
+    sync::{Arc, Mutex},
+};
+
+use anyhow::Context;
+use askama::Template;
+use lettre::{
+    AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
+    message::{Mailbox, header::ContentType},
+};
+use secrecy::ExposeSecret;
+
+use crate::config::{MailSettings, Settings};
+
+/// An email ready to send. `link` is the one action it asks for, logged in file mode.
+#[derive(Clone, Debug)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub link: Option<String>,
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    from: Mailbox,
+    transport: Transport,
+}
+
+#[derive(Clone)]
+enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Files { dir: PathBuf, transport: AsyncFileTransport<Tokio1Executor> },
+    Memory(Arc<Mutex<Vec<Email>>>),
+}
+
+impl Mailer {
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        let from: Mailbox = settings.mail_from.parse().with_context(|| format!("MAIL_FROM is not an address: {}", settings.mail_from))?;
+        let transport = match &settings.mail {
+            MailSettings::Smtp(url) => Transport::Smtp(
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+                    .context("SMTP_URL is not a valid SMTP URL")?
+                    .build(),
+            ),
+            MailSettings::Files(dir) => {
+                std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+                Transport::Files { dir: dir.clone(), transport: AsyncFileTransport::new(dir) }
+            }
+            MailSettings::Memory => Transport::Memory(Arc::default()),
+        };
+        Ok(Self { from, transport })
+    }
+
+    pub async fn send(&self, email: Email) -> anyhow::Result<()> {
+        let to: Mailbox = email.to.parse().with_context(|| format!("not an address: {}", email.to))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(&email.subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(email.text.clone())
+            .context("cannot build the email")?;
+        match &self.transport {
+            Transport::Smtp(smtp) => {
+                smtp.send(message).await.context("SMTP delivery failed")?;
+                tracing::info!(subject = %email.subject, "email sent over SMTP");
+            }
+            Transport::Files { dir, transport } => {
+                let id = transport.send(message).await.context("cannot write the email file")?;
+                tracing::info!(
+                    subject = %email.subject,
+                    to = %email.to,
+                    link = email.link.as_deref().unwrap_or("-"),
+                    file = %dir.join(format!("{id}.eml")).display(),
+                    "email written to a file (set SMTP_URL to send real email)"
+                );
+            }
+            Transport::Memory(outbox) => {
+                outbox.lock().map_err(|_| anyhow::anyhow!("outbox lock poisoned"))?.push(email);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends in the background: a slow mail server never slows a page, and the time a form
+    /// takes does not tell whether an email went out.
+    pub fn send_later(&self, email: Email) {
+        let mailer = self.clone();
+        actix_web::rt::spawn(async move {
+            let subject = email.subject.clone();
+            if let Err(error) = mailer.send(email).await {
+                tracing::error!(%subject, error = ?error, "email not sent");
+            }
+        });
+    }
+
+    /// What the in-memory transport holds; `None` for the other transports.
+    pub fn outbox(&self) -> Option<Vec<Email>> {
+        match &self.transport {
+            Transport::Memory(outbox) => outbox.lock().ok().map(|o| o.clone()),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "email/verify_email.txt")]
+struct VerifyEmailText<'a> {
+    name: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "email/reset_password.txt")]
+struct ResetPasswordText<'a> {
+    name: &'a str,
+    link: &'a str,
+}
+
+pub fn verify_email(to: &str, name: &str, link: String) -> Result<Email, askama::Error> {
+    Ok(Email {
+        to: to.into(),
+        subject: "Confirm your email address for Parlor".into(),
+        text: VerifyEmailText { name, link: &link }.render()?,
+        link: Some(link),
+    })
+}
+
+pub fn reset_password(to: &str, name: &str, link: String) -> Result<Email, askama::Error> {
+    Ok(Email {
+        to: to.into(),
+        subject: "Reset your Parlor password".into(),
+        text: ResetPasswordText { name, link: &link }.render()?,
+        link: Some(link),
+    })
+}

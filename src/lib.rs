@@ -1,0 +1,29 @@
+//! Parlor: hosted, multi-tenant customer-support chat. The binary in `main.rs` only parses the
+//! command line; everything else lives here, split by feature (see docs/architecture in README).
+
+pub mod admin;
+pub mod assets;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod email;
+pub mod error;
+pub mod health;
+pub mod startup;
+pub mod telemetry;
+pub mod web;
+pub mod workspaces;
+
+use actix_web::{HttpResponse, http::StatusCode};
+use askama::Template;
+
+#[derive(Template)]
+#[template(path = "landing.html")]
+struct LandingPage {
+    signed_in: bool,
+}
+
+/// `/`: what Parlor is, with the way in.
+async fn landing(current: Option<auth::CurrentUser>) -> Result<HttpResponse, error::AppError> {
+    web::render(StatusCode::OK, &LandingPage { signed_in: current.is_some() })
+}

@@ -1,0 +1,112 @@
+//! Builds the application from [`Settings`]: database, mailer, limiters, routes, listener.
+//! [`Application::build`] binds its listener (port 0 in tests) and reports the port.
+
+use std::{net::TcpListener, sync::Arc, time::Duration};
+
+use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::{
+    admin, assets,
+    auth::{self, rate_limit::AuthLimiters, session::Session},
+    config::Settings,
+    db::{self, DbPool},
+    email::Mailer,
+    health,
+    telemetry::ParlorRootSpan,
+    web::{render_errors, security_headers},
+};
+
+/// Shared by every request of every worker.
+pub struct AppState {
+    pub settings: Arc<Settings>,
+    pub pool: DbPool,
+    pub mailer: Mailer,
+    pub limiters: AuthLimiters,
+}
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: web::Data<AppState>,
+}
+
+/// Form and JSON bodies larger than this are refused with 413 before they are read.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+impl Application {
+    /// Creates the database if missing, runs the migrations, and binds `settings.addr`.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let setup_settings = settings.clone();
+        actix_web::rt::task::spawn_blocking(move || {
+            db::create_database_if_missing(&setup_settings.database_url)?;
+            db::run_migrations(&setup_settings.database_url)
+        })
+        .await
+        .context("database set-up panicked")??;
+
+        let pool = db::build_pool(&settings.database_url, settings.database_pool_size)?;
+        let mailer = Mailer::from_settings(&settings)?;
+        let limiters = AuthLimiters::new(&settings.rate_limits);
+        let listener = TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let port = listener.local_addr()?.port();
+        let state = web::Data::new(AppState { settings: Arc::new(settings), pool, mailer, limiters });
+        spawn_housekeeping(state.clone());
+        let server = run(listener, state.clone())?;
+        Ok(Self { port, server, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn state(&self) -> web::Data<AppState> {
+        self.state.clone()
+    }
+
+    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests (up to 30 s).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+            .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
+            .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
+            .app_data(web::QueryConfig::default().error_handler(|_, _| crate::error::AppError::bad_request("The address has an invalid query.").into()))
+            .wrap(middleware::from_fn(render_errors))
+            .wrap(middleware::from_fn(auth::csrf::ensure_cookie))
+            .wrap(security_headers())
+            .wrap(middleware::Compress::default())
+            .wrap(TracingLogger::<ParlorRootSpan>::new())
+            .route("/healthz", web::get().to(health::healthz))
+            .route("/readyz", web::get().to(health::readyz))
+            .route("/static/{name}", web::get().to(assets::serve))
+            .route("/", web::get().to(crate::landing))
+            .configure(auth::configure)
+            .configure(admin::configure)
+    })
+    .listen(listener)?
+    .shutdown_timeout(30)
+    .run();
+    Ok(server)
+}
+
+/// Periodic clean-up that needs no coordination between instances.
+fn spawn_housekeeping(state: web::Data<AppState>) {
+    actix_web::rt::spawn(async move {
+        let mut tick = actix_web::rt::time::interval(Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            state.limiters.forget_idle_keys();
+            if let Err(error) = db::run(&state.pool, Session::delete_expired).await {
+                tracing::warn!(error = ?error, "could not delete expired sessions");
+            }
+        }
+    });
+}

@@ -1,0 +1,173 @@
+//! What every page and API answer shares: error pages, security headers, the client's IP,
+//! and the one-line notices shown after a redirect.
+
+use actix_web::{
+    HttpMessage, HttpRequest, HttpResponse,
+    body::{BoxBody, MessageBody},
+    dev::{ServiceRequest, ServiceResponse},
+    http::{StatusCode, header},
+    middleware::Next,
+    web,
+};
+use askama::Template;
+use tracing_actix_web::RequestId;
+
+use crate::{error::AppError, startup::AppState};
+
+/// The dashboard's pages may load scripts, styles and images from Parlor alone, and may not be
+/// framed by other sites.
+pub const DASHBOARD_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+     connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// Adds the security headers to every answer that does not set its own.
+pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
+    actix_web::middleware::DefaultHeaders::new()
+        .add((header::CONTENT_SECURITY_POLICY, DASHBOARD_CSP))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage<'a> {
+    status: u16,
+    title: &'a str,
+    message: &'a str,
+    request_id: &'a str,
+}
+
+fn wants_json(req: &HttpRequest) -> bool {
+    req.path().starts_with("/api/")
+        || req.path() == "/healthz"
+        || req.path() == "/readyz"
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accept| accept.contains("application/json") && !accept.contains("text/html"))
+}
+
+/// Turns every [`AppError`] into what a person can read: a page with the request id, JSON for
+/// API clients, a redirect to `/login` for pages that need a signed-in user. The cause chain
+/// goes to the log, never to the person.
+pub async fn render_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let response = next.call(req).await?.map_into_boxed_body();
+    let status = response.status();
+    if !status.is_client_error() && !status.is_server_error() {
+        return Ok(response);
+    }
+    let request = response.request().clone();
+    let request_id = request.extensions().get::<RequestId>().map(|id| id.to_string()).unwrap_or_default();
+    let app_error = response.response().error().and_then(|e| e.as_error::<AppError>());
+
+    if let Some(error) = app_error {
+        if status.is_server_error() {
+            tracing::error!(request_id = %request_id, error = ?error, "request failed");
+        }
+    }
+    // Errors raised outside our handlers (unknown routes, actix extractors) get a plain message.
+    let message = match app_error {
+        Some(error) => error.to_string(),
+        None if status == StatusCode::NOT_FOUND => AppError::NotFound.to_string(),
+        None if status == StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that kind of request.".into(),
+        None if status == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge.to_string(),
+        None if status.is_server_error() => "Something went wrong on our side. Please try again.".into(),
+        None if response.response().error().is_none() && response.response().body().size() != actix_web::body::BodySize::Sized(0) => {
+            // A handler built its own error answer (e.g. a form shown again with its errors).
+            return Ok(response);
+        }
+        None => response.response().error().map(|e| e.to_string()).unwrap_or_else(|| "The request could not be handled.".into()),
+    };
+
+    if matches!(app_error, Some(AppError::SignInRequired)) && !wants_json(&request) {
+        let target = request.uri().path_and_query().map(|pq| pq.as_str()).unwrap_or("/app");
+        let location = format!("/login?next={}", url_encode(target));
+        let redirect = HttpResponse::SeeOther().insert_header((header::LOCATION, location)).finish();
+        return Ok(ServiceResponse::new(request, redirect));
+    }
+
+    let mut builder = HttpResponse::build(status);
+    builder.insert_header((header::CACHE_CONTROL, "no-store"));
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        builder.insert_header((header::RETRY_AFTER, "60"));
+    }
+    let code = app_error.map(AppError::code).unwrap_or(match status {
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        s if s.is_server_error() => "internal",
+        _ => "bad_request",
+    });
+    let rendered = if wants_json(&request) {
+        builder.json(serde_json::json!({ "error": { "code": code, "message": message, "request_id": request_id } }))
+    } else {
+        let title = status.canonical_reason().unwrap_or("Error");
+        let page = ErrorPage { status: status.as_u16(), title, message: &message, request_id: &request_id };
+        match page.render() {
+            Ok(html) => builder.content_type("text/html; charset=utf-8").body(html),
+            Err(_) => builder.content_type("text/plain; charset=utf-8").body(message),
+        }
+    };
+    Ok(ServiceResponse::new(request, rendered))
+}
+
+fn url_encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// The client's IP for rate limits and the session list. `X-Forwarded-For` is believed only
+/// when `TRUST_FORWARDED_FOR` says a proxy we run sets it.
+pub fn client_ip(req: &HttpRequest) -> String {
+    let trust_forwarded = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.settings.trust_forwarded_for);
+    if trust_forwarded {
+        if let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+            if let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
+                return first.to_string();
+            }
+        }
+    }
+    req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+pub fn user_agent(req: &HttpRequest) -> String {
+    req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
+}
+
+/// Renders a template with a status: forms shown again with their errors use 4xx codes.
+pub fn render(status: StatusCode, template: &impl Template) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(template.render()?))
+}
+
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_string())).finish()
+}
+
+/// Only local paths are followed after sign-in, never another site (open redirect).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path.to_string(),
+        _ => "/app".to_string(),
+    }
+}
+
+/// Fixed messages shown after a redirect (`?notice=...`); unknown keys show nothing, so no
+/// one can put their own words on a Parlor page.
+pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
+    Some(match key? {
+        "signed_out" => "You are signed out.",
+        "signed_out_everywhere" => "You are signed out on every device.",
+        "password_reset" => "Your password is changed, and every other device is signed out.",
+        "email_verified" => "Thanks, your email address is confirmed.",
+        "verification_sent" => "We sent you a new confirmation link.",
+        "session_revoked" => "That device is signed out.",
+        "workspace_renamed" => "The workspace name is saved.",
+        "workspace_created" => "Your new workspace is ready.",
+        _ => return None,
+    })
+}

@@ -1,0 +1,181 @@
+//! Tenants: workspaces, who belongs to them and with which role.
+//!
+//! Tenant rule: a workspace is only ever loaded through a membership of the signed-in user
+//! ([`Workspace::find_for_member`]); a workspace you do not belong to does not exist for you.
+
+use diesel::prelude::*;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::{
+    db::{UserId, WorkspaceId, schema::memberships, schema::workspaces},
+    error::AppError,
+};
+
+pub const NAME_MAX_CHARS: usize = 100;
+
+#[derive(Queryable, Selectable, Clone, Debug, Serialize)]
+#[diesel(table_name = workspaces, check_for_backend(diesel::pg::Pg))]
+pub struct Workspace {
+    pub id: WorkspaceId,
+    pub name: String,
+    pub site_key: String,
+    pub created_at: OffsetDateTime,
+}
+
+/// What a member may do in a workspace, from most to least powerful.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Admin,
+    Agent,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Owner => "owner",
+            Self::Admin => "admin",
+            Self::Agent => "agent",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Owner => "Owner",
+            Self::Admin => "Admin",
+            Self::Agent => "Agent",
+        }
+    }
+
+    fn parse(value: &str) -> Result<Self, AppError> {
+        match value {
+            "owner" => Ok(Self::Owner),
+            "admin" => Ok(Self::Admin),
+            "agent" => Ok(Self::Agent),
+            other => Err(AppError::internal(anyhow::anyhow!("unknown role in database: {other}"))),
+        }
+    }
+
+    /// Owners and admins run the workspace; agents answer conversations.
+    pub fn is_admin(self) -> bool {
+        matches!(self, Self::Owner | Self::Admin)
+    }
+}
+
+/// One row of a member list.
+#[derive(Clone, Debug)]
+pub struct MemberListing {
+    pub user_id: UserId,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub joined_at: OffsetDateTime,
+}
+
+/// Checks a workspace name typed into a form; the message is shown next to the field.
+pub fn validate_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("Enter a name for the workspace.".into());
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return Err(format!("Use at most {NAME_MAX_CHARS} characters."));
+    }
+    Ok(name.to_string())
+}
+
+/// A new public site key: `pk_` and 24 random alphanumerics.
+fn generate_site_key() -> String {
+    use rand::{Rng, distr::Alphanumeric};
+    let random: String = rand::rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect();
+    format!("pk_{random}")
+}
+
+impl Workspace {
+    /// Creates a workspace with `owner` as its owner.
+    pub fn create_with_owner(conn: &mut PgConnection, name: &str, owner: UserId) -> Result<Workspace, AppError> {
+        conn.transaction(|conn| {
+            let workspace = diesel::insert_into(workspaces::table)
+                .values((
+                    workspaces::id.eq(WorkspaceId::new()),
+                    workspaces::name.eq(name),
+                    workspaces::site_key.eq(generate_site_key()),
+                ))
+                .returning(Workspace::as_returning())
+                .get_result(conn)?;
+            diesel::insert_into(memberships::table)
+                .values((
+                    memberships::workspace_id.eq(workspace.id),
+                    memberships::user_id.eq(owner),
+                    memberships::role.eq(Role::Owner.as_str()),
+                ))
+                .execute(conn)?;
+            Ok(workspace)
+        })
+    }
+
+    /// The workspace and the user's role in it, if the user is a member.
+    pub fn find_for_member(conn: &mut PgConnection, id: WorkspaceId, user: UserId) -> Result<Option<(Workspace, Role)>, AppError> {
+        let found: Option<(Workspace, String)> = workspaces::table
+            .inner_join(memberships::table)
+            .filter(workspaces::id.eq(id))
+            .filter(memberships::user_id.eq(user))
+            .select((Workspace::as_select(), memberships::role))
+            .first(conn)
+            .optional()?;
+        found.map(|(workspace, role)| Ok((workspace, Role::parse(&role)?))).transpose()
+    }
+
+    /// Every workspace the user belongs to, oldest membership first.
+    pub fn list_for_user(conn: &mut PgConnection, user: UserId) -> Result<Vec<Workspace>, AppError> {
+        Ok(workspaces::table
+            .inner_join(memberships::table)
+            .filter(memberships::user_id.eq(user))
+            .order((memberships::created_at.asc(), workspaces::name.asc()))
+            .select(Workspace::as_select())
+            .load(conn)?)
+    }
+
+    pub fn rename(conn: &mut PgConnection, id: WorkspaceId, name: &str) -> Result<(), AppError> {
+        diesel::update(workspaces::table.find(id))
+            .set((workspaces::name.eq(name), workspaces::updated_at.eq(diesel::dsl::now)))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn members(conn: &mut PgConnection, id: WorkspaceId) -> Result<Vec<MemberListing>, AppError> {
+        use crate::db::schema::users;
+        let rows: Vec<(UserId, String, String, String, OffsetDateTime)> = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::workspace_id.eq(id))
+            .order((memberships::created_at.asc(), users::name.asc()))
+            .select((users::id, users::name, users::email, memberships::role, memberships::created_at))
+            .load(conn)?;
+        rows.into_iter()
+            .map(|(user_id, name, email, role, joined_at)| {
+                Ok(MemberListing { user_id, name, email, role: Role::parse(&role)?, joined_at })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_keys_are_prefixed_and_random() {
+        let a = generate_site_key();
+        assert!(a.starts_with("pk_") && a.len() == 27, "{a}");
+        assert_ne!(a, generate_site_key());
+    }
+
+    #[test]
+    fn workspace_names_are_trimmed_and_bounded() {
+        assert_eq!(validate_name("  Acme  ").unwrap(), "Acme");
+        assert!(validate_name("   ").is_err());
+        assert!(validate_name(&"x".repeat(101)).is_err());
+    }
+}
