@@ -19,8 +19,5 @@ const ASSETS: &[Asset] = &[
 
 pub async fn serve(name: web::Path<String>) -> Result<HttpResponse, AppError> {
     let asset = ASSETS.iter().find(|a| a.name == name.as_str()).ok_or(AppError::NotFound)?;
-    Ok(HttpResponse::Ok()
-        .content_type(asset.content_type)
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .body(asset.body))
+    Ok(HttpResponse::Ok().content_type(asset.content_type).insert_header((header::CACHE_CONTROL, "public, max-age=300")).body(asset.body))
 }

@@ -78,7 +78,10 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
             .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
-            .app_data(web::QueryConfig::default().error_handler(|_, _| crate::error::AppError::bad_request("The address has an invalid query.").into()))
+            .app_data(
+                web::QueryConfig::default()
+                    .error_handler(|_, _| crate::error::AppError::bad_request("The address has an invalid query.").into()),
+            )
             .wrap(middleware::from_fn(render_errors))
             .wrap(middleware::from_fn(auth::csrf::ensure_cookie))
             .wrap(security_headers())
@@ -99,7 +102,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
 
 /// Periodic clean-up that needs no coordination between instances.
 fn spawn_housekeeping(state: web::Data<AppState>) {
-    actix_web::rt::spawn(async move {
+    tokio::spawn(async move {
         let mut tick = actix_web::rt::time::interval(Duration::from_secs(60));
         loop {
             tick.tick().await;

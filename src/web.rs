@@ -3,7 +3,7 @@
 
 use actix_web::{
     HttpMessage, HttpRequest, HttpResponse,
-    body::{BoxBody, MessageBody},
+    body::{BodySize, BoxBody, MessageBody},
     dev::{ServiceRequest, ServiceResponse},
     http::{StatusCode, header},
     middleware::Next,
@@ -64,10 +64,16 @@ pub async fn render_errors(
     let request_id = request.extensions().get::<RequestId>().map(|id| id.to_string()).unwrap_or_default();
     let app_error = response.response().error().and_then(|e| e.as_error::<AppError>());
 
-    if let Some(error) = app_error {
-        if status.is_server_error() {
-            tracing::error!(request_id = %request_id, error = ?error, "request failed");
-        }
+    if let Some(error) = app_error
+        && status.is_server_error()
+    {
+        tracing::error!(request_id = %request_id, error = ?error, "request failed");
+    }
+    // A handler that built its own error answer (a form shown again with its errors, a JSON
+    // health report) keeps it.
+    let handler_built = response.response().error().is_none() && response.response().body().size() != BodySize::Sized(0);
+    if handler_built {
+        return Ok(response);
     }
     // Errors raised outside our handlers (unknown routes, actix extractors) get a plain message.
     let message = match app_error {
@@ -76,11 +82,7 @@ pub async fn render_errors(
         None if status == StatusCode::METHOD_NOT_ALLOWED => "This address does not accept that kind of request.".into(),
         None if status == StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge.to_string(),
         None if status.is_server_error() => "Something went wrong on our side. Please try again.".into(),
-        None if response.response().error().is_none() && response.response().body().size() != actix_web::body::BodySize::Sized(0) => {
-            // A handler built its own error answer (e.g. a form shown again with its errors).
-            return Ok(response);
-        }
-        None => response.response().error().map(|e| e.to_string()).unwrap_or_else(|| "The request could not be handled.".into()),
+        None => "The request could not be handled.".into(),
     };
 
     if matches!(app_error, Some(AppError::SignInRequired)) && !wants_json(&request) {
@@ -122,12 +124,11 @@ fn url_encode(value: &str) -> String {
 /// when `TRUST_FORWARDED_FOR` says a proxy we run sets it.
 pub fn client_ip(req: &HttpRequest) -> String {
     let trust_forwarded = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.settings.trust_forwarded_for);
-    if trust_forwarded {
-        if let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
-            if let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty()) {
-                return first.to_string();
-            }
-        }
+    if trust_forwarded
+        && let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
+        && let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty())
+    {
+        return first.to_string();
     }
     req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into())
 }

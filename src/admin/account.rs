@@ -58,7 +58,12 @@ fn describe_device(user_agent: &str) -> String {
     }
 }
 
-async fn account(state: web::Data<AppState>, current: CurrentUser, csrf: CsrfToken, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
+async fn account(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    csrf: CsrfToken,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
     let user_id = current.user.id;
     let sessions = db::run(&state.pool, move |conn| Session::list_for_user(conn, user_id)).await?;
     let sessions = sessions
@@ -139,7 +144,8 @@ mod tests {
 
     #[test]
     fn devices_are_named_from_user_agents() {
-        let chrome_mac = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
+        let chrome_mac =
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Safari/537.36";
         assert_eq!(describe_device(chrome_mac), "Chrome on Mac OSX");
         assert_eq!(describe_device(""), "Unknown device");
     }

@@ -67,7 +67,12 @@ struct HomePage {
     welcome: bool,
 }
 
-async fn home(state: web::Data<AppState>, member: Member, csrf: CsrfToken, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
+async fn home(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
     let snippet = install_snippet(&state.settings.public_base(), &member.workspace.site_key);
     let shell = Shell::load(&state, &member, csrf, Nav::Home, query.notice.as_deref()).await?;
     render(StatusCode::OK, &HomePage { shell, snippet, welcome: query.welcome.is_some() })
@@ -148,7 +153,12 @@ struct SettingsPage {
     can_edit: bool,
 }
 
-async fn settings(state: web::Data<AppState>, member: Member, csrf: CsrfToken, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
+async fn settings(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
     let name = member.workspace.name.clone();
     let can_edit = member.role.is_admin();
     let shell = Shell::load(&state, &member, csrf, Nav::Settings, query.notice.as_deref()).await?;

@@ -37,7 +37,13 @@ pub struct Shell {
 }
 
 impl Shell {
-    pub async fn load(state: &web::Data<AppState>, member: &Member, csrf: CsrfToken, active: Nav, notice: Option<&str>) -> Result<Self, AppError> {
+    pub async fn load(
+        state: &web::Data<AppState>,
+        member: &Member,
+        csrf: CsrfToken,
+        active: Nav,
+        notice: Option<&str>,
+    ) -> Result<Self, AppError> {
         let mut shell = Self::load_for_user(state, &member.current, csrf, active, notice).await?;
         shell.current = Some(member.workspace.clone());
         shell.role = Some(member.role);
@@ -53,15 +59,7 @@ impl Shell {
     ) -> Result<Self, AppError> {
         let user_id = current.user.id;
         let workspaces = db::run(&state.pool, move |conn| Workspace::list_for_user(conn, user_id)).await?;
-        Ok(Self {
-            user: current.user.clone(),
-            csrf,
-            current: None,
-            role: None,
-            workspaces,
-            active,
-            notice: notice_text(notice),
-        })
+        Ok(Self { user: current.user.clone(), csrf, current: None, role: None, workspaces, active, notice: notice_text(notice) })
     }
 
     /// `aria-current="page"` for the active navigation link.

@@ -68,7 +68,8 @@ pub struct CsrfToken(pub String);
 impl CsrfToken {
     pub fn for_request(req: &HttpRequest) -> Result<Self, AppError> {
         let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
-        let seed = req.extensions().get::<CsrfSeed>().cloned().ok_or_else(|| AppError::internal(anyhow::anyhow!("csrf middleware missing")))?;
+        let seed =
+            req.extensions().get::<CsrfSeed>().cloned().ok_or_else(|| AppError::internal(anyhow::anyhow!("csrf middleware missing")))?;
         let tag = sign(state.settings.secret_bytes(), &seed.0).finalize().into_bytes();
         Ok(Self(URL_SAFE_NO_PAD.encode(tag)))
     }
@@ -112,8 +113,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::bad_request("The form could not be read."))?;
             let submitted = pairs.iter().find(|(k, _)| k == FIELD).map(|(_, v)| v.as_str());
             verify(&req, submitted)?;
-            let form = serde_urlencoded::from_bytes(&bytes)
-                .map_err(|e| AppError::bad_request(format!("The form is incomplete: {e}.")))?;
+            let form = serde_urlencoded::from_bytes(&bytes).map_err(|e| AppError::bad_request(format!("The form is incomplete: {e}.")))?;
             Ok(CsrfForm(form))
         })
     }

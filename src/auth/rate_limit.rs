@@ -17,9 +17,8 @@ pub struct Limiter(DefaultKeyedRateLimiter<String>);
 impl Limiter {
     pub fn new(limit: Limit) -> Self {
         let count = NonZeroU32::new(limit.count.max(1)).unwrap_or(NonZeroU32::MIN);
-        let quota = Quota::with_period(limit.period / count.get())
-            .map(|q| q.allow_burst(count))
-            .unwrap_or_else(|| Quota::per_second(count));
+        let quota =
+            Quota::with_period(limit.period / count.get()).map(|q| q.allow_burst(count)).unwrap_or_else(|| Quota::per_second(count));
         Self(RateLimiter::keyed(quota))
     }
 

@@ -134,9 +134,7 @@ async fn signup(
     let link = format!("{}/verify-email/{verify_token}", state.settings.public_base());
     state.mailer.send_later(email::verify_email(&user_email, &user_name, link)?);
     let mut response = see_other(&format!("/app/{}?welcome=1", workspace.id));
-    response
-        .add_cookie(&session::session_cookie(session_token, state.settings.cookies_secure()))
-        .map_err(AppError::internal)?;
+    response.add_cookie(&session::session_cookie(session_token, state.settings.cookies_secure())).map_err(AppError::internal)?;
     Ok(response)
 }
 
@@ -311,11 +309,7 @@ struct LinkInvalidPage {
 fn reset_link_invalid() -> Result<HttpResponse, AppError> {
     render(
         StatusCode::GONE,
-        &LinkInvalidPage {
-            what: "password reset link",
-            retry_href: "/password/forgot",
-            retry_label: "Ask for a new link",
-        },
+        &LinkInvalidPage { what: "password reset link", retry_href: "/password/forgot", retry_label: "Ask for a new link" },
     )
 }
 
@@ -366,13 +360,15 @@ async fn reset(
         return reset_link_invalid();
     };
     let mut response = see_other("/app?notice=password_reset");
-    response
-        .add_cookie(&session::session_cookie(session_token, state.settings.cookies_secure()))
-        .map_err(AppError::internal)?;
+    response.add_cookie(&session::session_cookie(session_token, state.settings.cookies_secure())).map_err(AppError::internal)?;
     Ok(response)
 }
 
-async fn verify_email(state: web::Data<AppState>, current: Option<CurrentUser>, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn verify_email(
+    state: web::Data<AppState>,
+    current: Option<CurrentUser>,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let verified = db::run(&state.pool, move |conn| {
         use diesel::Connection;

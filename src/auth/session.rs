@@ -65,12 +65,10 @@ impl Session {
             .select((Session::as_select(), User::as_select()))
             .first(conn)
             .optional()?;
-        if let Some((session, _)) = &found {
-            if OffsetDateTime::now_utc() - session.last_seen_at > TOUCH_INTERVAL {
-                diesel::update(sessions::table.find(session.id))
-                    .set(sessions::last_seen_at.eq(diesel::dsl::now))
-                    .execute(conn)?;
-            }
+        if let Some((session, _)) = &found
+            && OffsetDateTime::now_utc() - session.last_seen_at > TOUCH_INTERVAL
+        {
+            diesel::update(sessions::table.find(session.id)).set(sessions::last_seen_at.eq(diesel::dsl::now)).execute(conn)?;
         }
         Ok(found)
     }
@@ -86,8 +84,7 @@ impl Session {
 
     /// Ends one session of `user_id`; a session of someone else is not found.
     pub fn revoke(conn: &mut PgConnection, user_id: UserId, id: SessionId) -> Result<(), AppError> {
-        let deleted =
-            diesel::delete(sessions::table.filter(sessions::id.eq(id)).filter(sessions::user_id.eq(user_id))).execute(conn)?;
+        let deleted = diesel::delete(sessions::table.filter(sessions::id.eq(id)).filter(sessions::user_id.eq(user_id))).execute(conn)?;
         if deleted == 0 {
             return Err(AppError::NotFound);
         }

@@ -48,16 +48,12 @@ pub fn normalize_email(raw: &str) -> Result<String, String> {
 
 impl User {
     pub fn insert(conn: &mut PgConnection, new: &NewUser<'_>) -> Result<User, AppError> {
-        diesel::insert_into(users::table)
-            .values(new)
-            .returning(User::as_returning())
-            .get_result(conn)
-            .map_err(|e| match e {
-                diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
-                    AppError::Conflict("An account with this email already exists.".into())
-                }
-                other => other.into(),
-            })
+        diesel::insert_into(users::table).values(new).returning(User::as_returning()).get_result(conn).map_err(|e| match e {
+            diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                AppError::Conflict("An account with this email already exists.".into())
+            }
+            other => other.into(),
+        })
     }
 
     pub fn find(conn: &mut PgConnection, id: UserId) -> Result<User, AppError> {
@@ -66,11 +62,7 @@ impl User {
 
     /// The user and their password hash, for sign-in.
     pub fn find_with_password_hash(conn: &mut PgConnection, email: &str) -> Result<Option<(User, String)>, AppError> {
-        Ok(users::table
-            .filter(users::email.eq(email))
-            .select((User::as_select(), users::password_hash))
-            .first(conn)
-            .optional()?)
+        Ok(users::table.filter(users::email.eq(email)).select((User::as_select(), users::password_hash)).first(conn).optional()?)
     }
 
     pub fn find_by_email(conn: &mut PgConnection, email: &str) -> Result<Option<User>, AppError> {
@@ -78,9 +70,7 @@ impl User {
     }
 
     pub fn set_password_hash(conn: &mut PgConnection, id: UserId, hash: &str) -> Result<(), AppError> {
-        diesel::update(users::table.find(id))
-            .set((users::password_hash.eq(hash), users::updated_at.eq(diesel::dsl::now)))
-            .execute(conn)?;
+        diesel::update(users::table.find(id)).set((users::password_hash.eq(hash), users::updated_at.eq(diesel::dsl::now))).execute(conn)?;
         Ok(())
     }
 

@@ -59,8 +59,8 @@ pub fn build_pool(database_url: &SecretString, max_size: u32) -> anyhow::Result<
 /// server's `postgres` maintenance database.
 pub fn create_database_if_missing(database_url: &SecretString) -> anyhow::Result<()> {
     let (maintenance_url, name) = split_database_url(database_url.expose_secret())?;
-    let mut conn = PgConnection::establish(&maintenance_url)
-        .with_context(|| format!("cannot connect to Postgres at {}", redact(&maintenance_url)))?;
+    let mut conn =
+        PgConnection::establish(&maintenance_url).with_context(|| format!("cannot connect to Postgres at {}", redact(&maintenance_url)))?;
     #[derive(diesel::QueryableByName)]
     struct Exists {
         #[diesel(sql_type = diesel::sql_types::Bool)]

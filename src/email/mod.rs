@@ -47,9 +47,7 @@ impl Mailer {
         let from: Mailbox = settings.mail_from.parse().with_context(|| format!("MAIL_FROM is not an address: {}", settings.mail_from))?;
         let transport = match &settings.mail {
             MailSettings::Smtp(url) => Transport::Smtp(
-                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
-                    .context("SMTP_URL is not a valid SMTP URL")?
-                    .build(),
+                AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret()).context("SMTP_URL is not a valid SMTP URL")?.build(),
             ),
             MailSettings::Files(dir) => {
                 std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -98,11 +98,7 @@ impl Workspace {
     pub fn create_with_owner(conn: &mut PgConnection, name: &str, owner: UserId) -> Result<Workspace, AppError> {
         conn.transaction(|conn| {
             let workspace = diesel::insert_into(workspaces::table)
-                .values((
-                    workspaces::id.eq(WorkspaceId::new()),
-                    workspaces::name.eq(name),
-                    workspaces::site_key.eq(generate_site_key()),
-                ))
+                .values((workspaces::id.eq(WorkspaceId::new()), workspaces::name.eq(name), workspaces::site_key.eq(generate_site_key())))
                 .returning(Workspace::as_returning())
                 .get_result(conn)?;
             diesel::insert_into(memberships::table)
@@ -154,9 +150,7 @@ impl Workspace {
             .select((users::id, users::name, users::email, memberships::role, memberships::created_at))
             .load(conn)?;
         rows.into_iter()
-            .map(|(user_id, name, email, role, joined_at)| {
-                Ok(MemberListing { user_id, name, email, role: Role::parse(&role)?, joined_at })
-            })
+            .map(|(user_id, name, email, role, joined_at)| Ok(MemberListing { user_id, name, email, role: Role::parse(&role)?, joined_at }))
             .collect()
     }
 }

@@ -1,0 +1,58 @@
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn healthz_answers_ok_as_json() {
+    let app = spawn_app().await;
+    let response = app.browser.get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["status"], "ok");
+}
+
+#[tokio::test]
+async fn readyz_reports_that_the_database_is_reachable() {
+    let app = spawn_app().await;
+    let response = app.browser.get("/readyz").await;
+    assert_eq!(response.status(), 200);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["database"], "ok");
+}
+
+#[tokio::test]
+async fn readyz_answers_503_when_the_database_is_gone() {
+    let app = spawn_app().await;
+    let name = app.database.name.clone();
+    std::thread::spawn(move || {
+        use diesel::{Connection, RunQueryDsl};
+        let mut conn = diesel::PgConnection::establish(
+            &std::env::var("PARLOR_TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()),
+        )
+        .unwrap();
+        diesel::sql_query(format!("DROP DATABASE \"{name}\" WITH (FORCE)")).execute(&mut conn).unwrap();
+    })
+    .join()
+    .unwrap();
+    let response = app.browser.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(body["database"], "unreachable");
+}
+
+#[tokio::test]
+async fn an_unknown_page_answers_404_with_a_readable_page_and_request_id() {
+    let app = spawn_app().await;
+    let response = app.browser.get("/no/such/page").await;
+    assert_eq!(response.status(), 404);
+    let html = response.text().await.unwrap();
+    assert!(html.contains("This page does not exist"), "{html}");
+    assert!(html.contains("request id"), "{html}");
+}
+
+#[tokio::test]
+async fn pages_carry_a_content_security_policy_and_no_sniffing() {
+    let app = spawn_app().await;
+    let response = app.browser.get("/login").await;
+    let csp = response.headers().get("content-security-policy").unwrap().to_str().unwrap();
+    assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert_eq!(response.headers().get("x-content-type-options").unwrap(), "nosniff");
+}

@@ -1,0 +1,14 @@
+//! Integration tests: each test starts Parlor in-process on port 0 against its own database,
+//! cloned from a migrated template, and talks to it over HTTP like a browser.
+
+mod helpers;
+
+mod csrf;
+mod email;
+mod health;
+mod login;
+mod password_reset;
+mod rate_limits;
+mod sessions;
+mod signup;
+mod tenancy;
