@@ -105,6 +105,17 @@ impl Default for RateLimits {
     }
 }
 
+impl LogFormat {
+    /// Read on its own, before the other settings, so that their warnings are logged.
+    pub fn from_env() -> anyhow::Result<Self> {
+        match std::env::var("LOG_FORMAT").ok().as_deref().map(str::trim) {
+            None | Some("") | Some("pretty") => Ok(Self::Pretty),
+            Some("json") => Ok(Self::Json),
+            Some(other) => bail!("LOG_FORMAT must be pretty or json, not {other:?}"),
+        }
+    }
+}
+
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/parlor";
 
 impl Settings {
@@ -131,11 +142,7 @@ impl Settings {
             webhook_secret: var("STRIPE_WEBHOOK_SECRET").map(SecretString::from),
             api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into()),
         });
-        let log_format = match var("LOG_FORMAT").as_deref() {
-            None | Some("pretty") => LogFormat::Pretty,
-            Some("json") => LogFormat::Json,
-            Some(other) => bail!("LOG_FORMAT must be pretty or json, not {other:?}"),
-        };
+        let log_format = LogFormat::from_env()?;
         let trust_forwarded_for = match var("TRUST_FORWARDED_FOR").as_deref() {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") => true,

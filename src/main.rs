@@ -1,7 +1,12 @@
 //! The `parlor` command: `serve` (the default) or `migrate`.
 
 use clap::{Parser, Subcommand};
-use parlor::{config::Settings, db, startup::Application, telemetry};
+use parlor::{
+    config::{LogFormat, Settings},
+    db,
+    startup::Application,
+    telemetry,
+};
 
 #[derive(Parser)]
 #[command(name = "parlor", version, about = "Customer-support chat: widget, agent inbox and admin console")]
@@ -20,8 +25,8 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    telemetry::init(LogFormat::from_env()?);
     let settings = Settings::from_env()?;
-    telemetry::init(settings.log_format);
     match cli.command.unwrap_or(Command::Serve) {
         Command::Migrate => {
             db::create_database_if_missing(&settings.database_url)?;

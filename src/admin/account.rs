@@ -77,7 +77,9 @@ async fn account(
             is_current: s.id == current.session_id,
         })
         .collect();
-    let shell = Shell::load_for_user(&state, &current, csrf, Nav::Account, query.notice.as_deref()).await?;
+    let mut shell = Shell::load_for_user(&state, &current, csrf, Nav::Account, query.notice.as_deref()).await?;
+    // Keep the navigation of the user's first workspace, so the way back is one click.
+    shell.current = shell.workspaces.first().cloned();
     render(StatusCode::OK, &AccountPage { shell, sessions })
 }
 
