@@ -81,7 +81,7 @@ impl Limit {
     }
 }
 
-/// The abuse limits of the account forms; documented in the README.
+/// The abuse limits of the account forms and the widget; documented in the README.
 #[derive(Clone, Copy, Debug)]
 pub struct RateLimits {
     pub signup_per_ip: Limit,
@@ -90,6 +90,7 @@ pub struct RateLimits {
     pub reset_per_ip: Limit,
     pub reset_per_account: Limit,
     pub verify_resend_per_account: Limit,
+    pub widget_session_per_ip: Limit,
 }
 
 impl Default for RateLimits {
@@ -101,6 +102,7 @@ impl Default for RateLimits {
             reset_per_ip: Limit::per_hour(10),
             reset_per_account: Limit::per_hour(3),
             verify_resend_per_account: Limit::per_hour(3),
+            widget_session_per_ip: Limit::per_minutes(30, 1),
         }
     }
 }

@@ -5,13 +5,16 @@ pub mod admin;
 pub mod assets;
 pub mod auth;
 pub mod config;
+pub mod conversations;
 pub mod db;
 pub mod email;
 pub mod error;
 pub mod health;
+pub mod realtime;
 pub mod startup;
 pub mod telemetry;
 pub mod web;
+pub mod widget;
 pub mod workspaces;
 
 use actix_web::{HttpResponse, http::StatusCode};

@@ -5,15 +5,17 @@ use std::{net::TcpListener, sync::Arc, time::Duration};
 
 use actix_web::{App, HttpServer, dev::Server, middleware, web};
 use anyhow::Context;
+use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
 use crate::{
     admin, assets,
-    auth::{self, rate_limit::AuthLimiters, session::Session},
+    auth::{self, rate_limit::Limiters, session::Session},
     config::Settings,
     db::{self, DbPool},
     email::Mailer,
     health,
+    realtime::{Realtime, socket},
     telemetry::ParlorRootSpan,
     web::{render_errors, security_headers},
 };
@@ -23,7 +25,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub pool: DbPool,
     pub mailer: Mailer,
-    pub limiters: AuthLimiters,
+    pub limiters: Limiters,
+    pub realtime: Realtime,
 }
 
 pub struct Application {
@@ -48,10 +51,11 @@ impl Application {
 
         let pool = db::build_pool(&settings.database_url, settings.database_pool_size)?;
         let mailer = Mailer::from_settings(&settings)?;
-        let limiters = AuthLimiters::new(&settings.rate_limits);
+        let limiters = Limiters::new(&settings.rate_limits);
+        let realtime = Realtime::start(pool.clone(), settings.database_url.expose_secret().to_string(), settings.nats_url.as_deref()).await?;
         let listener = TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { settings: Arc::new(settings), pool, mailer, limiters });
+        let state = web::Data::new(AppState { settings: Arc::new(settings), pool, mailer, limiters, realtime });
         spawn_housekeeping(state.clone());
         let server = run(listener, state.clone())?;
         Ok(Self { port, server, state })
@@ -77,7 +81,11 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .app_data(state.clone())
             .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
             .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
-            .app_data(web::JsonConfig::default().limit(MAX_BODY_BYTES))
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(MAX_BODY_BYTES)
+                    .error_handler(|error, _| crate::error::AppError::bad_request(format!("The JSON body is invalid: {error}")).into()),
+            )
             .app_data(
                 web::QueryConfig::default()
                     .error_handler(|_, _| crate::error::AppError::bad_request("The address has an invalid query.").into()),
@@ -91,6 +99,8 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .route("/readyz", web::get().to(health::readyz))
             .route("/static/{name}", web::get().to(assets::serve))
             .route("/", web::get().to(crate::landing))
+            .route("/ws", web::get().to(socket::connect))
+            .configure(crate::widget::configure)
             .configure(auth::configure)
             .configure(admin::configure)
     })

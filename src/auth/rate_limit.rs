@@ -1,4 +1,5 @@
-//! Per-IP and per-account limits on the account forms (sign-up, sign-in, password reset).
+//! Per-IP and per-account limits on the account forms (sign-up, sign-in, password reset) and
+//! on widget sessions.
 //!
 //! Counters live in each instance's memory (the `governor` crate, GCRA): behind N instances
 //! an attacker gets at most N times the limit, which still stops brute force and mail bombing.
@@ -32,17 +33,18 @@ impl Limiter {
     }
 }
 
-/// All limiters of the account forms, one per rule of [`RateLimits`].
-pub struct AuthLimiters {
+/// Every per-IP and per-account limiter, one per rule of [`RateLimits`].
+pub struct Limiters {
     pub signup_per_ip: Limiter,
     pub login_per_ip: Limiter,
     pub login_per_account: Limiter,
     pub reset_per_ip: Limiter,
     pub reset_per_account: Limiter,
     pub verify_resend_per_account: Limiter,
+    pub widget_session_per_ip: Limiter,
 }
 
-impl AuthLimiters {
+impl Limiters {
     pub fn new(limits: &RateLimits) -> Self {
         Self {
             signup_per_ip: Limiter::new(limits.signup_per_ip),
@@ -51,6 +53,7 @@ impl AuthLimiters {
             reset_per_ip: Limiter::new(limits.reset_per_ip),
             reset_per_account: Limiter::new(limits.reset_per_account),
             verify_resend_per_account: Limiter::new(limits.verify_resend_per_account),
+            widget_session_per_ip: Limiter::new(limits.widget_session_per_ip),
         }
     }
 
@@ -63,6 +66,7 @@ impl AuthLimiters {
             &self.reset_per_ip,
             &self.reset_per_account,
             &self.verify_resend_per_account,
+            &self.widget_session_per_ip,
         ] {
             limiter.forget_idle_keys();
         }

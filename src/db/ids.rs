@@ -38,4 +38,4 @@ macro_rules! id_type {
     )*};
 }
 
-id_type!(UserId, WorkspaceId, SessionId, UserTokenId);
+id_type!(UserId, WorkspaceId, SessionId, UserTokenId, ContactId, VisitorSessionId, ConversationId, MessageId);

@@ -1,10 +1,53 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    contacts (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        name -> Nullable<Text>,
+        email -> Nullable<Text>,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    conversations (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        contact_id -> Uuid,
+        status -> Text,
+        assignee_id -> Nullable<Uuid>,
+        last_seq -> Int8,
+        visitor_read_seq -> Int8,
+        agent_read_seq -> Int8,
+        last_message_at -> Timestamptz,
+        snoozed_until -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     memberships (workspace_id, user_id) {
         workspace_id -> Uuid,
         user_id -> Uuid,
         role -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    messages (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        conversation_id -> Uuid,
+        seq -> Int8,
+        client_id -> Uuid,
+        author_kind -> Text,
+        author_id -> Nullable<Uuid>,
+        body -> Text,
+        private -> Bool,
         created_at -> Timestamptz,
     }
 }
@@ -47,6 +90,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    visitor_sessions (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        contact_id -> Uuid,
+        created_at -> Timestamptz,
+        last_seen_at -> Timestamptz,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     workspaces (id) {
         id -> Uuid,
         name -> Text,
@@ -56,9 +110,27 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(contacts -> workspaces (workspace_id));
+diesel::joinable!(conversations -> contacts (contact_id));
+diesel::joinable!(conversations -> users (assignee_id));
+diesel::joinable!(conversations -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
+diesel::joinable!(messages -> conversations (conversation_id));
+diesel::joinable!(messages -> workspaces (workspace_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_tokens -> users (user_id));
+diesel::joinable!(visitor_sessions -> contacts (contact_id));
+diesel::joinable!(visitor_sessions -> workspaces (workspace_id));
 
-diesel::allow_tables_to_appear_in_same_query!(memberships, sessions, user_tokens, users, workspaces,);
+diesel::allow_tables_to_appear_in_same_query!(
+    contacts,
+    conversations,
+    memberships,
+    messages,
+    sessions,
+    user_tokens,
+    users,
+    visitor_sessions,
+    workspaces,
+);

@@ -134,6 +134,11 @@ impl Workspace {
             .load(conn)?)
     }
 
+    /// The workspace of a public site key (the widget's only way in).
+    pub fn find_by_site_key(conn: &mut PgConnection, site_key: &str) -> Result<Option<Workspace>, AppError> {
+        Ok(workspaces::table.filter(workspaces::site_key.eq(site_key)).select(Workspace::as_select()).first(conn).optional()?)
+    }
+
     pub fn rename(conn: &mut PgConnection, id: WorkspaceId, name: &str) -> Result<(), AppError> {
         diesel::update(workspaces::table.find(id))
             .set((workspaces::name.eq(name), workspaces::updated_at.eq(diesel::dsl::now)))

@@ -1,0 +1,4 @@
+DROP TABLE messages;
+DROP TABLE conversations;
+DROP TABLE visitor_sessions;
+DROP TABLE contacts;

@@ -1,0 +1,263 @@
+//! Contacts (visitors), conversations and messages.
+//!
+//! Tenant rule: every function here takes the `WorkspaceId` of an authenticated caller and
+//! filters by it; a visitor's calls also filter by its `ContactId`. A conversation outside
+//! those bounds is reported as not found.
+
+pub mod contacts;
+pub mod writer;
+
+use diesel::prelude::*;
+use serde::Serialize;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{
+    db::{
+        ContactId, ConversationId, MessageId, UserId, WorkspaceId,
+        schema::{contacts as contacts_table, conversations, messages, users},
+    },
+    error::AppError,
+};
+
+/// The longest message body, in characters.
+pub const BODY_MAX_CHARS: usize = 10_000;
+
+/// Who wrote a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AuthorKind {
+    Visitor,
+    Agent,
+    System,
+}
+
+impl AuthorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Visitor => "visitor",
+            Self::Agent => "agent",
+            Self::System => "system",
+        }
+    }
+
+    fn parse(value: &str) -> Self {
+        match value {
+            "visitor" => Self::Visitor,
+            "agent" => Self::Agent,
+            _ => Self::System,
+        }
+    }
+}
+
+/// The author of a message being sent: a visitor (one contact) or an agent (one user).
+#[derive(Clone, Debug)]
+pub enum Author {
+    Visitor { contact_id: ContactId, name: Option<String> },
+    Agent { user_id: UserId, name: String },
+}
+
+impl Author {
+    pub fn kind(&self) -> AuthorKind {
+        match self {
+            Self::Visitor { .. } => AuthorKind::Visitor,
+            Self::Agent { .. } => AuthorKind::Agent,
+        }
+    }
+
+    fn id(&self) -> Uuid {
+        match self {
+            Self::Visitor { contact_id, .. } => contact_id.0,
+            Self::Agent { user_id, .. } => user_id.0,
+        }
+    }
+
+    fn name(&self) -> Option<String> {
+        match self {
+            Self::Visitor { name, .. } => name.clone(),
+            Self::Agent { name, .. } => Some(name.clone()),
+        }
+    }
+}
+
+/// A stored message with its author's display name, as sockets and pages show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Message {
+    pub id: MessageId,
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
+    pub contact_id: ContactId,
+    pub seq: i64,
+    pub client_id: Uuid,
+    pub author_kind: AuthorKind,
+    pub author_id: Option<Uuid>,
+    pub author_name: Option<String>,
+    pub body: String,
+    pub private: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+}
+
+type MessageRow = (MessageId, WorkspaceId, ConversationId, ContactId, i64, Uuid, String, Option<Uuid>, Option<String>, Option<String>, String, bool, OffsetDateTime);
+
+impl From<MessageRow> for Message {
+    fn from(row: MessageRow) -> Self {
+        let (id, workspace_id, conversation_id, contact_id, seq, client_id, kind, author_id, user_name, contact_name, body, private, created_at) = row;
+        let author_kind = AuthorKind::parse(&kind);
+        let author_name = match author_kind {
+            AuthorKind::Agent => user_name,
+            AuthorKind::Visitor => contact_name,
+            AuthorKind::System => None,
+        };
+        Self { id, workspace_id, conversation_id, contact_id, seq, client_id, author_kind, author_id, author_name, body, private, created_at }
+    }
+}
+
+/// Which messages a reader may see: visitors never see internal notes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Audience {
+    Agents,
+    Visitor(ContactId),
+}
+
+/// The messages of one conversation with `after < seq <= up_to`, in order, at most `limit`.
+/// Empty when the conversation is not the caller's (other workspace, other visitor).
+pub fn messages_after(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    audience: Audience,
+    conversation_id: ConversationId,
+    after: i64,
+    up_to: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Message>, AppError> {
+    let mut query = messages::table
+        .inner_join(conversations::table)
+        .inner_join(contacts_table::table.on(contacts_table::id.eq(conversations::contact_id)))
+        .left_join(users::table.on(users::id.nullable().eq(messages::author_id).and(messages::author_kind.eq("agent"))))
+        .filter(messages::workspace_id.eq(workspace_id))
+        .filter(messages::conversation_id.eq(conversation_id))
+        .filter(messages::seq.gt(after))
+        .into_boxed();
+    if let Some(up_to) = up_to {
+        query = query.filter(messages::seq.le(up_to));
+    }
+    if let Audience::Visitor(contact_id) = audience {
+        query = query.filter(conversations::contact_id.eq(contact_id)).filter(messages::private.eq(false));
+    }
+    let rows: Vec<MessageRow> = query
+        .order(messages::seq.asc())
+        .limit(limit)
+        .select((
+            messages::id,
+            messages::workspace_id,
+            messages::conversation_id,
+            conversations::contact_id,
+            messages::seq,
+            messages::client_id,
+            messages::author_kind,
+            messages::author_id,
+            users::name.nullable(),
+            contacts_table::name,
+            messages::body,
+            messages::private,
+            messages::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(Message::from).collect())
+}
+
+/// Loads messages by id (for wake-ups from other instances), in the given workspace only.
+pub fn messages_by_id(conn: &mut PgConnection, workspace_id: WorkspaceId, ids: &[MessageId]) -> Result<Vec<Message>, AppError> {
+    let rows: Vec<MessageRow> = messages::table
+        .inner_join(conversations::table)
+        .inner_join(contacts_table::table.on(contacts_table::id.eq(conversations::contact_id)))
+        .left_join(users::table.on(users::id.nullable().eq(messages::author_id).and(messages::author_kind.eq("agent"))))
+        .filter(messages::workspace_id.eq(workspace_id))
+        .filter(messages::id.eq_any(ids))
+        .order((messages::conversation_id, messages::seq.asc()))
+        .select((
+            messages::id,
+            messages::workspace_id,
+            messages::conversation_id,
+            conversations::contact_id,
+            messages::seq,
+            messages::client_id,
+            messages::author_kind,
+            messages::author_id,
+            users::name.nullable(),
+            contacts_table::name,
+            messages::body,
+            messages::private,
+            messages::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(Message::from).collect())
+}
+
+/// A conversation as its participants see it.
+#[derive(Queryable, Selectable, Clone, Debug, Serialize)]
+#[diesel(table_name = conversations, check_for_backend(diesel::pg::Pg))]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub workspace_id: WorkspaceId,
+    pub contact_id: ContactId,
+    pub status: String,
+    pub assignee_id: Option<UserId>,
+    pub last_seq: i64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_message_at: OffsetDateTime,
+}
+
+impl Conversation {
+    /// The conversation if `audience` may see it.
+    pub fn find(conn: &mut PgConnection, workspace_id: WorkspaceId, audience: Audience, id: ConversationId) -> Result<Option<Self>, AppError> {
+        let mut query = conversations::table
+            .filter(conversations::workspace_id.eq(workspace_id))
+            .filter(conversations::id.eq(id))
+            .select(Conversation::as_select())
+            .into_boxed();
+        if let Audience::Visitor(contact_id) = audience {
+            query = query.filter(conversations::contact_id.eq(contact_id));
+        }
+        Ok(query.first(conn).optional()?)
+    }
+
+    /// A visitor's conversations, newest first.
+    pub fn list_for_contact(conn: &mut PgConnection, workspace_id: WorkspaceId, contact_id: ContactId) -> Result<Vec<Self>, AppError> {
+        Ok(conversations::table
+            .filter(conversations::workspace_id.eq(workspace_id))
+            .filter(conversations::contact_id.eq(contact_id))
+            .order(conversations::last_message_at.desc())
+            .limit(50)
+            .select(Conversation::as_select())
+            .load(conn)?)
+    }
+
+    /// Records how far a reader has read; never moves backwards.
+    pub fn mark_read(conn: &mut PgConnection, workspace_id: WorkspaceId, audience: Audience, id: ConversationId, seq: i64) -> Result<bool, AppError> {
+        let target = conversations::table.filter(conversations::workspace_id.eq(workspace_id)).filter(conversations::id.eq(id));
+        let updated = match audience {
+            Audience::Visitor(contact_id) => diesel::update(target.filter(conversations::contact_id.eq(contact_id)))
+                .set(conversations::visitor_read_seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>("GREATEST(visitor_read_seq, LEAST(last_seq, ").bind::<diesel::sql_types::BigInt, _>(seq).sql("))")))
+                .execute(conn)?,
+            Audience::Agents => diesel::update(target)
+                .set(conversations::agent_read_seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>("GREATEST(agent_read_seq, LEAST(last_seq, ").bind::<diesel::sql_types::BigInt, _>(seq).sql("))")))
+                .execute(conn)?,
+        };
+        Ok(updated > 0)
+    }
+}
+
+/// Checks a message body typed by a person.
+pub fn validate_body(body: &str) -> Result<(), (&'static str, String)> {
+    if body.trim().is_empty() {
+        return Err(("empty_body", "The message is empty.".into()));
+    }
+    if body.chars().count() > BODY_MAX_CHARS {
+        return Err(("body_too_long", format!("A message can be at most {BODY_MAX_CHARS} characters.")));
+    }
+    Ok(())
+}
+
+pub use writer::{MessageWriter, NewMessage, Stored};

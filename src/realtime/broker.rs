@@ -1,0 +1,219 @@
+//! Fan-out between instances. A broker carries small wake-ups (ids, or a short ephemeral
+//! frame), never message bodies; receivers load messages from Postgres. Brokers are treated
+//! as lossy: a socket that sees a gap in `seq` repairs it from Postgres, and after a broker
+//! reconnect every socket catches up.
+//!
+//! Two implementations behind [`Broker`]: Postgres LISTEN/NOTIFY (the default: nothing extra to
+//! run) and NATS (when `NATS_URL` is set).
+
+use std::{sync::Arc, time::Duration};
+
+use futures_util::StreamExt;
+use serde::{Deserialize, Serialize};
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::db::{ContactId, MessageId, WorkspaceId};
+
+pub const PG_CHANNEL: &str = "parlor_events";
+pub const NATS_SUBJECT: &str = "parlor.events";
+/// NOTIFY payloads must stay below 8000 bytes.
+const MAX_PAYLOAD: usize = 7_000;
+
+/// One thing another instance should know about.
+#[derive(Serialize, Deserialize, Clone, Debug)]
+#[serde(tag = "k")]
+pub enum Wakeup {
+    /// A committed message: load it and deliver it to local sockets.
+    #[serde(rename = "m")]
+    Message { w: WorkspaceId, c: ContactId, m: MessageId },
+    /// A frame that is not stored (typing, read, presence): deliver as is.
+    #[serde(rename = "f")]
+    Frame { w: WorkspaceId, c: Option<ContactId>, a: bool, f: String },
+}
+
+/// What goes over the wire: wake-ups from one instance.
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Envelope {
+    /// The sending instance, which ignores its own envelopes.
+    pub o: Uuid,
+    pub e: Vec<Wakeup>,
+}
+
+/// Packs wake-ups into as few envelopes as fit the payload limit.
+pub fn pack(origin: Uuid, wakeups: Vec<Wakeup>) -> Vec<String> {
+    let mut payloads = Vec::new();
+    let mut current: Vec<Wakeup> = Vec::new();
+    let mut size = 60;
+    for wakeup in wakeups {
+        let wakeup_size = serde_json::to_string(&wakeup).map(|s| s.len() + 1).unwrap_or(0);
+        if !current.is_empty() && size + wakeup_size > MAX_PAYLOAD {
+            payloads.extend(serde_json::to_string(&Envelope { o: origin, e: std::mem::take(&mut current) }).ok());
+            size = 60;
+        }
+        size += wakeup_size;
+        current.push(wakeup);
+    }
+    if !current.is_empty() {
+        payloads.extend(serde_json::to_string(&Envelope { o: origin, e: current }).ok());
+    }
+    payloads
+}
+
+/// Receives what other instances publish.
+pub trait Receiver: Send + Sync + 'static {
+    fn receive(&self, envelope: Envelope);
+    /// The broker connection was lost and is back: anything may have been missed.
+    fn reconnected(&self);
+}
+
+/// Carries wake-ups to the other instances. `publish` never blocks.
+pub trait Broker: Send + Sync {
+    fn publish(&self, wakeups: Vec<Wakeup>);
+}
+
+fn decode(origin: Uuid, payload: &[u8]) -> Option<Envelope> {
+    match serde_json::from_slice::<Envelope>(payload) {
+        Ok(envelope) if envelope.o != origin => Some(envelope),
+        Ok(_) => None,
+        Err(error) => {
+            tracing::warn!(%error, "ignoring an unreadable broker payload");
+            None
+        }
+    }
+}
+
+/// Postgres LISTEN/NOTIFY on a connection of its own, never inside a message transaction.
+pub struct PgBroker {
+    outgoing: mpsc::UnboundedSender<Vec<Wakeup>>,
+}
+
+impl PgBroker {
+    pub fn start(database_url: String, origin: Uuid, receiver: Arc<dyn Receiver>) -> Self {
+        let (outgoing, mut queue) = mpsc::unbounded_channel::<Vec<Wakeup>>();
+        tokio::spawn(async move {
+            let mut first = true;
+            loop {
+                match Self::session(&database_url, origin, &receiver, &mut queue, &mut first).await {
+                    Ok(()) => return,
+                    Err(error) => tracing::warn!(%error, "Postgres broker connection lost; reconnecting"),
+                }
+                tokio::time::sleep(Duration::from_millis(500)).await;
+            }
+        });
+        Self { outgoing }
+    }
+
+    /// One connection's life: LISTEN, then forward both ways until it fails.
+    async fn session(
+        database_url: &str,
+        origin: Uuid,
+        receiver: &Arc<dyn Receiver>,
+        queue: &mut mpsc::UnboundedReceiver<Vec<Wakeup>>,
+        first: &mut bool,
+    ) -> anyhow::Result<()> {
+        let (client, mut connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
+        let (notifications_tx, mut notifications) = mpsc::unbounded_channel();
+        let driver = tokio::spawn(async move {
+            let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
+            while let Some(message) = messages.next().await {
+                match message {
+                    Ok(tokio_postgres::AsyncMessage::Notification(n)) => {
+                        let _ = notifications_tx.send(n.payload().to_string());
+                    }
+                    Ok(_) => {}
+                    Err(error) => return Err(error),
+                }
+            }
+            Ok(())
+        });
+        client.batch_execute(&format!("LISTEN {PG_CHANNEL}")).await?;
+        if !std::mem::replace(first, false) {
+            receiver.reconnected();
+        }
+        tracing::info!("listening for realtime events on Postgres");
+        let result = loop {
+            tokio::select! {
+                payload = notifications.recv() => match payload {
+                    Some(payload) => {
+                        if let Some(envelope) = decode(origin, payload.as_bytes()) {
+                            receiver.receive(envelope);
+                        }
+                    }
+                    None => break Err(anyhow::anyhow!("the notification stream ended")),
+                },
+                wakeups = queue.recv() => {
+                    let Some(mut wakeups) = wakeups else { return Ok(()) };
+                    while let Ok(more) = queue.try_recv() {
+                        wakeups.extend(more);
+                    }
+                    for payload in pack(origin, wakeups) {
+                        if let Err(error) = client.execute("SELECT pg_notify($1, $2)", &[&PG_CHANNEL, &payload]).await {
+                            driver.abort();
+                            return Err(error.into());
+                        }
+                    }
+                }
+            }
+        };
+        driver.abort();
+        result
+    }
+}
+
+impl Broker for PgBroker {
+    fn publish(&self, wakeups: Vec<Wakeup>) {
+        let _ = self.outgoing.send(wakeups);
+    }
+}
+
+/// NATS core pub/sub, for deployments that outgrow Postgres as a bus.
+pub struct NatsBroker {
+    outgoing: mpsc::UnboundedSender<Vec<Wakeup>>,
+}
+
+impl NatsBroker {
+    pub async fn start(url: &str, origin: Uuid, receiver: Arc<dyn Receiver>) -> anyhow::Result<Self> {
+        let reconnect_receiver = receiver.clone();
+        let client = async_nats::ConnectOptions::new()
+            .event_callback(move |event| {
+                let receiver = reconnect_receiver.clone();
+                async move {
+                    if matches!(event, async_nats::Event::Connected) {
+                        receiver.reconnected();
+                    }
+                }
+            })
+            .connect(url)
+            .await?;
+        let mut subscription = client.subscribe(NATS_SUBJECT).await?;
+        tokio::spawn(async move {
+            while let Some(message) = subscription.next().await {
+                if let Some(envelope) = decode(origin, &message.payload) {
+                    receiver.receive(envelope);
+                }
+            }
+        });
+        let (outgoing, mut queue) = mpsc::unbounded_channel::<Vec<Wakeup>>();
+        tokio::spawn(async move {
+            while let Some(mut wakeups) = queue.recv().await {
+                while let Ok(more) = queue.try_recv() {
+                    wakeups.extend(more);
+                }
+                for payload in pack(origin, wakeups) {
+                    if let Err(error) = client.publish(NATS_SUBJECT, payload.into()).await {
+                        tracing::warn!(%error, "NATS publish failed; receivers will repair from Postgres");
+                    }
+                }
+            }
+        });
+        tracing::info!("realtime events go through NATS");
+        Ok(Self { outgoing })
+    }
+}
+
+impl Broker for NatsBroker {
+    fn publish(&self, wakeups: Vec<Wakeup>) {
+        let _ = self.outgoing.send(wakeups);
+    }
+}

@@ -1,0 +1,190 @@
+//! The in-process hub: which sockets of this instance listen to which workspace (agents) and
+//! which contact (visitors), and delivery to them. Delivery never blocks: a socket whose
+//! queue is full is marked as lagging and catches up from Postgres.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, RwLock,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+};
+
+use tokio::sync::mpsc;
+
+use crate::{
+    conversations::Message,
+    db::{ContactId, UserId, WorkspaceId},
+};
+
+pub type SocketId = u64;
+
+/// Frames queued for one socket before it counts as lagging.
+pub const SOCKET_QUEUE: usize = 512;
+
+/// What the hub hands a socket.
+#[derive(Clone, Debug)]
+pub enum Delivery {
+    /// A stored message and its `message` frame.
+    Message(Arc<Message>, Arc<str>),
+    /// Any other frame (typing, read, presence, conversation), already serialised.
+    Frame(Arc<str>),
+    /// Fan-out may have been lost (broker reconnect): fetch what is missing from Postgres.
+    Resync,
+}
+
+#[derive(Clone)]
+pub struct Mailbox {
+    sender: mpsc::Sender<Delivery>,
+    lagging: Arc<AtomicBool>,
+}
+
+impl Mailbox {
+    pub fn new() -> (Self, mpsc::Receiver<Delivery>, Arc<AtomicBool>) {
+        let (sender, receiver) = mpsc::channel(SOCKET_QUEUE);
+        let lagging = Arc::new(AtomicBool::new(false));
+        (Self { sender, lagging: lagging.clone() }, receiver, lagging)
+    }
+
+    fn deliver(&self, delivery: Delivery) {
+        if self.sender.try_send(delivery).is_err() {
+            self.lagging.store(true, Ordering::Release);
+        }
+    }
+}
+
+#[derive(Default)]
+struct Inner {
+    agents: HashMap<WorkspaceId, HashMap<SocketId, (UserId, Mailbox)>>,
+    visitors: HashMap<ContactId, HashMap<SocketId, Mailbox>>,
+}
+
+#[derive(Default)]
+pub struct Hub {
+    inner: RwLock<Inner>,
+    next_id: AtomicU64,
+}
+
+/// Who gets a frame.
+#[derive(Clone, Copy, Debug)]
+pub struct Recipients {
+    pub workspace_id: WorkspaceId,
+    pub agents: bool,
+    pub contact: Option<ContactId>,
+    /// The socket the frame came from, which does not get it back.
+    pub except: Option<SocketId>,
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn next_id(&self) -> SocketId {
+        self.next_id.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    /// Registers an agent socket; returns its id and how many sockets the agent now has here.
+    pub fn join_agent(&self, workspace_id: WorkspaceId, user_id: UserId, mailbox: Mailbox) -> (SocketId, usize) {
+        let id = self.next_id();
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let sockets = inner.agents.entry(workspace_id).or_default();
+        sockets.insert(id, (user_id, mailbox));
+        (id, sockets.values().filter(|(user, _)| *user == user_id).count())
+    }
+
+    /// Removes an agent socket; returns how many sockets the agent still has here.
+    pub fn leave_agent(&self, workspace_id: WorkspaceId, user_id: UserId, id: SocketId) -> usize {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let Some(sockets) = inner.agents.get_mut(&workspace_id) else { return 0 };
+        sockets.remove(&id);
+        let left = sockets.values().filter(|(user, _)| *user == user_id).count();
+        if sockets.is_empty() {
+            inner.agents.remove(&workspace_id);
+        }
+        left
+    }
+
+    pub fn join_visitor(&self, contact_id: ContactId, mailbox: Mailbox) -> (SocketId, usize) {
+        let id = self.next_id();
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let sockets = inner.visitors.entry(contact_id).or_default();
+        sockets.insert(id, mailbox);
+        (id, sockets.len())
+    }
+
+    pub fn leave_visitor(&self, contact_id: ContactId, id: SocketId) -> usize {
+        let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
+        let Some(sockets) = inner.visitors.get_mut(&contact_id) else { return 0 };
+        sockets.remove(&id);
+        let left = sockets.len();
+        if left == 0 {
+            inner.visitors.remove(&contact_id);
+        }
+        left
+    }
+
+    /// Whether any socket here would receive something for this workspace or contact.
+    pub fn has_listeners(&self, workspace_id: WorkspaceId, contact_id: Option<ContactId>) -> bool {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.agents.contains_key(&workspace_id) || contact_id.is_some_and(|c| inner.visitors.contains_key(&c))
+    }
+
+    /// A message goes to every agent socket of its workspace and, unless it is an internal
+    /// note, to every socket of its visitor.
+    pub fn deliver_message(&self, message: Arc<Message>) {
+        let frame: Arc<str> = super::protocol::message_frame(&message).into();
+        let delivery = Delivery::Message(message.clone(), frame);
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(sockets) = inner.agents.get(&message.workspace_id) {
+            for (_, mailbox) in sockets.values() {
+                mailbox.deliver(delivery.clone());
+            }
+        }
+        if !message.private
+            && let Some(sockets) = inner.visitors.get(&message.contact_id)
+        {
+            for mailbox in sockets.values() {
+                mailbox.deliver(delivery.clone());
+            }
+        }
+    }
+
+    pub fn deliver_frame(&self, to: Recipients, frame: Arc<str>) {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        if to.agents
+            && let Some(sockets) = inner.agents.get(&to.workspace_id)
+        {
+            for (id, (_, mailbox)) in sockets {
+                if Some(*id) != to.except {
+                    mailbox.deliver(Delivery::Frame(frame.clone()));
+                }
+            }
+        }
+        if let Some(contact) = to.contact
+            && let Some(sockets) = inner.visitors.get(&contact)
+        {
+            for (id, mailbox) in sockets {
+                if Some(*id) != to.except {
+                    mailbox.deliver(Delivery::Frame(frame.clone()));
+                }
+            }
+        }
+    }
+
+    /// Asks every socket to catch up from Postgres.
+    pub fn resync_all(&self) {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        for (_, mailbox) in inner.agents.values().flat_map(|s| s.values()) {
+            mailbox.deliver(Delivery::Resync);
+        }
+        for mailbox in inner.visitors.values().flat_map(|s| s.values()) {
+            mailbox.deliver(Delivery::Resync);
+        }
+    }
+
+    pub fn socket_count(&self) -> usize {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.agents.values().map(HashMap::len).sum::<usize>() + inner.visitors.values().map(HashMap::len).sum::<usize>()
+    }
+}

@@ -1,0 +1,112 @@
+//! Realtime delivery: the wire protocol, the in-process hub, the broker between instances,
+//! and the WebSocket sessions of visitors and agents.
+//!
+//! A message is committed first ([`crate::conversations::MessageWriter`]), then handed to local
+//! sockets through the [`hub::Hub`] and to other instances as a wake-up through the
+//! [`broker::Broker`]. Sockets keep the last `seq` they delivered per conversation, drop what
+//! they already sent and fetch from Postgres whatever they missed.
+
+pub mod broker;
+pub mod hub;
+pub mod protocol;
+pub mod socket;
+
+use std::sync::Arc;
+
+use uuid::Uuid;
+
+use crate::{
+    conversations::{self, MessageWriter, Stored},
+    db::{self, DbPool},
+};
+use broker::{Broker, Envelope, Wakeup};
+use hub::{Hub, Recipients};
+
+/// How many threads commit messages; each owns a shard of the conversations.
+const WRITER_THREADS: usize = 4;
+
+/// The realtime machinery of one instance.
+pub struct Realtime {
+    pub instance_id: Uuid,
+    pub hub: Arc<Hub>,
+    pub writer: MessageWriter,
+    broker: Arc<dyn Broker>,
+}
+
+/// Applies wake-ups from other instances to this instance's sockets.
+struct LocalDelivery {
+    hub: Arc<Hub>,
+    pool: DbPool,
+}
+
+impl broker::Receiver for LocalDelivery {
+    fn receive(&self, envelope: Envelope) {
+        let mut to_load = Vec::new();
+        for wakeup in envelope.e {
+            match wakeup {
+                Wakeup::Message { w, c, m } => {
+                    if self.hub.has_listeners(w, Some(c)) {
+                        to_load.push((w, m));
+                    }
+                }
+                Wakeup::Frame { w, c, a, f } => {
+                    self.hub.deliver_frame(Recipients { workspace_id: w, agents: a, contact: c, except: None }, f.into());
+                }
+            }
+        }
+        if to_load.is_empty() {
+            return;
+        }
+        let (hub, pool) = (self.hub.clone(), self.pool.clone());
+        tokio::spawn(async move {
+            let mut by_workspace: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+            for (workspace, message) in to_load {
+                by_workspace.entry(workspace).or_default().push(message);
+            }
+            for (workspace, ids) in by_workspace {
+                match db::run(&pool, move |conn| conversations::messages_by_id(conn, workspace, &ids)).await {
+                    Ok(messages) => messages.into_iter().for_each(|m| hub.deliver_message(Arc::new(m))),
+                    // The sockets will see the gap and repair it.
+                    Err(error) => tracing::warn!(error = ?error, "could not load messages of a wake-up"),
+                }
+            }
+        });
+    }
+
+    fn reconnected(&self) {
+        self.hub.resync_all();
+    }
+}
+
+impl Realtime {
+    /// Starts the hub, the broker (NATS when `nats_url` is set, else Postgres) and the writers.
+    pub async fn start(pool: DbPool, database_url: String, nats_url: Option<&str>) -> anyhow::Result<Self> {
+        let instance_id = Uuid::now_v7();
+        let hub = Arc::new(Hub::new());
+        let receiver = Arc::new(LocalDelivery { hub: hub.clone(), pool: pool.clone() });
+        let broker: Arc<dyn Broker> = match nats_url {
+            Some(url) => Arc::new(broker::NatsBroker::start(url, instance_id, receiver).await?),
+            None => Arc::new(broker::PgBroker::start(database_url, instance_id, receiver)),
+        };
+        let on_commit = {
+            let (hub, broker) = (hub.clone(), broker.clone());
+            Arc::new(move |stored: &[Stored]| {
+                let mut wakeups = Vec::with_capacity(stored.len());
+                for s in stored {
+                    let message = Arc::new(s.message.clone());
+                    wakeups.push(Wakeup::Message { w: message.workspace_id, c: message.contact_id, m: message.id });
+                    hub.deliver_message(message);
+                }
+                broker.publish(wakeups);
+            })
+        };
+        let writer = MessageWriter::start(pool, WRITER_THREADS, on_commit);
+        Ok(Self { instance_id, hub, writer, broker })
+    }
+
+    /// Sends a frame that is not stored to local sockets and to the other instances.
+    pub fn broadcast_frame(&self, to: Recipients, frame: String) {
+        self.broker.publish(vec![Wakeup::Frame { w: to.workspace_id, c: to.contact, a: to.agents, f: frame.clone() }]);
+        self.hub.deliver_frame(to, frame.into());
+    }
+}

@@ -1,0 +1,200 @@
+//! The WebSocket wire protocol: JSON text frames, each an object with a `"type"`.
+//! docs/protocol.md documents it for widget and SDK authors.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    conversations::{AuthorKind, Message},
+    db::{ConversationId, WorkspaceId},
+};
+
+/// The largest frame a client may send; a larger one closes the socket (1009).
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
+/// Conversations one `hello` may resume.
+pub const MAX_RESUME: usize = 200;
+
+#[derive(Deserialize, Debug)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientFrame {
+    Hello {
+        visitor_token: Option<String>,
+        /// For agents who belong to several workspaces.
+        workspace_id: Option<WorkspaceId>,
+        #[serde(default)]
+        resume: HashMap<ConversationId, i64>,
+    },
+    Send {
+        client_id: Uuid,
+        conversation_id: Option<ConversationId>,
+        body: String,
+        /// An internal note (agents only): never sent to the visitor.
+        #[serde(default)]
+        private: bool,
+    },
+    Typing {
+        conversation_id: ConversationId,
+        typing: bool,
+    },
+    Read {
+        conversation_id: ConversationId,
+        seq: i64,
+    },
+    Presence {
+        status: AgentStatus,
+    },
+    Ping {},
+}
+
+const CLIENT_TYPES: [&str; 6] = ["hello", "send", "typing", "read", "presence", "ping"];
+
+/// Why a client frame was refused, as sent back in an `error` frame.
+#[derive(Debug)]
+pub struct FrameError {
+    pub code: &'static str,
+    pub message: String,
+    pub client_id: Option<Uuid>,
+}
+
+/// Parses a text frame, naming exactly what is wrong with a bad one.
+pub fn parse_client_frame(text: &str) -> Result<ClientFrame, FrameError> {
+    let value: serde_json::Value = serde_json::from_str(text)
+        .map_err(|_| FrameError { code: "invalid_json", message: "The frame is not valid JSON.".into(), client_id: None })?;
+    let client_id = value.get("client_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
+    let Some(kind) = value.get("type").and_then(|t| t.as_str()).map(str::to_string) else {
+        return Err(FrameError { code: "invalid_frame", message: "A frame must be a JSON object with a \"type\".".into(), client_id });
+    };
+    if !CLIENT_TYPES.contains(&kind.as_str()) {
+        return Err(FrameError {
+            code: "unknown_type",
+            message: format!("Unknown frame type {kind:?}; expected one of {}.", CLIENT_TYPES.join(", ")),
+            client_id,
+        });
+    }
+    serde_json::from_value(value).map_err(|e| FrameError { code: "invalid_frame", message: format!("Invalid {kind} frame: {e}."), client_id })
+}
+
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum AgentStatus {
+    Online,
+    Away,
+}
+
+#[derive(Serialize, Debug)]
+pub struct AuthorRef<'a> {
+    pub kind: AuthorKind,
+    pub id: Option<Uuid>,
+    pub name: Option<&'a str>,
+}
+
+#[derive(Serialize, Debug)]
+pub struct ConversationSummary {
+    pub id: ConversationId,
+    pub status: String,
+    pub last_seq: i64,
+}
+
+#[derive(Serialize, Debug)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerFrame<'a> {
+    Welcome {
+        role: &'static str,
+        workspace_id: WorkspaceId,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        visitor_id: Option<Uuid>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        user_id: Option<Uuid>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        conversations: Option<Vec<ConversationSummary>>,
+        heartbeat_seconds: u64,
+    },
+    Ack {
+        client_id: Uuid,
+        conversation_id: ConversationId,
+        seq: i64,
+        message_id: Uuid,
+        #[serde(with = "time::serde::rfc3339")]
+        created_at: time::OffsetDateTime,
+    },
+    Message {
+        conversation_id: ConversationId,
+        seq: i64,
+        message_id: Uuid,
+        client_id: Uuid,
+        author: AuthorRef<'a>,
+        body: &'a str,
+        private: bool,
+        #[serde(with = "time::serde::rfc3339")]
+        created_at: time::OffsetDateTime,
+    },
+    Typing {
+        conversation_id: ConversationId,
+        author: AuthorRef<'a>,
+        typing: bool,
+    },
+    Read {
+        conversation_id: ConversationId,
+        seq: i64,
+        reader: AuthorRef<'a>,
+    },
+    Presence {
+        kind: AuthorKind,
+        id: Uuid,
+        status: &'static str,
+    },
+    Conversation {
+        conversation_id: ConversationId,
+        status: &'a str,
+        assignee_id: Option<Uuid>,
+    },
+    Error {
+        code: &'a str,
+        message: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        client_id: Option<Uuid>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        conversation_id: Option<ConversationId>,
+    },
+    Pong {},
+}
+
+impl ServerFrame<'_> {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_else(|_| r#"{"type":"error","code":"internal","message":"unserialisable frame"}"#.into())
+    }
+}
+
+/// The `message` frame of a stored message.
+pub fn message_frame(message: &Message) -> String {
+    ServerFrame::Message {
+        conversation_id: message.conversation_id,
+        seq: message.seq,
+        message_id: message.id.0,
+        client_id: message.client_id,
+        author: AuthorRef { kind: message.author_kind, id: message.author_id, name: message.author_name.as_deref() },
+        body: &message.body,
+        private: message.private,
+        created_at: message.created_at,
+    }
+    .to_json()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_frames_are_named_precisely() {
+        assert_eq!(parse_client_frame("not json").unwrap_err().code, "invalid_json");
+        assert_eq!(parse_client_frame("[1]").unwrap_err().code, "invalid_frame");
+        assert_eq!(parse_client_frame(r#"{"type":"dance"}"#).unwrap_err().code, "unknown_type");
+        let missing = parse_client_frame(r#"{"type":"send","client_id":"0191d5a0-0000-7000-8000-000000000000"}"#).unwrap_err();
+        assert_eq!(missing.code, "invalid_frame");
+        assert!(missing.message.contains("body"), "{}", missing.message);
+        assert!(missing.client_id.is_some());
+        assert!(matches!(parse_client_frame(r#"{"type":"hello"}"#), Ok(ClientFrame::Hello { .. })));
+    }
+}

@@ -1,0 +1,601 @@
+//! One WebSocket connection at `GET /ws`: authentication by the first frame, resume, sends
+//! with acks after commit, and delivery with de-duplication and gap repair by `seq`.
+
+use std::{
+    collections::HashMap,
+    num::NonZeroU32,
+    sync::{Arc, atomic::Ordering},
+    time::{Duration, Instant},
+};
+
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, CloseReason, ProtocolError, Session};
+use futures_util::{StreamExt, stream::FuturesUnordered};
+use governor::{Quota, RateLimiter};
+use uuid::Uuid;
+
+use super::{
+    hub::{Delivery, Mailbox, Recipients, SocketId},
+    protocol::{AgentStatus, AuthorRef, ClientFrame, ConversationSummary, FrameError, MAX_FRAME_BYTES, MAX_RESUME, ServerFrame, parse_client_frame},
+};
+use crate::{
+    auth::CurrentUser,
+    conversations::{
+        Audience, Author, AuthorKind, Conversation, Message, NewMessage, Stored,
+        contacts::{self, Visitor},
+        messages_after, validate_body,
+    },
+    db::{self, ContactId, ConversationId, UserId, WorkspaceId},
+    error::AppError,
+    startup::AppState,
+    workspaces::Workspace,
+};
+
+/// A socket must say `hello` within this time.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// The server pings this often...
+pub const HEARTBEAT: Duration = Duration::from_secs(20);
+/// ...and drops a socket it has not heard from for this long.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// Sends of one socket waiting for their commit.
+const MAX_IN_FLIGHT: usize = 64;
+/// Frames per second a client may send on average, and in a burst; more closes the socket.
+const FRAMES_PER_SECOND: u32 = 20;
+const FRAME_BURST: u32 = 100;
+const REPLAY_PAGE: i64 = 500;
+
+/// Upgrades to a WebSocket. The session cookie counts only when the page that opened the socket
+/// is Parlor's own (`Origin` equal to `PUBLIC_URL`): no cross-site WebSocket hijacking.
+pub async fn connect(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+    user: Option<CurrentUser>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let agent = user.filter(|_| origin == Some(state.settings.public_origin().as_str()));
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let stream = stream.max_frame_size(MAX_FRAME_BYTES).aggregate_continuations().max_continuation_size(MAX_FRAME_BYTES);
+    actix_web::rt::spawn(run(state.into_inner(), agent, session, stream));
+    Ok(response)
+}
+
+/// Who is on the other end, once `hello` is accepted.
+#[derive(Clone, Debug)]
+enum Identity {
+    Visitor { workspace_id: WorkspaceId, contact_id: ContactId, name: Option<String> },
+    Agent { workspace_id: WorkspaceId, user_id: UserId, name: String },
+}
+
+impl Identity {
+    fn workspace_id(&self) -> WorkspaceId {
+        match self {
+            Self::Visitor { workspace_id, .. } | Self::Agent { workspace_id, .. } => *workspace_id,
+        }
+    }
+
+    fn audience(&self) -> Audience {
+        match self {
+            Self::Visitor { contact_id, .. } => Audience::Visitor(*contact_id),
+            Self::Agent { .. } => Audience::Agents,
+        }
+    }
+
+    fn author(&self) -> Author {
+        match self {
+            Self::Visitor { contact_id, name, .. } => Author::Visitor { contact_id: *contact_id, name: name.clone() },
+            Self::Agent { user_id, name, .. } => Author::Agent { user_id: *user_id, name: name.clone() },
+        }
+    }
+
+    fn author_ref(&self) -> AuthorRef<'_> {
+        match self {
+            Self::Visitor { contact_id, name, .. } => AuthorRef { kind: AuthorKind::Visitor, id: Some(contact_id.0), name: name.as_deref() },
+            Self::Agent { user_id, name, .. } => AuthorRef { kind: AuthorKind::Agent, id: Some(user_id.0), name: Some(name) },
+        }
+    }
+}
+
+/// Why a socket is being closed.
+struct Closing(CloseReason);
+
+fn close(code: CloseCode, description: &str) -> Closing {
+    Closing(CloseReason { code, description: Some(description.to_string()) })
+}
+
+type Ack = std::pin::Pin<Box<dyn std::future::Future<Output = (Uuid, Result<Stored, AppError>)>>>;
+
+async fn run(state: Arc<AppState>, agent: Option<CurrentUser>, mut session: Session, mut stream: AggregatedMessageStream) {
+    let outcome = match wait_for_hello(&mut session, &mut stream).await {
+        Ok((frame, resume)) => match authenticate(&state, agent, frame).await {
+            Ok(identity) => {
+                let mut connection = Connection::new(state, session.clone(), identity);
+                connection.serve(&mut stream, resume).await
+            }
+            Err(error) => {
+                let _ = session.text(error_frame(&error)).await;
+                Err(close(CloseCode::Policy, &error.message))
+            }
+        },
+        Err(closing) => Err(closing),
+    };
+    if let Err(Closing(reason)) = outcome {
+        let _ = session.close(Some(reason)).await;
+    } else {
+        let _ = session.close(None).await;
+    }
+}
+
+fn error_frame(error: &FrameError) -> String {
+    ServerFrame::Error { code: error.code, message: &error.message, client_id: error.client_id, conversation_id: None }.to_json()
+}
+
+fn frame_error(code: &'static str, message: impl Into<String>, client_id: Option<Uuid>) -> FrameError {
+    FrameError { code, message: message.into(), client_id }
+}
+
+struct Hello {
+    visitor_token: Option<String>,
+    workspace_id: Option<WorkspaceId>,
+}
+
+/// Waits for the first valid `hello`; anything else before it gets an error frame.
+async fn wait_for_hello(
+    session: &mut Session,
+    stream: &mut AggregatedMessageStream,
+) -> Result<(Hello, HashMap<ConversationId, i64>), Closing> {
+    let deadline = tokio::time::sleep(HELLO_TIMEOUT);
+    tokio::pin!(deadline);
+    loop {
+        let message = tokio::select! {
+            message = stream.next() => message,
+            _ = &mut deadline => return Err(close(CloseCode::Policy, "no hello frame within 10 seconds")),
+        };
+        let reply = match message {
+            Some(Ok(AggregatedMessage::Text(text))) => match parse_client_frame(&text) {
+                Ok(ClientFrame::Hello { visitor_token, workspace_id, resume }) => {
+                    return Ok((Hello { visitor_token, workspace_id }, resume));
+                }
+                Ok(other) => frame_error("hello_required", format!("Send a hello frame first, not {}.", frame_name(&other)), None),
+                Err(error) => error,
+            },
+            Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                session.pong(&bytes).await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+                continue;
+            }
+            Some(Ok(AggregatedMessage::Pong(_))) => continue,
+            Some(Ok(AggregatedMessage::Binary(_))) => frame_error("binary_not_supported", "Frames are JSON text.", None),
+            Some(Ok(AggregatedMessage::Close(_))) | None => return Err(close(CloseCode::Normal, "closed")),
+            Some(Err(error)) => return Err(protocol_close(error)),
+        };
+        session.text(error_frame(&reply)).await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+    }
+}
+
+fn protocol_close(error: ProtocolError) -> Closing {
+    match error {
+        ProtocolError::Overflow => close(CloseCode::Size, "frame larger than 64 KiB"),
+        _ => close(CloseCode::Protocol, "invalid WebSocket frame"),
+    }
+}
+
+fn frame_name(frame: &ClientFrame) -> &'static str {
+    match frame {
+        ClientFrame::Hello { .. } => "hello",
+        ClientFrame::Send { .. } => "send",
+        ClientFrame::Typing { .. } => "typing",
+        ClientFrame::Read { .. } => "read",
+        ClientFrame::Presence { .. } => "presence",
+        ClientFrame::Ping {} => "ping",
+    }
+}
+
+async fn authenticate(state: &AppState, agent: Option<CurrentUser>, hello: Hello) -> Result<Identity, FrameError> {
+    let unauthorized = || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
+    if let Some(token) = hello.visitor_token {
+        let session_id = contacts::decode_token(state.settings.secret_bytes(), &token).ok_or_else(unauthorized)?;
+        let visitor = db::run(&state.pool, move |conn| Visitor::find(conn, session_id)).await.map_err(|_| unavailable())?.ok_or_else(unauthorized)?;
+        return Ok(Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name });
+    }
+    let Some(current) = agent else {
+        return Err(frame_error(
+            "unauthorized",
+            "Say hello with a visitor_token, or open the socket from a signed-in Parlor page.",
+            None,
+        ));
+    };
+    let user_id = current.user.id;
+    let requested = hello.workspace_id;
+    let workspace = db::run(&state.pool, move |conn| match requested {
+        Some(id) => Ok(Workspace::find_for_member(conn, id, user_id)?.map(|(w, _)| w)),
+        None => {
+            let mut all = Workspace::list_for_user(conn, user_id)?;
+            Ok(if all.len() == 1 { all.pop() } else { None })
+        }
+    })
+    .await
+    .map_err(|_| unavailable())?;
+    let Some(workspace) = workspace else {
+        return Err(match requested {
+            Some(_) => frame_error("not_found", "No such workspace.", None),
+            None => frame_error("workspace_required", "You belong to several workspaces: say which one with workspace_id.", None),
+        });
+    };
+    Ok(Identity::Agent { workspace_id: workspace.id, user_id, name: current.user.name })
+}
+
+fn unavailable() -> FrameError {
+    frame_error("unavailable", "The service is not available right now; try again.", None)
+}
+
+/// An authenticated socket.
+struct Connection {
+    state: Arc<AppState>,
+    session: Session,
+    identity: Identity,
+    socket_id: SocketId,
+    /// The last `seq` delivered per conversation: what is at or below it is a duplicate.
+    seen: HashMap<ConversationId, i64>,
+    /// Conversations this socket may touch, with their visitor.
+    known: HashMap<ConversationId, ContactId>,
+}
+
+type Step = Result<(), Closing>;
+
+impl Connection {
+    fn new(state: Arc<AppState>, session: Session, identity: Identity) -> Self {
+        Self { state, session, identity, socket_id: 0, seen: HashMap::new(), known: HashMap::new() }
+    }
+
+    async fn text(&mut self, frame: impl Into<String>) -> Step {
+        let frame: String = frame.into();
+        self.session.text(frame).await.map_err(|_| close(CloseCode::Normal, "closed"))
+    }
+
+    async fn error(&mut self, error: FrameError) -> Step {
+        self.text(error_frame(&error)).await
+    }
+
+    async fn serve(&mut self, stream: &mut AggregatedMessageStream, resume: HashMap<ConversationId, i64>) -> Step {
+        let (mailbox, mut deliveries, lagging) = Mailbox::new();
+        // Subscribe before replaying: whatever is committed meanwhile is queued, and the
+        // overlap is dropped by seq.
+        let first_socket = self.join(mailbox);
+        let result = self.session_loop(stream, resume, &mut deliveries, &lagging, first_socket).await;
+        self.leave();
+        result
+    }
+
+    fn join(&mut self, mailbox: Mailbox) -> bool {
+        let realtime = &self.state.realtime;
+        let (id, count) = match &self.identity {
+            Identity::Agent { workspace_id, user_id, .. } => realtime.hub.join_agent(*workspace_id, *user_id, mailbox),
+            Identity::Visitor { contact_id, .. } => realtime.hub.join_visitor(*contact_id, mailbox),
+        };
+        self.socket_id = id;
+        count == 1
+    }
+
+    fn leave(&mut self) {
+        let realtime = &self.state.realtime;
+        let left = match &self.identity {
+            Identity::Agent { workspace_id, user_id, .. } => realtime.hub.leave_agent(*workspace_id, *user_id, self.socket_id),
+            Identity::Visitor { contact_id, .. } => realtime.hub.leave_visitor(*contact_id, self.socket_id),
+        };
+        if left == 0 {
+            self.announce_presence("offline");
+        }
+    }
+
+    fn announce_presence(&self, status: &'static str) {
+        let (kind, id) = match &self.identity {
+            Identity::Agent { user_id, .. } => (AuthorKind::Agent, user_id.0),
+            Identity::Visitor { contact_id, .. } => (AuthorKind::Visitor, contact_id.0),
+        };
+        let frame = ServerFrame::Presence { kind, id, status }.to_json();
+        let to = Recipients { workspace_id: self.identity.workspace_id(), agents: true, contact: None, except: Some(self.socket_id) };
+        self.state.realtime.broadcast_frame(to, frame);
+    }
+
+    async fn welcome(&mut self) -> Step {
+        let frame = match &self.identity {
+            Identity::Visitor { workspace_id, contact_id, .. } => {
+                let (workspace_id, contact_id) = (*workspace_id, *contact_id);
+                let conversations = db::run(&self.state.pool, move |conn| Conversation::list_for_contact(conn, workspace_id, contact_id))
+                    .await
+                    .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
+                for c in &conversations {
+                    self.known.insert(c.id, c.contact_id);
+                }
+                ServerFrame::Welcome {
+                    role: "visitor",
+                    workspace_id,
+                    visitor_id: Some(contact_id.0),
+                    user_id: None,
+                    conversations: Some(conversations.into_iter().map(|c| ConversationSummary { id: c.id, status: c.status, last_seq: c.last_seq }).collect()),
+                    heartbeat_seconds: HEARTBEAT.as_secs(),
+                }
+                .to_json()
+            }
+            Identity::Agent { workspace_id, user_id, .. } => ServerFrame::Welcome {
+                role: "agent",
+                workspace_id: *workspace_id,
+                visitor_id: None,
+                user_id: Some(user_id.0),
+                conversations: None,
+                heartbeat_seconds: HEARTBEAT.as_secs(),
+            }
+            .to_json(),
+        };
+        self.text(frame).await
+    }
+
+    async fn session_loop(
+        &mut self,
+        stream: &mut AggregatedMessageStream,
+        resume: HashMap<ConversationId, i64>,
+        deliveries: &mut tokio::sync::mpsc::Receiver<Delivery>,
+        lagging: &std::sync::atomic::AtomicBool,
+        first_socket: bool,
+    ) -> Step {
+        self.welcome().await?;
+        if first_socket {
+            self.announce_presence("online");
+        }
+        if resume.len() > MAX_RESUME {
+            self.error(frame_error("too_many_conversations", format!("Resume at most {MAX_RESUME} conversations per hello."), None)).await?;
+        }
+        for (conversation_id, last_seq) in resume.into_iter().take(MAX_RESUME) {
+            self.replay(conversation_id, last_seq).await?;
+        }
+
+        let limiter = RateLimiter::direct(
+            Quota::per_second(NonZeroU32::new(FRAMES_PER_SECOND).unwrap_or(NonZeroU32::MIN))
+                .allow_burst(NonZeroU32::new(FRAME_BURST).unwrap_or(NonZeroU32::MIN)),
+        );
+        let mut acks: FuturesUnordered<Ack> = FuturesUnordered::new();
+        let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+        let mut last_heard = Instant::now();
+        loop {
+            tokio::select! {
+                message = stream.next() => {
+                    last_heard = Instant::now();
+                    match message {
+                        Some(Ok(AggregatedMessage::Text(text))) => {
+                            if limiter.check().is_err() {
+                                return Err(close(CloseCode::Policy, "too many frames; slow down"));
+                            }
+                            self.handle_text(&text, &mut acks).await?;
+                        }
+                        Some(Ok(AggregatedMessage::Binary(_))) => {
+                            self.error(frame_error("binary_not_supported", "Frames are JSON text.", None)).await?;
+                        }
+                        Some(Ok(AggregatedMessage::Ping(bytes))) => {
+                            self.session.pong(&bytes).await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+                        }
+                        Some(Ok(AggregatedMessage::Pong(_))) => {}
+                        Some(Ok(AggregatedMessage::Close(_))) | None => return Ok(()),
+                        Some(Err(error)) => return Err(protocol_close(error)),
+                    }
+                }
+                Some(delivery) = deliveries.recv() => self.deliver(delivery).await?,
+                Some((client_id, result)) = acks.next(), if !acks.is_empty() => self.acknowledge(client_id, result).await?,
+                _ = heartbeat.tick() => {
+                    if last_heard.elapsed() > IDLE_TIMEOUT {
+                        return Err(close(CloseCode::Away, "no answer to pings"));
+                    }
+                    self.session.ping(b"").await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+                }
+            }
+            if lagging.swap(false, Ordering::AcqRel) {
+                self.resync().await?;
+            }
+        }
+    }
+
+    async fn handle_text(&mut self, text: &str, acks: &mut FuturesUnordered<Ack>) -> Step {
+        let frame = match parse_client_frame(text) {
+            Ok(frame) => frame,
+            Err(error) => return self.error(error).await,
+        };
+        match frame {
+            ClientFrame::Hello { .. } => self.error(frame_error("already_authenticated", "This socket has already said hello.", None)).await,
+            ClientFrame::Ping {} => self.text(ServerFrame::Pong {}.to_json()).await,
+            ClientFrame::Send { client_id, conversation_id, body, private } => self.send(client_id, conversation_id, body, private, acks).await,
+            ClientFrame::Typing { conversation_id, typing } => self.typing(conversation_id, typing).await,
+            ClientFrame::Read { conversation_id, seq } => self.read(conversation_id, seq).await,
+            ClientFrame::Presence { status } => self.presence(status).await,
+        }
+    }
+
+    async fn send(&mut self, client_id: Uuid, conversation_id: Option<ConversationId>, body: String, private: bool, acks: &mut FuturesUnordered<Ack>) -> Step {
+        if let Err((code, message)) = validate_body(&body) {
+            return self.error(frame_error(code, message, Some(client_id))).await;
+        }
+        if private && matches!(self.identity, Identity::Visitor { .. }) {
+            return self.error(frame_error("forbidden", "Only agents can write internal notes.", Some(client_id))).await;
+        }
+        if conversation_id.is_none() && matches!(self.identity, Identity::Agent { .. }) {
+            return self.error(frame_error("invalid_frame", "Agents must name the conversation_id.", Some(client_id))).await;
+        }
+        if acks.len() >= MAX_IN_FLIGHT {
+            return self.error(frame_error("too_many_in_flight", format!("Wait for acks: at most {MAX_IN_FLIGHT} sends may be pending."), Some(client_id))).await;
+        }
+        let new = NewMessage { workspace_id: self.identity.workspace_id(), author: self.identity.author(), conversation_id, client_id, body, private };
+        match self.state.realtime.writer.enqueue(new) {
+            Ok(answer) => {
+                acks.push(Box::pin(async move {
+                    let result = answer.await.unwrap_or_else(|_| Err(AppError::Unavailable(anyhow::anyhow!("writer stopped"))));
+                    (client_id, result)
+                }));
+                Ok(())
+            }
+            Err(error) => self.send_failed(client_id, error).await,
+        }
+    }
+
+    async fn send_failed(&mut self, client_id: Uuid, error: AppError) -> Step {
+        let (code, message) = match &error {
+            AppError::NotFound => ("not_found", "No such conversation.".to_string()),
+            AppError::BadRequest(message) => ("invalid_frame", message.clone()),
+            AppError::Unavailable(_) => ("unavailable", "The message was not stored; send it again with the same client_id.".to_string()),
+            _ => ("internal", "The message was not stored; send it again with the same client_id.".to_string()),
+        };
+        if !matches!(error, AppError::NotFound | AppError::BadRequest(_)) {
+            tracing::warn!(error = ?error, "send failed");
+        }
+        self.error(frame_error(code, message, Some(client_id))).await
+    }
+
+    async fn acknowledge(&mut self, client_id: Uuid, result: Result<Stored, AppError>) -> Step {
+        match result {
+            Ok(stored) => {
+                let message = &stored.message;
+                self.known.insert(message.conversation_id, message.contact_id);
+                let ack = ServerFrame::Ack {
+                    client_id,
+                    conversation_id: message.conversation_id,
+                    seq: message.seq,
+                    message_id: message.id.0,
+                    created_at: message.created_at,
+                }
+                .to_json();
+                self.text(ack).await?;
+                if stored.reopened {
+                    let frame = ServerFrame::Conversation { conversation_id: message.conversation_id, status: "open", assignee_id: None }.to_json();
+                    let to = Recipients { workspace_id: message.workspace_id, agents: true, contact: Some(message.contact_id), except: None };
+                    self.state.realtime.broadcast_frame(to, frame);
+                }
+                Ok(())
+            }
+            Err(error) => self.send_failed(client_id, error).await,
+        }
+    }
+
+    /// The visitor of a conversation this socket may touch; `None` answers "not found".
+    async fn contact_of(&mut self, conversation_id: ConversationId) -> Result<Option<ContactId>, Closing> {
+        if let Some(contact) = self.known.get(&conversation_id) {
+            return Ok(Some(*contact));
+        }
+        let (workspace_id, audience) = (self.identity.workspace_id(), self.identity.audience());
+        let found = db::run(&self.state.pool, move |conn| Conversation::find(conn, workspace_id, audience, conversation_id))
+            .await
+            .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
+        if let Some(conversation) = &found {
+            self.known.insert(conversation.id, conversation.contact_id);
+        }
+        Ok(found.map(|c| c.contact_id))
+    }
+
+    async fn not_found(&mut self, conversation_id: ConversationId) -> Step {
+        let frame =
+            ServerFrame::Error { code: "not_found", message: "No such conversation.", client_id: None, conversation_id: Some(conversation_id) }.to_json();
+        self.text(frame).await
+    }
+
+    async fn typing(&mut self, conversation_id: ConversationId, typing: bool) -> Step {
+        let Some(contact) = self.contact_of(conversation_id).await? else { return self.not_found(conversation_id).await };
+        let frame = ServerFrame::Typing { conversation_id, author: self.identity.author_ref(), typing }.to_json();
+        let to_visitor = matches!(self.identity, Identity::Agent { .. }).then_some(contact);
+        let to = Recipients { workspace_id: self.identity.workspace_id(), agents: true, contact: to_visitor, except: Some(self.socket_id) };
+        self.state.realtime.broadcast_frame(to, frame);
+        Ok(())
+    }
+
+    async fn read(&mut self, conversation_id: ConversationId, seq: i64) -> Step {
+        let Some(contact) = self.contact_of(conversation_id).await? else { return self.not_found(conversation_id).await };
+        let (workspace_id, audience) = (self.identity.workspace_id(), self.identity.audience());
+        db::run(&self.state.pool, move |conn| Conversation::mark_read(conn, workspace_id, audience, conversation_id, seq))
+            .await
+            .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
+        let frame = ServerFrame::Read { conversation_id, seq, reader: self.identity.author_ref() }.to_json();
+        let to = Recipients { workspace_id, agents: true, contact: Some(contact), except: Some(self.socket_id) };
+        self.state.realtime.broadcast_frame(to, frame);
+        Ok(())
+    }
+
+    async fn presence(&mut self, status: AgentStatus) -> Step {
+        if !matches!(self.identity, Identity::Agent { .. }) {
+            return self.error(frame_error("forbidden", "Only agents set a presence.", None)).await;
+        }
+        self.announce_presence(match status {
+            AgentStatus::Online => "online",
+            AgentStatus::Away => "away",
+        });
+        Ok(())
+    }
+
+    /// Sends messages of a conversation after `after` (up to `up_to`), in order, and remembers
+    /// the last seq. Returns how many were sent.
+    async fn send_range(&mut self, conversation_id: ConversationId, after: i64, up_to: Option<i64>) -> Result<usize, Closing> {
+        let (workspace_id, audience) = (self.identity.workspace_id(), self.identity.audience());
+        let mut cursor = after;
+        let mut sent = 0;
+        loop {
+            let page = db::run(&self.state.pool, move |conn| messages_after(conn, workspace_id, audience, conversation_id, cursor, up_to, REPLAY_PAGE))
+                .await
+                .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
+            let count = page.len();
+            for message in page {
+                cursor = message.seq;
+                self.text(super::protocol::message_frame(&message)).await?;
+                sent += 1;
+            }
+            if let Some(limit) = up_to {
+                cursor = cursor.max(limit);
+            }
+            self.seen.insert(conversation_id, cursor.max(self.seen.get(&conversation_id).copied().unwrap_or(0)));
+            if (count as i64) < REPLAY_PAGE {
+                return Ok(sent);
+            }
+        }
+    }
+
+    async fn replay(&mut self, conversation_id: ConversationId, last_seq: i64) -> Step {
+        let (workspace_id, audience) = (self.identity.workspace_id(), self.identity.audience());
+        let found = db::run(&self.state.pool, move |conn| Conversation::find(conn, workspace_id, audience, conversation_id))
+            .await
+            .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
+        let Some(conversation) = found else { return self.not_found(conversation_id).await };
+        self.known.insert(conversation.id, conversation.contact_id);
+        let last_seq = last_seq.max(0);
+        self.seen.insert(conversation_id, last_seq);
+        if conversation.last_seq > last_seq {
+            self.send_range(conversation_id, last_seq, None).await?;
+        }
+        Ok(())
+    }
+
+    async fn deliver(&mut self, delivery: Delivery) -> Step {
+        match delivery {
+            Delivery::Message(message, frame) => self.deliver_message(&message, &frame).await,
+            Delivery::Frame(frame) => self.text(frame.to_string()).await,
+            Delivery::Resync => self.resync().await,
+        }
+    }
+
+    async fn deliver_message(&mut self, message: &Message, frame: &str) -> Step {
+        let conversation_id = message.conversation_id;
+        self.known.insert(conversation_id, message.contact_id);
+        match self.seen.get(&conversation_id).copied() {
+            Some(last) if message.seq <= last => return Ok(()),
+            Some(last) if message.seq > last + 1 => {
+                // A wake-up was lost (or an internal note skipped): fetch the gap first.
+                self.send_range(conversation_id, last, Some(message.seq - 1)).await?;
+            }
+            _ => {}
+        }
+        self.text(frame.to_string()).await?;
+        self.seen.insert(conversation_id, message.seq);
+        Ok(())
+    }
+
+    /// Catches up every conversation this socket has seen, from Postgres.
+    async fn resync(&mut self) -> Step {
+        let seen: Vec<(ConversationId, i64)> = self.seen.iter().map(|(c, s)| (*c, *s)).collect();
+        for (conversation_id, last) in seen {
+            self.send_range(conversation_id, last, None).await?;
+        }
+        Ok(())
+    }
+}
