@@ -52,7 +52,8 @@ impl Application {
         let pool = db::build_pool(&settings.database_url, settings.database_pool_size)?;
         let mailer = Mailer::from_settings(&settings)?;
         let limiters = Limiters::new(&settings.rate_limits);
-        let realtime = Realtime::start(pool.clone(), settings.database_url.expose_secret().to_string(), settings.nats_url.as_deref()).await?;
+        let realtime =
+            Realtime::start(pool.clone(), settings.database_url.expose_secret().to_string(), settings.nats_url.as_deref()).await?;
         let listener = TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
         let port = listener.local_addr()?.port();
         let state = web::Data::new(AppState { settings: Arc::new(settings), pool, mailer, limiters, realtime });

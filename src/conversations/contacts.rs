@@ -89,7 +89,9 @@ impl Visitor {
     }
 
     pub fn touch(conn: &mut PgConnection, visitor: &Visitor) -> Result<(), AppError> {
-        diesel::update(visitor_sessions::table.find(visitor.session_id)).set(visitor_sessions::last_seen_at.eq(diesel::dsl::now)).execute(conn)?;
+        diesel::update(visitor_sessions::table.find(visitor.session_id))
+            .set(visitor_sessions::last_seen_at.eq(diesel::dsl::now))
+            .execute(conn)?;
         diesel::update(contacts::table.find(visitor.contact.id)).set(contacts::last_seen_at.eq(diesel::dsl::now)).execute(conn)?;
         Ok(())
     }

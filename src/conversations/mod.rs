@@ -98,18 +98,59 @@ pub struct Message {
     pub created_at: OffsetDateTime,
 }
 
-type MessageRow = (MessageId, WorkspaceId, ConversationId, ContactId, i64, Uuid, String, Option<Uuid>, Option<String>, Option<String>, String, bool, OffsetDateTime);
+type MessageRow = (
+    MessageId,
+    WorkspaceId,
+    ConversationId,
+    ContactId,
+    i64,
+    Uuid,
+    String,
+    Option<Uuid>,
+    Option<String>,
+    Option<String>,
+    String,
+    bool,
+    OffsetDateTime,
+);
 
 impl From<MessageRow> for Message {
     fn from(row: MessageRow) -> Self {
-        let (id, workspace_id, conversation_id, contact_id, seq, client_id, kind, author_id, user_name, contact_name, body, private, created_at) = row;
+        let (
+            id,
+            workspace_id,
+            conversation_id,
+            contact_id,
+            seq,
+            client_id,
+            kind,
+            author_id,
+            user_name,
+            contact_name,
+            body,
+            private,
+            created_at,
+        ) = row;
         let author_kind = AuthorKind::parse(&kind);
         let author_name = match author_kind {
             AuthorKind::Agent => user_name,
             AuthorKind::Visitor => contact_name,
             AuthorKind::System => None,
         };
-        Self { id, workspace_id, conversation_id, contact_id, seq, client_id, author_kind, author_id, author_name, body, private, created_at }
+        Self {
+            id,
+            workspace_id,
+            conversation_id,
+            contact_id,
+            seq,
+            client_id,
+            author_kind,
+            author_id,
+            author_name,
+            body,
+            private,
+            created_at,
+        }
     }
 }
 
@@ -211,7 +252,12 @@ pub struct Conversation {
 
 impl Conversation {
     /// The conversation if `audience` may see it.
-    pub fn find(conn: &mut PgConnection, workspace_id: WorkspaceId, audience: Audience, id: ConversationId) -> Result<Option<Self>, AppError> {
+    pub fn find(
+        conn: &mut PgConnection,
+        workspace_id: WorkspaceId,
+        audience: Audience,
+        id: ConversationId,
+    ) -> Result<Option<Self>, AppError> {
         let mut query = conversations::table
             .filter(conversations::workspace_id.eq(workspace_id))
             .filter(conversations::id.eq(id))
@@ -235,14 +281,32 @@ impl Conversation {
     }
 
     /// Records how far a reader has read; never moves backwards.
-    pub fn mark_read(conn: &mut PgConnection, workspace_id: WorkspaceId, audience: Audience, id: ConversationId, seq: i64) -> Result<bool, AppError> {
+    pub fn mark_read(
+        conn: &mut PgConnection,
+        workspace_id: WorkspaceId,
+        audience: Audience,
+        id: ConversationId,
+        seq: i64,
+    ) -> Result<bool, AppError> {
         let target = conversations::table.filter(conversations::workspace_id.eq(workspace_id)).filter(conversations::id.eq(id));
         let updated = match audience {
             Audience::Visitor(contact_id) => diesel::update(target.filter(conversations::contact_id.eq(contact_id)))
-                .set(conversations::visitor_read_seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>("GREATEST(visitor_read_seq, LEAST(last_seq, ").bind::<diesel::sql_types::BigInt, _>(seq).sql("))")))
+                .set(
+                    conversations::visitor_read_seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                        "GREATEST(visitor_read_seq, LEAST(last_seq, ",
+                    )
+                    .bind::<diesel::sql_types::BigInt, _>(seq)
+                    .sql("))")),
+                )
                 .execute(conn)?,
             Audience::Agents => diesel::update(target)
-                .set(conversations::agent_read_seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>("GREATEST(agent_read_seq, LEAST(last_seq, ").bind::<diesel::sql_types::BigInt, _>(seq).sql("))")))
+                .set(
+                    conversations::agent_read_seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>(
+                        "GREATEST(agent_read_seq, LEAST(last_seq, ",
+                    )
+                    .bind::<diesel::sql_types::BigInt, _>(seq)
+                    .sql("))")),
+                )
                 .execute(conn)?,
         };
         Ok(updated > 0)

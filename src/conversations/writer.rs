@@ -100,7 +100,9 @@ fn find_previous(conn: &mut PgConnection, new: &NewMessage) -> Result<Option<Sto
 /// Stores a new message. A retry is caught by the unique client id (not looked up first, to
 /// keep the common path at three statements).
 fn store_one(conn: &mut PgConnection, new: &NewMessage) -> Result<Stored, StoreError> {
+    // Postgres keeps microseconds: the ack of a retry, read back, must equal the first one.
     let now = time::OffsetDateTime::now_utc();
+    let now = now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now);
     let (conversation_id, contact_id, seq, new_conversation, reopened) = match (new.conversation_id, &new.author) {
         (None, Author::Visitor { contact_id, .. }) => {
             let id = ConversationId::new();
@@ -182,7 +184,9 @@ fn store_in_savepoint(conn: &mut PgConnection, new: &NewMessage) -> Result<Store
     match conn.transaction(|conn| store_one(conn, new)) {
         Ok(stored) => Ok(stored),
         // The same client id committed by another writer first: its result is ours.
-        Err(StoreError::ClientIdTaken) => find_previous(conn, new)?.ok_or_else(|| AppError::internal(anyhow::anyhow!("client id vanished"))),
+        Err(StoreError::ClientIdTaken) => {
+            find_previous(conn, new)?.ok_or_else(|| AppError::internal(anyhow::anyhow!("client id vanished")))
+        }
         Err(StoreError::App(error)) => Err(error),
     }
 }
@@ -210,7 +214,8 @@ impl MessageWriter {
         for n in 0..threads.max(1) {
             let (queue, receiver) = mpsc::channel::<Job>(QUEUE_CAPACITY);
             let (pool, on_commit) = (pool.clone(), on_commit.clone());
-            let spawned = std::thread::Builder::new().name(format!("parlor-writer-{n}")).spawn(move || writer_loop(&pool, receiver, &on_commit));
+            let spawned =
+                std::thread::Builder::new().name(format!("parlor-writer-{n}")).spawn(move || writer_loop(&pool, receiver, &on_commit));
             match spawned {
                 Ok(_) => queues.push(queue),
                 Err(error) => tracing::error!(%error, "cannot start a message writer thread"),
@@ -227,7 +232,10 @@ impl MessageWriter {
             (None, Author::Visitor { contact_id, .. }) => contact_id.0.as_u128(),
             (None, Author::Agent { user_id, .. }) => user_id.0.as_u128(),
         };
-        let queue = self.queues.get((shard_key % self.queues.len().max(1) as u128) as usize).ok_or_else(|| AppError::Unavailable(anyhow::anyhow!("no message writer")))?;
+        let queue = self
+            .queues
+            .get((shard_key % self.queues.len().max(1) as u128) as usize)
+            .ok_or_else(|| AppError::Unavailable(anyhow::anyhow!("no message writer")))?;
         let (reply, answer) = oneshot::channel();
         queue.try_send(Job { new, reply }).map_err(|_| AppError::Unavailable(anyhow::anyhow!("message queue full")))?;
         Ok(answer)
@@ -267,7 +275,8 @@ fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnC
             Err(error) => {
                 tracing::error!(error = ?error, "message batch not committed");
                 for job in batch {
-                    let _ = job.reply.send(Err(AppError::Unavailable(anyhow::anyhow!("message not stored; retry with the same client_id"))));
+                    let _ =
+                        job.reply.send(Err(AppError::Unavailable(anyhow::anyhow!("message not stored; retry with the same client_id"))));
                 }
             }
         }

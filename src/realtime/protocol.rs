@@ -60,8 +60,11 @@ pub struct FrameError {
 
 /// Parses a text frame, naming exactly what is wrong with a bad one.
 pub fn parse_client_frame(text: &str) -> Result<ClientFrame, FrameError> {
-    let value: serde_json::Value = serde_json::from_str(text)
-        .map_err(|_| FrameError { code: "invalid_json", message: "The frame is not valid JSON.".into(), client_id: None })?;
+    let value: serde_json::Value = serde_json::from_str(text).map_err(|_| FrameError {
+        code: "invalid_json",
+        message: "The frame is not valid JSON.".into(),
+        client_id: None,
+    })?;
     let client_id = value.get("client_id").and_then(|v| v.as_str()).and_then(|s| Uuid::parse_str(s).ok());
     let Some(kind) = value.get("type").and_then(|t| t.as_str()).map(str::to_string) else {
         return Err(FrameError { code: "invalid_frame", message: "A frame must be a JSON object with a \"type\".".into(), client_id });
@@ -73,7 +76,11 @@ pub fn parse_client_frame(text: &str) -> Result<ClientFrame, FrameError> {
             client_id,
         });
     }
-    serde_json::from_value(value).map_err(|e| FrameError { code: "invalid_frame", message: format!("Invalid {kind} frame: {e}."), client_id })
+    serde_json::from_value(value).map_err(|e| FrameError {
+        code: "invalid_frame",
+        message: format!("Invalid {kind} frame: {e}."),
+        client_id,
+    })
 }
 
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq)]

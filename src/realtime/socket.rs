@@ -16,7 +16,9 @@ use uuid::Uuid;
 
 use super::{
     hub::{Delivery, Mailbox, Recipients, SocketId},
-    protocol::{AgentStatus, AuthorRef, ClientFrame, ConversationSummary, FrameError, MAX_FRAME_BYTES, MAX_RESUME, ServerFrame, parse_client_frame},
+    protocol::{
+        AgentStatus, AuthorRef, ClientFrame, ConversationSummary, FrameError, MAX_FRAME_BYTES, MAX_RESUME, ServerFrame, parse_client_frame,
+    },
 };
 use crate::{
     auth::CurrentUser,
@@ -90,7 +92,9 @@ impl Identity {
 
     fn author_ref(&self) -> AuthorRef<'_> {
         match self {
-            Self::Visitor { contact_id, name, .. } => AuthorRef { kind: AuthorKind::Visitor, id: Some(contact_id.0), name: name.as_deref() },
+            Self::Visitor { contact_id, name, .. } => {
+                AuthorRef { kind: AuthorKind::Visitor, id: Some(contact_id.0), name: name.as_deref() }
+            }
             Self::Agent { user_id, name, .. } => AuthorRef { kind: AuthorKind::Agent, id: Some(user_id.0), name: Some(name) },
         }
     }
@@ -191,18 +195,20 @@ fn frame_name(frame: &ClientFrame) -> &'static str {
 }
 
 async fn authenticate(state: &AppState, agent: Option<CurrentUser>, hello: Hello) -> Result<Identity, FrameError> {
-    let unauthorized = || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
+    let unauthorized =
+        || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
     if let Some(token) = hello.visitor_token {
         let session_id = contacts::decode_token(state.settings.secret_bytes(), &token).ok_or_else(unauthorized)?;
-        let visitor = db::run(&state.pool, move |conn| Visitor::find(conn, session_id)).await.map_err(|_| unavailable())?.ok_or_else(unauthorized)?;
-        return Ok(Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name });
+        let visitor =
+            db::run(&state.pool, move |conn| Visitor::find(conn, session_id)).await.map_err(|_| unavailable())?.ok_or_else(unauthorized)?;
+        return Ok(Identity::Visitor {
+            workspace_id: visitor.contact.workspace_id,
+            contact_id: visitor.contact.id,
+            name: visitor.contact.name,
+        });
     }
     let Some(current) = agent else {
-        return Err(frame_error(
-            "unauthorized",
-            "Say hello with a visitor_token, or open the socket from a signed-in Parlor page.",
-            None,
-        ));
+        return Err(frame_error("unauthorized", "Say hello with a visitor_token, or open the socket from a signed-in Parlor page.", None));
     };
     let user_id = current.user.id;
     let requested = hello.workspace_id;
@@ -312,7 +318,12 @@ impl Connection {
                     workspace_id,
                     visitor_id: Some(contact_id.0),
                     user_id: None,
-                    conversations: Some(conversations.into_iter().map(|c| ConversationSummary { id: c.id, status: c.status, last_seq: c.last_seq }).collect()),
+                    conversations: Some(
+                        conversations
+                            .into_iter()
+                            .map(|c| ConversationSummary { id: c.id, status: c.status, last_seq: c.last_seq })
+                            .collect(),
+                    ),
                     heartbeat_seconds: HEARTBEAT.as_secs(),
                 }
                 .to_json()
@@ -343,7 +354,8 @@ impl Connection {
             self.announce_presence("online");
         }
         if resume.len() > MAX_RESUME {
-            self.error(frame_error("too_many_conversations", format!("Resume at most {MAX_RESUME} conversations per hello."), None)).await?;
+            self.error(frame_error("too_many_conversations", format!("Resume at most {MAX_RESUME} conversations per hello."), None))
+                .await?;
         }
         for (conversation_id, last_seq) in resume.into_iter().take(MAX_RESUME) {
             self.replay(conversation_id, last_seq).await?;
@@ -399,16 +411,27 @@ impl Connection {
             Err(error) => return self.error(error).await,
         };
         match frame {
-            ClientFrame::Hello { .. } => self.error(frame_error("already_authenticated", "This socket has already said hello.", None)).await,
+            ClientFrame::Hello { .. } => {
+                self.error(frame_error("already_authenticated", "This socket has already said hello.", None)).await
+            }
             ClientFrame::Ping {} => self.text(ServerFrame::Pong {}.to_json()).await,
-            ClientFrame::Send { client_id, conversation_id, body, private } => self.send(client_id, conversation_id, body, private, acks).await,
+            ClientFrame::Send { client_id, conversation_id, body, private } => {
+                self.send(client_id, conversation_id, body, private, acks).await
+            }
             ClientFrame::Typing { conversation_id, typing } => self.typing(conversation_id, typing).await,
             ClientFrame::Read { conversation_id, seq } => self.read(conversation_id, seq).await,
             ClientFrame::Presence { status } => self.presence(status).await,
         }
     }
 
-    async fn send(&mut self, client_id: Uuid, conversation_id: Option<ConversationId>, body: String, private: bool, acks: &mut FuturesUnordered<Ack>) -> Step {
+    async fn send(
+        &mut self,
+        client_id: Uuid,
+        conversation_id: Option<ConversationId>,
+        body: String,
+        private: bool,
+        acks: &mut FuturesUnordered<Ack>,
+    ) -> Step {
         if let Err((code, message)) = validate_body(&body) {
             return self.error(frame_error(code, message, Some(client_id))).await;
         }
@@ -419,9 +442,22 @@ impl Connection {
             return self.error(frame_error("invalid_frame", "Agents must name the conversation_id.", Some(client_id))).await;
         }
         if acks.len() >= MAX_IN_FLIGHT {
-            return self.error(frame_error("too_many_in_flight", format!("Wait for acks: at most {MAX_IN_FLIGHT} sends may be pending."), Some(client_id))).await;
+            return self
+                .error(frame_error(
+                    "too_many_in_flight",
+                    format!("Wait for acks: at most {MAX_IN_FLIGHT} sends may be pending."),
+                    Some(client_id),
+                ))
+                .await;
         }
-        let new = NewMessage { workspace_id: self.identity.workspace_id(), author: self.identity.author(), conversation_id, client_id, body, private };
+        let new = NewMessage {
+            workspace_id: self.identity.workspace_id(),
+            author: self.identity.author(),
+            conversation_id,
+            client_id,
+            body,
+            private,
+        };
         match self.state.realtime.writer.enqueue(new) {
             Ok(answer) => {
                 acks.push(Box::pin(async move {
@@ -462,8 +498,10 @@ impl Connection {
                 .to_json();
                 self.text(ack).await?;
                 if stored.reopened {
-                    let frame = ServerFrame::Conversation { conversation_id: message.conversation_id, status: "open", assignee_id: None }.to_json();
-                    let to = Recipients { workspace_id: message.workspace_id, agents: true, contact: Some(message.contact_id), except: None };
+                    let frame =
+                        ServerFrame::Conversation { conversation_id: message.conversation_id, status: "open", assignee_id: None }.to_json();
+                    let to =
+                        Recipients { workspace_id: message.workspace_id, agents: true, contact: Some(message.contact_id), except: None };
                     self.state.realtime.broadcast_frame(to, frame);
                 }
                 Ok(())
@@ -488,8 +526,13 @@ impl Connection {
     }
 
     async fn not_found(&mut self, conversation_id: ConversationId) -> Step {
-        let frame =
-            ServerFrame::Error { code: "not_found", message: "No such conversation.", client_id: None, conversation_id: Some(conversation_id) }.to_json();
+        let frame = ServerFrame::Error {
+            code: "not_found",
+            message: "No such conversation.",
+            client_id: None,
+            conversation_id: Some(conversation_id),
+        }
+        .to_json();
         self.text(frame).await
     }
 
@@ -532,9 +575,11 @@ impl Connection {
         let mut cursor = after;
         let mut sent = 0;
         loop {
-            let page = db::run(&self.state.pool, move |conn| messages_after(conn, workspace_id, audience, conversation_id, cursor, up_to, REPLAY_PAGE))
-                .await
-                .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
+            let page = db::run(&self.state.pool, move |conn| {
+                messages_after(conn, workspace_id, audience, conversation_id, cursor, up_to, REPLAY_PAGE)
+            })
+            .await
+            .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
             let count = page.len();
             for message in page {
                 cursor = message.seq;

@@ -78,6 +78,9 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
         visitor_token: contacts::encode_token(state.settings.secret_bytes(), visitor.session_id),
         visitor_id: visitor.contact.id,
         workspace: SessionWorkspace { name: workspace.name },
-        conversations: conversations.into_iter().map(|c| SessionConversation { id: c.id, status: c.status, last_seq: c.last_seq }).collect(),
+        conversations: conversations
+            .into_iter()
+            .map(|c| SessionConversation { id: c.id, status: c.status, last_seq: c.last_seq })
+            .collect(),
     }))
 }

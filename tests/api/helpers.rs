@@ -2,7 +2,7 @@
 
 use std::{
     path::PathBuf,
-    sync::OnceLock,
+    sync::{Arc, OnceLock},
     time::{Duration, Instant},
 };
 
@@ -160,7 +160,7 @@ pub struct TestApp {
     pub browser: Browser,
     _data_dir: TempDir,
     // Dropped last: the server's pool must not outlive its database for long.
-    pub database: TestDatabase,
+    pub database: Arc<TestDatabase>,
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -172,7 +172,20 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     if std::env::var("TEST_LOG").is_ok() {
         parlor::telemetry::init(LogFormat::Pretty);
     }
-    let database = TestDatabase::create();
+    start(Arc::new(TestDatabase::create()), configure).await
+}
+
+/// A second instance of Parlor on the same database, as behind a load balancer.
+pub async fn spawn_instance_of(app: &TestApp, configure: impl FnOnce(&mut Settings)) -> TestApp {
+    let secret = app.state.settings.secret_key.clone();
+    start(app.database.clone(), move |s| {
+        s.secret_key = secret;
+        configure(s);
+    })
+    .await
+}
+
+async fn start(database: Arc<TestDatabase>, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let data_dir = TempDir::new();
     let mut settings = test_settings(&database, data_dir.path.clone());
     configure(&mut settings);
@@ -187,6 +200,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
 /// One person's browser: its own cookies, no automatic redirects (tests look at them).
 pub struct Browser {
     pub client: reqwest::Client,
+    pub jar: Arc<reqwest::cookie::Jar>,
     pub address: String,
     /// Sent as `X-Forwarded-For`, to play a client at another address.
     pub ip: String,
@@ -198,13 +212,14 @@ impl Browser {
     }
 
     pub fn with_ip(address: &str, ip: &str) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
         let client = reqwest::Client::builder()
-            .cookie_store(true)
+            .cookie_provider(jar.clone())
             .redirect(Policy::none())
             .user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")
             .build()
             .expect("client");
-        Self { client, address: address.to_string(), ip: ip.to_string() }
+        Self { client, jar, address: address.to_string(), ip: ip.to_string() }
     }
 
     pub async fn get(&self, path: &str) -> Response {
@@ -253,6 +268,13 @@ impl Browser {
 
     pub async fn sign_in(&self, email: &str, password: &str) -> Response {
         self.post_form("/login", &[("email", email), ("password", password)]).await
+    }
+
+    /// The `Cookie` header this browser sends to the server.
+    pub fn cookie_header(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        let url = self.address.parse().expect("address is a URL");
+        self.jar.cookies(&url).map(|v| v.to_str().expect("ascii cookies").to_string()).unwrap_or_default()
     }
 
     /// Whether this browser's session opens the dashboard.

@@ -2,6 +2,7 @@
 //! cloned from a migrated template, and talks to it over HTTP like a browser.
 
 mod helpers;
+mod socket_client;
 
 mod csrf;
 mod email;
@@ -9,6 +10,7 @@ mod health;
 mod login;
 mod password_reset;
 mod rate_limits;
+mod realtime;
 mod sessions;
 mod signup;
 mod tenancy;

@@ -1,0 +1,444 @@
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use crate::{
+    helpers::{Person, TestApp, spawn_app, spawn_app_with, spawn_instance_of},
+    socket_client::{Ended, Socket, widget_session},
+};
+
+/// A workspace with a signed-in owner, and its site key.
+async fn workspace(app: &TestApp) -> String {
+    app.browser.sign_up_ok(&Person::new("Ada")).await;
+    app.query_string("SELECT site_key AS value FROM workspaces").unwrap()
+}
+
+/// A visitor starts a conversation; returns the socket and the conversation id.
+async fn visitor_with_conversation(app: &TestApp, site_key: &str, first: &str) -> (Socket, String, String) {
+    let (token, _) = widget_session(app, site_key).await;
+    let (mut visitor, _) = Socket::visitor(app, &token, json!({})).await;
+    let client_id = visitor.say(None, first).await;
+    let ack = visitor.expect("ack").await;
+    assert_eq!(ack["client_id"], client_id.as_str());
+    // Every socket of the visitor gets the message, this one included.
+    assert_eq!(visitor.messages(1).await, vec![(1, first.to_string())]);
+    (visitor, token, ack["conversation_id"].as_str().unwrap().to_string())
+}
+
+#[tokio::test]
+async fn a_widget_session_gives_a_visitor_token_and_an_unknown_site_key_answers_404() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let client = reqwest::Client::new();
+    let response =
+        client.post(format!("{}/api/widget/v1/sessions", app.address)).json(&json!({"site_key": site_key})).send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let body: Value = response.json().await.unwrap();
+    let token = body["visitor_token"].as_str().unwrap();
+    assert!(token.starts_with("vt_"));
+    assert_eq!(body["workspace"]["name"], "Ada's Shop");
+
+    // The same token continues as the same visitor.
+    let again: Value = client
+        .post(format!("{}/api/widget/v1/sessions", app.address))
+        .json(&json!({"site_key": site_key, "visitor_token": token}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["visitor_id"], body["visitor_id"]);
+    assert_eq!(app.count("contacts"), 1);
+
+    let unknown =
+        client.post(format!("{}/api/widget/v1/sessions", app.address)).json(&json!({"site_key": "pk_nope"})).send().await.unwrap();
+    assert_eq!(unknown.status(), 404);
+    let error: Value = unknown.json().await.unwrap();
+    assert_eq!(error["error"]["code"], "not_found");
+    let bad = client
+        .post(format!("{}/api/widget/v1/sessions", app.address))
+        .body("{")
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    assert_eq!(app.count("contacts"), 1);
+}
+
+#[tokio::test]
+async fn widget_sessions_are_rate_limited_per_ip() {
+    let app = spawn_app_with(|s| s.rate_limits.widget_session_per_ip = parlor::config::Limit::per_hour(2)).await;
+    let site_key = workspace(&app).await;
+    let client = reqwest::Client::new();
+    let statuses: Vec<u16> = futures_util::future::join_all(
+        (0..3).map(|_| client.post(format!("{}/api/widget/v1/sessions", app.address)).json(&json!({"site_key": site_key})).send()),
+    )
+    .await
+    .into_iter()
+    .map(|r| r.unwrap().status().as_u16())
+    .collect();
+    assert_eq!(statuses.iter().filter(|s| **s == 200).count(), 2);
+    assert_eq!(statuses.iter().filter(|s| **s == 429).count(), 1);
+}
+
+#[tokio::test]
+async fn a_visitor_message_is_acked_after_commit_and_reaches_the_agent_live() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    let (token, visitor_id) = widget_session(&app, &site_key).await;
+    let (mut visitor, welcome) = Socket::visitor(&app, &token, json!({})).await;
+    assert_eq!(welcome["role"], "visitor");
+    assert_eq!(welcome["visitor_id"], visitor_id.as_str());
+
+    let client_id = visitor.say(None, "Hello, is anyone there?").await;
+    let ack = visitor.expect("ack").await;
+    assert_eq!(ack["client_id"], client_id.as_str());
+    assert_eq!(ack["seq"], 1);
+    // The ack comes after the commit: the message is already in the database.
+    let stored = app.query_string(&format!("SELECT body AS value FROM messages WHERE id = '{}'", ack["message_id"].as_str().unwrap()));
+    assert_eq!(stored.as_deref(), Some("Hello, is anyone there?"));
+
+    let message = agent.expect("message").await;
+    assert_eq!(message["body"], "Hello, is anyone there?");
+    assert_eq!(message["conversation_id"], ack["conversation_id"]);
+    assert_eq!(message["author"]["kind"], "visitor");
+    assert_eq!(message["author"]["id"], visitor_id.as_str());
+    assert_eq!(message["client_id"], client_id.as_str());
+    assert!(message["created_at"].as_str().unwrap().contains('T'));
+
+    // The agent answers; the visitor sees it with the agent's name.
+    let conversation = ack["conversation_id"].as_str().unwrap();
+    agent.say(Some(conversation), "Hi! How can I help?").await;
+    assert_eq!(agent.expect("ack").await["seq"], 2);
+    assert_eq!(visitor.expect("message").await["seq"], 1, "its own message, echoed to every tab");
+    let reply = visitor.expect("message").await;
+    assert_eq!(reply["body"], "Hi! How can I help?");
+    assert_eq!(reply["author"]["kind"], "agent");
+    assert_eq!(reply["author"]["name"], "Ada");
+}
+
+#[tokio::test]
+async fn a_retried_send_gets_the_same_ack_and_stores_nothing_even_for_a_first_message() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    let first = json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "body": "First words"});
+    visitor.send(first.clone()).await;
+    let ack = visitor.expect("ack").await;
+    // The ack was lost: the widget reconnects and sends the same frame again, still with no
+    // conversation id.
+    visitor.close().await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    visitor.send(first).await;
+    let retry_ack = visitor.expect("ack").await;
+    assert_eq!(retry_ack, ack);
+    assert_eq!(app.count("messages"), 1);
+    assert_eq!(app.count("conversations"), 1);
+
+    let conversation = ack["conversation_id"].as_str().unwrap();
+    let second = json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "conversation_id": conversation, "body": "Second"});
+    visitor.send(second.clone()).await;
+    visitor.send(second).await;
+    let (a, b) = (visitor.expect("ack").await, visitor.expect("ack").await);
+    assert_eq!(a, b);
+    assert_eq!(a["seq"], 2);
+    assert_eq!(app.count("messages"), 2);
+}
+
+#[tokio::test]
+async fn messages_keep_the_order_they_were_sent_in() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    let (mut visitor, _, conversation) = visitor_with_conversation(&app, &site_key, "0").await;
+    for n in 1..=40 {
+        visitor.say(Some(&conversation), &n.to_string()).await;
+    }
+    let mut acked = Vec::new();
+    while acked.len() < 40 {
+        let frame = visitor.next().await;
+        if frame["type"] == "ack" {
+            acked.push(frame["seq"].as_i64().unwrap());
+        }
+    }
+    acked.sort();
+    assert_eq!(acked, (2..=41).collect::<Vec<_>>());
+    let received = agent.messages(41).await;
+    let expected: Vec<(i64, String)> = (0..=40).map(|n| (n + 1, n.to_string())).collect();
+    assert_eq!(received, expected, "in seq order, body n at seq n+1, no duplicates");
+}
+
+#[tokio::test]
+async fn a_visitor_who_reconnects_gets_exactly_what_was_sent_while_away() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    let (visitor, token, conversation) = visitor_with_conversation(&app, &site_key, "I have a question").await;
+    agent.expect("message").await;
+    visitor.close().await;
+
+    for reply in ["One", "Two", "Three"] {
+        agent.say(Some(&conversation), reply).await;
+        agent.expect("ack").await;
+    }
+    let (mut visitor, welcome) = Socket::visitor(&app, &token, json!({ conversation.clone(): 1 })).await;
+    assert_eq!(welcome["conversations"][0]["last_seq"], 4);
+    assert_eq!(visitor.messages(3).await, vec![(2, "One".into()), (3, "Two".into()), (4, "Three".into())]);
+    agent.say(Some(&conversation), "Live again").await;
+    assert_eq!(visitor.messages(1).await, vec![(5, "Live again".into())]);
+    visitor.assert_no_message(Duration::from_millis(300)).await;
+}
+
+#[tokio::test]
+async fn internal_notes_never_reach_the_visitor() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    let (mut visitor, token, conversation) = visitor_with_conversation(&app, &site_key, "Refund please").await;
+    agent.send(json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "conversation_id": conversation, "body": "Customer is angry", "private": true}))
+        .await;
+    agent.say(Some(&conversation), "Refund on its way").await;
+    let agent_view = agent.messages(3).await;
+    assert_eq!(agent_view[1], (2, "Customer is angry".into()));
+    assert_eq!(visitor.messages(1).await, vec![(3, "Refund on its way".into())]);
+    visitor.close().await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({ conversation.clone(): 0 })).await;
+    assert_eq!(visitor.messages(2).await, vec![(1, "Refund please".into()), (3, "Refund on its way".into())]);
+    visitor.assert_no_message(Duration::from_millis(300)).await;
+
+    // A visitor cannot write one.
+    visitor
+        .send(json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "conversation_id": conversation, "body": "x", "private": true}))
+        .await;
+    assert_eq!(visitor.expect("error").await["code"], "forbidden");
+}
+
+#[tokio::test]
+async fn a_visitor_cannot_touch_another_visitors_conversation() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let (_alice, _, alices) = visitor_with_conversation(&app, &site_key, "Alice's secret").await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut mallory, _) = Socket::visitor(&app, &token, json!({ alices.clone(): 0 })).await;
+    let error = mallory.expect("error").await;
+    assert_eq!(error["code"], "not_found");
+    let client_id = mallory.say(Some(&alices), "let me in").await;
+    let error = mallory.expect("error").await;
+    assert_eq!(error["code"], "not_found");
+    assert_eq!(error["client_id"], client_id.as_str());
+    mallory.send(json!({"type": "typing", "conversation_id": alices, "typing": true})).await;
+    assert_eq!(mallory.expect("error").await["code"], "not_found");
+    mallory.assert_no_message(Duration::from_millis(200)).await;
+    assert_eq!(app.count("messages"), 1);
+}
+
+#[tokio::test]
+async fn an_agent_of_another_workspace_cannot_reach_a_conversation() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let (_visitor, _, conversation) = visitor_with_conversation(&app, &site_key, "Hello").await;
+    let bob = app.new_browser();
+    bob.sign_up_ok(&Person::new("Bob")).await;
+    let mut bobs_agent = Socket::agent(&app, &bob).await;
+    bobs_agent.send(json!({"type": "hello"})).await;
+    assert_eq!(bobs_agent.expect("error").await["code"], "already_authenticated");
+    let client_id = bobs_agent.say(Some(&conversation), "Hijack").await;
+    let error = bobs_agent.expect("error").await;
+    assert_eq!((error["code"].as_str(), error["client_id"].as_str()), (Some("not_found"), Some(client_id.as_str())));
+    bobs_agent.assert_no_message(Duration::from_millis(300)).await;
+    assert_eq!(app.count("messages"), 1);
+}
+
+#[tokio::test]
+async fn typing_and_read_frames_reach_the_other_side() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    let (mut visitor, _, conversation) = visitor_with_conversation(&app, &site_key, "Hi").await;
+    agent.expect("message").await;
+    visitor.send(json!({"type": "typing", "conversation_id": conversation, "typing": true})).await;
+    let typing = agent.expect("typing").await;
+    assert_eq!((typing["typing"].as_bool(), typing["author"]["kind"].as_str()), (Some(true), Some("visitor")));
+    agent.send(json!({"type": "read", "conversation_id": conversation, "seq": 1})).await;
+    let read = visitor.expect("read").await;
+    assert_eq!((read["seq"].as_i64(), read["reader"]["kind"].as_str()), (Some(1), Some("agent")));
+    assert_eq!(app.query_string("SELECT agent_read_seq::text AS value FROM conversations").as_deref(), Some("1"));
+}
+
+#[tokio::test]
+async fn bad_frames_get_an_error_and_the_socket_stays_open() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    let mut socket = Socket::open(&app.address, &[]).await;
+    socket.send(json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "body": "too early"})).await;
+    assert_eq!(socket.expect("error").await["code"], "hello_required");
+    socket.send(json!({"type": "hello", "visitor_token": token})).await;
+    socket.expect("welcome").await;
+
+    socket.send_raw("this is not json".into()).await;
+    assert_eq!(socket.expect("error").await["code"], "invalid_json");
+    socket.send(json!({"type": "dance"})).await;
+    assert_eq!(socket.expect("error").await["code"], "unknown_type");
+    let client_id = uuid::Uuid::now_v7().to_string();
+    socket.send(json!({"type": "send", "client_id": client_id})).await;
+    let missing = socket.expect("error").await;
+    assert_eq!((missing["code"].as_str(), missing["client_id"].as_str()), (Some("invalid_frame"), Some(client_id.as_str())));
+    socket.send(json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "body": "   "})).await;
+    assert_eq!(socket.expect("error").await["code"], "empty_body");
+    socket.send(json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "body": "x".repeat(10_001)})).await;
+    assert_eq!(socket.expect("error").await["code"], "body_too_long");
+    assert_eq!(app.count("messages"), 0);
+    // Still open and answering.
+    socket.send(json!({"type": "ping"})).await;
+    assert_eq!(socket.next().await["type"], "pong");
+}
+
+#[tokio::test]
+async fn a_frame_over_64_kib_closes_the_socket_with_1009() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut socket, _) = Socket::visitor(&app, &token, json!({})).await;
+    socket.send(json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "body": "x".repeat(70 * 1024)})).await;
+    match socket.ended().await {
+        Ended::Closed(Some((code, _))) => assert_eq!(code, CloseCode::Size),
+        other => panic!("expected a 1009 close, got {other:?}"),
+    }
+    assert_eq!(app.count("messages"), 0);
+}
+
+#[tokio::test]
+async fn a_flooding_client_is_closed_with_a_policy_violation() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut socket, _) = Socket::visitor(&app, &token, json!({})).await;
+    for _ in 0..300 {
+        socket.send(json!({"type": "ping"})).await;
+    }
+    match socket.ended().await {
+        Ended::Closed(Some((code, reason))) => {
+            assert_eq!(code, CloseCode::Policy);
+            assert!(reason.contains("too many frames"), "{reason}");
+        }
+        other => panic!("expected a policy close, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn a_bad_visitor_token_is_refused_and_the_socket_closed() {
+    let app = spawn_app().await;
+    workspace(&app).await;
+    let mut socket = Socket::open(&app.address, &[]).await;
+    socket.send(json!({"type": "hello", "visitor_token": "vt_forged.token"})).await;
+    assert_eq!(socket.expect("error").await["code"], "unauthorized");
+    assert!(matches!(socket.ended().await, Ended::Closed(Some((CloseCode::Policy, _)))));
+}
+
+#[tokio::test]
+async fn a_revoked_visitor_token_no_longer_opens_a_socket() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    app.execute("UPDATE visitor_sessions SET revoked_at = now()");
+    let mut socket = Socket::open(&app.address, &[]).await;
+    socket.send(json!({"type": "hello", "visitor_token": token})).await;
+    assert_eq!(socket.expect("error").await["code"], "unauthorized");
+}
+
+#[tokio::test]
+async fn a_session_cookie_from_another_sites_page_does_not_open_an_agent_socket() {
+    let app = spawn_app().await;
+    workspace(&app).await;
+    let mut socket =
+        Socket::open(&app.address, &[("origin", "https://evil.example".into()), ("cookie", app.browser.cookie_header())]).await;
+    socket.send(json!({"type": "hello"})).await;
+    assert_eq!(socket.expect("error").await["code"], "unauthorized");
+    assert!(matches!(socket.ended().await, Ended::Closed(Some((CloseCode::Policy, _)))));
+}
+
+async fn two_instances_deliver_both_ways(nats: bool) {
+    let configure = move |s: &mut parlor::config::Settings| {
+        if nats {
+            s.nats_url = Some(std::env::var("NATS_URL").unwrap_or_else(|_| "nats://127.0.0.1:4222".into()));
+        }
+    };
+    let a = spawn_app_with(configure).await;
+    let b = spawn_instance_of(&a, configure).await;
+    let site_key = workspace(&a).await;
+    // The agent's browser signs in through instance B: sessions live in Postgres.
+    let agents_browser = b.new_browser();
+    let email = a.query_string("SELECT email AS value FROM users").unwrap();
+    agents_browser.sign_in(&email, crate::helpers::PASSWORD).await;
+    let mut agent = Socket::agent(&b, &agents_browser).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let (mut visitor, _, conversation) = visitor_with_conversation(&a, &site_key, "Hello from instance A").await;
+    assert_eq!(agent.messages(1).await, vec![(1, "Hello from instance A".into())]);
+    agent.say(Some(&conversation), "Hello from instance B").await;
+    assert_eq!(visitor.messages(1).await, vec![(2, "Hello from instance B".into())]);
+}
+
+#[tokio::test]
+async fn two_instances_share_one_database_through_the_postgres_broker() {
+    two_instances_deliver_both_ways(false).await;
+}
+
+#[tokio::test]
+async fn two_instances_share_one_database_through_nats() {
+    two_instances_deliver_both_ways(true).await;
+}
+
+#[tokio::test]
+async fn a_lost_wakeup_is_repaired_from_postgres() {
+    let a = spawn_app().await;
+    let b = spawn_instance_of(&a, |_| {}).await;
+    let site_key = workspace(&a).await;
+    let agents_browser = b.new_browser();
+    let email = a.query_string("SELECT email AS value FROM users").unwrap();
+    agents_browser.sign_in(&email, crate::helpers::PASSWORD).await;
+    let mut agent = Socket::agent(&b, &agents_browser).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (_visitor, _, conversation) = visitor_with_conversation(&a, &site_key, "one").await;
+    assert_eq!(agent.messages(1).await, vec![(1, "one".into())]);
+
+    // Another instance commits seq 2 and 3, but only the wake-up of 3 arrives.
+    let (workspace_id, contact_id) = {
+        let row = a
+            .query_string(&format!(
+                "SELECT workspace_id::text || ' ' || contact_id::text AS value FROM conversations WHERE id = '{conversation}'"
+            ))
+            .unwrap();
+        let mut parts = row.split(' ').map(str::to_string);
+        (parts.next().unwrap(), parts.next().unwrap())
+    };
+    let mut third = String::new();
+    for (seq, body) in [(2, "two"), (3, "three")] {
+        let id = uuid::Uuid::now_v7();
+        a.execute(&format!("UPDATE conversations SET last_seq = {seq} WHERE id = '{conversation}'"));
+        a.execute(&format!(
+            "INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body) \
+             VALUES ('{id}', '{workspace_id}', '{conversation}', {seq}, '{}', 'visitor', '{contact_id}', '{body}')",
+            uuid::Uuid::now_v7()
+        ));
+        third = id.to_string();
+    }
+    let wakeup = parlor::realtime::broker::pack(
+        uuid::Uuid::now_v7(),
+        vec![parlor::realtime::broker::Wakeup::Message {
+            w: workspace_id.parse().unwrap(),
+            c: contact_id.parse().unwrap(),
+            m: third.parse().unwrap(),
+        }],
+    )
+    .remove(0);
+    a.execute(&format!("SELECT pg_notify('{}', '{}')", parlor::realtime::broker::PG_CHANNEL, wakeup.replace('\'', "''")));
+    assert_eq!(agent.messages(2).await, vec![(2, "two".into()), (3, "three".into())]);
+    agent.assert_no_message(Duration::from_millis(300)).await;
+}
