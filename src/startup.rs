@@ -105,6 +105,8 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .configure(auth::configure)
             .configure(admin::configure)
     })
+    // Room for a reconnect storm: thousands of sockets coming back at once.
+    .backlog(4096)
     .listen(listener)?
     .shutdown_timeout(30)
     .run();

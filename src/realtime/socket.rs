@@ -41,9 +41,12 @@ pub const HEARTBEAT: Duration = Duration::from_secs(20);
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 /// Sends of one socket waiting for their commit.
 const MAX_IN_FLIGHT: usize = 64;
-/// Frames per second a client may send on average, and in a burst; more closes the socket.
-const FRAMES_PER_SECOND: u32 = 20;
-const FRAME_BURST: u32 = 100;
+/// Frames per second a visitor may send on average, and in a burst; more closes the socket.
+const VISITOR_FRAMES_PER_SECOND: u32 = 20;
+const VISITOR_FRAME_BURST: u32 = 100;
+/// Agents (and, later, API clients) answer many conversations from one socket.
+const AGENT_FRAMES_PER_SECOND: u32 = 100;
+const AGENT_FRAME_BURST: u32 = 500;
 const REPLAY_PAGE: i64 = 500;
 
 /// Upgrades to a WebSocket. The session cookie counts only when the page that opened the socket
@@ -112,9 +115,10 @@ type Ack = std::pin::Pin<Box<dyn std::future::Future<Output = (Uuid, Result<Stor
 async fn run(state: Arc<AppState>, agent: Option<CurrentUser>, mut session: Session, mut stream: AggregatedMessageStream) {
     let outcome = match wait_for_hello(&mut session, &mut stream).await {
         Ok((frame, resume)) => match authenticate(&state, agent, frame).await {
-            Ok(identity) => {
+            Ok((identity, conversations)) => {
                 let mut connection = Connection::new(state, session.clone(), identity);
-                connection.serve(&mut stream, resume).await
+                // Boxed: the idle socket's task then stays small (memory per socket).
+                Box::pin(connection.serve(&mut stream, resume, conversations)).await
             }
             Err(error) => {
                 let _ = session.text(error_frame(&error)).await;
@@ -194,18 +198,23 @@ fn frame_name(frame: &ClientFrame) -> &'static str {
     }
 }
 
-async fn authenticate(state: &AppState, agent: Option<CurrentUser>, hello: Hello) -> Result<Identity, FrameError> {
+/// The identity, and for a visitor its conversations (loaded in the same database call: a
+/// reconnect storm costs one round trip per socket here).
+async fn authenticate(state: &AppState, agent: Option<CurrentUser>, hello: Hello) -> Result<(Identity, Option<Vec<Conversation>>), FrameError> {
     let unauthorized =
         || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
     if let Some(token) = hello.visitor_token {
         let session_id = contacts::decode_token(state.settings.secret_bytes(), &token).ok_or_else(unauthorized)?;
-        let visitor =
-            db::run(&state.pool, move |conn| Visitor::find(conn, session_id)).await.map_err(|_| unavailable())?.ok_or_else(unauthorized)?;
-        return Ok(Identity::Visitor {
-            workspace_id: visitor.contact.workspace_id,
-            contact_id: visitor.contact.id,
-            name: visitor.contact.name,
-        });
+        let found = db::run(&state.pool, move |conn| {
+            let Some(visitor) = Visitor::find(conn, session_id)? else { return Ok(None) };
+            let conversations = Conversation::list_for_contact(conn, visitor.contact.workspace_id, visitor.contact.id)?;
+            Ok(Some((visitor, conversations)))
+        })
+        .await
+        .map_err(|_| unavailable())?;
+        let (visitor, conversations) = found.ok_or_else(unauthorized)?;
+        let identity = Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
+        return Ok((identity, Some(conversations)));
     }
     let Some(current) = agent else {
         return Err(frame_error("unauthorized", "Say hello with a visitor_token, or open the socket from a signed-in Parlor page.", None));
@@ -227,7 +236,7 @@ async fn authenticate(state: &AppState, agent: Option<CurrentUser>, hello: Hello
             None => frame_error("workspace_required", "You belong to several workspaces: say which one with workspace_id.", None),
         });
     };
-    Ok(Identity::Agent { workspace_id: workspace.id, user_id, name: current.user.name })
+    Ok((Identity::Agent { workspace_id: workspace.id, user_id, name: current.user.name }, None))
 }
 
 fn unavailable() -> FrameError {
@@ -262,12 +271,12 @@ impl Connection {
         self.text(error_frame(&error)).await
     }
 
-    async fn serve(&mut self, stream: &mut AggregatedMessageStream, resume: HashMap<ConversationId, i64>) -> Step {
+    async fn serve(&mut self, stream: &mut AggregatedMessageStream, resume: HashMap<ConversationId, i64>, conversations: Option<Vec<Conversation>>) -> Step {
         let (mailbox, mut deliveries, lagging) = Mailbox::new();
         // Subscribe before replaying: whatever is committed meanwhile is queued, and the
         // overlap is dropped by seq.
         let first_socket = self.join(mailbox);
-        let result = self.session_loop(stream, resume, &mut deliveries, &lagging, first_socket).await;
+        let result = self.session_loop(stream, resume, conversations, &mut deliveries, &lagging, first_socket).await;
         self.leave();
         result
     }
@@ -303,31 +312,18 @@ impl Connection {
         self.state.realtime.broadcast_frame(to, frame);
     }
 
-    async fn welcome(&mut self) -> Step {
+    /// Says welcome; a visitor's welcome lists its conversations with their last seq.
+    async fn welcome(&mut self, conversations: &[Conversation]) -> Step {
         let frame = match &self.identity {
-            Identity::Visitor { workspace_id, contact_id, .. } => {
-                let (workspace_id, contact_id) = (*workspace_id, *contact_id);
-                let conversations = db::run(&self.state.pool, move |conn| Conversation::list_for_contact(conn, workspace_id, contact_id))
-                    .await
-                    .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
-                for c in &conversations {
-                    self.known.insert(c.id, c.contact_id);
-                }
-                ServerFrame::Welcome {
-                    role: "visitor",
-                    workspace_id,
-                    visitor_id: Some(contact_id.0),
-                    user_id: None,
-                    conversations: Some(
-                        conversations
-                            .into_iter()
-                            .map(|c| ConversationSummary { id: c.id, status: c.status, last_seq: c.last_seq })
-                            .collect(),
-                    ),
-                    heartbeat_seconds: HEARTBEAT.as_secs(),
-                }
-                .to_json()
+            Identity::Visitor { workspace_id, contact_id, .. } => ServerFrame::Welcome {
+                role: "visitor",
+                workspace_id: *workspace_id,
+                visitor_id: Some(contact_id.0),
+                user_id: None,
+                conversations: Some(conversations.iter().map(|c| ConversationSummary { id: c.id, status: c.status.clone(), last_seq: c.last_seq }).collect()),
+                heartbeat_seconds: HEARTBEAT.as_secs(),
             }
+            .to_json(),
             Identity::Agent { workspace_id, user_id, .. } => ServerFrame::Welcome {
                 role: "agent",
                 workspace_id: *workspace_id,
@@ -345,11 +341,16 @@ impl Connection {
         &mut self,
         stream: &mut AggregatedMessageStream,
         resume: HashMap<ConversationId, i64>,
+        conversations: Option<Vec<Conversation>>,
         deliveries: &mut tokio::sync::mpsc::Receiver<Delivery>,
         lagging: &std::sync::atomic::AtomicBool,
         first_socket: bool,
     ) -> Step {
-        self.welcome().await?;
+        let conversations = conversations.unwrap_or_default();
+        self.welcome(&conversations).await?;
+        for conversation in &conversations {
+            self.known.insert(conversation.id, conversation.contact_id);
+        }
         if first_socket {
             self.announce_presence("online");
         }
@@ -358,12 +359,15 @@ impl Connection {
                 .await?;
         }
         for (conversation_id, last_seq) in resume.into_iter().take(MAX_RESUME) {
-            self.replay(conversation_id, last_seq).await?;
+            Box::pin(self.replay(conversation_id, last_seq)).await?;
         }
 
+        let (per_second, burst) = match self.identity {
+            Identity::Visitor { .. } => (VISITOR_FRAMES_PER_SECOND, VISITOR_FRAME_BURST),
+            Identity::Agent { .. } => (AGENT_FRAMES_PER_SECOND, AGENT_FRAME_BURST),
+        };
         let limiter = RateLimiter::direct(
-            Quota::per_second(NonZeroU32::new(FRAMES_PER_SECOND).unwrap_or(NonZeroU32::MIN))
-                .allow_burst(NonZeroU32::new(FRAME_BURST).unwrap_or(NonZeroU32::MIN)),
+            Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN)).allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN)),
         );
         let mut acks: FuturesUnordered<Ack> = FuturesUnordered::new();
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
@@ -377,7 +381,7 @@ impl Connection {
                             if limiter.check().is_err() {
                                 return Err(close(CloseCode::Policy, "too many frames; slow down"));
                             }
-                            self.handle_text(&text, &mut acks).await?;
+                            Box::pin(self.handle_text(&text, &mut acks)).await?;
                         }
                         Some(Ok(AggregatedMessage::Binary(_))) => {
                             self.error(frame_error("binary_not_supported", "Frames are JSON text.", None)).await?;
@@ -390,8 +394,8 @@ impl Connection {
                         Some(Err(error)) => return Err(protocol_close(error)),
                     }
                 }
-                Some(delivery) = deliveries.recv() => self.deliver(delivery).await?,
-                Some((client_id, result)) = acks.next(), if !acks.is_empty() => self.acknowledge(client_id, result).await?,
+                Some(delivery) = deliveries.recv() => Box::pin(self.deliver(delivery)).await?,
+                Some((client_id, result)) = acks.next(), if !acks.is_empty() => Box::pin(self.acknowledge(client_id, result)).await?,
                 _ = heartbeat.tick() => {
                     if last_heard.elapsed() > IDLE_TIMEOUT {
                         return Err(close(CloseCode::Away, "no answer to pings"));
@@ -400,7 +404,7 @@ impl Connection {
                 }
             }
             if lagging.swap(false, Ordering::AcqRel) {
-                self.resync().await?;
+                Box::pin(self.resync()).await?;
             }
         }
     }
@@ -596,18 +600,16 @@ impl Connection {
         }
     }
 
+    /// Sends what a resuming client lacks, read after the socket joined the hub: a message
+    /// committed in between is either replayed here or delivered live, and `seen` drops the
+    /// overlap. Ownership comes from the visitor's welcome list when it is there.
     async fn replay(&mut self, conversation_id: ConversationId, last_seq: i64) -> Step {
-        let (workspace_id, audience) = (self.identity.workspace_id(), self.identity.audience());
-        let found = db::run(&self.state.pool, move |conn| Conversation::find(conn, workspace_id, audience, conversation_id))
-            .await
-            .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
-        let Some(conversation) = found else { return self.not_found(conversation_id).await };
-        self.known.insert(conversation.id, conversation.contact_id);
+        if !self.known.contains_key(&conversation_id) && self.contact_of(conversation_id).await?.is_none() {
+            return self.not_found(conversation_id).await;
+        }
         let last_seq = last_seq.max(0);
         self.seen.insert(conversation_id, last_seq);
-        if conversation.last_seq > last_seq {
-            self.send_range(conversation_id, last_seq, None).await?;
-        }
+        self.send_range(conversation_id, last_seq, None).await?;
         Ok(())
     }
 

@@ -1,0 +1,550 @@
+//! parlor-load: opens visitor and agent sockets against a running Parlor and reports what it
+//! measured. Run it through `scripts/bench-realtime`, which starts a release server for it.
+//!
+//! The server must run with `TRUST_FORWARDED_FOR=true`: each simulated visitor starts its widget
+//! session from its own address (an `X-Forwarded-For` value), as real visitors do, so the
+//! per-IP session limit does not throttle the benchmark.
+
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, LazyLock, Mutex,
+        atomic::{AtomicU64, AtomicUsize, Ordering},
+    },
+    time::{Duration, Instant},
+};
+
+use clap::{Parser, Subcommand};
+use futures_util::{SinkExt, StreamExt, stream};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream, connect_async,
+    tungstenite::{Message as WsMessage, client::IntoClientRequest},
+};
+use uuid::Uuid;
+
+type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+static START: LazyLock<Instant> = LazyLock::new(Instant::now);
+
+#[derive(Parser)]
+#[command(about = "Load generator for Parlor's WebSocket protocol")]
+struct Cli {
+    /// Base URL of the server.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    url: String,
+    /// The server's process id, to read its memory from /proc.
+    #[arg(long)]
+    server_pid: Option<u32>,
+    #[command(subcommand)]
+    scenario: Scenario,
+}
+
+#[derive(Subcommand)]
+enum Scenario {
+    /// Open idle visitor sockets and report memory per socket.
+    Idle {
+        #[arg(long, default_value_t = 15_000)]
+        visitors: usize,
+    },
+    /// Visitors send at a fixed total rate; agents receive. Reports acks/s and latency.
+    Throughput {
+        #[arg(long, default_value_t = 1_000)]
+        visitors: usize,
+        #[arg(long, default_value_t = 2)]
+        agents: usize,
+        /// Messages per second, all visitors together.
+        #[arg(long, default_value_t = 1_000)]
+        rate: u64,
+        #[arg(long, default_value_t = 20)]
+        seconds: u64,
+    },
+    /// Visitors send as fast as acks come back, `in_flight` each. Reports acks/s.
+    Saturate {
+        #[arg(long, default_value_t = 64)]
+        visitors: usize,
+        #[arg(long, default_value_t = 1)]
+        in_flight: usize,
+        #[arg(long, default_value_t = 15)]
+        seconds: u64,
+    },
+    /// Drop every visitor socket at once while agents reply, reconnect them all at once, and
+    /// check that every reply arrives exactly once.
+    Resume {
+        #[arg(long, default_value_t = 5_000)]
+        visitors: usize,
+        #[arg(long, default_value_t = 12)]
+        agents: usize,
+    },
+}
+
+fn elapsed_micros() -> u64 {
+    START.elapsed().as_micros() as u64
+}
+
+/// A fresh workspace: returns (site key, the owner's cookie header).
+async fn sign_up(url: &str) -> anyhow::Result<(String, String)> {
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let client = reqwest::Client::builder().cookie_provider(jar.clone()).redirect(reqwest::redirect::Policy::none()).build()?;
+    let form = client.get(format!("{url}/signup")).send().await?.text().await?;
+    let marker = r#"name="csrf_token" value=""#;
+    let start = form.find(marker).ok_or_else(|| anyhow::anyhow!("no csrf token on /signup"))? + marker.len();
+    let token = &form[start..start + form[start..].find('"').unwrap_or(0)];
+    let email = format!("load-{}@example.com", Uuid::now_v7().simple());
+    let response = client
+        .post(format!("{url}/signup"))
+        .header("x-forwarded-for", format!("198.19.{}.{}", rand_byte(), rand_byte()))
+        .form(&[("csrf_token", token), ("name", "Load Agent"), ("email", &email), ("password", "load test password"), ("workspace_name", "Load test")])
+        .send()
+        .await?;
+    anyhow::ensure!(response.status() == 303, "sign-up failed: {}", response.status());
+    let workspace = response.headers().get("location").and_then(|v| v.to_str().ok()).unwrap_or_default().to_string();
+    let page = client.get(format!("{url}{workspace}")).send().await?.text().await?;
+    let key_start = page.find("pk_").ok_or_else(|| anyhow::anyhow!("no site key on the dashboard"))?;
+    let site_key: String = page[key_start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+    use reqwest::cookie::CookieStore;
+    let cookie = jar.cookies(&url.parse()?).and_then(|v| v.to_str().ok().map(str::to_string)).unwrap_or_default();
+    Ok((site_key, cookie))
+}
+
+fn rand_byte() -> u8 {
+    (Uuid::new_v4().as_u128() & 0xff) as u8
+}
+
+async fn open_socket(url: &str, headers: &[(&'static str, String)]) -> anyhow::Result<Ws> {
+    let mut request = format!("{}/ws", url.replace("http://", "ws://")).into_client_request()?;
+    for (name, value) in headers {
+        request.headers_mut().insert(*name, value.parse()?);
+    }
+    Ok(connect_async(request).await?.0)
+}
+
+async fn next_json(ws: &mut Ws) -> anyhow::Result<Value> {
+    loop {
+        match ws.next().await.ok_or_else(|| anyhow::anyhow!("socket closed"))?? {
+            WsMessage::Text(text) => return Ok(serde_json::from_str(&text)?),
+            WsMessage::Close(frame) => anyhow::bail!("closed by the server: {frame:?}"),
+            _ => continue,
+        }
+    }
+}
+
+async fn expect(ws: &mut Ws, kind: &str) -> anyhow::Result<Value> {
+    loop {
+        let frame = next_json(ws).await?;
+        if frame["type"] == kind {
+            return Ok(frame);
+        }
+        if frame["type"] == "error" {
+            anyhow::bail!("error frame while waiting for {kind}: {frame}");
+        }
+    }
+}
+
+struct Visitor {
+    token: String,
+    conversation: Option<String>,
+}
+
+/// Widget sessions for `count` visitors, each from its own address.
+async fn create_visitors(url: &str, site_key: &str, count: usize) -> anyhow::Result<Vec<Visitor>> {
+    let client = reqwest::Client::new();
+    let results: Vec<anyhow::Result<Visitor>> = stream::iter(0..count)
+        .map(|n| {
+            let client = client.clone();
+            async move {
+                let body: Value = client
+                    .post(format!("{url}/api/widget/v1/sessions"))
+                    .header("x-forwarded-for", format!("198.18.{}.{}", n / 250, n % 250 + 1))
+                    .json(&json!({"site_key": site_key}))
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await?;
+                Ok(Visitor { token: body["visitor_token"].as_str().unwrap_or_default().to_string(), conversation: None })
+            }
+        })
+        .buffer_unordered(32)
+        .collect()
+        .await;
+    results.into_iter().collect()
+}
+
+async fn visitor_hello(url: &str, token: &str, resume: Value) -> anyhow::Result<(Ws, Value)> {
+    let mut ws = open_socket(url, &[]).await?;
+    ws.send(WsMessage::Text(json!({"type": "hello", "visitor_token": token, "resume": resume}).to_string().into())).await?;
+    let welcome = expect(&mut ws, "welcome").await?;
+    Ok((ws, welcome))
+}
+
+async fn agent_hello(url: &str, cookie: &str) -> anyhow::Result<Ws> {
+    let origin = url.replace("127.0.0.1", "localhost");
+    let mut ws = open_socket(url, &[("origin", origin), ("cookie", cookie.to_string())]).await?;
+    ws.send(WsMessage::Text(json!({"type": "hello"}).to_string().into())).await?;
+    expect(&mut ws, "welcome").await?;
+    Ok(ws)
+}
+
+fn send_frame(conversation: Option<&str>, body: String) -> (String, WsMessage) {
+    let client_id = Uuid::now_v7().to_string();
+    let mut frame = json!({"type": "send", "client_id": client_id, "body": body});
+    if let Some(c) = conversation {
+        frame["conversation_id"] = json!(c);
+    }
+    (client_id, WsMessage::Text(frame.to_string().into()))
+}
+
+/// Gives every visitor a conversation with one message; returns their open sockets.
+async fn start_conversations(url: &str, visitors: &mut [Visitor]) -> anyhow::Result<Vec<Ws>> {
+    let results: Vec<anyhow::Result<(Ws, String)>> = stream::iter(visitors.iter())
+        .map(|v| async move {
+            let (mut ws, _) = visitor_hello(url, &v.token, json!({})).await?;
+            let (_, frame) = send_frame(None, "hello".into());
+            ws.send(frame).await?;
+            let ack = expect(&mut ws, "ack").await?;
+            Ok((ws, ack["conversation_id"].as_str().unwrap_or_default().to_string()))
+        })
+        .buffered(32)
+        .collect()
+        .await;
+    let mut sockets = Vec::new();
+    for (visitor, result) in visitors.iter_mut().zip(results) {
+        let (ws, conversation) = result?;
+        visitor.conversation = Some(conversation);
+        sockets.push(ws);
+    }
+    Ok(sockets)
+}
+
+fn server_rss_kib(pid: Option<u32>) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
+    status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn percentile(sorted: &[u64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)] as f64 / 1000.0
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    LazyLock::force(&START);
+    let (site_key, cookie) = sign_up(&cli.url).await?;
+    match cli.scenario {
+        Scenario::Idle { visitors } => idle(&cli.url, cli.server_pid, &site_key, visitors).await,
+        Scenario::Throughput { visitors, agents, rate, seconds } => throughput(&cli.url, &site_key, &cookie, visitors, agents, rate, seconds).await,
+        Scenario::Saturate { visitors, in_flight, seconds } => saturate(&cli.url, &site_key, visitors, in_flight, seconds).await,
+        Scenario::Resume { visitors, agents } => resume(&cli.url, &site_key, &cookie, visitors, agents).await,
+    }
+}
+
+/// Keeps a socket open, answering pings, until the task is dropped.
+fn hold(mut ws: Ws) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move { while let Some(Ok(_)) = ws.next().await {} })
+}
+
+async fn idle(url: &str, pid: Option<u32>, site_key: &str, count: usize) -> anyhow::Result<()> {
+    let visitors = create_visitors(url, site_key, count).await?;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let before = server_rss_kib(pid);
+    let started = Instant::now();
+    let sockets: Vec<anyhow::Result<Ws>> =
+        stream::iter(visitors.iter()).map(|v| async move { Ok(visitor_hello(url, &v.token, json!({})).await?.0) }).buffer_unordered(64).collect().await;
+    let mut held = Vec::new();
+    let mut failed = 0;
+    for socket in sockets {
+        match socket {
+            Ok(ws) => held.push(hold(ws)),
+            Err(_) => failed += 1,
+        }
+    }
+    let opened_in = started.elapsed();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let after = server_rss_kib(pid);
+    println!("idle: {} visitor sockets held ({failed} failed), opened in {:.1} s", held.len(), opened_in.as_secs_f64());
+    if let (Some(before), Some(after)) = (before, after) {
+        println!(
+            "idle: server RSS {:.1} MiB before, {:.1} MiB after: {:.1} KiB per idle socket",
+            before as f64 / 1024.0,
+            after as f64 / 1024.0,
+            (after.saturating_sub(before)) as f64 / held.len().max(1) as f64
+        );
+    }
+    for task in held {
+        task.abort();
+    }
+    Ok(())
+}
+
+async fn throughput(url: &str, site_key: &str, cookie: &str, visitors: usize, agents: usize, rate: u64, seconds: u64) -> anyhow::Result<()> {
+    let mut people = create_visitors(url, site_key, visitors).await?;
+    let sockets = start_conversations(url, &mut people).await?;
+    let latencies = Arc::new(Mutex::new(Vec::<u64>::new()));
+    let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut agent_tasks = Vec::new();
+    for n in 0..agents {
+        let mut ws = agent_hello(url, cookie).await?;
+        let (latencies, measuring) = (latencies.clone(), measuring.clone());
+        agent_tasks.push(tokio::spawn(async move {
+            while let Ok(frame) = next_json(&mut ws).await {
+                if n == 0
+                    && frame["type"] == "message"
+                    && measuring.load(Ordering::Relaxed)
+                    && let Some(sent) = frame["body"].as_str().and_then(|b| b.strip_prefix("t=")).and_then(|t| t.parse::<u64>().ok())
+                {
+                    latencies.lock().map(|mut l| l.push(elapsed_micros().saturating_sub(sent))).ok();
+                }
+            }
+        }));
+    }
+    let acks = Arc::new(AtomicU64::new(0));
+    let interval = Duration::from_secs_f64(visitors as f64 / rate as f64);
+    let deadline = Instant::now() + Duration::from_secs(seconds + 2);
+    let mut tasks = Vec::new();
+    for (n, (ws, visitor)) in sockets.into_iter().zip(people).enumerate() {
+        let (acks, measuring, conversation) = (acks.clone(), measuring.clone(), visitor.conversation.unwrap_or_default());
+        tasks.push(tokio::spawn(async move {
+            // Spread the visitors over the interval so the load is even.
+            tokio::time::sleep(interval.mul_f64(n as f64 / visitors as f64)).await;
+            let mut tick = tokio::time::interval(interval);
+            let (mut sink, mut source) = ws.split();
+            let counter = tokio::spawn(async move {
+                while let Some(Ok(message)) = source.next().await {
+                    if let WsMessage::Text(text) = message
+                        && text.contains(r#""type":"ack""#)
+                        && measuring.load(Ordering::Relaxed)
+                    {
+                        acks.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+            });
+            while Instant::now() < deadline {
+                tick.tick().await;
+                let (_, frame) = send_frame(Some(&conversation), format!("t={}", elapsed_micros()));
+                if sink.send(frame).await.is_err() {
+                    break;
+                }
+            }
+            counter.abort();
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    measuring.store(true, Ordering::Relaxed);
+    let window = Instant::now();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    measuring.store(false, Ordering::Relaxed);
+    let measured = window.elapsed().as_secs_f64();
+    let acked = acks.load(Ordering::Relaxed);
+    for task in tasks.into_iter().chain(agent_tasks) {
+        task.abort();
+    }
+    let mut latencies = latencies.lock().map(|l| l.clone()).unwrap_or_default();
+    latencies.sort_unstable();
+    println!("throughput: {visitors} visitors, {agents} agents, offered {rate} msg/s for {seconds} s");
+    println!("throughput: {:.0} messages acked/s ({acked} in {measured:.1} s)", acked as f64 / measured);
+    println!(
+        "throughput: visitor-to-agent latency over {} messages: p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms",
+        latencies.len(),
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.99),
+        percentile(&latencies, 0.999),
+        percentile(&latencies, 1.0)
+    );
+    Ok(())
+}
+
+async fn saturate(url: &str, site_key: &str, visitors: usize, in_flight: usize, seconds: u64) -> anyhow::Result<()> {
+    let mut people = create_visitors(url, site_key, visitors).await?;
+    let sockets = start_conversations(url, &mut people).await?;
+    let acks = Arc::new(AtomicU64::new(0));
+    let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let stop = Instant::now() + Duration::from_secs(seconds + 2);
+    let mut tasks = Vec::new();
+    for (mut ws, visitor) in sockets.into_iter().zip(people) {
+        let (acks, measuring, conversation) = (acks.clone(), measuring.clone(), visitor.conversation.unwrap_or_default());
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..in_flight {
+                let (_, frame) = send_frame(Some(&conversation), "saturating".into());
+                if ws.send(frame).await.is_err() {
+                    return;
+                }
+            }
+            while Instant::now() < stop {
+                let Ok(frame) = next_json(&mut ws).await else { return };
+                if frame["type"] == "ack" {
+                    if measuring.load(Ordering::Relaxed) {
+                        acks.fetch_add(1, Ordering::Relaxed);
+                    }
+                    let (_, frame) = send_frame(Some(&conversation), "saturating".into());
+                    if ws.send(frame).await.is_err() {
+                        return;
+                    }
+                } else if frame["type"] == "error" {
+                    eprintln!("error frame: {frame}");
+                }
+            }
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    measuring.store(true, Ordering::Relaxed);
+    let window = Instant::now();
+    tokio::time::sleep(Duration::from_secs(seconds)).await;
+    measuring.store(false, Ordering::Relaxed);
+    let rate = acks.load(Ordering::Relaxed) as f64 / window.elapsed().as_secs_f64();
+    for task in tasks {
+        task.abort();
+    }
+    println!("saturate: {visitors} visitors x {in_flight} in flight: {rate:.0} durable messages acked/s");
+    Ok(())
+}
+
+async fn resume(url: &str, site_key: &str, cookie: &str, visitors: usize, agents: usize) -> anyhow::Result<()> {
+    let mut people = create_visitors(url, site_key, visitors).await?;
+    let sockets = start_conversations(url, &mut people).await?;
+    let conversations: Vec<String> = people.iter().map(|p| p.conversation.clone().unwrap_or_default()).collect();
+    let mut agent_sinks = Vec::new();
+    for _ in 0..agents {
+        let ws = agent_hello(url, cookie).await?;
+        let (sink, mut source) = ws.split();
+        let acks = Arc::new(AtomicUsize::new(0));
+        agent_sinks.push((sink, acks.clone()));
+        tokio::spawn(async move {
+            while let Some(Ok(message)) = source.next().await {
+                if let WsMessage::Text(text) = message {
+                    if text.contains(r#""type":"ack""#) {
+                        acks.fetch_add(1, Ordering::Relaxed);
+                    } else if text.contains(r#""type":"error""#) {
+                        eprintln!("agent error frame: {text}");
+                    }
+                }
+            }
+        });
+    }
+    // Every visitor socket drops at once.
+    drop(sockets);
+    println!("resume: {visitors} visitor sockets dropped");
+
+    // One reply per conversation while they are away, spread over the agents; wait for the acks.
+    let shard = |a: usize| conversations.iter().skip(a).step_by(agents).cloned().collect::<Vec<_>>();
+    let mut first_round = Vec::new();
+    for (a, (mut sink, acks)) in agent_sinks.into_iter().enumerate() {
+        let shard = shard(a);
+        first_round.push(tokio::spawn(async move {
+            send_windowed(&mut sink, &acks, &shard, "reply while away", None).await;
+            (sink, acks)
+        }));
+    }
+    let mut agent_sinks = Vec::new();
+    for task in first_round {
+        agent_sinks.push(task.await?);
+    }
+    let committed: usize = agent_sinks.iter().map(|(_, acks)| acks.load(Ordering::Relaxed)).sum();
+    println!("resume: {committed} replies committed while the visitors were away");
+
+    // Everyone reconnects at once with the seq it holds, while agents reply again (paced).
+    let reconnect_started = Instant::now();
+    let recovered = Arc::new(AtomicUsize::new(0));
+    let received: Arc<Mutex<HashMap<String, Vec<i64>>>> = Arc::default();
+    let mut handles = Vec::new();
+    for (visitor, conversation) in people.iter().zip(&conversations) {
+        let (url, token, conversation) = (url.to_string(), visitor.token.clone(), conversation.clone());
+        let (recovered, received) = (recovered.clone(), received.clone());
+        handles.push(tokio::spawn(async move {
+            let mut seen = Vec::new();
+            let until = Instant::now() + Duration::from_secs(30);
+            if let Ok((mut ws, _)) = visitor_hello(&url, &token, json!({ conversation.clone(): 1 })).await {
+                let mut counted = false;
+                while Instant::now() < until && seen.len() < 2 {
+                    let Ok(Ok(frame)) = tokio::time::timeout(Duration::from_secs(1), next_json(&mut ws)).await else { continue };
+                    if frame["type"] == "message" {
+                        seen.push(frame["seq"].as_i64().unwrap_or(-1));
+                        if !counted && seen.contains(&2) {
+                            counted = true;
+                            recovered.fetch_add(1, Ordering::Relaxed);
+                        }
+                    }
+                }
+                // Anything more would be a duplicate.
+                if let Ok(Ok(frame)) = tokio::time::timeout(Duration::from_millis(500), next_json(&mut ws)).await
+                    && frame["type"] == "message"
+                {
+                    seen.push(frame["seq"].as_i64().unwrap_or(-1));
+                }
+            }
+            received.lock().map(|mut r| r.insert(conversation, seen)).ok();
+        }));
+    }
+    let mut senders = Vec::new();
+    for (a, (mut sink, acks)) in agent_sinks.into_iter().enumerate() {
+        let shard = shard(a);
+        senders.push(tokio::spawn(async move {
+            // 80 frames a second: under an agent socket's sustained limit.
+            send_windowed(&mut sink, &acks, &shard, "reply during the reconnect", Some(Duration::from_micros(12_500))).await;
+        }));
+    }
+    let mut all_recovered_at = None;
+    while reconnect_started.elapsed() < Duration::from_secs(30) {
+        if recovered.load(Ordering::Relaxed) >= visitors {
+            all_recovered_at = Some(reconnect_started.elapsed());
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    println!(
+        "resume: {} of {visitors} recovered the reply sent while away; all within {}",
+        recovered.load(Ordering::Relaxed),
+        all_recovered_at.map(|at| format!("{:.2} s", at.as_secs_f64())).unwrap_or_else(|| "-- (not all within 30 s)".into())
+    );
+    for sender in senders {
+        let _ = sender.await;
+    }
+    for handle in handles {
+        let _ = handle.await;
+    }
+    let received = received.lock().map(|r| r.clone()).unwrap_or_default();
+    let (mut lost, mut duplicated, mut in_order) = (0, 0, 0);
+    for conversation in &conversations {
+        let seen = received.get(conversation).cloned().unwrap_or_default();
+        let mut unique = seen.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        duplicated += seen.len() - unique.len();
+        lost += [2_i64, 3].iter().filter(|s| !unique.contains(s)).count();
+        if seen == [2, 3] {
+            in_order += 1;
+        }
+    }
+    println!("resume: {in_order} of {visitors} got both replies, in order, once; {lost} lost, {duplicated} duplicated");
+    Ok(())
+}
+
+type Sink = futures_util::stream::SplitSink<Ws, WsMessage>;
+
+/// Sends one message to each conversation, keeping at most 60 waiting for their ack (the
+/// server allows 64), optionally paced; returns when every one is acknowledged.
+async fn send_windowed(sink: &mut Sink, acks: &AtomicUsize, conversations: &[String], body: &str, pace: Option<Duration>) {
+    let start = acks.load(Ordering::Relaxed);
+    let mut tick = pace.map(tokio::time::interval);
+    for (sent, conversation) in conversations.iter().enumerate() {
+        while sent - (acks.load(Ordering::Relaxed) - start) >= 60 {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        if let Some(tick) = tick.as_mut() {
+            tick.tick().await;
+        }
+        let (_, frame) = send_frame(Some(conversation), body.into());
+        if sink.send(frame).await.is_err() {
+            return;
+        }
+    }
+    let waited = Instant::now();
+    while acks.load(Ordering::Relaxed) - start < conversations.len() && waited.elapsed() < Duration::from_secs(30) {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
