@@ -95,7 +95,13 @@ async fn sign_up(url: &str) -> anyhow::Result<(String, String)> {
     let response = client
         .post(format!("{url}/signup"))
         .header("x-forwarded-for", format!("198.19.{}.{}", rand_byte(), rand_byte()))
-        .form(&[("csrf_token", token), ("name", "Load Agent"), ("email", &email), ("password", "load test password"), ("workspace_name", "Load test")])
+        .form(&[
+            ("csrf_token", token),
+            ("name", "Load Agent"),
+            ("email", &email),
+            ("password", "load test password"),
+            ("workspace_name", "Load test"),
+        ])
         .send()
         .await?;
     anyhow::ensure!(response.status() == 303, "sign-up failed: {}", response.status());
@@ -173,10 +179,13 @@ async fn create_visitors(url: &str, site_key: &str, count: usize) -> anyhow::Res
 }
 
 async fn visitor_hello(url: &str, token: &str, resume: Value) -> anyhow::Result<(Ws, Value)> {
-    let mut ws = open_socket(url, &[]).await?;
-    ws.send(WsMessage::Text(json!({"type": "hello", "visitor_token": token, "resume": resume}).to_string().into())).await?;
-    let welcome = expect(&mut ws, "welcome").await?;
-    Ok((ws, welcome))
+    tokio::time::timeout(Duration::from_secs(30), async {
+        let mut ws = open_socket(url, &[]).await?;
+        ws.send(WsMessage::Text(json!({"type": "hello", "visitor_token": token, "resume": resume}).to_string().into())).await?;
+        let welcome = expect(&mut ws, "welcome").await?;
+        Ok((ws, welcome))
+    })
+    .await?
 }
 
 async fn agent_hello(url: &str, cookie: &str) -> anyhow::Result<Ws> {
@@ -238,7 +247,9 @@ async fn main() -> anyhow::Result<()> {
     let (site_key, cookie) = sign_up(&cli.url).await?;
     match cli.scenario {
         Scenario::Idle { visitors } => idle(&cli.url, cli.server_pid, &site_key, visitors).await,
-        Scenario::Throughput { visitors, agents, rate, seconds } => throughput(&cli.url, &site_key, &cookie, visitors, agents, rate, seconds).await,
+        Scenario::Throughput { visitors, agents, rate, seconds } => {
+            throughput(&cli.url, &site_key, &cookie, visitors, agents, rate, seconds).await
+        }
         Scenario::Saturate { visitors, in_flight, seconds } => saturate(&cli.url, &site_key, visitors, in_flight, seconds).await,
         Scenario::Resume { visitors, agents } => resume(&cli.url, &site_key, &cookie, visitors, agents).await,
     }
@@ -254,8 +265,11 @@ async fn idle(url: &str, pid: Option<u32>, site_key: &str, count: usize) -> anyh
     tokio::time::sleep(Duration::from_secs(2)).await;
     let before = server_rss_kib(pid);
     let started = Instant::now();
-    let sockets: Vec<anyhow::Result<Ws>> =
-        stream::iter(visitors.iter()).map(|v| async move { Ok(visitor_hello(url, &v.token, json!({})).await?.0) }).buffer_unordered(64).collect().await;
+    let sockets: Vec<anyhow::Result<Ws>> = stream::iter(visitors.iter())
+        .map(|v| async move { Ok(visitor_hello(url, &v.token, json!({})).await?.0) })
+        .buffer_unordered(64)
+        .collect()
+        .await;
     let mut held = Vec::new();
     let mut failed = 0;
     for socket in sockets {
@@ -282,7 +296,15 @@ async fn idle(url: &str, pid: Option<u32>, site_key: &str, count: usize) -> anyh
     Ok(())
 }
 
-async fn throughput(url: &str, site_key: &str, cookie: &str, visitors: usize, agents: usize, rate: u64, seconds: u64) -> anyhow::Result<()> {
+async fn throughput(
+    url: &str,
+    site_key: &str,
+    cookie: &str,
+    visitors: usize,
+    agents: usize,
+    rate: u64,
+    seconds: u64,
+) -> anyhow::Result<()> {
     let mut people = create_visitors(url, site_key, visitors).await?;
     let sockets = start_conversations(url, &mut people).await?;
     let latencies = Arc::new(Mutex::new(Vec::<u64>::new()));
@@ -451,22 +473,32 @@ async fn resume(url: &str, site_key: &str, cookie: &str, visitors: usize, agents
     let reconnect_started = Instant::now();
     let recovered = Arc::new(AtomicUsize::new(0));
     let received: Arc<Mutex<HashMap<String, Vec<i64>>>> = Arc::default();
+    let timings: Arc<Mutex<(Vec<u64>, Vec<u64>)>> = Arc::default();
     let mut handles = Vec::new();
     for (visitor, conversation) in people.iter().zip(&conversations) {
         let (url, token, conversation) = (url.to_string(), visitor.token.clone(), conversation.clone());
-        let (recovered, received) = (recovered.clone(), received.clone());
+        let (recovered, received, timings) = (recovered.clone(), received.clone(), timings.clone());
         handles.push(tokio::spawn(async move {
             let mut seen = Vec::new();
             let until = Instant::now() + Duration::from_secs(30);
             if let Ok((mut ws, _)) = visitor_hello(&url, &token, json!({ conversation.clone(): 1 })).await {
+                timings.lock().map(|mut t| t.0.push(reconnect_started.elapsed().as_micros() as u64)).ok();
                 let mut counted = false;
                 while Instant::now() < until && seen.len() < 2 {
-                    let Ok(Ok(frame)) = tokio::time::timeout(Duration::from_secs(1), next_json(&mut ws)).await else { continue };
+                    let frame = match tokio::time::timeout(Duration::from_secs(1), next_json(&mut ws)).await {
+                        Err(_) => continue,
+                        Ok(Err(error)) => {
+                            eprintln!("visitor socket ended: {error}");
+                            break;
+                        }
+                        Ok(Ok(frame)) => frame,
+                    };
                     if frame["type"] == "message" {
                         seen.push(frame["seq"].as_i64().unwrap_or(-1));
                         if !counted && seen.contains(&2) {
                             counted = true;
                             recovered.fetch_add(1, Ordering::Relaxed);
+                            timings.lock().map(|mut t| t.1.push(reconnect_started.elapsed().as_micros() as u64)).ok();
                         }
                     }
                 }
@@ -507,6 +539,19 @@ async fn resume(url: &str, site_key: &str, cookie: &str, visitors: usize, agents
     for handle in handles {
         let _ = handle.await;
     }
+    if let Ok(mut timings) = timings.lock() {
+        timings.0.sort_unstable();
+        timings.1.sort_unstable();
+        println!(
+            "resume: welcome after p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms; missed reply after p50 {:.0} ms, p99 {:.0} ms, max {:.0} ms",
+            percentile(&timings.0, 0.5),
+            percentile(&timings.0, 0.99),
+            percentile(&timings.0, 1.0),
+            percentile(&timings.1, 0.5),
+            percentile(&timings.1, 0.99),
+            percentile(&timings.1, 1.0)
+        );
+    }
     let received = received.lock().map(|r| r.clone()).unwrap_or_default();
     let (mut lost, mut duplicated, mut in_order) = (0, 0, 0);
     for conversation in &conversations {
@@ -518,6 +563,8 @@ async fn resume(url: &str, site_key: &str, cookie: &str, visitors: usize, agents
         lost += [2_i64, 3].iter().filter(|s| !unique.contains(s)).count();
         if seen == [2, 3] {
             in_order += 1;
+        } else if lost + duplicated < 6 {
+            eprintln!("resume: conversation {conversation} received {seen:?}");
         }
     }
     println!("resume: {in_order} of {visitors} got both replies, in order, once; {lost} lost, {duplicated} duplicated");
@@ -531,8 +578,13 @@ type Sink = futures_util::stream::SplitSink<Ws, WsMessage>;
 async fn send_windowed(sink: &mut Sink, acks: &AtomicUsize, conversations: &[String], body: &str, pace: Option<Duration>) {
     let start = acks.load(Ordering::Relaxed);
     let mut tick = pace.map(tokio::time::interval);
+    let gave_up = Instant::now() + Duration::from_secs(60);
     for (sent, conversation) in conversations.iter().enumerate() {
-        while sent - (acks.load(Ordering::Relaxed) - start) >= 60 {
+        while sent.saturating_sub(acks.load(Ordering::Relaxed) - start) >= 60 {
+            if Instant::now() > gave_up {
+                eprintln!("agent: acks stopped coming; giving up");
+                return;
+            }
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         if let Some(tick) = tick.as_mut() {

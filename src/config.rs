@@ -162,7 +162,7 @@ impl Settings {
             stripe,
             trust_forwarded_for,
             log_format,
-            database_pool_size: 16,
+            database_pool_size: 32,
             rate_limits: RateLimits::default(),
         })
     }

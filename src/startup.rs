@@ -49,7 +49,7 @@ impl Application {
         .await
         .context("database set-up panicked")??;
 
-        let pool = db::build_pool(&settings.database_url, settings.database_pool_size)?;
+        let pool = db::build_pool(&settings.database_url, settings.database_pool_size, crate::realtime::WRITER_THREADS as u32)?;
         let mailer = Mailer::from_settings(&settings)?;
         let limiters = Limiters::new(&settings.rate_limits);
         let realtime =
@@ -105,8 +105,10 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .configure(auth::configure)
             .configure(admin::configure)
     })
-    // Room for a reconnect storm: thousands of sockets coming back at once.
+    // Room for a reconnect storm: thousands of sockets coming back at once (the kernel caps the
+    // backlog at net.core.somaxconn).
     .backlog(4096)
+    .max_connection_rate(4096)
     .listen(listener)?
     .shutdown_timeout(30)
     .run();

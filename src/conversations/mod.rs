@@ -7,7 +7,7 @@
 pub mod contacts;
 pub mod writer;
 
-use diesel::prelude::*;
+use diesel::{IntoSql, prelude::*, sql_types::Bool};
 use serde::Serialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -172,22 +172,59 @@ pub fn messages_after(
     up_to: Option<i64>,
     limit: i64,
 ) -> Result<Vec<Message>, AppError> {
-    let mut query = messages::table
+    // One static query for every audience (neutral binds instead of optional filters), so the
+    // statement is prepared once per connection: resumes and gap repairs run it constantly.
+    let (contact, everyone) = match audience {
+        Audience::Visitor(contact_id) => (contact_id, false),
+        Audience::Agents => (ContactId(Uuid::nil()), true),
+    };
+    let query = messages::table
         .inner_join(conversations::table)
         .inner_join(contacts_table::table.on(contacts_table::id.eq(conversations::contact_id)))
         .left_join(users::table.on(users::id.nullable().eq(messages::author_id).and(messages::author_kind.eq("agent"))))
         .filter(messages::workspace_id.eq(workspace_id))
         .filter(messages::conversation_id.eq(conversation_id))
         .filter(messages::seq.gt(after))
-        .into_boxed();
-    if let Some(up_to) = up_to {
-        query = query.filter(messages::seq.le(up_to));
-    }
-    if let Audience::Visitor(contact_id) = audience {
-        query = query.filter(conversations::contact_id.eq(contact_id)).filter(messages::private.eq(false));
-    }
+        .filter(messages::seq.le(up_to.unwrap_or(i64::MAX)))
+        .filter(conversations::contact_id.eq(contact).or(everyone.into_sql::<Bool>()))
+        .filter(messages::private.eq(false).or(everyone.into_sql::<Bool>()));
     let rows: Vec<MessageRow> = query
         .order(messages::seq.asc())
+        .limit(limit)
+        .select((
+            messages::id,
+            messages::workspace_id,
+            messages::conversation_id,
+            conversations::contact_id,
+            messages::seq,
+            messages::client_id,
+            messages::author_kind,
+            messages::author_id,
+            users::name.nullable(),
+            contacts_table::name,
+            messages::body,
+            messages::private,
+            messages::created_at,
+        ))
+        .load(conn)?;
+    Ok(rows.into_iter().map(Message::from).collect())
+}
+
+/// A workspace's messages created at or after `since`, oldest first, at most `limit`: how an
+/// agent socket that fell behind catches up in one query.
+pub fn messages_since(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    since: OffsetDateTime,
+    limit: i64,
+) -> Result<Vec<Message>, AppError> {
+    let rows: Vec<MessageRow> = messages::table
+        .inner_join(conversations::table)
+        .inner_join(contacts_table::table.on(contacts_table::id.eq(conversations::contact_id)))
+        .left_join(users::table.on(users::id.nullable().eq(messages::author_id).and(messages::author_kind.eq("agent"))))
+        .filter(messages::workspace_id.eq(workspace_id))
+        .filter(messages::created_at.ge(since))
+        .order((messages::created_at.asc(), messages::conversation_id, messages::seq.asc()))
         .limit(limit)
         .select((
             messages::id,

@@ -191,6 +191,139 @@ fn store_in_savepoint(conn: &mut PgConnection, new: &NewMessage) -> Result<Store
     }
 }
 
+#[derive(diesel::QueryableByName)]
+struct Bumped {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    seq: i64,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    contact_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    old_status: String,
+}
+
+/// Bumps the conversation's seq and stores the message in one statement (one round trip),
+/// prepared once per connection ([`prepare_statements`]) so that its plan is reused.
+/// No row: the conversation is not there for this author.
+const APPEND_PREPARE: &str = "\
+PREPARE parlor_append(uuid, uuid, uuid, timestamptz, bool, uuid, uuid, text, uuid, text, bool) AS
+WITH old AS (
+    SELECT id, status FROM conversations
+    WHERE id = $1 AND workspace_id = $2 AND ($3::uuid IS NULL OR contact_id = $3)
+    FOR UPDATE
+), bumped AS (
+    UPDATE conversations c
+    SET last_seq = c.last_seq + 1, last_message_at = $4, updated_at = $4,
+        status = CASE WHEN $5 THEN 'open' ELSE c.status END
+    FROM old WHERE c.id = old.id
+    RETURNING c.last_seq, c.contact_id, old.status AS old_status
+), inserted AS (
+    INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at)
+    SELECT $6, $2, $1, bumped.last_seq, $7, $8, $9, $10, $11, $4 FROM bumped
+)
+SELECT last_seq AS seq, contact_id, old_status FROM bumped";
+
+const APPEND_EXECUTE: &str = "EXECUTE parlor_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// Prepares the writer's statements on a new pooled connection.
+pub fn prepare_statements(conn: &mut PgConnection) -> diesel::QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    conn.batch_execute(APPEND_PREPARE)
+}
+
+/// The common path of a batch: duplicates found with one query for the whole batch, then one
+/// statement per message and no savepoints. Any SQL error aborts the batch, which the caller
+/// then replays message by message with savepoints.
+fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result<Stored, AppError>>, diesel::result::Error> {
+    use diesel::sql_types::{Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+    let client_ids: Vec<Uuid> = batch.iter().map(|job| job.new.client_id).collect();
+    let workspace_ids: Vec<WorkspaceId> = batch.iter().map(|job| job.new.workspace_id).collect();
+    // Both columns, so that the unique (workspace_id, client_id) index answers.
+    let taken: std::collections::HashSet<(WorkspaceId, Uuid)> = messages::table
+        .filter(messages::workspace_id.eq_any(&workspace_ids))
+        .filter(messages::client_id.eq_any(&client_ids))
+        .select((messages::workspace_id, messages::client_id))
+        .load::<(WorkspaceId, Uuid)>(conn)?
+        .into_iter()
+        .collect();
+    let mut results: Vec<Result<Stored, AppError>> = Vec::with_capacity(batch.len());
+    let mut stored_now: std::collections::HashMap<(WorkspaceId, Uuid), usize> = std::collections::HashMap::new();
+    for job in batch {
+        let new = &job.new;
+        if let Some(&earlier) = stored_now.get(&(new.workspace_id, new.client_id)) {
+            // The same send twice in one batch: the second is a retry of the first.
+            results.push(match &results[earlier] {
+                Ok(first) => Ok(Stored { duplicate: true, new_conversation: false, reopened: false, ..first.clone() }),
+                Err(_) => find_previous(conn, new).and_then(|p| p.ok_or(AppError::NotFound)),
+            });
+            continue;
+        }
+        if taken.contains(&(new.workspace_id, new.client_id)) {
+            results.push(find_previous(conn, new).and_then(|p| p.ok_or_else(|| AppError::internal(anyhow::anyhow!("client id vanished")))));
+            continue;
+        }
+        let now = time::OffsetDateTime::now_utc();
+        let now = now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now);
+        let result = match (new.conversation_id, &new.author) {
+            (Some(conversation_id), author) => {
+                let is_visitor = matches!(author, Author::Visitor { .. });
+                let contact_filter = match author {
+                    Author::Visitor { contact_id, .. } => Some(contact_id.0),
+                    Author::Agent { .. } => None,
+                };
+                let id = MessageId::new();
+                let private = new.private && !is_visitor;
+                let bumped: Option<Bumped> = diesel::sql_query(APPEND_EXECUTE)
+                    .bind::<SqlUuid, _>(conversation_id.0)
+                    .bind::<SqlUuid, _>(new.workspace_id.0)
+                    .bind::<Nullable<SqlUuid>, _>(contact_filter)
+                    .bind::<Timestamptz, _>(now)
+                    .bind::<Bool, _>(is_visitor)
+                    .bind::<SqlUuid, _>(id.0)
+                    .bind::<SqlUuid, _>(new.client_id)
+                    .bind::<Text, _>(new.author.kind().as_str())
+                    .bind::<Nullable<SqlUuid>, _>(Some(new.author.id()))
+                    .bind::<Text, _>(&new.body)
+                    .bind::<Bool, _>(private)
+                    .get_result(conn)
+                    .optional()?;
+                match bumped {
+                    None => Err(AppError::NotFound),
+                    Some(bumped) => Ok(Stored {
+                        message: Message {
+                            id,
+                            workspace_id: new.workspace_id,
+                            conversation_id,
+                            contact_id: crate::db::ContactId(bumped.contact_id),
+                            seq: bumped.seq,
+                            client_id: new.client_id,
+                            author_kind: new.author.kind(),
+                            author_id: Some(new.author.id()),
+                            author_name: new.author.name(),
+                            body: new.body.clone(),
+                            private,
+                            created_at: now,
+                        },
+                        duplicate: false,
+                        new_conversation: false,
+                        reopened: is_visitor && bumped.old_status != "open",
+                    }),
+                }
+            }
+            // A new conversation is rarer: the general path, inside this transaction.
+            (None, _) => match store_one(conn, new) {
+                Ok(stored) => Ok(stored),
+                Err(StoreError::App(error)) => Err(error),
+                Err(StoreError::ClientIdTaken) => return Err(diesel::result::Error::RollbackTransaction),
+            },
+        };
+        if result.is_ok() {
+            stored_now.insert((new.workspace_id, new.client_id), results.len());
+        }
+        results.push(result);
+    }
+    Ok(results)
+}
+
 struct Job {
     new: NewMessage,
     reply: oneshot::Sender<Result<Stored, AppError>>,
@@ -260,7 +393,17 @@ fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnC
         let span = tracing::debug_span!("message_batch", size = batch.len());
         let _entered = span.enter();
         let outcome = pool.get().map_err(AppError::from).and_then(|mut conn| {
-            conn.transaction(|conn| Ok::<_, AppError>(batch.iter().map(|job| store_in_savepoint(conn, &job.new)).collect::<Vec<_>>()))
+            match conn.transaction(|conn| store_batch_fast(conn, &batch)) {
+                Ok(results) => Ok(results),
+                // A race on a client id (or any statement error): the slow path isolates each
+                // message in a savepoint, so one bad message cannot fail the others.
+                Err(error) => {
+                    tracing::debug!(%error, "batch fast path failed; storing message by message");
+                    conn.transaction(|conn| {
+                        Ok::<_, AppError>(batch.iter().map(|job| store_in_savepoint(conn, &job.new)).collect::<Vec<_>>())
+                    })
+                }
+            }
         });
         match outcome {
             Ok(results) => {

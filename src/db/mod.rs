@@ -21,7 +21,21 @@ use crate::error::AppError;
 
 pub use ids::*;
 
-pub type DbPool = Pool<ConnectionManager<PgConnection>>;
+/// The connection pool, and the permits that let async callers wait their turn without
+/// holding a thread: under a burst (thousands of sockets reconnecting at once) requests queue
+/// here in order instead of timing out inside r2d2.
+#[derive(Clone)]
+pub struct DbPool {
+    pool: Pool<ConnectionManager<PgConnection>>,
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
+}
+
+impl DbPool {
+    /// A connection for code that runs on its own thread (the message writers).
+    pub fn get(&self) -> Result<diesel::r2d2::PooledConnection<ConnectionManager<PgConnection>>, diesel::r2d2::PoolError> {
+        self.pool.get()
+    }
+}
 
 pub const MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations");
 
@@ -31,10 +45,12 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
-    let pool = pool.clone();
+    let permit = pool.permits.clone().acquire_owned().await.map_err(AppError::internal)?;
+    let pool = pool.pool.clone();
     let span = tracing::Span::current();
     actix_web::rt::task::spawn_blocking(move || {
         let _entered = span.enter();
+        let _permit = permit;
         let mut conn = pool.get()?;
         work(&mut conn)
     })
@@ -43,16 +59,30 @@ where
 }
 
 /// Builds the pool. Connections are opened lazily, so a database that is down at start-up
-/// shows in `/readyz` rather than as a crash loop.
-pub fn build_pool(database_url: &SecretString, max_size: u32) -> anyhow::Result<DbPool> {
+/// shows in `/readyz` rather than as a crash loop. `reserved` connections are kept for threads
+/// that take them directly with [`DbPool::get`].
+pub fn build_pool(database_url: &SecretString, max_size: u32, reserved: u32) -> anyhow::Result<DbPool> {
     let manager = ConnectionManager::<PgConnection>::new(database_url.expose_secret());
-    Pool::builder()
+    let pool = Pool::builder()
+        .connection_customizer(Box::new(PrepareStatements))
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(std::time::Duration::from_secs(5))
         .test_on_check_out(false)
         .build(manager)
-        .context("cannot build the database pool")
+        .context("cannot build the database pool")?;
+    let permits = max_size.saturating_sub(reserved).max(1) as usize;
+    Ok(DbPool { pool, permits: std::sync::Arc::new(tokio::sync::Semaphore::new(permits)) })
+}
+
+/// Prepares the hot statements on every new connection.
+#[derive(Debug)]
+struct PrepareStatements;
+
+impl diesel::r2d2::CustomizeConnection<PgConnection, diesel::r2d2::Error> for PrepareStatements {
+    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
+        crate::conversations::writer::prepare_statements(conn).map_err(diesel::r2d2::Error::QueryError)
+    }
 }
 
 /// Creates the database named in `database_url` when it does not exist yet, through the

@@ -73,6 +73,11 @@ pub trait Broker: Send + Sync {
 }
 
 fn decode(origin: Uuid, payload: &[u8]) -> Option<Envelope> {
+    // Every instance hears its own notifications too: skip them before parsing.
+    let own_prefix = format!(r#"{{"o":"{origin}""#);
+    if payload.starts_with(own_prefix.as_bytes()) {
+        return None;
+    }
     match serde_json::from_slice::<Envelope>(payload) {
         Ok(envelope) if envelope.o != origin => Some(envelope),
         Ok(_) => None,

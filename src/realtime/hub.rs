@@ -19,8 +19,10 @@ use crate::{
 
 pub type SocketId = u64;
 
-/// Frames queued for one socket before it counts as lagging.
-pub const SOCKET_QUEUE: usize = 512;
+/// Frames queued for one visitor socket before it counts as lagging (a visitor gets little).
+pub const VISITOR_QUEUE: usize = 64;
+/// An agent socket gets every message of its workspace: room for bursts.
+pub const AGENT_QUEUE: usize = 4096;
 
 /// What the hub hands a socket.
 #[derive(Clone, Debug)]
@@ -40,8 +42,8 @@ pub struct Mailbox {
 }
 
 impl Mailbox {
-    pub fn new() -> (Self, mpsc::Receiver<Delivery>, Arc<AtomicBool>) {
-        let (sender, receiver) = mpsc::channel(SOCKET_QUEUE);
+    pub fn new(capacity: usize) -> (Self, mpsc::Receiver<Delivery>, Arc<AtomicBool>) {
+        let (sender, receiver) = mpsc::channel(capacity);
         let lagging = Arc::new(AtomicBool::new(false));
         (Self { sender, lagging: lagging.clone() }, receiver, lagging)
     }

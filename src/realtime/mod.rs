@@ -23,7 +23,7 @@ use broker::{Broker, Envelope, Wakeup};
 use hub::{Hub, Recipients};
 
 /// How many threads commit messages; each owns a shard of the conversations.
-const WRITER_THREADS: usize = 4;
+pub const WRITER_THREADS: usize = 4;
 
 /// The realtime machinery of one instance.
 pub struct Realtime {

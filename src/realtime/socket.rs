@@ -200,7 +200,11 @@ fn frame_name(frame: &ClientFrame) -> &'static str {
 
 /// The identity, and for a visitor its conversations (loaded in the same database call: a
 /// reconnect storm costs one round trip per socket here).
-async fn authenticate(state: &AppState, agent: Option<CurrentUser>, hello: Hello) -> Result<(Identity, Option<Vec<Conversation>>), FrameError> {
+async fn authenticate(
+    state: &AppState,
+    agent: Option<CurrentUser>,
+    hello: Hello,
+) -> Result<(Identity, Option<Vec<Conversation>>), FrameError> {
     let unauthorized =
         || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
     if let Some(token) = hello.visitor_token {
@@ -213,7 +217,8 @@ async fn authenticate(state: &AppState, agent: Option<CurrentUser>, hello: Hello
         .await
         .map_err(|_| unavailable())?;
         let (visitor, conversations) = found.ok_or_else(unauthorized)?;
-        let identity = Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
+        let identity =
+            Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
         return Ok((identity, Some(conversations)));
     }
     let Some(current) = agent else {
@@ -253,13 +258,29 @@ struct Connection {
     seen: HashMap<ConversationId, i64>,
     /// Conversations this socket may touch, with their visitor.
     known: HashMap<ConversationId, ContactId>,
+    connected_at: time::OffsetDateTime,
+    /// `created_at` of the newest message sent on this socket: where a catch-up starts.
+    last_delivered_at: Option<time::OffsetDateTime>,
 }
+
+/// How far before the last delivered message a catch-up looks: a message is stamped before its
+/// batch commits, so one committed just after may carry a slightly older time.
+const CATCH_UP_MARGIN: time::Duration = time::Duration::seconds(5);
 
 type Step = Result<(), Closing>;
 
 impl Connection {
     fn new(state: Arc<AppState>, session: Session, identity: Identity) -> Self {
-        Self { state, session, identity, socket_id: 0, seen: HashMap::new(), known: HashMap::new() }
+        Self {
+            state,
+            session,
+            identity,
+            socket_id: 0,
+            seen: HashMap::new(),
+            known: HashMap::new(),
+            connected_at: time::OffsetDateTime::now_utc(),
+            last_delivered_at: None,
+        }
     }
 
     async fn text(&mut self, frame: impl Into<String>) -> Step {
@@ -271,8 +292,17 @@ impl Connection {
         self.text(error_frame(&error)).await
     }
 
-    async fn serve(&mut self, stream: &mut AggregatedMessageStream, resume: HashMap<ConversationId, i64>, conversations: Option<Vec<Conversation>>) -> Step {
-        let (mailbox, mut deliveries, lagging) = Mailbox::new();
+    async fn serve(
+        &mut self,
+        stream: &mut AggregatedMessageStream,
+        resume: HashMap<ConversationId, i64>,
+        conversations: Option<Vec<Conversation>>,
+    ) -> Step {
+        let capacity = match self.identity {
+            Identity::Visitor { .. } => super::hub::VISITOR_QUEUE,
+            Identity::Agent { .. } => super::hub::AGENT_QUEUE,
+        };
+        let (mailbox, mut deliveries, lagging) = Mailbox::new(capacity);
         // Subscribe before replaying: whatever is committed meanwhile is queued, and the
         // overlap is dropped by seq.
         let first_socket = self.join(mailbox);
@@ -320,7 +350,12 @@ impl Connection {
                 workspace_id: *workspace_id,
                 visitor_id: Some(contact_id.0),
                 user_id: None,
-                conversations: Some(conversations.iter().map(|c| ConversationSummary { id: c.id, status: c.status.clone(), last_seq: c.last_seq }).collect()),
+                conversations: Some(
+                    conversations
+                        .iter()
+                        .map(|c| ConversationSummary { id: c.id, status: c.status.clone(), last_seq: c.last_seq })
+                        .collect(),
+                ),
                 heartbeat_seconds: HEARTBEAT.as_secs(),
             }
             .to_json(),
@@ -367,7 +402,8 @@ impl Connection {
             Identity::Agent { .. } => (AGENT_FRAMES_PER_SECOND, AGENT_FRAME_BURST),
         };
         let limiter = RateLimiter::direct(
-            Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN)).allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN)),
+            Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
+                .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN)),
         );
         let mut acks: FuturesUnordered<Ack> = FuturesUnordered::new();
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
@@ -634,15 +670,44 @@ impl Connection {
         }
         self.text(frame.to_string()).await?;
         self.seen.insert(conversation_id, message.seq);
+        self.last_delivered_at = Some(self.last_delivered_at.map_or(message.created_at, |at| at.max(message.created_at)));
         Ok(())
     }
 
     /// Catches up every conversation this socket has seen, from Postgres.
     async fn resync(&mut self) -> Step {
+        tracing::debug!(conversations = self.seen.len(), "socket fell behind; catching up from Postgres");
+        if matches!(self.identity, Identity::Agent { .. }) {
+            return self.catch_up_workspace().await;
+        }
         let seen: Vec<(ConversationId, i64)> = self.seen.iter().map(|(c, s)| (*c, *s)).collect();
         for (conversation_id, last) in seen {
             self.send_range(conversation_id, last, None).await?;
         }
         Ok(())
+    }
+
+    /// An agent follows a whole workspace: one query for everything created since the last
+    /// message it was sent (with a margin for commits still in flight), then the usual
+    /// de-duplication and gap repair per conversation.
+    async fn catch_up_workspace(&mut self) -> Step {
+        const PAGE: i64 = 2_000;
+        let workspace_id = self.identity.workspace_id();
+        let mut since = self.last_delivered_at.unwrap_or(self.connected_at) - CATCH_UP_MARGIN;
+        loop {
+            let from = since;
+            let page = db::run(&self.state.pool, move |conn| crate::conversations::messages_since(conn, workspace_id, from, PAGE))
+                .await
+                .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
+            let full = page.len() as i64 == PAGE;
+            for message in page {
+                since = since.max(message.created_at);
+                let frame = super::protocol::message_frame(&message);
+                self.deliver_message(&message, &frame).await?;
+            }
+            if !full {
+                return Ok(());
+            }
+        }
     }
 }
