@@ -154,6 +154,36 @@ impl From<MessageRow> for Message {
     }
 }
 
+/// Messages with what a frame shows besides them: the conversation's visitor and names.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn messages_with_authors() -> _ {
+    let agent: &'static str = "agent";
+    messages::table
+        .inner_join(conversations::table)
+        .inner_join(contacts_table::table.on(contacts_table::id.eq(conversations::contact_id)))
+        .left_join(users::table.on(users::id.nullable().eq(messages::author_id).and(messages::author_kind.eq(agent))))
+}
+
+/// The columns of a [`MessageRow`], in its order.
+#[diesel::dsl::auto_type(no_type_alias)]
+fn message_columns() -> _ {
+    (
+        messages::id,
+        messages::workspace_id,
+        messages::conversation_id,
+        conversations::contact_id,
+        messages::seq,
+        messages::client_id,
+        messages::author_kind,
+        messages::author_id,
+        users::name.nullable(),
+        contacts_table::name,
+        messages::body,
+        messages::private,
+        messages::created_at,
+    )
+}
+
 /// Which messages a reader may see: visitors never see internal notes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Audience {
@@ -178,35 +208,14 @@ pub fn messages_after(
         Audience::Visitor(contact_id) => (contact_id, false),
         Audience::Agents => (ContactId(Uuid::nil()), true),
     };
-    let query = messages::table
-        .inner_join(conversations::table)
-        .inner_join(contacts_table::table.on(contacts_table::id.eq(conversations::contact_id)))
-        .left_join(users::table.on(users::id.nullable().eq(messages::author_id).and(messages::author_kind.eq("agent"))))
+    let query = messages_with_authors()
         .filter(messages::workspace_id.eq(workspace_id))
         .filter(messages::conversation_id.eq(conversation_id))
         .filter(messages::seq.gt(after))
         .filter(messages::seq.le(up_to.unwrap_or(i64::MAX)))
         .filter(conversations::contact_id.eq(contact).or(everyone.into_sql::<Bool>()))
         .filter(messages::private.eq(false).or(everyone.into_sql::<Bool>()));
-    let rows: Vec<MessageRow> = query
-        .order(messages::seq.asc())
-        .limit(limit)
-        .select((
-            messages::id,
-            messages::workspace_id,
-            messages::conversation_id,
-            conversations::contact_id,
-            messages::seq,
-            messages::client_id,
-            messages::author_kind,
-            messages::author_id,
-            users::name.nullable(),
-            contacts_table::name,
-            messages::body,
-            messages::private,
-            messages::created_at,
-        ))
-        .load(conn)?;
+    let rows: Vec<MessageRow> = query.order(messages::seq.asc()).limit(limit).select(message_columns()).load(conn)?;
     Ok(rows.into_iter().map(Message::from).collect())
 }
 
@@ -218,57 +227,23 @@ pub fn messages_since(
     since: OffsetDateTime,
     limit: i64,
 ) -> Result<Vec<Message>, AppError> {
-    let rows: Vec<MessageRow> = messages::table
-        .inner_join(conversations::table)
-        .inner_join(contacts_table::table.on(contacts_table::id.eq(conversations::contact_id)))
-        .left_join(users::table.on(users::id.nullable().eq(messages::author_id).and(messages::author_kind.eq("agent"))))
+    let rows: Vec<MessageRow> = messages_with_authors()
         .filter(messages::workspace_id.eq(workspace_id))
         .filter(messages::created_at.ge(since))
         .order((messages::created_at.asc(), messages::conversation_id, messages::seq.asc()))
         .limit(limit)
-        .select((
-            messages::id,
-            messages::workspace_id,
-            messages::conversation_id,
-            conversations::contact_id,
-            messages::seq,
-            messages::client_id,
-            messages::author_kind,
-            messages::author_id,
-            users::name.nullable(),
-            contacts_table::name,
-            messages::body,
-            messages::private,
-            messages::created_at,
-        ))
+        .select(message_columns())
         .load(conn)?;
     Ok(rows.into_iter().map(Message::from).collect())
 }
 
 /// Loads messages by id (for wake-ups from other instances), in the given workspace only.
 pub fn messages_by_id(conn: &mut PgConnection, workspace_id: WorkspaceId, ids: &[MessageId]) -> Result<Vec<Message>, AppError> {
-    let rows: Vec<MessageRow> = messages::table
-        .inner_join(conversations::table)
-        .inner_join(contacts_table::table.on(contacts_table::id.eq(conversations::contact_id)))
-        .left_join(users::table.on(users::id.nullable().eq(messages::author_id).and(messages::author_kind.eq("agent"))))
+    let rows: Vec<MessageRow> = messages_with_authors()
         .filter(messages::workspace_id.eq(workspace_id))
         .filter(messages::id.eq_any(ids))
         .order((messages::conversation_id, messages::seq.asc()))
-        .select((
-            messages::id,
-            messages::workspace_id,
-            messages::conversation_id,
-            conversations::contact_id,
-            messages::seq,
-            messages::client_id,
-            messages::author_kind,
-            messages::author_id,
-            users::name.nullable(),
-            contacts_table::name,
-            messages::body,
-            messages::private,
-            messages::created_at,
-        ))
+        .select(message_columns())
         .load(conn)?;
     Ok(rows.into_iter().map(Message::from).collect())
 }
