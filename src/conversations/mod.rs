@@ -300,26 +300,15 @@ impl Conversation {
         id: ConversationId,
         seq: i64,
     ) -> Result<bool, AppError> {
+        use diesel::{dsl::sql, sql_types::BigInt};
+        // Never backwards, never past the last message.
+        let advanced = |column: &str| sql::<BigInt>(&format!("GREATEST({column}, LEAST(last_seq, ")).bind::<BigInt, _>(seq).sql("))");
         let target = conversations::table.filter(conversations::workspace_id.eq(workspace_id)).filter(conversations::id.eq(id));
         let updated = match audience {
             Audience::Visitor(contact_id) => diesel::update(target.filter(conversations::contact_id.eq(contact_id)))
-                .set(
-                    conversations::visitor_read_seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                        "GREATEST(visitor_read_seq, LEAST(last_seq, ",
-                    )
-                    .bind::<diesel::sql_types::BigInt, _>(seq)
-                    .sql("))")),
-                )
+                .set(conversations::visitor_read_seq.eq(advanced("visitor_read_seq")))
                 .execute(conn)?,
-            Audience::Agents => diesel::update(target)
-                .set(
-                    conversations::agent_read_seq.eq(diesel::dsl::sql::<diesel::sql_types::BigInt>(
-                        "GREATEST(agent_read_seq, LEAST(last_seq, ",
-                    )
-                    .bind::<diesel::sql_types::BigInt, _>(seq)
-                    .sql("))")),
-                )
-                .execute(conn)?,
+            Audience::Agents => diesel::update(target).set(conversations::agent_read_seq.eq(advanced("agent_read_seq"))).execute(conn)?,
         };
         Ok(updated > 0)
     }

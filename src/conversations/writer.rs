@@ -9,13 +9,14 @@
 use std::sync::Arc;
 
 use diesel::{prelude::*, result::DatabaseErrorKind};
+use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::{Author, AuthorKind, Message};
+use super::{Author, Message};
 use crate::{
     db::{
-        ConversationId, DbPool, MessageId, WorkspaceId,
+        ContactId, ConversationId, DbPool, MessageId, WorkspaceId,
         schema::{conversations, messages},
     },
     error::AppError,
@@ -161,22 +162,36 @@ fn store_one(conn: &mut PgConnection, new: &NewMessage) -> Result<Stored, StoreE
             messages::created_at.eq(now),
         ))
         .execute(conn)?;
-    let message = Message {
-        id,
-        workspace_id: new.workspace_id,
-        conversation_id,
-        contact_id,
-        seq,
-        client_id: new.client_id,
-        author_kind: new.author.kind(),
-        author_id: Some(new.author.id()),
-        author_name: new.author.name(),
-        body: new.body.clone(),
-        private,
-        created_at: now,
-    };
-    debug_assert!(message.author_kind != AuthorKind::System);
+    let message = new.stored_as(id, conversation_id, contact_id, seq, private, now);
     Ok(Stored { message, duplicate: false, new_conversation, reopened })
+}
+
+impl NewMessage {
+    /// The message as it was just stored under these values.
+    fn stored_as(
+        &self,
+        id: MessageId,
+        conversation_id: ConversationId,
+        contact_id: ContactId,
+        seq: i64,
+        private: bool,
+        now: OffsetDateTime,
+    ) -> Message {
+        Message {
+            id,
+            workspace_id: self.workspace_id,
+            conversation_id,
+            contact_id,
+            seq,
+            client_id: self.client_id,
+            author_kind: self.author.kind(),
+            author_id: Some(self.author.id()),
+            author_name: self.author.name(),
+            body: self.body.clone(),
+            private,
+            created_at: now,
+        }
+    }
 }
 
 /// Stores one message in its own savepoint of the batch transaction.
@@ -289,20 +304,7 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
                 match bumped {
                     None => Err(AppError::NotFound),
                     Some(bumped) => Ok(Stored {
-                        message: Message {
-                            id,
-                            workspace_id: new.workspace_id,
-                            conversation_id,
-                            contact_id: crate::db::ContactId(bumped.contact_id),
-                            seq: bumped.seq,
-                            client_id: new.client_id,
-                            author_kind: new.author.kind(),
-                            author_id: Some(new.author.id()),
-                            author_name: new.author.name(),
-                            body: new.body.clone(),
-                            private,
-                            created_at: now,
-                        },
+                        message: new.stored_as(id, conversation_id, ContactId(bumped.contact_id), bumped.seq, private, now),
                         duplicate: false,
                         new_conversation: false,
                         reopened: is_visitor && bumped.old_status != "open",
