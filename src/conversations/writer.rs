@@ -237,12 +237,30 @@ WITH old AS (
 )
 SELECT last_seq AS seq, contact_id, old_status FROM bumped";
 
+/// The common case in one plain UPDATE: an agent's message, or a visitor's into a conversation
+/// that is already open, changes no status, so the previous status needs no extra row lock.
+/// No row: not found, or a visitor's message that reopens (then `parlor_append` runs).
+const APPEND_UNCHANGED_PREPARE: &str = "\
+PREPARE parlor_append_unchanged(uuid, uuid, uuid, timestamptz, bool, uuid, uuid, text, uuid, text, bool) AS
+WITH bumped AS (
+    UPDATE conversations
+    SET last_seq = last_seq + 1, last_message_at = $4, updated_at = $4
+    WHERE id = $1 AND workspace_id = $2 AND ($3::uuid IS NULL OR contact_id = $3) AND (NOT $5 OR status = 'open')
+    RETURNING last_seq, contact_id, status AS old_status
+), inserted AS (
+    INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at)
+    SELECT $6, $2, $1, bumped.last_seq, $7, $8, $9, $10, $11, $4 FROM bumped
+)
+SELECT last_seq AS seq, contact_id, old_status FROM bumped";
+
+const APPEND_UNCHANGED_EXECUTE: &str = "EXECUTE parlor_append_unchanged($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 const APPEND_EXECUTE: &str = "EXECUTE parlor_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
 /// Prepares the writer's statements on a new pooled connection.
 pub fn prepare_statements(conn: &mut PgConnection) -> diesel::QueryResult<()> {
     use diesel::connection::SimpleConnection;
-    conn.batch_execute(APPEND_PREPARE)
+    conn.batch_execute(APPEND_PREPARE)?;
+    conn.batch_execute(APPEND_UNCHANGED_PREPARE)
 }
 
 /// The common path of a batch: duplicates found with one query for the whole batch, then one
@@ -287,20 +305,26 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
                 };
                 let id = MessageId::new();
                 let private = new.private && !is_visitor;
-                let bumped: Option<Bumped> = diesel::sql_query(APPEND_EXECUTE)
-                    .bind::<SqlUuid, _>(conversation_id.0)
-                    .bind::<SqlUuid, _>(new.workspace_id.0)
-                    .bind::<Nullable<SqlUuid>, _>(contact_filter)
-                    .bind::<Timestamptz, _>(now)
-                    .bind::<Bool, _>(is_visitor)
-                    .bind::<SqlUuid, _>(id.0)
-                    .bind::<SqlUuid, _>(new.client_id)
-                    .bind::<Text, _>(new.author.kind().as_str())
-                    .bind::<Nullable<SqlUuid>, _>(Some(new.author.id()))
-                    .bind::<Text, _>(&new.body)
-                    .bind::<Bool, _>(private)
-                    .get_result(conn)
-                    .optional()?;
+                let mut append = |statement: &str| {
+                    diesel::sql_query(statement)
+                        .bind::<SqlUuid, _>(conversation_id.0)
+                        .bind::<SqlUuid, _>(new.workspace_id.0)
+                        .bind::<Nullable<SqlUuid>, _>(contact_filter)
+                        .bind::<Timestamptz, _>(now)
+                        .bind::<Bool, _>(is_visitor)
+                        .bind::<SqlUuid, _>(id.0)
+                        .bind::<SqlUuid, _>(new.client_id)
+                        .bind::<Text, _>(new.author.kind().as_str())
+                        .bind::<Nullable<SqlUuid>, _>(Some(new.author.id()))
+                        .bind::<Text, _>(&new.body)
+                        .bind::<Bool, _>(private)
+                        .get_result::<Bumped>(conn)
+                        .optional()
+                };
+                let bumped = match append(APPEND_UNCHANGED_EXECUTE)? {
+                    Some(bumped) => Some(bumped),
+                    None => append(APPEND_EXECUTE)?,
+                };
                 match bumped {
                     None => Err(AppError::NotFound),
                     Some(bumped) => Ok(Stored {

@@ -442,3 +442,23 @@ async fn a_lost_wakeup_is_repaired_from_postgres() {
     assert_eq!(agent.messages(2).await, vec![(2, "two".into()), (3, "three".into())]);
     agent.assert_no_message(Duration::from_millis(300)).await;
 }
+
+#[tokio::test]
+async fn a_visitor_message_reopens_a_resolved_conversation() {
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    let (mut visitor, _, conversation) = visitor_with_conversation(&app, &site_key, "Thanks, solved").await;
+    agent.expect("message").await;
+    app.execute(&format!("UPDATE conversations SET status = 'resolved' WHERE id = '{conversation}'"));
+    visitor.say(Some(&conversation), "Actually, one more thing").await;
+    assert_eq!(visitor.expect("ack").await["seq"], 2);
+    let changed = agent.expect("conversation").await;
+    assert_eq!((changed["conversation_id"].as_str(), changed["status"].as_str()), (Some(conversation.as_str()), Some("open")));
+    assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("open"));
+    // An agent's message leaves the status alone.
+    app.execute(&format!("UPDATE conversations SET status = 'pending' WHERE id = '{conversation}'"));
+    agent.say(Some(&conversation), "Sure, what is it?").await;
+    assert_eq!(agent.expect("ack").await["seq"], 3);
+    assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("pending"));
+}
