@@ -98,12 +98,17 @@ fn find_previous(conn: &mut PgConnection, new: &NewMessage) -> Result<Option<Sto
     }
 }
 
+/// The current time as Postgres will keep it (microseconds): the ack of a retry, read back,
+/// must equal the first one.
+fn now_in_microseconds() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now)
+}
+
 /// Stores a new message. A retry is caught by the unique client id (not looked up first, to
 /// keep the common path at three statements).
 fn store_one(conn: &mut PgConnection, new: &NewMessage) -> Result<Stored, StoreError> {
-    // Postgres keeps microseconds: the ack of a retry, read back, must equal the first one.
-    let now = time::OffsetDateTime::now_utc();
-    let now = now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now);
+    let now = now_in_microseconds();
     let (conversation_id, contact_id, seq, new_conversation, reopened) = match (new.conversation_id, &new.author) {
         (None, Author::Visitor { contact_id, .. }) => {
             let id = ConversationId::new();
@@ -294,8 +299,7 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
             results.push(find_previous(conn, new).and_then(|p| p.ok_or_else(|| AppError::internal(anyhow::anyhow!("client id vanished")))));
             continue;
         }
-        let now = time::OffsetDateTime::now_utc();
-        let now = now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now);
+        let now = now_in_microseconds();
         let result = match (new.conversation_id, &new.author) {
             (Some(conversation_id), author) => {
                 let is_visitor = matches!(author, Author::Visitor { .. });

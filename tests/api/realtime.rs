@@ -363,6 +363,17 @@ async fn a_session_cookie_from_another_sites_page_does_not_open_an_agent_socket(
     assert!(matches!(socket.ended().await, Ended::Closed(Some((CloseCode::Policy, _)))));
 }
 
+/// The owner of `a`'s workspace signs in through instance `b` (sessions live in Postgres) and
+/// opens an agent socket there, listening before anything is sent.
+async fn agent_on_second_instance(a: &TestApp, b: &TestApp) -> Socket {
+    let agents_browser = b.new_browser();
+    let email = a.query_string("SELECT email AS value FROM users").unwrap();
+    agents_browser.sign_in(&email, crate::helpers::PASSWORD).await;
+    let agent = Socket::agent(b, &agents_browser).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    agent
+}
+
 async fn two_instances_deliver_both_ways(nats: bool) {
     let configure = move |s: &mut parlor::config::Settings| {
         if nats {
@@ -372,12 +383,7 @@ async fn two_instances_deliver_both_ways(nats: bool) {
     let a = spawn_app_with(configure).await;
     let b = spawn_instance_of(&a, configure).await;
     let site_key = workspace(&a).await;
-    // The agent's browser signs in through instance B: sessions live in Postgres.
-    let agents_browser = b.new_browser();
-    let email = a.query_string("SELECT email AS value FROM users").unwrap();
-    agents_browser.sign_in(&email, crate::helpers::PASSWORD).await;
-    let mut agent = Socket::agent(&b, &agents_browser).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut agent = agent_on_second_instance(&a, &b).await;
 
     let (mut visitor, _, conversation) = visitor_with_conversation(&a, &site_key, "Hello from instance A").await;
     assert_eq!(agent.messages(1).await, vec![(1, "Hello from instance A".into())]);
@@ -400,11 +406,7 @@ async fn a_lost_wakeup_is_repaired_from_postgres() {
     let a = spawn_app().await;
     let b = spawn_instance_of(&a, |_| {}).await;
     let site_key = workspace(&a).await;
-    let agents_browser = b.new_browser();
-    let email = a.query_string("SELECT email AS value FROM users").unwrap();
-    agents_browser.sign_in(&email, crate::helpers::PASSWORD).await;
-    let mut agent = Socket::agent(&b, &agents_browser).await;
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut agent = agent_on_second_instance(&a, &b).await;
     let (_visitor, _, conversation) = visitor_with_conversation(&a, &site_key, "one").await;
     assert_eq!(agent.messages(1).await, vec![(1, "one".into())]);
 
