@@ -2,9 +2,10 @@
 //!
 //! Each message takes `last_seq + 1` of its conversation in the transaction that stores it, and
 //! a unique `(workspace_id, client_id)` turns a retry into the first result. Under load the
-//! writer threads commit many messages per transaction (each in its own savepoint), so
-//! throughput follows Postgres' durable commit rate instead of one fsync per message. With no
-//! load a batch is one message and adds no wait.
+//! writer threads commit many messages per transaction, stored by one statement over arrays, so
+//! a batch costs the same few round trips and one fsync whatever its size. With no load a batch
+//! is one message and adds no wait. Should any statement fail, the batch is replayed message by
+//! message, each in its own savepoint, so that one bad message cannot fail the others.
 
 use std::sync::Arc;
 
@@ -105,8 +106,8 @@ fn now_in_microseconds() -> OffsetDateTime {
     now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now)
 }
 
-/// Stores a new message. A retry is caught by the unique client id (not looked up first, to
-/// keep the common path at three statements).
+/// Stores one message with plain statements: a new conversation's first message, or any
+/// message when a batch is replayed one by one. A retry is caught by the unique client id.
 fn store_one(conn: &mut PgConnection, new: &NewMessage) -> Result<Stored, StoreError> {
     let now = now_in_microseconds();
     let (conversation_id, contact_id, seq, new_conversation, reopened) = match (new.conversation_id, &new.author) {
@@ -212,146 +213,196 @@ fn store_in_savepoint(conn: &mut PgConnection, new: &NewMessage) -> Result<Store
 }
 
 #[derive(diesel::QueryableByName)]
-struct Bumped {
-    #[diesel(sql_type = diesel::sql_types::BigInt)]
-    seq: i64,
+struct Locked {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    workspace_id: Uuid,
     #[diesel(sql_type = diesel::sql_types::Uuid)]
     contact_id: Uuid,
     #[diesel(sql_type = diesel::sql_types::Text)]
-    old_status: String,
+    status: String,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    last_seq: i64,
 }
 
-/// Bumps the conversation's seq and stores the message in one statement (one round trip),
-/// prepared once per connection ([`prepare_statements`]) so that its plan is reused.
-/// No row: the conversation is not there for this author.
-const APPEND_PREPARE: &str = "\
-PREPARE parlor_append(uuid, uuid, uuid, timestamptz, bool, uuid, uuid, text, uuid, text, bool) AS
-WITH old AS (
-    SELECT id, status FROM conversations
-    WHERE id = $1 AND workspace_id = $2 AND ($3::uuid IS NULL OR contact_id = $3)
-    FOR UPDATE
-), bumped AS (
-    UPDATE conversations c
-    SET last_seq = c.last_seq + 1, last_message_at = $4, updated_at = $4,
-        status = CASE WHEN $5 THEN 'open' ELSE c.status END
-    FROM old WHERE c.id = old.id
-    RETURNING c.last_seq, c.contact_id, old.status AS old_status
-), inserted AS (
-    INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at)
-    SELECT $6, $2, $1, bumped.last_seq, $7, $8, $9, $10, $11, $4 FROM bumped
-)
-SELECT last_seq AS seq, contact_id, old_status FROM bumped";
+/// Locks a batch's conversations and reads what numbering its messages needs. In id order, so
+/// that two transactions locking several conversations never wait on each other in a cycle.
+const LOCK_PREPARE: &str = "\
+PREPARE parlor_lock_conversations(uuid[]) AS
+SELECT id, workspace_id, contact_id, status, last_seq FROM conversations
+WHERE id = ANY($1) ORDER BY id FOR UPDATE";
+const LOCK_EXECUTE: &str = "EXECUTE parlor_lock_conversations($1)";
 
-/// The common case in one plain UPDATE: an agent's message, or a visitor's into a conversation
-/// that is already open, changes no status, so the previous status needs no extra row lock.
-/// No row: not found, or a visitor's message that reopens (then `parlor_append` runs).
-const APPEND_UNCHANGED_PREPARE: &str = "\
-PREPARE parlor_append_unchanged(uuid, uuid, uuid, timestamptz, bool, uuid, uuid, text, uuid, text, bool) AS
+/// Stores a whole batch in one statement (one round trip, one plan): the conversations take
+/// their new `last_seq` and status, the messages are inserted with the seqs numbered from the
+/// locked rows. Prepared once per connection ([`prepare_statements`]).
+const APPEND_MANY_PREPARE: &str = "\
+PREPARE parlor_append_many(timestamptz, uuid[], int8[], text[], uuid[], uuid[], uuid[], int8[], uuid[], text[], uuid[], text[], bool[]) AS
 WITH bumped AS (
-    UPDATE conversations
-    SET last_seq = last_seq + 1, last_message_at = $4, updated_at = $4
-    WHERE id = $1 AND workspace_id = $2 AND ($3::uuid IS NULL OR contact_id = $3) AND (NOT $5 OR status = 'open')
-    RETURNING last_seq, contact_id, status AS old_status
-), inserted AS (
-    INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at)
-    SELECT $6, $2, $1, bumped.last_seq, $7, $8, $9, $10, $11, $4 FROM bumped
+    UPDATE conversations c
+    SET last_seq = v.last_seq, status = v.status, last_message_at = $1, updated_at = $1
+    FROM unnest($2::uuid[], $3::int8[], $4::text[]) AS v(id, last_seq, status)
+    WHERE c.id = v.id
 )
-SELECT last_seq AS seq, contact_id, old_status FROM bumped";
-
-const APPEND_UNCHANGED_EXECUTE: &str = "EXECUTE parlor_append_unchanged($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
-const APPEND_EXECUTE: &str = "EXECUTE parlor_append($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at)
+SELECT m.id, m.workspace_id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.body, m.private, $1
+FROM unnest($5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::uuid[], $10::text[], $11::uuid[], $12::text[], $13::bool[])
+    AS m(id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private)";
+const APPEND_MANY_EXECUTE: &str = "EXECUTE parlor_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
 /// Prepares the writer's statements on a new pooled connection.
 pub fn prepare_statements(conn: &mut PgConnection) -> diesel::QueryResult<()> {
     use diesel::connection::SimpleConnection;
-    conn.batch_execute(APPEND_PREPARE)?;
-    conn.batch_execute(APPEND_UNCHANGED_PREPARE)
+    conn.batch_execute(LOCK_PREPARE)?;
+    conn.batch_execute(APPEND_MANY_PREPARE)
 }
 
-/// The common path of a batch: duplicates found with one query for the whole batch, then one
-/// statement per message and no savepoints. Any SQL error aborts the batch, which the caller
-/// then replays message by message with savepoints.
+/// The columns of the messages one batch appends, as arrays for `parlor_append_many`.
+#[derive(Default)]
+struct Appended<'a> {
+    ids: Vec<Uuid>,
+    workspace_ids: Vec<Uuid>,
+    conversation_ids: Vec<Uuid>,
+    seqs: Vec<i64>,
+    client_ids: Vec<Uuid>,
+    author_kinds: Vec<&'static str>,
+    author_ids: Vec<Option<Uuid>>,
+    bodies: Vec<&'a str>,
+    privates: Vec<bool>,
+}
+
+/// A conversation of the batch, as locked and then advanced by its messages in the batch.
+struct Numbering {
+    locked: Locked,
+    touched: bool,
+}
+
+/// The common path of a batch, in a fixed number of round trips whatever its size: one query
+/// finds retried client ids, one locks the conversations, one statement stores every message.
+/// Any SQL error aborts the batch, which the caller then replays message by message with
+/// savepoints.
 fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result<Stored, AppError>>, diesel::result::Error> {
-    use diesel::sql_types::{Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+    use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
+    use std::collections::{HashMap, HashSet};
     let client_ids: Vec<Uuid> = batch.iter().map(|job| job.new.client_id).collect();
     let workspace_ids: Vec<WorkspaceId> = batch.iter().map(|job| job.new.workspace_id).collect();
     // Both columns, so that the unique (workspace_id, client_id) index answers.
-    let taken: std::collections::HashSet<(WorkspaceId, Uuid)> = messages::table
+    let taken: HashSet<(WorkspaceId, Uuid)> = messages::table
         .filter(messages::workspace_id.eq_any(&workspace_ids))
         .filter(messages::client_id.eq_any(&client_ids))
         .select((messages::workspace_id, messages::client_id))
         .load::<(WorkspaceId, Uuid)>(conn)?
         .into_iter()
         .collect();
-    let mut results: Vec<Result<Stored, AppError>> = Vec::with_capacity(batch.len());
-    let mut stored_now: std::collections::HashMap<(WorkspaceId, Uuid), usize> = std::collections::HashMap::new();
-    for job in batch {
+
+    let mut results: Vec<Option<Result<Stored, AppError>>> = batch.iter().map(|_| None).collect();
+    let mut first_send: HashMap<(WorkspaceId, Uuid), usize> = HashMap::new();
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    let mut appends: Vec<usize> = Vec::new();
+    for (index, job) in batch.iter().enumerate() {
         let new = &job.new;
-        if let Some(&earlier) = stored_now.get(&(new.workspace_id, new.client_id)) {
+        let key = (new.workspace_id, new.client_id);
+        if let Some(&earlier) = first_send.get(&key) {
             // The same send twice in one batch: the second is a retry of the first.
-            results.push(match &results[earlier] {
-                Ok(first) => Ok(Stored { duplicate: true, new_conversation: false, reopened: false, ..first.clone() }),
-                Err(_) => find_previous(conn, new).and_then(|p| p.ok_or(AppError::NotFound)),
-            });
+            repeats.push((index, earlier));
             continue;
         }
-        if taken.contains(&(new.workspace_id, new.client_id)) {
-            results.push(find_previous(conn, new).and_then(|p| p.ok_or_else(|| AppError::internal(anyhow::anyhow!("client id vanished")))));
-            continue;
-        }
-        let now = now_in_microseconds();
-        let result = match (new.conversation_id, &new.author) {
-            (Some(conversation_id), author) => {
-                let is_visitor = matches!(author, Author::Visitor { .. });
-                let contact_filter = match author {
-                    Author::Visitor { contact_id, .. } => Some(contact_id.0),
-                    Author::Agent { .. } => None,
-                };
-                let id = MessageId::new();
-                let private = new.private && !is_visitor;
-                let mut append = |statement: &str| {
-                    diesel::sql_query(statement)
-                        .bind::<SqlUuid, _>(conversation_id.0)
-                        .bind::<SqlUuid, _>(new.workspace_id.0)
-                        .bind::<Nullable<SqlUuid>, _>(contact_filter)
-                        .bind::<Timestamptz, _>(now)
-                        .bind::<Bool, _>(is_visitor)
-                        .bind::<SqlUuid, _>(id.0)
-                        .bind::<SqlUuid, _>(new.client_id)
-                        .bind::<Text, _>(new.author.kind().as_str())
-                        .bind::<Nullable<SqlUuid>, _>(Some(new.author.id()))
-                        .bind::<Text, _>(&new.body)
-                        .bind::<Bool, _>(private)
-                        .get_result::<Bumped>(conn)
-                        .optional()
-                };
-                let bumped = match append(APPEND_UNCHANGED_EXECUTE)? {
-                    Some(bumped) => Some(bumped),
-                    None => append(APPEND_EXECUTE)?,
-                };
-                match bumped {
-                    None => Err(AppError::NotFound),
-                    Some(bumped) => Ok(Stored {
-                        message: new.stored_as(id, conversation_id, ContactId(bumped.contact_id), bumped.seq, private, now),
-                        duplicate: false,
-                        new_conversation: false,
-                        reopened: is_visitor && bumped.old_status != "open",
-                    }),
-                }
-            }
+        first_send.insert(key, index);
+        if taken.contains(&key) {
+            results[index] =
+                Some(find_previous(conn, new).and_then(|p| p.ok_or_else(|| AppError::internal(anyhow::anyhow!("client id vanished")))));
+        } else if new.conversation_id.is_some() {
+            appends.push(index);
+        } else {
             // A new conversation is rarer: the general path, inside this transaction.
-            (None, _) => match store_one(conn, new) {
+            results[index] = Some(match store_one(conn, new) {
                 Ok(stored) => Ok(stored),
                 Err(StoreError::App(error)) => Err(error),
                 Err(StoreError::ClientIdTaken) => return Err(diesel::result::Error::RollbackTransaction),
-            },
-        };
-        if result.is_ok() {
-            stored_now.insert((new.workspace_id, new.client_id), results.len());
+            });
         }
-        results.push(result);
     }
-    Ok(results)
+
+    if !appends.is_empty() {
+        let now = now_in_microseconds();
+        let mut wanted: Vec<Uuid> = appends.iter().filter_map(|&index| batch[index].new.conversation_id.map(|id| id.0)).collect();
+        wanted.sort_unstable();
+        wanted.dedup();
+        let mut conversations: HashMap<Uuid, Numbering> = diesel::sql_query(LOCK_EXECUTE)
+            .bind::<Array<SqlUuid>, _>(&wanted)
+            .load::<Locked>(conn)?
+            .into_iter()
+            .map(|locked| (locked.id, Numbering { locked, touched: false }))
+            .collect();
+        let mut appended = Appended::default();
+        for &index in &appends {
+            let new = &batch[index].new;
+            let Some(conversation_id) = new.conversation_id else { continue };
+            let is_visitor = matches!(new.author, Author::Visitor { .. });
+            // A visitor may write only into its own conversations; anyone only within the workspace.
+            let entitled = conversations.get_mut(&conversation_id.0).filter(|numbering| {
+                numbering.locked.workspace_id == new.workspace_id.0
+                    && match &new.author {
+                        Author::Visitor { contact_id, .. } => numbering.locked.contact_id == contact_id.0,
+                        Author::Agent { .. } => true,
+                    }
+            });
+            let Some(numbering) = entitled else {
+                results[index] = Some(Err(AppError::NotFound));
+                continue;
+            };
+            let reopened = is_visitor && numbering.locked.status != "open";
+            if reopened {
+                numbering.locked.status = "open".to_string();
+            }
+            numbering.locked.last_seq += 1;
+            numbering.touched = true;
+            let id = MessageId::new();
+            let private = new.private && !is_visitor;
+            appended.ids.push(id.0);
+            appended.workspace_ids.push(new.workspace_id.0);
+            appended.conversation_ids.push(conversation_id.0);
+            appended.seqs.push(numbering.locked.last_seq);
+            appended.client_ids.push(new.client_id);
+            appended.author_kinds.push(new.author.kind().as_str());
+            appended.author_ids.push(Some(new.author.id()));
+            appended.bodies.push(&new.body);
+            appended.privates.push(private);
+            let contact_id = ContactId(numbering.locked.contact_id);
+            let message = new.stored_as(id, conversation_id, contact_id, numbering.locked.last_seq, private, now);
+            results[index] = Some(Ok(Stored { message, duplicate: false, new_conversation: false, reopened }));
+        }
+        if !appended.ids.is_empty() {
+            let touched: Vec<&Locked> = conversations.values().filter(|n| n.touched).map(|n| &n.locked).collect();
+            let touched_ids: Vec<Uuid> = touched.iter().map(|locked| locked.id).collect();
+            let touched_seqs: Vec<i64> = touched.iter().map(|locked| locked.last_seq).collect();
+            let touched_statuses: Vec<&str> = touched.iter().map(|locked| locked.status.as_str()).collect();
+            diesel::sql_query(APPEND_MANY_EXECUTE)
+                .bind::<Timestamptz, _>(now)
+                .bind::<Array<SqlUuid>, _>(&touched_ids)
+                .bind::<Array<BigInt>, _>(&touched_seqs)
+                .bind::<Array<Text>, _>(&touched_statuses)
+                .bind::<Array<SqlUuid>, _>(&appended.ids)
+                .bind::<Array<SqlUuid>, _>(&appended.workspace_ids)
+                .bind::<Array<SqlUuid>, _>(&appended.conversation_ids)
+                .bind::<Array<BigInt>, _>(&appended.seqs)
+                .bind::<Array<SqlUuid>, _>(&appended.client_ids)
+                .bind::<Array<Text>, _>(&appended.author_kinds)
+                .bind::<Array<Nullable<SqlUuid>>, _>(&appended.author_ids)
+                .bind::<Array<Text>, _>(&appended.bodies)
+                .bind::<Array<Bool>, _>(&appended.privates)
+                .execute(conn)?;
+        }
+    }
+
+    for (index, earlier) in repeats {
+        results[index] = Some(match &results[earlier] {
+            Some(Ok(first)) => Ok(Stored { duplicate: true, new_conversation: false, reopened: false, ..first.clone() }),
+            _ => find_previous(conn, &batch[index].new).and_then(|p| p.ok_or(AppError::NotFound)),
+        });
+    }
+    Ok(results.into_iter().map(|result| result.unwrap_or_else(|| Err(AppError::internal(anyhow::anyhow!("message left unstored"))))).collect())
 }
 
 struct Job {
