@@ -94,6 +94,10 @@ pub async fn render_errors(
 
     let mut builder = HttpResponse::build(status);
     builder.insert_header((header::CACHE_CONTROL, "no-store"));
+    // A cross-site caller (the widget's loader) may read why it was refused.
+    if let Some(allow) = response.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN) {
+        builder.insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, allow.clone()));
+    }
     if status == StatusCode::TOO_MANY_REQUESTS {
         builder.insert_header((header::RETRY_AFTER, "60"));
     }
@@ -169,6 +173,8 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "session_revoked" => "That device is signed out.",
         "workspace_renamed" => "The workspace name is saved.",
         "workspace_created" => "Your new workspace is ready.",
+        "widget_saved" => "The widget settings are saved. Pages that already show the chat pick them up on their next load.",
+        "identity_secret_rotated" => "The identity secret is new: update it on your server, since hashes made with the old one are refused now.",
         _ => return None,
     })
 }

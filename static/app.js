@@ -44,6 +44,56 @@
     });
   });
 
+  // Forms that undo something ask first (data-confirm holds the question).
+  document.addEventListener("submit", function (event) {
+    var question = event.target.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  }, true);
+
+  // The widget page: the preview follows the form as the admin types.
+  var widgetForm = document.getElementById("widget-form");
+  var preview = document.querySelector(".preview-frame");
+  if (widgetForm && preview) {
+    var stage = document.querySelector(".preview-stage");
+    var launcher = document.querySelector(".preview-launcher");
+    var replyTimes = { minutes: "We usually reply in a few minutes", hours: "We usually reply within a few hours", day: "We usually reply within a day" };
+    // WCAG relative luminance; the text color is whichever of white and near-black contrasts more.
+    function luminance(hex) {
+      var c = [1, 3, 5].map(function (i) {
+        var v = parseInt(hex.substr(i, 2), 16) / 255;
+        return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+      });
+      return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+    }
+    function textOn(hex) {
+      var l = luminance(hex);
+      return (1.05 / (l + 0.05)) >= ((l + 0.05) / (luminance("#111111") + 0.05)) ? "#ffffff" : "#111111";
+    }
+    function update() {
+      var data = new FormData(widgetForm);
+      var color = /^#[0-9a-f]{6}$/i.test(data.get("color")) ? data.get("color") : "#2563eb";
+      var settings = {
+        color: color, color_text: textOn(color), greeting: data.get("greeting") || "",
+        reply_time_text: replyTimes[data.get("reply_time")] || replyTimes.minutes,
+        require_email: data.get("require_email") !== null, sound: data.get("sound") !== null
+      };
+      preview.contentWindow.postMessage({ parlor: "preview", settings: settings }, window.location.origin);
+      launcher.style.background = color;
+      launcher.style.color = settings.color_text;
+      launcher.querySelector(".preview-launcher-text").textContent = data.get("launcher_text") || "";
+      stage.setAttribute("data-position", data.get("position") === "left" ? "left" : "right");
+    }
+    widgetForm.addEventListener("input", update);
+    widgetForm.addEventListener("change", update);
+    window.addEventListener("message", function (event) {
+      if (event.source === preview.contentWindow && event.data && event.data.parlor === "ready") update();
+    });
+    update();
+  }
+
   // A submitted form shows that it is working and cannot be sent twice.
   document.addEventListener("submit", function (event) {
     var button = event.target.querySelector("button[type=submit]");

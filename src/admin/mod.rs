@@ -6,6 +6,7 @@
 
 mod account;
 mod shell;
+mod widget;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
@@ -28,7 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(account::configure)
         .route("/app/{workspace_id}", web::get().to(home))
         .route("/app/{workspace_id}/inbox", web::get().to(inbox))
-        .route("/app/{workspace_id}/widget", web::get().to(widget))
+        .configure(widget::configure)
         .route("/app/{workspace_id}/team", web::get().to(team))
         .route("/app/{workspace_id}/billing", web::get().to(billing))
         .route("/app/{workspace_id}/settings", web::get().to(settings))
@@ -102,19 +103,6 @@ async fn inbox(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> R
             ],
         },
     )
-}
-
-#[derive(Template)]
-#[template(path = "app/widget.html")]
-struct WidgetPage {
-    shell: Shell,
-    snippet: String,
-}
-
-async fn widget(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
-    let snippet = install_snippet(&state.settings.public_base(), &member.workspace.site_key);
-    let shell = Shell::load(&state, &member, csrf, Nav::Widget, None).await?;
-    render(StatusCode::OK, &WidgetPage { shell, snippet })
 }
 
 #[derive(Template)]

@@ -25,6 +25,57 @@ pub struct Contact {
     pub workspace_id: WorkspaceId,
     pub name: Option<String>,
     pub email: Option<String>,
+    /// The customer's own id for an identified visitor.
+    pub external_id: Option<String>,
+}
+
+/// Where a visitor is and what they browse with, as the widget last reported it. `None` leaves
+/// a field as it was.
+#[derive(AsChangeset, Default, Clone, Debug)]
+#[diesel(table_name = contacts)]
+pub struct VisitorContext {
+    pub current_url: Option<String>,
+    pub page_title: Option<String>,
+    pub referrer: Option<String>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+}
+
+impl VisitorContext {
+    fn is_empty(&self) -> bool {
+        [&self.current_url, &self.page_title, &self.referrer, &self.browser, &self.os, &self.language, &self.time_zone]
+            .iter()
+            .all(|field| field.is_none())
+    }
+
+    /// Browser and OS, readable ("Chrome 131.0.0.0", "Mac OSX 10.15.7"), from a User-Agent header.
+    pub fn with_user_agent(mut self, user_agent: &str) -> Self {
+        if let Some(parsed) = woothee::parser::Parser::new().parse(user_agent) {
+            let describe = |name: &str, version: &str| -> Option<String> {
+                if name == "UNKNOWN" {
+                    return None;
+                }
+                let text = if version.is_empty() || version == "UNKNOWN" { name.to_string() } else { format!("{name} {version}") };
+                Some(text.chars().take(100).collect())
+            };
+            self.browser = describe(parsed.name, parsed.version);
+            self.os = describe(parsed.os, parsed.os_version.as_ref());
+        }
+        self
+    }
+}
+
+/// At most this many custom attributes per contact.
+pub const MAX_ATTRIBUTES: usize = 50;
+
+/// A visitor identified by the customer's website.
+#[derive(Clone, Debug)]
+pub struct Identification {
+    pub external_id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
 }
 
 /// Who a valid visitor token speaks for.
@@ -86,6 +137,109 @@ impl Visitor {
             .first(conn)
             .optional()?;
         Ok(found.map(|contact| Visitor { session_id, contact }))
+    }
+
+    /// A new credential for an existing contact (an identified visitor on another device).
+    fn start_session(conn: &mut PgConnection, contact: Contact) -> Result<Visitor, AppError> {
+        let session_id = VisitorSessionId::new();
+        diesel::insert_into(visitor_sessions::table)
+            .values((
+                visitor_sessions::id.eq(session_id),
+                visitor_sessions::workspace_id.eq(contact.workspace_id),
+                visitor_sessions::contact_id.eq(contact.id),
+            ))
+            .execute(conn)?;
+        Ok(Visitor { session_id, contact })
+    }
+
+    /// The visitor the website says this is. The same external id is the same contact on every
+    /// device; an anonymous visitor who identifies keeps their conversations.
+    pub fn identify(
+        conn: &mut PgConnection,
+        workspace_id: WorkspaceId,
+        current: Option<Visitor>,
+        who: &Identification,
+    ) -> Result<Visitor, AppError> {
+        conn.transaction(|conn| {
+            let known: Option<Contact> = contacts::table
+                .filter(contacts::workspace_id.eq(workspace_id))
+                .filter(contacts::external_id.eq(&who.external_id))
+                .select(Contact::as_select())
+                .first(conn)
+                .optional()?;
+            let visitor = match (known, current) {
+                (Some(contact), Some(current)) if current.contact.id == contact.id => current,
+                (Some(contact), _) => Self::start_session(conn, contact)?,
+                (None, Some(current)) if current.contact.external_id.is_none() => {
+                    diesel::update(contacts::table.find(current.contact.id))
+                        .set(contacts::external_id.eq(&who.external_id))
+                        .execute(conn)?;
+                    current
+                }
+                (None, _) => {
+                    let contact = diesel::insert_into(contacts::table)
+                        .values((
+                            contacts::id.eq(ContactId::new()),
+                            contacts::workspace_id.eq(workspace_id),
+                            contacts::external_id.eq(&who.external_id),
+                        ))
+                        .returning(Contact::as_returning())
+                        .get_result(conn)?;
+                    Self::start_session(conn, contact)?
+                }
+            };
+            let contact = diesel::update(contacts::table.find(visitor.contact.id))
+                .set((
+                    who.email.as_ref().map(|email| contacts::email.eq(email)),
+                    who.name.as_ref().map(|name| contacts::name.eq(name)),
+                    contacts::last_seen_at.eq(diesel::dsl::now),
+                ))
+                .returning(Contact::as_returning())
+                .get_result(conn)?;
+            Ok(Visitor { session_id: visitor.session_id, contact })
+        })
+    }
+
+    /// Records where the visitor is now, and the custom attributes the website sent (merged
+    /// into the earlier ones).
+    pub fn update_context(
+        conn: &mut PgConnection,
+        visitor: &Visitor,
+        context: &VisitorContext,
+        attributes: Option<&serde_json::Map<String, serde_json::Value>>,
+    ) -> Result<(), AppError> {
+        let target = contacts::table.find(visitor.contact.id).filter(contacts::workspace_id.eq(visitor.contact.workspace_id));
+        if !context.is_empty() {
+            diesel::update(target).set(context).execute(conn)?;
+        }
+        if let Some(attributes) = attributes.filter(|a| !a.is_empty()) {
+            let merged = serde_json::Value::Object(attributes.clone());
+            let updated = diesel::sql_query(
+                "UPDATE contacts SET attributes = attributes || $1 WHERE id = $2 AND workspace_id = $3 \
+                 AND (SELECT count(*) FROM jsonb_object_keys(attributes || $1)) <= $4",
+            )
+            .bind::<diesel::sql_types::Jsonb, _>(merged)
+            .bind::<diesel::sql_types::Uuid, _>(visitor.contact.id.0)
+            .bind::<diesel::sql_types::Uuid, _>(visitor.contact.workspace_id.0)
+            .bind::<diesel::sql_types::BigInt, _>(MAX_ATTRIBUTES as i64)
+            .execute(conn)?;
+            if updated == 0 {
+                return Err(AppError::bad_request(format!("A visitor has at most {MAX_ATTRIBUTES} attributes.")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The email (and name) an anonymous visitor typed into the chat. An identified visitor's
+    /// come from the website and are not overwritten from the widget.
+    pub fn introduce(conn: &mut PgConnection, visitor: &Visitor, email: &str, name: Option<&str>) -> Result<(), AppError> {
+        if visitor.contact.external_id.is_some() {
+            return Ok(());
+        }
+        diesel::update(contacts::table.find(visitor.contact.id).filter(contacts::workspace_id.eq(visitor.contact.workspace_id)))
+            .set((contacts::email.eq(email), name.map(|name| contacts::name.eq(name))))
+            .execute(conn)?;
+        Ok(())
     }
 
     pub fn touch(conn: &mut PgConnection, visitor: &Visitor) -> Result<(), AppError> {

@@ -8,6 +8,15 @@ diesel::table! {
         email -> Nullable<Text>,
         created_at -> Timestamptz,
         last_seen_at -> Timestamptz,
+        external_id -> Nullable<Text>,
+        attributes -> Jsonb,
+        current_url -> Nullable<Text>,
+        page_title -> Nullable<Text>,
+        referrer -> Nullable<Text>,
+        browser -> Nullable<Text>,
+        os -> Nullable<Text>,
+        language -> Nullable<Text>,
+        time_zone -> Nullable<Text>,
     }
 }
 
@@ -101,6 +110,23 @@ diesel::table! {
 }
 
 diesel::table! {
+    widget_settings (workspace_id) {
+        workspace_id -> Uuid,
+        color -> Text,
+        position -> Text,
+        greeting -> Text,
+        launcher_text -> Text,
+        reply_time -> Text,
+        require_email -> Bool,
+        sound -> Bool,
+        allowed_domains -> Array<Nullable<Text>>,
+        identity_required -> Bool,
+        identity_secret -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     workspaces (id) {
         id -> Uuid,
         name -> Text,
@@ -122,6 +148,7 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_tokens -> users (user_id));
 diesel::joinable!(visitor_sessions -> contacts (contact_id));
 diesel::joinable!(visitor_sessions -> workspaces (workspace_id));
+diesel::joinable!(widget_settings -> workspaces (workspace_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     contacts,
@@ -132,5 +159,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     user_tokens,
     users,
     visitor_sessions,
+    widget_settings,
     workspaces,
 );

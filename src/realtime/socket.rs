@@ -21,6 +21,7 @@ use super::{
     },
 };
 use crate::{
+    widget::settings::WidgetSettings,
     auth::CurrentUser,
     conversations::{
         Audience, Author, AuthorKind, Conversation, Message, NewMessage, Stored,
@@ -58,10 +59,14 @@ pub async fn connect(
     user: Option<CurrentUser>,
 ) -> Result<HttpResponse, actix_web::Error> {
     let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let agent = user.filter(|_| origin == Some(state.settings.public_origin().as_str()));
+    let own_origin = origin == Some(state.settings.public_origin().as_str());
+    let agent = user.filter(|_| own_origin);
+    // A visitor's socket from a page other than Parlor's chat window: checked against the
+    // workspace's allowed domains once the token says which workspace.
+    let foreign_origin = origin.filter(|_| !own_origin).map(str::to_string);
     let (response, session, stream) = actix_ws::handle(&req, body)?;
     let stream = stream.max_frame_size(MAX_FRAME_BYTES).aggregate_continuations().max_continuation_size(MAX_FRAME_BYTES);
-    actix_web::rt::spawn(run(state.into_inner(), agent, session, stream));
+    actix_web::rt::spawn(run(state.into_inner(), agent, foreign_origin, session, stream));
     Ok(response)
 }
 
@@ -112,9 +117,15 @@ fn close(code: CloseCode, description: &str) -> Closing {
 
 type Ack = std::pin::Pin<Box<dyn std::future::Future<Output = (Uuid, Result<Stored, AppError>)>>>;
 
-async fn run(state: Arc<AppState>, agent: Option<CurrentUser>, mut session: Session, mut stream: AggregatedMessageStream) {
+async fn run(
+    state: Arc<AppState>,
+    agent: Option<CurrentUser>,
+    foreign_origin: Option<String>,
+    mut session: Session,
+    mut stream: AggregatedMessageStream,
+) {
     let outcome = match wait_for_hello(&mut session, &mut stream).await {
-        Ok((frame, resume)) => match authenticate(&state, agent, frame).await {
+        Ok((frame, resume)) => match authenticate(&state, agent, foreign_origin, frame).await {
             Ok((identity, conversations)) => {
                 let mut connection = Connection::new(state, session.clone(), identity);
                 // Boxed: the idle socket's task then stays small (memory per socket).
@@ -203,20 +214,30 @@ fn frame_name(frame: &ClientFrame) -> &'static str {
 async fn authenticate(
     state: &AppState,
     agent: Option<CurrentUser>,
+    foreign_origin: Option<String>,
     hello: Hello,
 ) -> Result<(Identity, Option<Vec<Conversation>>), FrameError> {
     let unauthorized =
         || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
     if let Some(token) = hello.visitor_token {
         let session_id = contacts::decode_token(state.settings.secret_bytes(), &token).ok_or_else(unauthorized)?;
+        let public_origin = state.settings.public_origin();
         let found = db::run(&state.pool, move |conn| {
             let Some(visitor) = Visitor::find(conn, session_id)? else { return Ok(None) };
+            if let Some(origin) = foreign_origin {
+                let settings = WidgetSettings::load(conn, visitor.contact.workspace_id)?;
+                if !settings.allows_origin(&origin, &public_origin) {
+                    return Ok(Some(Err(())));
+                }
+            }
             let conversations = Conversation::list_for_contact(conn, visitor.contact.workspace_id, visitor.contact.id)?;
-            Ok(Some((visitor, conversations)))
+            Ok(Some(Ok((visitor, conversations))))
         })
         .await
         .map_err(|_| unavailable())?;
-        let (visitor, conversations) = found.ok_or_else(unauthorized)?;
+        let (visitor, conversations) = found.ok_or_else(unauthorized)?.map_err(|()| {
+            frame_error("origin_not_allowed", "This website may not use this chat: its domain is not among the allowed domains.", None)
+        })?;
         let identity =
             Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
         return Ok((identity, Some(conversations)));

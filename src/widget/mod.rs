@@ -1,86 +1,123 @@
-//! The widget's API: visitor sessions. A website's visitor starts (or continues) a session with
-//! the workspace's public site key and gets a visitor token for the WebSocket.
+//! The drop-in widget: the loader script a website embeds (`/widget.js`), the chat window it
+//! frames (`/widget/v1/frame`), their assets, and the widget's HTTP API ([`api`]).
 //!
-//! Tenant rule: the site key names the workspace; the visitor token names one contact of it.
+//! Tenant rule: the site key names the workspace; the visitor token one contact of it; the
+//! workspace's allowed domains decide which sites may frame the window (`frame-ancestors`) and
+//! call the API (`Origin`).
+//!
+//! The widget's source is plain JavaScript and CSS under `widget/`, compiled into the binary as
+//! is: no build step, so `cargo run` always serves the current source.
 
-use actix_web::{HttpRequest, HttpResponse, web};
-use serde::{Deserialize, Serialize};
+pub mod api;
+pub mod settings;
 
-use crate::{
-    conversations::{
-        Conversation,
-        contacts::{self, Visitor},
-    },
-    db::{self, ContactId, ConversationId},
-    error::AppError,
-    startup::AppState,
-    web::client_ip,
-    workspaces::Workspace,
-};
+use std::sync::LazyLock;
+
+use actix_web::{HttpResponse, http::header, web};
+use askama::Template;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+use self::settings::{PublicWidgetSettings, WidgetSettings};
+use crate::{db, error::AppError, startup::AppState, workspaces::Workspace};
+
+/// A file of the widget, with a short digest of its content for cache-busting URLs.
+pub struct WidgetAsset {
+    pub body: &'static str,
+    pub content_type: &'static str,
+    pub version: String,
+}
+
+fn asset(body: &'static str, content_type: &'static str) -> WidgetAsset {
+    let digest = Sha256::digest(body.as_bytes());
+    WidgetAsset { body, content_type, version: digest.iter().take(6).map(|b| format!("{b:02x}")).collect() }
+}
+
+pub static LOADER: LazyLock<WidgetAsset> = LazyLock::new(|| asset(include_str!("../../widget/loader.js"), "text/javascript; charset=utf-8"));
+pub static FRAME_JS: LazyLock<WidgetAsset> = LazyLock::new(|| asset(include_str!("../../widget/frame.js"), "text/javascript; charset=utf-8"));
+pub static FRAME_CSS: LazyLock<WidgetAsset> = LazyLock::new(|| asset(include_str!("../../widget/frame.css"), "text/css; charset=utf-8"));
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/api/widget/v1/sessions", web::post().to(create_session));
+    api::configure(cfg);
+    cfg.route("/widget.js", web::get().to(loader))
+        .route("/widget/v1/frame", web::get().to(frame))
+        .route("/widget/v1/frame.js", web::get().to(|| serve(&FRAME_JS)))
+        .route("/widget/v1/frame.css", web::get().to(|| serve(&FRAME_CSS)));
+}
+
+/// The loader lives at a fixed URL in every customer's page, so browsers may keep it only
+/// briefly; everything it loads carries its version in the URL and is kept for a year.
+async fn loader() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(LOADER.content_type)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
+        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
+        .body(LOADER.body)
+}
+
+async fn serve(asset: &'static WidgetAsset) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(asset.content_type)
+        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
+        .body(asset.body)
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionRequest {
+struct FrameQuery {
     site_key: String,
-    visitor_token: Option<String>,
+    #[serde(default)]
+    preview: bool,
 }
 
-#[derive(Serialize)]
-struct SessionWorkspace {
-    name: String,
+#[derive(Template)]
+#[template(path = "widget/frame.html")]
+struct FramePage {
+    workspace_name: String,
+    settings: PublicWidgetSettings,
+    site_key: String,
+    preview: bool,
+    css_version: &'static str,
+    js_version: &'static str,
 }
 
-#[derive(Serialize)]
-struct SessionConversation {
-    id: ConversationId,
-    status: String,
-    last_seq: i64,
-}
-
-#[derive(Serialize)]
-struct SessionResponse {
-    visitor_token: String,
-    visitor_id: ContactId,
-    workspace: SessionWorkspace,
-    conversations: Vec<SessionConversation>,
-}
-
-/// `POST /api/widget/v1/sessions`: `{"site_key": "pk_...", "visitor_token": "..."?}`.
-async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web::Json<SessionRequest>) -> Result<HttpResponse, AppError> {
-    state.limiters.widget_session_per_ip.check(&client_ip(&req))?;
-    let SessionRequest { site_key, visitor_token } = body.into_inner();
+/// `GET /widget/v1/frame?site_key=pk_...`: the chat window, framed by the loader. Its
+/// `frame-ancestors` lists the workspace's allowed domains, so another site cannot frame it.
+async fn frame(state: web::Data<AppState>, query: web::Query<FrameQuery>) -> Result<HttpResponse, AppError> {
+    let FrameQuery { site_key, preview } = query.into_inner();
     if site_key.len() > 64 {
         return Err(AppError::NotFound);
     }
-    let continuing = visitor_token.as_deref().and_then(|t| contacts::decode_token(state.settings.secret_bytes(), t));
-    let (workspace, visitor, conversations) = db::run(&state.pool, move |conn| {
-        let workspace = Workspace::find_by_site_key(conn, &site_key)?.ok_or(AppError::NotFound)?;
-        let existing = match continuing {
-            Some(session_id) => Visitor::find(conn, session_id)?.filter(|v| v.contact.workspace_id == workspace.id),
-            None => None,
-        };
-        let visitor = match existing {
-            Some(visitor) => {
-                Visitor::touch(conn, &visitor)?;
-                visitor
-            }
-            None => Visitor::create(conn, workspace.id)?,
-        };
-        let conversations = Conversation::list_for_contact(conn, workspace.id, visitor.contact.id)?;
-        Ok((workspace, visitor, conversations))
+    let lookup_key = site_key.clone();
+    let (workspace, settings) = db::run(&state.pool, move |conn| {
+        let workspace = Workspace::find_by_site_key(conn, &lookup_key)?.ok_or(AppError::NotFound)?;
+        let settings = WidgetSettings::load(conn, workspace.id)?;
+        Ok((workspace, settings))
     })
     .await?;
-    Ok(HttpResponse::Ok().json(SessionResponse {
-        visitor_token: contacts::encode_token(state.settings.secret_bytes(), visitor.session_id),
-        visitor_id: visitor.contact.id,
-        workspace: SessionWorkspace { name: workspace.name },
-        conversations: conversations
-            .into_iter()
-            .map(|c| SessionConversation { id: c.id, status: c.status, last_seq: c.last_seq })
-            .collect(),
-    }))
+    let public = state.settings.public_url.clone();
+    let websocket_origin = format!(
+        "{}://{}",
+        if public.scheme() == "https" { "wss" } else { "ws" },
+        public.host_str().map(|host| public.port().map_or(host.to_string(), |port| format!("{host}:{port}"))).unwrap_or_default()
+    );
+    // The preview is framed by the dashboard alone.
+    let ancestors = if preview { "frame-ancestors 'self'".to_string() } else { settings.frame_ancestors() };
+    let policy = format!(
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' {websocket_origin}; \
+         base-uri 'none'; form-action 'none'; {ancestors}"
+    );
+    let page = FramePage {
+        workspace_name: workspace.name,
+        settings: settings.public(),
+        site_key,
+        preview,
+        css_version: &FRAME_CSS.version,
+        js_version: &FRAME_JS.version,
+    };
+    let html = page.render().map_err(|error| AppError::internal(anyhow::Error::new(error)))?;
+    Ok(HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CONTENT_SECURITY_POLICY, policy))
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .body(html))
 }

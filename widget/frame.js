@@ -1,0 +1,369 @@
+/* Parlor chat window: runs in the iframe the loader adds, from Parlor's origin. Speaks the
+ * WebSocket protocol of docs/protocol.md: resumes by seq after every reconnect, retries unacked
+ * sends with the same client_id, so nothing is lost or shown twice. */
+(function () {
+  "use strict";
+  var d = document, w = window, body = d.body, root = d.documentElement;
+  var $ = function (selector) { return d.querySelector(selector); };
+  var log = $(".log"), input = $("#composer-input"), composer = $(".composer"), banner = $(".banner");
+  var typingLine = $(".typing"), gate = $(".email-gate"), avatars = $(".avatars");
+  var preview = body.getAttribute("data-preview") == "true";
+  var settings = {
+    color: root.getAttribute("data-color"), color_text: root.getAttribute("data-color-text"),
+    sound: body.getAttribute("data-sound") == "true", require_email: body.getAttribute("data-require-email") == "true"
+  };
+  var host = null; // the embedding page's origin, learnt from its first message
+  var session = null, socket = null, welcomed = false, retry = 0, retryTimer = null;
+  var conversationId = null, lastSeq = 0, readByAgent = 0, isOpen = false;
+  var shown = {}; // seq -> element, for this conversation
+  var outbox = []; // sends not acked yet, in order: {client_id, body, el}
+  var typingSent = 0, typingStop = null, agentTypingTimer = null;
+
+  function paint(s) {
+    root.style.setProperty("--brand", s.color);
+    root.style.setProperty("--brand-text", s.color_text);
+  }
+  paint(settings);
+
+  function toHost(message) {
+    if (host) w.parent.postMessage(message, host);
+  }
+  function uuid() {
+    if (w.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function initials(name) {
+    return (name || "?").split(/\s+/).filter(Boolean).slice(0, 2).map(function (p) { return p[0]; }).join("").toUpperCase();
+  }
+  function el(tag, className, text) {
+    var node = d.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+  function time(iso) {
+    try { return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); } catch (e) { return ""; }
+  }
+  function scrollDown() { log.scrollTop = log.scrollHeight; }
+
+  // ---- messages -------------------------------------------------------------------------
+  function bubble(mine, text, author) {
+    var node = el("div", "msg " + (mine ? "mine" : "them"));
+    if (!mine && author) {
+      var who = el("div", "who");
+      who.appendChild(el("span", "avatar", initials(author.name))).setAttribute("aria-hidden", "true");
+      who.appendChild(el("span", "name", author.name || (author.kind == "system" ? "" : "Support")));
+      node.appendChild(who);
+    }
+    node.appendChild(el("p", "body", text));
+    var meta = el("p", "meta");
+    node.appendChild(meta);
+    log.appendChild(node);
+    return node;
+  }
+  function setState(node, state, iso) {
+    node.setAttribute("data-state", state);
+    var meta = node.querySelector(".meta");
+    var word = { sending: "Sending…", sent: "Sent", read: "Read", failed: "Not sent" }[state] || "";
+    meta.textContent = (iso ? time(iso) + (word ? " · " : "") : "") + word;
+  }
+  function markRead() {
+    Object.keys(shown).forEach(function (seq) {
+      var node = shown[seq];
+      if (+seq <= readByAgent && node.classList.contains("mine")) setState(node, "read", node.getAttribute("data-at"));
+    });
+  }
+  function showMessage(m) {
+    if (m.conversation_id != conversationId) {
+      if (conversationId) return; // another, older conversation: the window shows the newest
+      conversationId = m.conversation_id;
+    }
+    if (shown[m.seq]) return;
+    var mine = m.author.kind == "visitor";
+    var pending = null;
+    outbox.forEach(function (p) { if (p.client_id == m.client_id) pending = p; });
+    var node = pending ? pending.el : bubble(mine, m.body, m.author);
+    if (pending) outbox.splice(outbox.indexOf(pending), 1);
+    node.setAttribute("data-at", m.created_at);
+    // Keep seq order even when a replay arrives after a live message.
+    var later = Object.keys(shown).map(Number).filter(function (s) { return s > m.seq; }).sort(function (a, b) { return a - b; });
+    if (later.length && !pending) log.insertBefore(node, shown[later[0]]);
+    shown[m.seq] = node;
+    lastSeq = Math.max(lastSeq, m.seq);
+    if (mine) setState(node, m.seq <= readByAgent ? "read" : "sent", m.created_at);
+    else {
+      setState(node, "", m.created_at);
+      typing(false);
+      if (!isOpen || d.hidden) chime();
+      toHost({ parlor: "message", message: { body: m.body, author: m.author.name, created_at: m.created_at } });
+    }
+    updateUnread();
+    scrollDown();
+  }
+
+  // ---- unread, read receipts, sound -------------------------------------------------------
+  function seenKey() { return "parlor.seen." + conversationId; }
+  function seen() {
+    try { return +(localStorage.getItem(seenKey()) || 0); } catch (e) { return 0; }
+  }
+  function updateUnread() {
+    if (!conversationId) return;
+    if (isOpen && !d.hidden) {
+      if (lastSeq > seen()) {
+        try { localStorage.setItem(seenKey(), String(lastSeq)); } catch (e) {}
+        frame({ type: "read", conversation_id: conversationId, seq: lastSeq });
+      }
+      toHost({ parlor: "unread", count: 0 });
+      return;
+    }
+    var from = seen(), count = 0;
+    Object.keys(shown).forEach(function (seq) {
+      if (+seq > from && !shown[seq].classList.contains("mine")) count++;
+    });
+    toHost({ parlor: "unread", count: count });
+  }
+  var audio = null;
+  function chime() {
+    if (!settings.sound) return;
+    try {
+      audio = audio || new (w.AudioContext || w.webkitAudioContext)();
+      var tone = audio.createOscillator(), gain = audio.createGain(), now = audio.currentTime;
+      tone.frequency.value = 880;
+      gain.gain.setValueAtTime(0.0001, now);
+      gain.gain.exponentialRampToValueAtTime(0.15, now + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + 0.3);
+      tone.connect(gain).connect(audio.destination);
+      tone.start(now);
+      tone.stop(now + 0.3);
+    } catch (e) {}
+  }
+
+  // ---- typing -----------------------------------------------------------------------------
+  function typing(on, name) {
+    clearTimeout(agentTypingTimer);
+    typingLine.textContent = on ? (name || "Someone") + " is typing…" : "";
+    if (on) agentTypingTimer = setTimeout(function () { typing(false); }, 6000);
+  }
+  function sendTyping(on) {
+    if (!conversationId) return;
+    var now = Date.now();
+    if (on && now - typingSent < 3000) return;
+    typingSent = on ? now : 0;
+    frame({ type: "typing", conversation_id: conversationId, typing: on });
+  }
+
+  // ---- the socket -------------------------------------------------------------------------
+  function frame(data) {
+    if (socket && welcomed && socket.readyState == 1) { socket.send(JSON.stringify(data)); return true; }
+    return false;
+  }
+  function offline(text) {
+    banner.textContent = text;
+    banner.hidden = !text;
+  }
+  function connect() {
+    clearTimeout(retryTimer);
+    if (!session || preview) return;
+    if (socket) { socket.onclose = null; socket.close(); }
+    welcomed = false;
+    var url = location.origin.replace(/^http/, "ws") + "/ws";
+    var ws = (socket = new WebSocket(url));
+    ws.onopen = function () {
+      var hello = { type: "hello", visitor_token: session.visitor_token, resume: {} };
+      if (conversationId) hello.resume[conversationId] = lastSeq;
+      ws.send(JSON.stringify(hello));
+    };
+    ws.onmessage = function (event) {
+      var m;
+      try { m = JSON.parse(event.data); } catch (e) { return; }
+      if (m.type == "welcome") {
+        welcomed = true;
+        retry = 0;
+        offline("");
+        flush();
+      } else if (m.type == "message") showMessage(m);
+      else if (m.type == "ack") acked(m);
+      else if (m.type == "typing" && m.conversation_id == conversationId && m.author && m.author.kind != "visitor") typing(m.typing, m.author.name);
+      else if (m.type == "read" && m.conversation_id == conversationId && m.reader && m.reader.kind != "visitor") {
+        readByAgent = Math.max(readByAgent, m.seq);
+        markRead();
+      } else if (m.type == "error") failed(m);
+    };
+    ws.onclose = function (event) {
+      welcomed = false;
+      socket = null;
+      if (session.ended) return;
+      offline("You are offline. Reconnecting…");
+      var delay = Math.min(15000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2);
+      retryTimer = setTimeout(connect, delay);
+    };
+  }
+  w.addEventListener("online", function () { if (!welcomed) connect(); });
+
+  function acked(ack) {
+    var pending = null;
+    outbox.forEach(function (p) { if (p.client_id == ack.client_id) pending = p; });
+    if (!conversationId) conversationId = ack.conversation_id;
+    if (!pending) return;
+    // The message frame for our own send follows the ack; place it now in case it does not.
+    showMessage({
+      conversation_id: ack.conversation_id, seq: ack.seq, client_id: ack.client_id, body: pending.body,
+      author: { kind: "visitor" }, created_at: new Date().toISOString()
+    });
+    flush();
+  }
+  function failed(error) {
+    if (error.code == "unauthorized") {
+      // The token was revoked (a sign-out in another tab): the loader starts a new session.
+      session.ended = true;
+      toHost({ parlor: "session-ended" });
+      return;
+    }
+    outbox.forEach(function (p) {
+      if (p.client_id == error.client_id) {
+        setState(p.el, "failed");
+        p.failed = true;
+      }
+    });
+  }
+  // Sends every unacked message, in order. A first message starts the conversation; the rest
+  // wait for its ack, which names the conversation they go into.
+  function flush() {
+    for (var i = 0; i < outbox.length; i++) {
+      var p = outbox[i];
+      if (p.failed || p.inFlight === socket) continue;
+      if (!conversationId && i > 0) return;
+      var data = { type: "send", client_id: p.client_id, body: p.body };
+      if (conversationId) data.conversation_id = conversationId;
+      if (!frame(data)) return;
+      p.inFlight = socket;
+      if (!conversationId) return;
+    }
+  }
+  function send(text) {
+    var node = bubble(true, text);
+    setState(node, "sending");
+    outbox.push({ client_id: uuid(), body: text, el: node });
+    scrollDown();
+    sendTyping(false);
+    flush();
+  }
+
+  // ---- the composer and the email form ------------------------------------------------------
+  composer.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value.trim();
+    if (!text || preview) return;
+    input.value = "";
+    grow();
+    send(text);
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key == "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      composer.requestSubmit();
+    }
+  });
+  function grow() {
+    input.style.height = "auto";
+    input.style.height = Math.min(input.scrollHeight, 120) + "px";
+  }
+  input.addEventListener("input", function () {
+    grow();
+    clearTimeout(typingStop);
+    if (input.value.trim()) {
+      sendTyping(true);
+      typingStop = setTimeout(function () { sendTyping(false); }, 4000);
+    } else sendTyping(false);
+  });
+  function needsEmail() {
+    return settings.require_email && session && !session.visitor.email && !conversationId;
+  }
+  function applyGate() {
+    var gated = needsEmail();
+    gate.hidden = !gated;
+    composer.hidden = gated;
+  }
+  gate.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var email = gate.email.value.trim(), error = $(".gate-error");
+    error.textContent = "";
+    fetch("/api/widget/v1/context", {
+      method: "POST", headers: { "content-type": "application/json" },
+      body: JSON.stringify({ visitor_token: session.visitor_token, email: email })
+    }).then(function (r) {
+      if (r.ok) {
+        session.visitor.email = email;
+        applyGate();
+        input.focus();
+      } else return r.json().then(function (j) { error.textContent = (j.error && j.error.message) || "Try again."; });
+    }, function () { error.textContent = "You seem to be offline. Try again in a moment."; });
+  });
+
+  // ---- the window: open, close, focus ------------------------------------------------------
+  $(".close").addEventListener("click", function () { toHost({ parlor: "close" }); });
+  d.addEventListener("keydown", function (event) {
+    if (event.key == "Escape") { toHost({ parlor: "close" }); return; }
+    if (event.key != "Tab") return;
+    // Focus stays in the window while it is open.
+    var items = Array.prototype.filter.call(
+      d.querySelectorAll("button, textarea, input, [tabindex='0']"),
+      function (node) { return !node.disabled && node.offsetParent !== null; }
+    );
+    if (!items.length) return;
+    var first = items[0], last = items[items.length - 1];
+    if (event.shiftKey && d.activeElement == first) { event.preventDefault(); last.focus(); }
+    else if (!event.shiftKey && d.activeElement == last) { event.preventDefault(); first.focus(); }
+  });
+  d.addEventListener("visibilitychange", updateUnread);
+
+  function setAgents(agents) {
+    avatars.textContent = "";
+    (agents || []).forEach(function (agent) {
+      var a = el("span", "avatar", initials(agent.name));
+      a.title = agent.name;
+      avatars.appendChild(a);
+    });
+  }
+
+  w.addEventListener("message", function (event) {
+    if (event.source !== w.parent) return;
+    var m = event.data || {};
+    if (!host) host = event.origin;
+    if (event.origin !== host) return;
+    if (m.parlor == "session" && m.session) {
+      var changed = !session || session.visitor_token != m.session.visitor_token;
+      session = m.session;
+      paint(session.settings);
+      settings = session.settings;
+      setAgents(session.agents);
+      if (!conversationId && session.conversations.length) conversationId = session.conversations[0].id;
+      applyGate();
+      if (changed) connect();
+    } else if (m.parlor == "open") {
+      isOpen = true;
+      (gate.hidden ? input : gate.email).focus();
+      updateUnread();
+    } else if (m.parlor == "close") {
+      isOpen = false;
+    } else if (m.parlor == "preview" && preview && m.settings) {
+      paint(m.settings);
+      $(".greeting .body").textContent = m.settings.greeting;
+      $(".reply-time").textContent = m.settings.reply_time_text;
+      settings = m.settings;
+      session = { visitor: {} };
+      applyGate();
+    }
+  });
+
+  if (preview) {
+    var sample = bubble(true, "Hi! Do you ship to Canada?");
+    setState(sample, "read");
+    bubble(false, "We do: delivery takes 3 to 5 days.", { name: "Alex" });
+  }
+  toHost.ready = true;
+  w.parent.postMessage({ parlor: "ready" }, "*");
+})();
