@@ -174,7 +174,9 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "workspace_renamed" => "The workspace name is saved.",
         "workspace_created" => "Your new workspace is ready.",
         "widget_saved" => "The widget settings are saved. Pages that already show the chat pick them up on their next load.",
-        "identity_secret_rotated" => "The identity secret is new: update it on your server, since hashes made with the old one are refused now.",
+        "identity_secret_rotated" => {
+            "The identity secret is new: update it on your server, since hashes made with the old one are refused now."
+        }
         _ => return None,
     })
 }

@@ -70,7 +70,7 @@
     }
     function textOn(hex) {
       var l = luminance(hex);
-      return (1.05 / (l + 0.05)) >= ((l + 0.05) / (luminance("#111111") + 0.05)) ? "#ffffff" : "#111111";
+      return (1.05 / (l + 0.05)) >= ((l + 0.05) / (luminance("#000000") + 0.05)) ? "#ffffff" : "#000000";
     }
     function update() {
       var data = new FormData(widgetForm);

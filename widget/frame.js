@@ -270,6 +270,7 @@
   function grow() {
     input.style.height = "auto";
     input.style.height = Math.min(input.scrollHeight, 120) + "px";
+    input.style.overflowY = input.scrollHeight > 120 ? "auto" : "hidden";
   }
   input.addEventListener("input", function () {
     grow();

@@ -67,7 +67,7 @@
 
   var css =
     ":host{all:initial}" +
-    ".launcher{position:fixed;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;box-sizing:border-box;height:56px;min-width:56px;padding:0 16px;margin:0;border:0;border-radius:28px;box-shadow:0 4px 16px rgba(0,0,0,.25);cursor:pointer;font:600 15px/1 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;justify-content:center}" +
+    ".launcher{position:fixed;bottom:20px;z-index:2147483000;display:flex;align-items:center;gap:8px;box-sizing:border-box;height:56px;min-width:56px;padding:0 15px;margin:0;border:0;border-radius:28px;box-shadow:0 4px 16px rgba(0,0,0,.25);cursor:pointer;font:600 15px/1 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;justify-content:center}" +
     ".launcher:focus-visible{outline:3px solid #111;outline-offset:3px;box-shadow:0 0 0 6px #fff}" +
     ".launcher svg{width:26px;height:26px;flex:none}" +
     ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#b91c1c;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}" +

@@ -8,7 +8,7 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{NoticeQuery, Nav, Shell, install_snippet};
+use super::{Nav, NoticeQuery, Shell, install_snippet};
 use crate::{
     auth::{CsrfForm, CsrfToken, Member, WorkspaceAdmin},
     db,
@@ -61,7 +61,7 @@ impl WidgetForm {
     }
 
     /// The changes, or the message for each field that is wrong.
-    fn validate(&self) -> Result<WidgetChanges, FieldErrors> {
+    fn validate(&self) -> Result<WidgetChanges, Box<FieldErrors>> {
         let mut errors = FieldErrors::default();
         let color = self.color.trim().to_ascii_lowercase();
         if !(color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit())) {
@@ -98,7 +98,7 @@ impl WidgetForm {
             errors.allowed_domains = Some(format!("At most {MAX_ALLOWED_DOMAINS} domains."));
         }
         if errors.any() {
-            return Err(errors);
+            return Err(Box::new(errors));
         }
         Ok(WidgetChanges {
             color,
@@ -140,11 +140,16 @@ struct WidgetPage {
     site_key: String,
     can_edit: bool,
     form: WidgetForm,
-    errors: FieldErrors,
+    errors: Box<FieldErrors>,
     identity_secret: String,
 }
 
-async fn page(state: web::Data<AppState>, member: Member, csrf: CsrfToken, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
+async fn page(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
     let settings = db::run(&state.pool, move |conn| WidgetSettings::load(conn, workspace_id)).await?;
     let can_edit = member.role.is_admin();
@@ -153,7 +158,7 @@ async fn page(state: web::Data<AppState>, member: Member, csrf: CsrfToken, query
         site_key: member.workspace.site_key.clone(),
         can_edit,
         form: WidgetForm::from_settings(&settings),
-        errors: FieldErrors::default(),
+        errors: Box::default(),
         // The secret is for admins' eyes only.
         identity_secret: if can_edit { settings.identity_secret } else { String::new() },
         shell: Shell::load(&state, &member, csrf, Nav::Widget, query.notice.as_deref()).await?,

@@ -402,7 +402,10 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
             _ => find_previous(conn, &batch[index].new).and_then(|p| p.ok_or(AppError::NotFound)),
         });
     }
-    Ok(results.into_iter().map(|result| result.unwrap_or_else(|| Err(AppError::internal(anyhow::anyhow!("message left unstored"))))).collect())
+    Ok(results
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|| Err(AppError::internal(anyhow::anyhow!("message left unstored")))))
+        .collect())
 }
 
 struct Job {

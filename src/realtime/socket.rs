@@ -21,7 +21,6 @@ use super::{
     },
 };
 use crate::{
-    widget::settings::WidgetSettings,
     auth::CurrentUser,
     conversations::{
         Audience, Author, AuthorKind, Conversation, Message, NewMessage, Stored,
@@ -31,6 +30,7 @@ use crate::{
     db::{self, ContactId, ConversationId, UserId, WorkspaceId},
     error::AppError,
     startup::AppState,
+    widget::settings::WidgetSettings,
     workspaces::Workspace,
 };
 

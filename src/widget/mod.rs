@@ -13,7 +13,7 @@ pub mod settings;
 
 use std::sync::LazyLock;
 
-use actix_web::{HttpResponse, http::header, web};
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use askama::Template;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -21,45 +21,91 @@ use sha2::{Digest, Sha256};
 use self::settings::{PublicWidgetSettings, WidgetSettings};
 use crate::{db, error::AppError, startup::AppState, workspaces::Workspace};
 
-/// A file of the widget, with a short digest of its content for cache-busting URLs.
+/// A file of the widget as served: compacted, gzipped once at the highest level, and with a
+/// short digest of its content for cache-busting URLs.
 pub struct WidgetAsset {
-    pub body: &'static str,
+    pub body: String,
+    pub gzipped: Vec<u8>,
     pub content_type: &'static str,
     pub version: String,
 }
 
-fn asset(body: &'static str, content_type: &'static str) -> WidgetAsset {
-    let digest = Sha256::digest(body.as_bytes());
-    WidgetAsset { body, content_type, version: digest.iter().take(6).map(|b| format!("{b:02x}")).collect() }
+/// Drops what only readers of the source need: indentation, whole-line `//` comments and the
+/// `/* ... */` comment blocks that start a line. Code and strings are left alone.
+fn compact(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut in_block = false;
+    for line in source.lines() {
+        let line = line.trim();
+        if in_block {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if line.starts_with("/*") {
+            in_block = !line.contains("*/");
+            continue;
+        }
+        if line.is_empty() || line.starts_with("//") {
+            continue;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
 }
 
-pub static LOADER: LazyLock<WidgetAsset> = LazyLock::new(|| asset(include_str!("../../widget/loader.js"), "text/javascript; charset=utf-8"));
-pub static FRAME_JS: LazyLock<WidgetAsset> = LazyLock::new(|| asset(include_str!("../../widget/frame.js"), "text/javascript; charset=utf-8"));
+fn asset(source: &'static str, content_type: &'static str) -> WidgetAsset {
+    use std::io::Write;
+    let body = compact(source);
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let gzipped = encoder.write_all(body.as_bytes()).and_then(|()| encoder.finish()).unwrap_or_default();
+    let digest = Sha256::digest(body.as_bytes());
+    WidgetAsset { body, gzipped, content_type, version: digest.iter().take(6).map(|b| format!("{b:02x}")).collect() }
+}
+
+impl WidgetAsset {
+    /// The asset, gzipped when the browser takes gzip (every browser does).
+    fn respond(&self, req: &HttpRequest, cache_control: &'static str) -> HttpResponse {
+        let takes_gzip = req
+            .headers()
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|accepted| accepted.split(',').any(|e| e.trim().starts_with("gzip")));
+        let mut response = HttpResponse::Ok();
+        response
+            .content_type(self.content_type)
+            .insert_header((header::CACHE_CONTROL, cache_control))
+            .insert_header((header::VARY, "Accept-Encoding"))
+            .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"));
+        if takes_gzip && !self.gzipped.is_empty() {
+            response.insert_header((header::CONTENT_ENCODING, "gzip")).body(self.gzipped.clone())
+        } else {
+            response.body(self.body.clone())
+        }
+    }
+}
+
+pub static LOADER: LazyLock<WidgetAsset> =
+    LazyLock::new(|| asset(include_str!("../../widget/loader.js"), "text/javascript; charset=utf-8"));
+pub static FRAME_JS: LazyLock<WidgetAsset> =
+    LazyLock::new(|| asset(include_str!("../../widget/frame.js"), "text/javascript; charset=utf-8"));
 pub static FRAME_CSS: LazyLock<WidgetAsset> = LazyLock::new(|| asset(include_str!("../../widget/frame.css"), "text/css; charset=utf-8"));
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     api::configure(cfg);
     cfg.route("/widget.js", web::get().to(loader))
         .route("/widget/v1/frame", web::get().to(frame))
-        .route("/widget/v1/frame.js", web::get().to(|| serve(&FRAME_JS)))
-        .route("/widget/v1/frame.css", web::get().to(|| serve(&FRAME_CSS)));
+        .route("/widget/v1/frame.js", web::get().to(|req: HttpRequest| async move { FRAME_JS.respond(&req, IMMUTABLE) }))
+        .route("/widget/v1/frame.css", web::get().to(|req: HttpRequest| async move { FRAME_CSS.respond(&req, IMMUTABLE) }));
 }
+
+/// Assets whose URL carries their version are kept for a year.
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
 /// The loader lives at a fixed URL in every customer's page, so browsers may keep it only
-/// briefly; everything it loads carries its version in the URL and is kept for a year.
-async fn loader() -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(LOADER.content_type)
-        .insert_header((header::CACHE_CONTROL, "public, max-age=300"))
-        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-        .body(LOADER.body)
-}
-
-async fn serve(asset: &'static WidgetAsset) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(asset.content_type)
-        .insert_header((header::CACHE_CONTROL, "public, max-age=31536000, immutable"))
-        .body(asset.body)
+/// briefly.
+async fn loader(req: HttpRequest) -> HttpResponse {
+    LOADER.respond(&req, "public, max-age=300")
 }
 
 #[derive(Deserialize)]

@@ -175,6 +175,17 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     start(Arc::new(TestDatabase::create()), configure).await
 }
 
+/// Parlor at an address equal to its `PUBLIC_URL`, as a browser must see it (the widget's
+/// pages name Parlor's origin in their policies).
+pub async fn spawn_app_on_public_url() -> TestApp {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("free port").local_addr().expect("addr").port();
+    spawn_app_with(|s| {
+        s.addr = format!("127.0.0.1:{port}").parse().expect("addr");
+        s.public_url = url::Url::parse(&format!("http://127.0.0.1:{port}")).expect("url");
+    })
+    .await
+}
+
 /// A second instance of Parlor on the same database, as behind a load balancer.
 pub async fn spawn_instance_of(app: &TestApp, configure: impl FnOnce(&mut Settings)) -> TestApp {
     let secret = app.state.settings.secret_key.clone();

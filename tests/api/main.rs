@@ -1,6 +1,7 @@
 //! Integration tests: each test starts Parlor in-process on port 0 against its own database,
 //! cloned from a migrated template, and talks to it over HTTP like a browser.
 
+mod chromium;
 mod helpers;
 mod socket_client;
 
@@ -14,3 +15,5 @@ mod realtime;
 mod sessions;
 mod signup;
 mod tenancy;
+mod widget;
+mod widget_browser;

@@ -46,8 +46,8 @@ impl Socket {
 
     /// An agent socket opened from a signed-in dashboard page.
     pub async fn agent(app: &TestApp, browser: &Browser) -> Socket {
-        let mut socket =
-            Socket::open(&app.address, &[("origin", "http://localhost:8080".into()), ("cookie", browser.cookie_header())]).await;
+        let origin = app.state.settings.public_origin();
+        let mut socket = Socket::open(&app.address, &[("origin", origin), ("cookie", browser.cookie_header())]).await;
         socket.send(json!({"type": "hello"})).await;
         let welcome = socket.expect("welcome").await;
         assert_eq!(welcome["role"], "agent");

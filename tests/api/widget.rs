@@ -1,0 +1,305 @@
+//! The widget's HTTP side: the loader and window, allowed domains, identity verification,
+//! visitor context, and the settings page with its tenant rules.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{
+    helpers::{Person, TestApp, spawn_app, unescape_html},
+    socket_client::Socket,
+};
+
+/// A workspace with a signed-in owner: (workspace id, site key).
+async fn workspace(app: &TestApp) -> (String, String) {
+    let id = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    (id.clone(), app.query_string(&format!("SELECT site_key AS value FROM workspaces WHERE id = '{id}'")).unwrap())
+}
+
+fn settings_form<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut fields = vec![
+        ("color", "#0f766e"),
+        ("position", "left"),
+        ("greeting", "Hello from the test team"),
+        ("launcher_text", "Chat with us"),
+        ("reply_time", "hours"),
+        ("sound", "on"),
+        ("allowed_domains", ""),
+    ];
+    for (key, value) in overrides {
+        fields.retain(|(k, _)| k != key);
+        fields.push((key, value));
+    }
+    fields
+}
+
+async fn post_session(app: &TestApp, origin: Option<&str>, body: Value) -> (StatusCode, Value) {
+    let mut request = reqwest::Client::new()
+        .post(format!("{}/api/widget/v1/sessions", app.address))
+        .header("content-type", "text/plain")
+        .header(
+            "user-agent",
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+        )
+        .body(body.to_string());
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn hmac_hex(secret: &str, id: &str) -> String {
+    parlor::widget::settings::identity_hash(secret, id)
+}
+
+#[tokio::test]
+async fn the_loader_and_the_window_are_served_small_and_gzipped() {
+    let app = spawn_app().await;
+    let (_, site_key) = workspace(&app).await;
+    let client = reqwest::Client::builder().no_gzip().build().unwrap();
+    let loader = client.get(format!("{}/widget.js", app.address)).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(loader.status(), 200);
+    assert_eq!(loader.headers()["content-encoding"], "gzip");
+    assert!(loader.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    assert!(loader.bytes().await.unwrap().len() <= 5 * 1024, "the loader's budget is 5 KB gzipped");
+
+    let frame = app.browser.get(&format!("/widget/v1/frame?site_key={site_key}")).await;
+    assert_eq!(frame.status(), 200);
+    let policy = frame.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(policy.contains("frame-ancestors *"), "any site may frame it while no domain is set: {policy}");
+    let html = frame.text().await.unwrap();
+    assert!(html.contains(r#"<label for="composer-input" class="visually-hidden">Message</label>"#));
+    assert!(html.contains(r#"aria-label="Send""#));
+
+    let unknown = app.browser.get("/widget/v1/frame?site_key=pk_nope").await;
+    assert_eq!(unknown.status(), 404);
+}
+
+#[tokio::test]
+async fn an_admin_saves_the_widget_and_visitors_get_it() {
+    let app = spawn_app().await;
+    let (id, site_key) = workspace(&app).await;
+    let response = app
+        .browser
+        .post_form(&format!("/app/{id}/widget"), &settings_form(&[("allowed_domains", "https://Shop.Example.com/cart\nlocalhost:3000")]))
+        .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let page = unescape_html(&app.browser.get_html(&format!("/app/{id}/widget?notice=widget_saved")).await);
+    assert!(page.contains("The widget settings are saved."));
+    assert!(page.contains("shop.example.com\nlocalhost:3000"), "domains are normalised");
+
+    let (status, session) = post_session(&app, Some("https://shop.example.com"), json!({"site_key": site_key})).await;
+    assert_eq!(status, 200, "{session}");
+    assert_eq!(session["settings"]["color"], "#0f766e");
+    assert_eq!(session["settings"]["color_text"], "#ffffff");
+    assert_eq!(session["settings"]["position"], "left");
+    assert_eq!(session["settings"]["greeting"], "Hello from the test team");
+    assert_eq!(session["settings"]["launcher_text"], "Chat with us");
+    assert!(session["settings"].get("identity_secret").is_none(), "the secret never reaches a page");
+    assert_eq!(session["agents"][0]["name"], "Ada");
+
+    let frame = app.browser.get(&format!("/widget/v1/frame?site_key={site_key}")).await;
+    let policy = frame.headers()["content-security-policy"].to_str().unwrap().to_string();
+    assert!(policy.contains("https://shop.example.com https://*.shop.example.com"), "{policy}");
+    assert!(policy.contains("http://localhost:3000"), "{policy}");
+    assert!(!policy.contains("frame-ancestors *"), "{policy}");
+}
+
+#[tokio::test]
+async fn bad_settings_are_refused_with_their_reasons_and_change_nothing() {
+    let app = spawn_app().await;
+    let (id, _) = workspace(&app).await;
+    let long_greeting = "x".repeat(501);
+    let response = app
+        .browser
+        .post_form(
+            &format!("/app/{id}/widget"),
+            &settings_form(&[
+                ("color", "blue"),
+                ("allowed_domains", "shop.example.com\nhttp://bad_domain.com\n'self'"),
+                ("greeting", &long_greeting),
+            ]),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = unescape_html(&response.text().await.unwrap());
+    assert!(page.contains("Enter a color like #2563eb."));
+    assert!(page.contains("These are not domains: http://bad_domain.com, 'self'."), "{page}");
+    assert!(page.contains("Keep the greeting under 500 characters."));
+    assert_eq!(app.query_string("SELECT color AS value FROM widget_settings").as_deref(), Some("#2563eb"));
+}
+
+#[tokio::test]
+async fn only_admins_change_the_widget_and_another_workspace_answers_404() {
+    let app = spawn_app().await;
+    let (id, _) = workspace(&app).await;
+    // Someone else, with a workspace of their own.
+    let other = Person::new("Grace");
+    let stranger = app.new_browser();
+    stranger.sign_up_ok(&other).await;
+    assert_eq!(stranger.get(&format!("/app/{id}/widget")).await.status(), 404);
+    assert_eq!(stranger.post_form(&format!("/app/{id}/widget"), &settings_form(&[])).await.status(), 404);
+    assert_eq!(stranger.post_form(&format!("/app/{id}/widget/identity-secret"), &[]).await.status(), 404);
+
+    // An agent of the workspace sees the snippet, not the settings or the secret.
+    let secret = app.query_string("SELECT identity_secret AS value FROM widget_settings");
+    let grace_id = app.query_string(&format!("SELECT id::text AS value FROM users WHERE email = '{}'", other.email)).unwrap();
+    app.execute(&format!("INSERT INTO memberships (workspace_id, user_id, role) VALUES ('{id}', '{grace_id}', 'agent')"));
+    let page = stranger.get_html(&format!("/app/{id}/widget")).await;
+    assert!(page.contains("Only owners and admins can change how the widget looks"));
+    if let Some(secret) = secret {
+        assert!(!page.contains(&secret));
+    }
+    assert_eq!(stranger.post_form(&format!("/app/{id}/widget"), &settings_form(&[("color", "#000000")])).await.status(), 403);
+    assert_eq!(stranger.post_form(&format!("/app/{id}/widget/identity-secret"), &[]).await.status(), 403);
+    assert_ne!(app.query_string("SELECT color AS value FROM widget_settings").as_deref(), Some("#000000"));
+}
+
+#[tokio::test]
+async fn a_site_that_is_not_allowed_gets_no_session_and_no_socket() {
+    let app = spawn_app().await;
+    let (id, site_key) = workspace(&app).await;
+    let (_, session) = post_session(&app, Some("https://example.com"), json!({"site_key": site_key})).await;
+    let token = session["visitor_token"].as_str().unwrap().to_string();
+    app.browser.post_form(&format!("/app/{id}/widget"), &settings_form(&[("allowed_domains", "example.com")])).await;
+
+    let (status, refused) = post_session(&app, Some("https://evil.io"), json!({"site_key": site_key})).await;
+    assert_eq!(status, 403);
+    assert!(refused["error"]["message"].as_str().unwrap().contains("allowed domains"), "{refused}");
+    let contacts = app.count("contacts");
+    let (status, _) = post_session(&app, Some("https://www.example.com"), json!({"site_key": site_key})).await;
+    assert_eq!(status, 200, "a subdomain of an allowed domain");
+    assert_eq!(app.count("contacts"), contacts + 1);
+
+    let mut socket = Socket::open(&app.address, &[("origin", "https://evil.io".into())]).await;
+    socket.send(json!({"type": "hello", "visitor_token": token})).await;
+    assert_eq!(socket.expect("error").await["code"], "origin_not_allowed");
+    let (_socket, welcome) = Socket::visitor(&app, &token, json!({})).await;
+    assert_eq!(welcome["role"], "visitor", "Parlor's own window (no foreign Origin) still connects");
+}
+
+#[tokio::test]
+async fn identities_need_a_valid_hash_when_the_workspace_requires_it() {
+    let app = spawn_app().await;
+    let (id, site_key) = workspace(&app).await;
+    app.browser.post_form(&format!("/app/{id}/widget"), &settings_form(&[("identity_required", "on")])).await;
+    let secret = app.query_string("SELECT identity_secret AS value FROM widget_settings").unwrap();
+    let contacts = app.count("contacts");
+
+    let user = |hash: Option<String>| json!({"site_key": site_key, "user": {"id": "user-42", "email": "lin@example.com", "name": "Lin", "user_hash": hash}});
+    let (status, refused) = post_session(&app, None, user(Some(hmac_hex("wrong secret", "user-42")))).await;
+    assert_eq!(status, 403, "{refused}");
+    let (status, _) = post_session(&app, None, user(None)).await;
+    assert_eq!(status, 403);
+    assert_eq!(app.count("contacts"), contacts, "a refused identity creates nothing");
+
+    let (status, first) = post_session(&app, None, user(Some(hmac_hex(&secret, "user-42")))).await;
+    assert_eq!(status, 200, "{first}");
+    assert_eq!(first["visitor"]["identified"], true);
+    assert_eq!(first["visitor"]["email"], "lin@example.com");
+    // The same user on another device is the same contact.
+    let (_, second) = post_session(&app, None, user(Some(hmac_hex(&secret, "user-42")))).await;
+    assert_eq!(second["visitor_id"], first["visitor_id"]);
+    assert_ne!(second["visitor_token"], first["visitor_token"]);
+
+    // After a rotation, hashes made with the old secret are refused.
+    app.browser.post_form(&format!("/app/{id}/widget/identity-secret"), &[]).await;
+    let (status, _) = post_session(&app, None, user(Some(hmac_hex(&secret, "user-42")))).await;
+    assert_eq!(status, 403);
+}
+
+#[tokio::test]
+async fn an_anonymous_visitor_who_identifies_keeps_their_conversation() {
+    let app = spawn_app().await;
+    let (_, site_key) = workspace(&app).await;
+    let (_, anonymous) = post_session(&app, None, json!({"site_key": site_key})).await;
+    let token = anonymous["visitor_token"].as_str().unwrap();
+    let (mut socket, _) = Socket::visitor(&app, token, json!({})).await;
+    socket.say(None, "Where is my order?").await;
+    socket.expect("ack").await;
+    let (status, identified) =
+        post_session(&app, None, json!({"site_key": site_key, "visitor_token": token, "user": {"id": "u-7", "name": "Kim"}})).await;
+    assert_eq!(status, 200, "verification is off: no hash needed");
+    assert_eq!(identified["visitor_id"], anonymous["visitor_id"]);
+    assert_eq!(identified["conversations"].as_array().unwrap().len(), 1);
+    assert_eq!(identified["visitor"]["name"], "Kim");
+}
+
+#[tokio::test]
+async fn the_widget_reports_where_the_visitor_is() {
+    let app = spawn_app().await;
+    let (_, site_key) = workspace(&app).await;
+    let context = json!({"url": "https://shop.example.com/pricing", "title": "Pricing", "referrer": "https://search.example/",
+        "language": "fr-FR", "time_zone": "Europe/Paris"});
+    let (status, session) =
+        post_session(&app, None, json!({"site_key": site_key, "context": context, "attributes": {"plan": "pro"}})).await;
+    assert_eq!(status, 200, "{session}");
+    let row = |column: &str| app.query_string(&format!("SELECT {column}::text AS value FROM contacts"));
+    assert_eq!(row("current_url").as_deref(), Some("https://shop.example.com/pricing"));
+    assert_eq!(row("page_title").as_deref(), Some("Pricing"));
+    assert_eq!(row("language").as_deref(), Some("fr-FR"));
+    assert_eq!(row("time_zone").as_deref(), Some("Europe/Paris"));
+    assert_eq!(row("browser").as_deref(), Some("Chrome 131.0.0.0"));
+    assert_eq!(row("os").as_deref(), Some("Mac OSX 10.15.7"));
+    assert_eq!(row("attributes->>'plan'").as_deref(), Some("pro"));
+
+    // As the visitor navigates.
+    let token = session["visitor_token"].as_str().unwrap();
+    let client = reqwest::Client::new();
+    let moved = client
+        .post(format!("{}/api/widget/v1/context", app.address))
+        .body(json!({"visitor_token": token, "context": {"url": "https://shop.example.com/checkout", "title": "Checkout"}}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), 204);
+    assert_eq!(row("current_url").as_deref(), Some("https://shop.example.com/checkout"));
+    assert_eq!(row("language").as_deref(), Some("fr-FR"), "what was not sent is kept");
+
+    // Bad input: a clear error, nothing changed.
+    let too_long = "https://x.example/".to_string() + &"a".repeat(2000);
+    let refused = client
+        .post(format!("{}/api/widget/v1/context", app.address))
+        .body(json!({"visitor_token": token, "context": {"url": too_long}}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let body: Value = refused.json().await.unwrap();
+    assert!(body["error"]["message"].as_str().unwrap().contains("context.url is longer than 2000"));
+    assert_eq!(row("current_url").as_deref(), Some("https://shop.example.com/checkout"));
+    let bad_email = client
+        .post(format!("{}/api/widget/v1/context", app.address))
+        .body(json!({"visitor_token": token, "email": "nope"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad_email.status(), 400);
+    let email = client
+        .post(format!("{}/api/widget/v1/context", app.address))
+        .body(json!({"visitor_token": token, "email": "kim@example.com"}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(email.status(), 204);
+    assert_eq!(row("email").as_deref(), Some("kim@example.com"));
+}
+
+#[tokio::test]
+async fn shutdown_ends_the_visitor_session() {
+    let app = spawn_app().await;
+    let (_, site_key) = workspace(&app).await;
+    let (_, session) = post_session(&app, None, json!({"site_key": site_key})).await;
+    let token = session["visitor_token"].as_str().unwrap();
+    let ended = reqwest::Client::new()
+        .post(format!("{}/api/widget/v1/sessions/end", app.address))
+        .body(json!({"visitor_token": token}).to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), 204);
+    let mut socket = Socket::open(&app.address, &[]).await;
+    socket.send(json!({"type": "hello", "visitor_token": token})).await;
+    assert_eq!(socket.expect("error").await["code"], "unauthorized");
+}

@@ -1,0 +1,190 @@
+//! The widget in a real headless Chromium, on a website of another origin than Parlor's.
+
+use serde_json::json;
+
+use crate::{
+    chromium::{Chromium, Page, serve_site},
+    helpers::{Person, TestApp, spawn_app_on_public_url},
+    socket_client::Socket,
+};
+
+/// A website whose CSS tries its best to restyle everything, buttons and iframes included.
+const HOSTILE_CSS: &str = "<style>* { font-size: 31px !important; font-family: serif !important; } \
+    button { background: rgb(255, 0, 0) !important; width: 500px !important; border: 7px solid lime !important; } \
+    iframe { border: 9px solid red !important; } div { padding: 40px !important; }</style>";
+
+fn site(parlor: &str, site_key: &str, before: &str) -> String {
+    format!(
+        "<!doctype html><html><head><title>Acme shop</title>{HOSTILE_CSS}</head><body><h1 id=title>Acme shop</h1>\
+         <p id=para>Welcome to our shop.</p>{before}<script src=\"{parlor}/widget.js\" data-site-key=\"{site_key}\" async></script></body></html>"
+    )
+}
+
+async fn workspace(app: &TestApp) -> (String, String) {
+    let id = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    (id.clone(), app.query_string(&format!("SELECT site_key AS value FROM workspaces WHERE id = '{id}'")).unwrap())
+}
+
+async fn agent_socket(app: &TestApp) -> Socket {
+    Socket::agent(app, &app.browser).await
+}
+
+/// The launcher's look as computed in the page: `width|height|background|font-size|border`.
+async fn launcher_style(page: &Page<'_>, launcher: i64) -> String {
+    page.call_on(
+        launcher,
+        "function () { const s = getComputedStyle(this); return [s.width, s.height, s.backgroundColor, s.fontSize, s.borderTopWidth].join('|'); }",
+    )
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_string()
+}
+
+#[tokio::test]
+async fn a_visitor_on_another_site_chats_with_an_agent_through_the_snippet() {
+    let app = spawn_app_on_public_url().await;
+    let (_, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+
+    let launcher = page.wait_for("button", "Open chat").await;
+    page.click(launcher).await;
+    page.wait_for("button", "Close chat").await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.wait_for("button", "Send").await;
+    page.focus(composer).await;
+    page.type_text("Hello, do you ship to Canada?").await;
+    page.press("Enter").await;
+
+    let message = agent.expect("message").await;
+    assert_eq!(message["body"], "Hello, do you ship to Canada?");
+    assert_eq!(message["author"]["kind"], "visitor");
+    let conversation = message["conversation_id"].as_str().unwrap().to_string();
+    page.wait_for_frame_text("Sent").await;
+
+    agent.say(Some(&conversation), "We do! Delivery takes <b>3 days</b>.").await;
+    agent.expect("ack").await;
+    page.wait_for_frame_text("We do! Delivery takes &lt;b&gt;3 days&lt;/b&gt;.").await;
+    assert!(page.frames_html().await.contains("aria-live=\"polite\""), "new messages are announced");
+
+    // The visitor's page was recorded, with its browser.
+    let url = app.query_string("SELECT current_url AS value FROM contacts").unwrap();
+    assert!(url.starts_with(&host), "{url}");
+    assert!(app.query_string("SELECT browser AS value FROM contacts").unwrap().starts_with("Chrome"));
+
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-chat.png")).await;
+
+    // Escape closes the window, and the launcher is named for opening it again.
+    page.press("Escape").await;
+    page.wait_for("button", "Open chat").await;
+}
+
+#[tokio::test]
+async fn a_site_that_is_not_allowed_gets_no_chat() {
+    let app = spawn_app_on_public_url().await;
+    let (id, site_key) = workspace(&app).await;
+    app.browser
+        .post_form(
+            &format!("/app/{id}/widget"),
+            &[
+                ("color", "#2563eb"),
+                ("position", "right"),
+                ("greeting", "Hi"),
+                ("reply_time", "minutes"),
+                ("allowed_domains", "example.com"),
+            ],
+        )
+        .await;
+    let host = serve_site(site(&app.address, &site_key, "<p id=done>page loaded</p>")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    // Give the loader every chance to show something.
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(page.find("button", "Open chat").await, None);
+    assert_eq!(
+        page.eval("document.querySelectorAll('iframe').length + document.querySelectorAll('[data-parlor-widget]').length").await,
+        json!(0)
+    );
+    assert_eq!(app.count("contacts"), 0, "no visitor was created");
+}
+
+#[tokio::test]
+async fn an_identity_with_a_bad_hash_is_refused_and_a_good_one_is_accepted() {
+    let app = spawn_app_on_public_url().await;
+    let (id, site_key) = workspace(&app).await;
+    app.browser
+        .post_form(
+            &format!("/app/{id}/widget"),
+            &[("color", "#2563eb"), ("position", "right"), ("greeting", "Hi"), ("reply_time", "minutes"), ("identity_required", "on")],
+        )
+        .await;
+    let secret = app.query_string("SELECT identity_secret AS value FROM widget_settings").unwrap();
+    let chromium = Chromium::launch().await;
+
+    let bad = "<script>window.Parlor = [['identify', {id: 'user-1', name: 'Lin', user_hash: 'deadbeef'}]];</script>";
+    let host = serve_site(site(&app.address, &site_key, bad)).await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(page.find("button", "Open chat").await, None, "a refused identity gets no chat");
+    assert_eq!(app.count("contacts"), 0);
+
+    let hash = parlor::widget::settings::identity_hash(&secret, "user-1");
+    let good = format!("<script>window.Parlor = [['identify', {{id: 'user-1', name: 'Lin', user_hash: '{hash}'}}]];</script>");
+    let host = serve_site(site(&app.address, &site_key, &good)).await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    page.wait_for("button", "Open chat").await;
+    assert_eq!(app.query_string("SELECT external_id AS value FROM contacts").as_deref(), Some("user-1"));
+    assert_eq!(app.query_string("SELECT name AS value FROM contacts").as_deref(), Some("Lin"));
+}
+
+#[tokio::test]
+async fn the_host_pages_css_and_the_widget_leave_each_other_alone() {
+    let app = spawn_app_on_public_url().await;
+    let (_, site_key) = workspace(&app).await;
+    let chromium = Chromium::launch().await;
+    // What the host page looks like without the widget.
+    let plain = serve_site(format!(
+        "<!doctype html><html><head><title>Acme shop</title>{HOSTILE_CSS}</head><body><h1 id=title>Acme shop</h1><p id=para>Welcome to our shop.</p></body></html>"
+    ))
+    .await;
+    let probe = "JSON.stringify([getComputedStyle(document.body).margin, getComputedStyle(title).fontSize, getComputedStyle(para).fontFamily, \
+        title.getBoundingClientRect().top, para.getBoundingClientRect().height, document.styleSheets.length, document.documentElement.scrollHeight])";
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{plain}/")).await;
+    let before = page.eval(probe).await;
+
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    assert_eq!(page.eval(probe).await, before, "the widget changed the host page");
+    let look = launcher_style(&page, launcher).await;
+    assert_eq!(look, "56px|56px|rgb(37, 99, 235)|15px|0px", "the host page's CSS reached the launcher");
+
+    // On a phone the window fills the screen.
+    let phone = chromium.new_page(390).await;
+    phone.goto(&format!("{host}/")).await;
+    let launcher = phone.wait_for("button", "Open chat").await;
+    phone.click(launcher).await;
+    let composer = phone.wait_for("textbox", "Message").await;
+    let screen = phone.eval("JSON.stringify([innerWidth, innerHeight])").await;
+    let window = phone
+        .call_on(
+            composer,
+            "function () { const w = this.ownerDocument.defaultView; return JSON.stringify([w.innerWidth, w.innerHeight]); }",
+        )
+        .await;
+    assert_eq!(window, screen, "the chat window fills a narrow screen");
+    let font_size = phone.call_on(composer, "function () { return getComputedStyle(this).fontSize; }").await;
+    assert_eq!(font_size, json!("16px"), "no zoom on iOS when the composer takes focus");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    phone.screenshot(&std::env::temp_dir().join("parlor-widget-phone.png")).await;
+}
