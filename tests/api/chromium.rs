@@ -149,6 +149,14 @@ impl Page<'_> {
         self.chromium.call(Some(&self.session), method, params).await
     }
 
+    /// Carries a signed-in test browser's cookies (`name=value; ...`) over to this tab.
+    pub async fn set_cookies(&self, url: &str, header: &str) {
+        for pair in header.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (name, value) = pair.split_once('=').expect("name=value");
+            self.call("Network.setCookie", json!({"name": name, "value": value, "url": url})).await;
+        }
+    }
+
     pub async fn goto(&self, url: &str) {
         self.call("Page.navigate", json!({"url": url})).await;
         self.wait_until("document.readyState === 'complete' && location.href !== 'about:blank'").await;

@@ -188,3 +188,26 @@ async fn the_host_pages_css_and_the_widget_leave_each_other_alone() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     phone.screenshot(&std::env::temp_dir().join("parlor-widget-phone.png")).await;
 }
+
+#[tokio::test]
+async fn an_admin_sees_the_preview_follow_the_settings_as_they_type() {
+    let app = spawn_app_on_public_url().await;
+    let (id, _) = workspace(&app).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    page.goto(&format!("{}/app/{id}/widget", app.address)).await;
+    page.wait_for_frame_text("Hi there! Ask us anything").await;
+    let greeting = page.wait_for("textbox", "Greeting").await;
+    page.call_on(greeting, "function () { this.select(); }").await;
+    page.focus(greeting).await;
+    page.type_text("Bonjour ! Posez-nous vos questions.").await;
+    page.wait_for_frame_text("Bonjour ! Posez-nous vos questions.").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-settings.png")).await;
+    // Nothing is saved until the admin saves.
+    assert_eq!(
+        app.query_string("SELECT greeting AS value FROM widget_settings").as_deref(),
+        Some("Hi there! Ask us anything, we are happy to help.")
+    );
+}
