@@ -251,18 +251,31 @@ impl Page<'_> {
     }
 
     pub async fn press(&self, key: &str) {
+        self.press_with(key, 0).await;
+    }
+
+    /// Presses `key` with Shift held.
+    pub async fn press_shifted(&self, key: &str) {
+        self.press_with(key, 8).await;
+    }
+
+    async fn press_with(&self, key: &str, modifiers: u8) {
         let (code, key_code, text) = match key {
             "Enter" => ("Enter", 13, "\r"),
             "Escape" => ("Escape", 27, ""),
             "Tab" => ("Tab", 9, ""),
             other => panic!("no key {other}"),
         };
-        let mut down = json!({"type": "keyDown", "key": key, "code": code, "windowsVirtualKeyCode": key_code});
+        let mut down = json!({"type": "keyDown", "key": key, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers});
         if !text.is_empty() {
             down["text"] = json!(text);
         }
         self.call("Input.dispatchKeyEvent", down).await;
-        self.call("Input.dispatchKeyEvent", json!({"type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": key_code})).await;
+        self.call(
+            "Input.dispatchKeyEvent",
+            json!({"type": "keyUp", "key": key, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers}),
+        )
+        .await;
     }
 
     /// The HTML of every frame of the page (the chat's iframe included).
@@ -316,4 +329,49 @@ pub async fn serve_site(html: String) -> String {
         }
     });
     address
+}
+
+/// A network between the browser and Parlor that a test can cut and mend: while cut, every
+/// open connection is dropped and new ones are refused.
+pub struct Network {
+    pub address: String,
+    up: Arc<std::sync::atomic::AtomicBool>,
+    connections: Arc<Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl Network {
+    pub async fn to(target: &str) -> Network {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
+        let target = target.trim_start_matches("http://").to_string();
+        let up = Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let connections: Arc<Mutex<Vec<tokio::task::AbortHandle>>> = Arc::default();
+        let (is_up, open) = (up.clone(), connections.clone());
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !is_up.load(Ordering::SeqCst) {
+                    continue; // dropped: the connection is refused
+                }
+                let target = target.clone();
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                open.lock().unwrap().push(task.abort_handle());
+            }
+        });
+        Network { address, up, connections }
+    }
+
+    pub fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for connection in self.connections.lock().unwrap().drain(..) {
+            connection.abort();
+        }
+    }
+
+    pub fn mend(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
 }

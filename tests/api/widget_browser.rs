@@ -3,7 +3,7 @@
 use serde_json::json;
 
 use crate::{
-    chromium::{Chromium, Page, serve_site},
+    chromium::{Chromium, Network, Page, serve_site},
     helpers::{Person, TestApp, spawn_app_on_public_url},
     socket_client::Socket,
 };
@@ -27,6 +27,16 @@ async fn workspace(app: &TestApp) -> (String, String) {
 
 async fn agent_socket(app: &TestApp) -> Socket {
     Socket::agent(app, &app.browser).await
+}
+
+/// The next message a visitor wrote, skipping the agents' own (every agent socket gets those).
+async fn next_from_visitor(agent: &mut Socket) -> serde_json::Value {
+    loop {
+        let message = agent.expect("message").await;
+        if message["author"]["kind"] == "visitor" {
+            return message;
+        }
+    }
 }
 
 /// The launcher's look as computed in the page: `width|height|background|font-size|border`.
@@ -209,5 +219,134 @@ async fn an_admin_sees_the_preview_follow_the_settings_as_they_type() {
     assert_eq!(
         app.query_string("SELECT greeting AS value FROM widget_settings").as_deref(),
         Some("Hi there! Ask us anything, we are happy to help.")
+    );
+}
+
+#[tokio::test]
+async fn nothing_is_lost_or_doubled_when_the_visitors_network_drops() {
+    let app = spawn_app_on_public_url().await;
+    let (_, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    // The visitor reaches Parlor through a network the test can cut.
+    let network = Network::to(&app.address).await;
+    let host = serve_site(site(&network.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    page.click(launcher).await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text("First question").await;
+    page.press("Enter").await;
+    let first = next_from_visitor(&mut agent).await;
+    let conversation = first["conversation_id"].as_str().unwrap().to_string();
+    page.wait_for_frame_text("Sent").await;
+
+    network.cut();
+    page.wait_for_frame_text("You are offline. Reconnecting").await;
+    // Typed while offline, and a reply sent meanwhile.
+    page.focus(composer).await;
+    page.type_text("Typed while offline").await;
+    page.press("Enter").await;
+    page.wait_for_frame_text("Sending…").await;
+    agent.say(Some(&conversation), "Reply sent while you were away").await;
+    agent.expect("ack").await;
+
+    network.mend();
+    page.wait_for_frame_text("Reply sent while you were away").await;
+    let second = next_from_visitor(&mut agent).await;
+    assert_eq!(second["body"], "Typed while offline");
+    assert_eq!(second["seq"], 3, "after the reply, in order");
+    agent.assert_no_message(std::time::Duration::from_millis(1500)).await;
+    let html = page.frames_html().await;
+    assert_eq!(html.matches("Typed while offline").count(), 1, "shown once");
+    assert_eq!(html.matches("Reply sent while you were away").count(), 1, "shown once");
+    assert!(!html.contains("Sending…"), "every message was acknowledged");
+    assert_eq!(app.count("messages"), 3, "stored once each");
+}
+
+#[tokio::test]
+async fn a_closed_chat_counts_replies_and_shows_typing_and_read_receipts() {
+    let app = spawn_app_on_public_url().await;
+    let (_, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    page.click(launcher).await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text("Line one").await;
+    page.press_shifted("Enter").await;
+    page.type_text("Line two").await;
+    page.press("Enter").await;
+    let message = agent.expect("message").await;
+    assert_eq!(message["body"], "Line one\nLine two", "Shift+Enter's new line is kept, Enter sends");
+    let conversation = message["conversation_id"].as_str().unwrap().to_string();
+
+    // The agent reads it and starts typing.
+    agent.send(json!({"type": "read", "conversation_id": conversation, "seq": 1})).await;
+    page.wait_for_frame_text("Read").await;
+    agent.send(json!({"type": "typing", "conversation_id": conversation, "typing": true})).await;
+    page.wait_for_frame_text("Ada is typing…").await;
+
+    // Closed, the chat counts what arrives.
+    page.press("Escape").await;
+    page.wait_for("button", "Open chat").await;
+    agent.say(Some(&conversation), "Here is your answer").await;
+    agent.expect("ack").await;
+    let badge = page.wait_for("button", "Open chat, 1 unread message").await;
+    page.click(badge).await;
+    page.wait_for("button", "Close chat").await;
+    // Opened, the reply counts as read: the agent is told.
+    loop {
+        let read = agent.expect("read").await;
+        if read["seq"] == 2 {
+            assert_eq!(read["reader"]["kind"], "visitor");
+            break;
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_chat_can_ask_for_an_email_first_and_keeps_keyboard_focus_inside() {
+    let app = spawn_app_on_public_url().await;
+    let (id, site_key) = workspace(&app).await;
+    app.browser
+        .post_form(
+            &format!("/app/{id}/widget"),
+            &[("color", "#fde047"), ("position", "right"), ("greeting", "Hi"), ("reply_time", "minutes"), ("require_email", "on")],
+        )
+        .await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    // A light color gets dark text.
+    assert_eq!(page.call_on(launcher, "function () { return getComputedStyle(this).color; }").await, json!("rgb(0, 0, 0)"));
+    page.click(launcher).await;
+    let email = page.wait_for("textbox", "Your email, so that we can answer you even after you leave").await;
+    assert_eq!(page.find("textbox", "Message").await, None, "no composer before the email");
+    page.focus(email).await;
+    page.type_text("lin@example.com").await;
+    page.press("Enter").await;
+    let composer = page.wait_for("textbox", "Message").await;
+    assert_eq!(app.query_string("SELECT email AS value FROM contacts").as_deref(), Some("lin@example.com"));
+
+    // Tab and Shift+Tab cycle through the window's controls without leaving it.
+    page.focus(composer).await;
+    let focus_inside = "function () { const d = this.ownerDocument; return d.hasFocus() && d.activeElement !== d.body; }";
+    for _ in 0..6 {
+        page.press("Tab").await;
+        assert_eq!(page.call_on(composer, focus_inside).await, json!(true), "focus left the chat window");
+    }
+    assert_eq!(
+        page.eval("document.activeElement && document.activeElement.tagName").await,
+        json!("DIV"),
+        "the host page sees focus on the widget"
     );
 }
