@@ -14,6 +14,7 @@ struct Asset {
 const ASSETS: &[Asset] = &[
     Asset { name: "app.css", content_type: "text/css; charset=utf-8", body: include_str!("../static/app.css") },
     Asset { name: "app.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../static/app.js") },
+    Asset { name: "inbox.js", content_type: "text/javascript; charset=utf-8", body: include_str!("../static/inbox.js") },
     Asset { name: "favicon.svg", content_type: "image/svg+xml", body: include_str!("../static/favicon.svg") },
 ];
 

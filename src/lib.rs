@@ -10,6 +10,7 @@ pub mod db;
 pub mod email;
 pub mod error;
 pub mod health;
+pub mod inbox;
 pub mod realtime;
 pub mod startup;
 pub mod telemetry;

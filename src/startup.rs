@@ -103,6 +103,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .route("/ws", web::get().to(socket::connect))
             .configure(crate::widget::configure)
             .configure(auth::configure)
+            .configure(crate::inbox::configure)
             .configure(admin::configure)
     })
     // Room for a reconnect storm: thousands of sockets coming back at once (the kernel caps the

@@ -173,6 +173,14 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "session_revoked" => "That device is signed out.",
         "workspace_renamed" => "The workspace name is saved.",
         "workspace_created" => "Your new workspace is ready.",
+        "reply_sent" => "Your reply is sent.",
+        "conversation_assigned" => "The assignee is saved.",
+        "conversation_resolved" => "The conversation is resolved. A new message from the visitor reopens it.",
+        "conversation_snoozed" => "The conversation is snoozed; it comes back as open at the time you chose.",
+        "conversation_updated" => "The conversation's status is saved.",
+        "contact_saved" => "The contact is saved.",
+        "canned_saved" => "The canned response is saved. Type / and its shortcut in a reply to use it.",
+        "canned_deleted" => "The canned response is deleted.",
         "widget_saved" => "The widget settings are saved. Pages that already show the chat pick them up on their next load.",
         "identity_secret_rotated" => {
             "The identity secret is new: update it on your server, since hashes made with the old one are refused now."

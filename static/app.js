@@ -94,6 +94,16 @@
     update();
   }
 
+  // Selects that apply at once; their "Show" buttons are for browsers without JavaScript.
+  document.querySelectorAll("select[data-autosubmit]").forEach(function (select) {
+    select.addEventListener("change", function () { select.form.requestSubmit(); });
+  });
+  document.querySelectorAll("[data-without-js]").forEach(function (node) { node.hidden = true; });
+  // Times typed into forms are in the person's own time zone.
+  document.querySelectorAll("[data-timezone-offset]").forEach(function (input) {
+    input.value = String(-new Date().getTimezoneOffset());
+  });
+
   // A submitted form shows that it is working and cannot be sent twice.
   document.addEventListener("submit", function (event) {
     var button = event.target.querySelector("button[type=submit]");

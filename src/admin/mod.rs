@@ -28,7 +28,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/workspaces/new", web::post().to(create_workspace))
         .configure(account::configure)
         .route("/app/{workspace_id}", web::get().to(home))
-        .route("/app/{workspace_id}/inbox", web::get().to(inbox))
         .configure(widget::configure)
         .route("/app/{workspace_id}/team", web::get().to(team))
         .route("/app/{workspace_id}/billing", web::get().to(billing))
@@ -38,7 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 #[derive(Deserialize)]
 pub struct NoticeQuery {
-    notice: Option<String>,
+    pub notice: Option<String>,
     #[serde(default)]
     welcome: Option<String>,
 }
@@ -88,22 +87,6 @@ struct ComingSoonPage {
     points: &'static [&'static str],
 }
 
-async fn inbox(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
-    let shell = Shell::load(&state, &member, csrf, Nav::Inbox, None).await?;
-    render(
-        StatusCode::OK,
-        &ComingSoonPage {
-            shell,
-            title: "Inbox",
-            summary: "The live agent inbox is not built yet. It is the next part of Parlor to arrive.",
-            points: &[
-                "Conversations from your website's chat widget, live as they arrive",
-                "Replies, internal notes and canned responses",
-                "Assignment, statuses and search across every conversation",
-            ],
-        },
-    )
-}
 
 #[derive(Template)]
 #[template(path = "app/team.html")]

@@ -119,6 +119,7 @@ fn store_one(conn: &mut PgConnection, new: &NewMessage) -> Result<Stored, StoreE
                     conversations::workspace_id.eq(new.workspace_id),
                     conversations::contact_id.eq(contact_id),
                     conversations::last_seq.eq(1_i64),
+                    conversations::visitor_read_seq.eq(1_i64),
                     conversations::last_message_at.eq(now),
                 ))
                 .execute(conn)?;
@@ -140,7 +141,7 @@ fn store_one(conn: &mut PgConnection, new: &NewMessage) -> Result<Stored, StoreE
             let Some(previous_status) = previous_status else { return Err(AppError::NotFound.into()) };
             let reopened = is_visitor && previous_status != "open";
             let status = if reopened { "open".to_string() } else { previous_status };
-            let (seq, contact_id) = diesel::update(target)
+            let (seq, contact_id): (i64, ContactId) = diesel::update(target)
                 .set((
                     conversations::last_seq.eq(conversations::last_seq + 1),
                     conversations::last_message_at.eq(now),
@@ -149,6 +150,12 @@ fn store_one(conn: &mut PgConnection, new: &NewMessage) -> Result<Stored, StoreE
                 ))
                 .returning((conversations::last_seq, conversations::contact_id))
                 .get_result(conn)?;
+            // The author has read up to their own message.
+            if is_visitor {
+                diesel::update(conversations::table.find(id)).set(conversations::visitor_read_seq.eq(seq)).execute(conn)?;
+            } else {
+                diesel::update(conversations::table.find(id)).set(conversations::agent_read_seq.eq(seq)).execute(conn)?;
+            }
             (id, contact_id, seq, false, reopened)
         }
     };
@@ -238,18 +245,20 @@ const LOCK_EXECUTE: &str = "EXECUTE parlor_lock_conversations($1)";
 /// their new `last_seq` and status, the messages are inserted with the seqs numbered from the
 /// locked rows. Prepared once per connection ([`prepare_statements`]).
 const APPEND_MANY_PREPARE: &str = "\
-PREPARE parlor_append_many(timestamptz, uuid[], int8[], text[], uuid[], uuid[], uuid[], int8[], uuid[], text[], uuid[], text[], bool[]) AS
+PREPARE parlor_append_many(timestamptz, uuid[], int8[], text[], uuid[], uuid[], uuid[], int8[], uuid[], text[], uuid[], text[], bool[], int8[], int8[]) AS
 WITH bumped AS (
     UPDATE conversations c
-    SET last_seq = v.last_seq, status = v.status, last_message_at = $1, updated_at = $1
-    FROM unnest($2::uuid[], $3::int8[], $4::text[]) AS v(id, last_seq, status)
+    SET last_seq = v.last_seq, status = v.status, last_message_at = $1, updated_at = $1,
+        agent_read_seq = GREATEST(c.agent_read_seq, v.agent_read),
+        visitor_read_seq = GREATEST(c.visitor_read_seq, v.visitor_read)
+    FROM unnest($2::uuid[], $3::int8[], $4::text[], $14::int8[], $15::int8[]) AS v(id, last_seq, status, agent_read, visitor_read)
     WHERE c.id = v.id
 )
 INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at)
 SELECT m.id, m.workspace_id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.body, m.private, $1
 FROM unnest($5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::uuid[], $10::text[], $11::uuid[], $12::text[], $13::bool[])
     AS m(id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private)";
-const APPEND_MANY_EXECUTE: &str = "EXECUTE parlor_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
+const APPEND_MANY_EXECUTE: &str = "EXECUTE parlor_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
 /// Prepares the writer's statements on a new pooled connection.
 pub fn prepare_statements(conn: &mut PgConnection) -> diesel::QueryResult<()> {
@@ -273,9 +282,12 @@ struct Appended<'a> {
 }
 
 /// A conversation of the batch, as locked and then advanced by its messages in the batch.
+/// Whoever writes has read what came before: an author's read mark moves to their message.
 struct Numbering {
     locked: Locked,
     touched: bool,
+    agent_read: i64,
+    visitor_read: i64,
 }
 
 /// The common path of a batch, in a fixed number of round trips whatever its size: one query
@@ -333,7 +345,7 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
             .bind::<Array<SqlUuid>, _>(&wanted)
             .load::<Locked>(conn)?
             .into_iter()
-            .map(|locked| (locked.id, Numbering { locked, touched: false }))
+            .map(|locked| (locked.id, Numbering { locked, touched: false, agent_read: 0, visitor_read: 0 }))
             .collect();
         let mut appended = Appended::default();
         for &index in &appends {
@@ -358,6 +370,11 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
             }
             numbering.locked.last_seq += 1;
             numbering.touched = true;
+            if is_visitor {
+                numbering.visitor_read = numbering.locked.last_seq;
+            } else {
+                numbering.agent_read = numbering.locked.last_seq;
+            }
             let id = MessageId::new();
             let private = new.private && !is_visitor;
             appended.ids.push(id.0);
@@ -374,10 +391,12 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
             results[index] = Some(Ok(Stored { message, duplicate: false, new_conversation: false, reopened }));
         }
         if !appended.ids.is_empty() {
-            let touched: Vec<&Locked> = conversations.values().filter(|n| n.touched).map(|n| &n.locked).collect();
-            let touched_ids: Vec<Uuid> = touched.iter().map(|locked| locked.id).collect();
-            let touched_seqs: Vec<i64> = touched.iter().map(|locked| locked.last_seq).collect();
-            let touched_statuses: Vec<&str> = touched.iter().map(|locked| locked.status.as_str()).collect();
+            let touched: Vec<&Numbering> = conversations.values().filter(|n| n.touched).collect();
+            let touched_ids: Vec<Uuid> = touched.iter().map(|n| n.locked.id).collect();
+            let touched_seqs: Vec<i64> = touched.iter().map(|n| n.locked.last_seq).collect();
+            let touched_statuses: Vec<&str> = touched.iter().map(|n| n.locked.status.as_str()).collect();
+            let agent_reads: Vec<i64> = touched.iter().map(|n| n.agent_read).collect();
+            let visitor_reads: Vec<i64> = touched.iter().map(|n| n.visitor_read).collect();
             diesel::sql_query(APPEND_MANY_EXECUTE)
                 .bind::<Timestamptz, _>(now)
                 .bind::<Array<SqlUuid>, _>(&touched_ids)
@@ -392,6 +411,8 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
                 .bind::<Array<Nullable<SqlUuid>>, _>(&appended.author_ids)
                 .bind::<Array<Text>, _>(&appended.bodies)
                 .bind::<Array<Bool>, _>(&appended.privates)
+                .bind::<Array<BigInt>, _>(&agent_reads)
+                .bind::<Array<BigInt>, _>(&visitor_reads)
                 .execute(conn)?;
         }
     }

@@ -1,6 +1,16 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    canned_responses (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        shortcut -> Text,
+        body -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     contacts (id) {
         id -> Uuid,
         workspace_id -> Uuid,
@@ -43,6 +53,7 @@ diesel::table! {
         user_id -> Uuid,
         role -> Text,
         created_at -> Timestamptz,
+        away -> Bool,
     }
 }
 
@@ -136,6 +147,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(canned_responses -> workspaces (workspace_id));
 diesel::joinable!(contacts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> contacts (contact_id));
 diesel::joinable!(conversations -> users (assignee_id));
@@ -151,6 +163,7 @@ diesel::joinable!(visitor_sessions -> workspaces (workspace_id));
 diesel::joinable!(widget_settings -> workspaces (workspace_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    canned_responses,
     contacts,
     conversations,
     memberships,

@@ -126,6 +126,21 @@ impl Hub {
         left
     }
 
+    /// Whether the visitor has a socket open on this instance.
+    pub fn visitor_connected(&self, contact_id: ContactId) -> bool {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        inner.visitors.contains_key(&contact_id)
+    }
+
+    /// The agents of a workspace with a socket open on this instance.
+    pub fn agents_connected(&self, workspace_id: WorkspaceId) -> Vec<UserId> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        let mut users: Vec<UserId> = inner.agents.get(&workspace_id).map(|s| s.values().map(|(user, _)| *user).collect()).unwrap_or_default();
+        users.sort_unstable_by_key(|u| u.0);
+        users.dedup();
+        users
+    }
+
     /// Whether any socket here would receive something for this workspace or contact.
     pub fn has_listeners(&self, workspace_id: WorkspaceId, contact_id: Option<ContactId>) -> bool {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());

@@ -45,10 +45,15 @@ pub enum ClientFrame {
     Presence {
         status: AgentStatus,
     },
+    /// An agent opened (`true`) or left (`false`) a conversation: the other agents see it.
+    Viewing {
+        conversation_id: ConversationId,
+        viewing: bool,
+    },
     Ping {},
 }
 
-const CLIENT_TYPES: [&str; 6] = ["hello", "send", "typing", "read", "presence", "ping"];
+const CLIENT_TYPES: [&str; 7] = ["hello", "send", "typing", "read", "presence", "viewing", "ping"];
 
 /// Why a client frame was refused, as sent back in an `error` frame.
 #[derive(Debug)]
@@ -156,6 +161,11 @@ pub enum ServerFrame<'a> {
         conversation_id: ConversationId,
         status: &'a str,
         assignee_id: Option<Uuid>,
+    },
+    Viewing {
+        conversation_id: ConversationId,
+        agent: AuthorRef<'a>,
+        viewing: bool,
     },
     Error {
         code: &'a str,

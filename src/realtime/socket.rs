@@ -205,6 +205,7 @@ fn frame_name(frame: &ClientFrame) -> &'static str {
         ClientFrame::Typing { .. } => "typing",
         ClientFrame::Read { .. } => "read",
         ClientFrame::Presence { .. } => "presence",
+        ClientFrame::Viewing { .. } => "viewing",
         ClientFrame::Ping {} => "ping",
     }
 }
@@ -482,6 +483,7 @@ impl Connection {
             ClientFrame::Typing { conversation_id, typing } => self.typing(conversation_id, typing).await,
             ClientFrame::Read { conversation_id, seq } => self.read(conversation_id, seq).await,
             ClientFrame::Presence { status } => self.presence(status).await,
+            ClientFrame::Viewing { conversation_id, viewing } => self.viewing(conversation_id, viewing).await,
         }
     }
 
@@ -618,10 +620,28 @@ impl Connection {
         Ok(())
     }
 
-    async fn presence(&mut self, status: AgentStatus) -> Step {
+    async fn viewing(&mut self, conversation_id: ConversationId, viewing: bool) -> Step {
         if !matches!(self.identity, Identity::Agent { .. }) {
-            return self.error(frame_error("forbidden", "Only agents set a presence.", None)).await;
+            return self.error(frame_error("forbidden", "Only agents say what they are viewing.", None)).await;
         }
+        if self.contact_of(conversation_id).await?.is_none() {
+            return self.not_found(conversation_id).await;
+        }
+        let frame = ServerFrame::Viewing { conversation_id, agent: self.identity.author_ref(), viewing }.to_json();
+        let to = Recipients { workspace_id: self.identity.workspace_id(), agents: true, contact: None, except: Some(self.socket_id) };
+        self.state.realtime.broadcast_frame(to, frame);
+        Ok(())
+    }
+
+    async fn presence(&mut self, status: AgentStatus) -> Step {
+        let Identity::Agent { workspace_id, user_id, .. } = self.identity.clone() else {
+            return self.error(frame_error("forbidden", "Only agents set a presence.", None)).await;
+        };
+        // Kept, so that the next page load shows the agent's choice.
+        let away = status == AgentStatus::Away;
+        db::run(&self.state.pool, move |conn| crate::workspaces::Workspace::set_away(conn, workspace_id, user_id, away))
+            .await
+            .map_err(|_| close(CloseCode::Error, "the service is not available"))?;
         self.announce_presence(match status {
             AgentStatus::Online => "online",
             AgentStatus::Away => "away",

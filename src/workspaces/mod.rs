@@ -146,6 +146,24 @@ impl Workspace {
         Ok(())
     }
 
+    /// An agent's chosen status in this workspace: away, or available.
+    pub fn set_away(conn: &mut PgConnection, id: WorkspaceId, user_id: UserId, away: bool) -> Result<(), AppError> {
+        diesel::update(memberships::table.filter(memberships::workspace_id.eq(id)).filter(memberships::user_id.eq(user_id)))
+            .set(memberships::away.eq(away))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    pub fn is_away(conn: &mut PgConnection, id: WorkspaceId, user_id: UserId) -> Result<bool, AppError> {
+        Ok(memberships::table
+            .filter(memberships::workspace_id.eq(id))
+            .filter(memberships::user_id.eq(user_id))
+            .select(memberships::away)
+            .first(conn)
+            .optional()?
+            .unwrap_or(false))
+    }
+
     pub fn members(conn: &mut PgConnection, id: WorkspaceId) -> Result<Vec<MemberListing>, AppError> {
         use crate::db::schema::users;
         let rows: Vec<(UserId, String, String, String, OffsetDateTime)> = memberships::table

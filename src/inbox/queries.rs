@@ -1,0 +1,285 @@
+//! What the inbox reads: pages of a workspace's conversations (keyset, by last activity), one
+//! conversation with its contact, and full-text search. Every function takes the `WorkspaceId`
+//! of the signed-in member.
+
+use diesel::{
+    prelude::*,
+    sql_types::{BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid},
+};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{
+    db::{ContactId, ConversationId, UserId, WorkspaceId, schema::contacts},
+    error::AppError,
+};
+
+/// Rows per page of the conversation list.
+pub const PAGE_SIZE: i64 = 25;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Mine,
+    Unassigned,
+    All,
+}
+
+impl View {
+    pub fn parse(text: Option<&str>) -> View {
+        match text {
+            Some("mine") => View::Mine,
+            Some("unassigned") => View::Unassigned,
+            _ => View::All,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Mine => "mine",
+            View::Unassigned => "unassigned",
+            View::All => "all",
+        }
+    }
+}
+
+pub const STATUSES: [&str; 4] = ["open", "pending", "snoozed", "resolved"];
+
+pub fn parse_status(text: Option<&str>) -> &'static str {
+    STATUSES.iter().copied().find(|s| Some(*s) == text).unwrap_or("open")
+}
+
+/// One row of the conversation list.
+#[derive(QueryableByName, Clone, Debug)]
+pub struct ConversationRow {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub status: String,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub assignee_id: Option<Uuid>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub assignee_name: Option<String>,
+    #[diesel(sql_type = BigInt)]
+    pub unread: i64,
+    #[diesel(sql_type = Timestamptz)]
+    pub last_message_at: OffsetDateTime,
+    #[diesel(sql_type = SqlUuid)]
+    pub contact_id: Uuid,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub contact_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub contact_email: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_body: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub last_author_kind: Option<String>,
+    #[diesel(sql_type = Nullable<Bool>)]
+    pub last_private: Option<bool>,
+}
+
+impl ConversationRow {
+    /// The keyset cursor of this row: `<RFC 3339 time>_<id>`.
+    pub fn cursor(&self) -> String {
+        let at = self.last_message_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        format!("{at}_{}", self.id)
+    }
+}
+
+pub fn parse_cursor(cursor: &str) -> Option<(OffsetDateTime, Uuid)> {
+    let (at, id) = cursor.rsplit_once('_')?;
+    Some((OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()?, Uuid::parse_str(id).ok()?))
+}
+
+const ROW_COLUMNS: &str = "\
+SELECT c.id, c.status, c.assignee_id, u.name AS assignee_name, GREATEST(c.last_seq - c.agent_read_seq, 0) AS unread,
+       c.last_message_at, ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email,
+       lm.body AS last_body, lm.author_kind AS last_author_kind, lm.private AS last_private
+FROM conversations c
+JOIN contacts ct ON ct.id = c.contact_id
+LEFT JOIN users u ON u.id = c.assignee_id
+LEFT JOIN LATERAL (
+    SELECT m.body, m.author_kind, m.private FROM messages m
+    WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1
+) lm ON true";
+
+/// Snoozed conversations whose time has come are open again.
+pub fn wake_snoozed(conn: &mut PgConnection, workspace_id: WorkspaceId) -> Result<(), AppError> {
+    diesel::sql_query(
+        "UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = now() \
+         WHERE status = 'snoozed' AND snoozed_until <= now() AND workspace_id = $1",
+    )
+    .bind::<SqlUuid, _>(workspace_id.0)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// One page of the list, newest activity first, after `cursor` (exclusive). Returns up to
+/// [`PAGE_SIZE`] rows and whether more follow.
+pub fn list(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    me: UserId,
+    view: View,
+    status: &str,
+    cursor: Option<(OffsetDateTime, Uuid)>,
+) -> Result<(Vec<ConversationRow>, bool), AppError> {
+    // Fixed fragments per view, so that each shape uses its index: (workspace, status, time)
+    // for All, (workspace, assignee, status, time) for Mine and Unassigned.
+    let view_filter = match view {
+        View::Mine => " AND c.assignee_id = $3",
+        View::Unassigned => " AND c.assignee_id IS NULL AND $3::uuid IS NOT NULL",
+        View::All => " AND $3::uuid IS NOT NULL",
+    };
+    let cursor_filter = if cursor.is_some() { " AND (c.last_message_at, c.id) < ($4, $5)" } else { " AND $4::timestamptz IS NULL AND $5::uuid IS NULL" };
+    let sql = format!(
+        "{ROW_COLUMNS} WHERE c.workspace_id = $1 AND c.status = $2{view_filter}{cursor_filter} \
+         ORDER BY c.last_message_at DESC, c.id DESC LIMIT $6"
+    );
+    let (at, id) = cursor.map_or((None, None), |(at, id)| (Some(at), Some(id)));
+    let mut rows: Vec<ConversationRow> = diesel::sql_query(sql)
+        .bind::<SqlUuid, _>(workspace_id.0)
+        .bind::<Text, _>(status)
+        .bind::<SqlUuid, _>(me.0)
+        .bind::<Nullable<Timestamptz>, _>(at)
+        .bind::<Nullable<SqlUuid>, _>(id)
+        .bind::<BigInt, _>(PAGE_SIZE + 1)
+        .load(conn)?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    Ok((rows, more))
+}
+
+/// One row, for a live update of the list; `None` when it is not this workspace's.
+pub fn row(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ConversationId) -> Result<Option<ConversationRow>, AppError> {
+    let sql = format!("{ROW_COLUMNS} WHERE c.workspace_id = $1 AND c.id = $2");
+    Ok(diesel::sql_query(sql).bind::<SqlUuid, _>(workspace_id.0).bind::<SqlUuid, _>(id.0).get_result(conn).optional()?)
+}
+
+/// How many open conversations each view holds, counted up to 100 (shown as "99+").
+pub fn open_counts(conn: &mut PgConnection, workspace_id: WorkspaceId, me: UserId) -> Result<(i64, i64, i64), AppError> {
+    #[derive(QueryableByName)]
+    struct Counts {
+        #[diesel(sql_type = BigInt)]
+        mine: i64,
+        #[diesel(sql_type = BigInt)]
+        unassigned: i64,
+        #[diesel(sql_type = BigInt)]
+        all: i64,
+    }
+    let counts: Counts = diesel::sql_query(
+        "SELECT \
+           (SELECT count(*) FROM (SELECT 1 FROM conversations WHERE workspace_id = $1 AND assignee_id = $2 AND status = 'open' LIMIT 100) a) AS mine, \
+           (SELECT count(*) FROM (SELECT 1 FROM conversations WHERE workspace_id = $1 AND assignee_id IS NULL AND status = 'open' LIMIT 100) b) AS unassigned, \
+           (SELECT count(*) FROM (SELECT 1 FROM conversations WHERE workspace_id = $1 AND status = 'open' LIMIT 100) c) AS all",
+    )
+    .bind::<SqlUuid, _>(workspace_id.0)
+    .bind::<SqlUuid, _>(me.0)
+    .get_result(conn)?;
+    Ok((counts.mine, counts.unassigned, counts.all))
+}
+
+/// What the contact panel shows.
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = contacts, check_for_backend(diesel::pg::Pg))]
+pub struct ContactDetails {
+    pub id: ContactId,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub external_id: Option<String>,
+    pub current_url: Option<String>,
+    pub page_title: Option<String>,
+    pub referrer: Option<String>,
+    pub browser: Option<String>,
+    pub os: Option<String>,
+    pub language: Option<String>,
+    pub time_zone: Option<String>,
+    pub attributes: serde_json::Value,
+    pub created_at: OffsetDateTime,
+    pub last_seen_at: OffsetDateTime,
+}
+
+pub fn contact(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ContactId) -> Result<Option<ContactDetails>, AppError> {
+    Ok(contacts::table
+        .filter(contacts::workspace_id.eq(workspace_id))
+        .filter(contacts::id.eq(id))
+        .select(ContactDetails::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The conversation's own fields the page needs beyond [`crate::conversations::Conversation`].
+#[derive(QueryableByName, Clone, Debug)]
+pub struct ConversationState {
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    pub snoozed_until: Option<OffsetDateTime>,
+    #[diesel(sql_type = BigInt)]
+    pub visitor_read_seq: i64,
+}
+
+pub fn state(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ConversationId) -> Result<Option<ConversationState>, AppError> {
+    Ok(diesel::sql_query("SELECT snoozed_until, visitor_read_seq FROM conversations WHERE workspace_id = $1 AND id = $2")
+        .bind::<SqlUuid, _>(workspace_id.0)
+        .bind::<SqlUuid, _>(id.0)
+        .get_result(conn)
+        .optional()?)
+}
+
+/// A search hit: a message (with its conversation) or a contact.
+#[derive(QueryableByName, Clone, Debug)]
+pub struct SearchHit {
+    #[diesel(sql_type = Text)]
+    pub kind: String,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub conversation_id: Option<Uuid>,
+    #[diesel(sql_type = SqlUuid)]
+    pub contact_id: Uuid,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub contact_name: Option<String>,
+    #[diesel(sql_type = Nullable<Text>)]
+    pub contact_email: Option<String>,
+    #[diesel(sql_type = Text)]
+    pub snippet: String,
+    #[diesel(sql_type = Timestamptz)]
+    pub at: OffsetDateTime,
+}
+
+/// Messages and contacts matching `query` (every word, as typed), best first, at most 50.
+pub fn search(conn: &mut PgConnection, workspace_id: WorkspaceId, query: &str) -> Result<Vec<SearchHit>, AppError> {
+    Ok(diesel::sql_query(
+        "WITH q AS (SELECT plainto_tsquery('simple', $2) AS q) \
+         (SELECT 'contact' AS kind, \
+                 (SELECT id FROM conversations WHERE contact_id = ct.id ORDER BY last_message_at DESC LIMIT 1) AS conversation_id, \
+                 ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, \
+                 coalesce(ct.email, ct.name, '') AS snippet, ct.last_seen_at AS at, \
+                 ts_rank(to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || coalesce(ct.external_id, '')), q.q) * 2 AS rank \
+          FROM contacts ct, q \
+          WHERE ct.workspace_id = $1 \
+            AND to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || coalesce(ct.external_id, '')) @@ q.q \
+          ORDER BY rank DESC LIMIT 10) \
+         UNION ALL \
+         (SELECT 'message', m.conversation_id, c.contact_id, ct.name, ct.email, \
+                 ts_headline('simple', m.body, q.q, 'StartSel=«,StopSel=»,MaxWords=30,MinWords=10'), m.created_at, \
+                 ts_rank(to_tsvector('simple', m.body), q.q) AS rank \
+          FROM messages m JOIN conversations c ON c.id = m.conversation_id JOIN contacts ct ON ct.id = c.contact_id, q \
+          WHERE m.workspace_id = $1 AND to_tsvector('simple', m.body) @@ q.q \
+          ORDER BY rank DESC, m.created_at DESC LIMIT 40)",
+    )
+    .bind::<SqlUuid, _>(workspace_id.0)
+    .bind::<Text, _>(query)
+    .load(conn)?)
+}
+
+/// A readable name for a visitor who has not said theirs, the same every time for one contact.
+pub fn friendly_name(contact_id: Uuid) -> String {
+    const COLORS: [&str; 16] = [
+        "Amber", "Azure", "Coral", "Crimson", "Golden", "Indigo", "Ivory", "Jade", "Lilac", "Mint", "Olive", "Pearl", "Ruby", "Sage",
+        "Silver", "Teal",
+    ];
+    const ANIMALS: [&str; 16] = [
+        "Badger", "Crane", "Dolphin", "Falcon", "Fox", "Hare", "Heron", "Koala", "Lynx", "Otter", "Owl", "Panda", "Robin", "Seal",
+        "Tiger", "Wren",
+    ];
+    let bytes = contact_id.as_bytes();
+    // The last bytes of a v7 id are random.
+    format!("{} {}", COLORS[usize::from(bytes[15]) % 16], ANIMALS[usize::from(bytes[14]) % 16])
+}

@@ -1,0 +1,405 @@
+// The live inbox: the agent's WebSocket (docs/protocol.md) keeps the list and the open
+// conversation current, sends replies with retry-safe client ids, and shows typing, viewing,
+// presence and read state. The page works without it: every action is also a plain form.
+(function () {
+  "use strict";
+  var d = document, w = window;
+  var root = d.querySelector(".inbox");
+  if (!root) return;
+  var workspace = root.getAttribute("data-workspace"), me = root.getAttribute("data-me");
+  var view = root.getAttribute("data-view"), statusFilter = root.getAttribute("data-status");
+  var list = d.getElementById("conv-list"), empty = d.getElementById("conv-empty");
+  var pane = d.querySelector(".inbox-conversation[data-conversation]");
+  var conversation = pane && pane.getAttribute("data-conversation");
+  var contact = pane && pane.getAttribute("data-contact");
+  var visitorName = pane && pane.getAttribute("data-visitor-name");
+  var lastSeq = pane ? +pane.getAttribute("data-last-seq") : 0;
+  var messages = d.getElementById("messages"), reply = d.getElementById("reply"), composer = d.getElementById("composer");
+  var typingHint = d.getElementById("typing-hint"), viewingHint = d.getElementById("viewing-hint");
+  var composerStatus = d.getElementById("composer-status");
+  var canned = [];
+  try { canned = JSON.parse(root.getAttribute("data-canned") || "[]"); } catch (e) {}
+  var socket = null, welcomed = false, retry = 0, everConnected = false;
+  var outbox = []; // {client_id, body, private, el}
+  var viewers = {}, typers = {}, hiddenCount = 0, baseTitle = d.title;
+
+  function el(tag, className, text) {
+    var node = d.createElement(tag);
+    if (className) node.className = className;
+    if (text != null) node.textContent = text;
+    return node;
+  }
+  function uuid() {
+    if (w.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var b = crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 15) | 64; b[8] = (b[8] & 63) | 128;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+  function frame(data) {
+    if (socket && welcomed && socket.readyState === 1) { socket.send(JSON.stringify(data)); return true; }
+    return false;
+  }
+
+  // ---- the list -----------------------------------------------------------------------
+  function matchesFilter(row) {
+    if (row.getAttribute("data-status") !== statusFilter) return false;
+    var assignee = row.getAttribute("data-assignee");
+    if (view === "mine") return assignee === me;
+    if (view === "unassigned") return assignee === "";
+    return true;
+  }
+  // Fetches the row as the server renders it and puts it where it belongs, or removes it when
+  // it no longer belongs to this view.
+  function refreshRow(id) {
+    if (!list) return;
+    fetch("/app/" + workspace + "/inbox/rows/" + id + "?view=" + view + "&status=" + statusFilter, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        if (html === null) return;
+        var holder = d.createElement("ul");
+        holder.innerHTML = html.trim();
+        var row = holder.firstElementChild;
+        var old = list.querySelector('[data-id="' + id + '"]');
+        if (old) old.remove();
+        if (!row || !matchesFilter(row)) { updateEmpty(); return; }
+        if (id === conversation) {
+          row.classList.add("selected");
+          row.querySelector("a").setAttribute("aria-current", "true");
+        }
+        var at = row.getAttribute("data-at"), before = null;
+        Array.prototype.some.call(list.children, function (other) {
+          if (other.getAttribute("data-at") <= at) { before = other; return true; }
+          return false;
+        });
+        list.insertBefore(row, before);
+        updateEmpty();
+      });
+  }
+  function updateEmpty() {
+    if (empty) empty.hidden = list.children.length > 0;
+  }
+
+  // ---- the open conversation -------------------------------------------------------------
+  function messageItem(m) {
+    var kind = m.author.kind;
+    var li = el("li", "msg msg-" + kind + (m.private ? " msg-note" : ""));
+    li.setAttribute("data-seq", m.seq);
+    var meta = el("p", "msg-meta");
+    meta.appendChild(el("span", "msg-author", kind === "visitor" ? visitorName : (m.author.name || "Parlor")));
+    if (m.private) { meta.appendChild(d.createTextNode(" ")); meta.appendChild(el("span", "note-tag", "Internal note")); }
+    var time = el("time", "", new Date(m.created_at || Date.now()).toLocaleString());
+    meta.appendChild(d.createTextNode(" "));
+    meta.appendChild(time);
+    li.appendChild(meta);
+    li.appendChild(el("p", "msg-body", m.body));
+    return li;
+  }
+  function nearBottom() { return messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80; }
+  function scrollDown() { messages.scrollTop = messages.scrollHeight; }
+  function showMessage(m) {
+    if (!messages || m.conversation_id !== conversation || m.seq <= lastSeq) return;
+    var stick = nearBottom() || m.author.kind === "agent";
+    var pending = null;
+    outbox.forEach(function (p) { if (p.client_id === m.client_id) pending = p; });
+    var li = messageItem(m);
+    if (pending) { pending.el.replaceWith(li); outbox.splice(outbox.indexOf(pending), 1); }
+    else messages.appendChild(li);
+    var placeholder = messages.querySelector("li.empty");
+    if (placeholder) placeholder.remove();
+    lastSeq = m.seq;
+    if (stick) scrollDown();
+    if (m.author.kind === "visitor") {
+      typers[m.author.id] = null;
+      showTyping();
+      markRead();
+    }
+  }
+  function markRead() {
+    if (conversation && !d.hidden && lastSeq) frame({ type: "read", conversation_id: conversation, seq: lastSeq });
+  }
+  function showTyping() {
+    var names = Object.keys(typers).filter(function (k) { return typers[k]; }).map(function (k) { return typers[k]; });
+    if (typingHint) typingHint.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are" : " is") + " typing…" : "";
+  }
+  function showViewers() {
+    var names = Object.keys(viewers).map(function (k) { return viewers[k]; });
+    if (viewingHint) viewingHint.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are" : " is") + " also viewing this conversation." : "";
+  }
+
+  // ---- notifications ------------------------------------------------------------------------
+  var audio = null;
+  function chime() {
+    try {
+      audio = audio || new (w.AudioContext || w.webkitAudioContext)();
+      var tone = audio.createOscillator(), gain = audio.createGain(), now = audio.currentTime;
+      tone.frequency.value = 660;
+      gain.gain.setValueAtTime(0.0001, now);
+      gain.gain.exponentialRampToValueAtTime(0.12, now + 0.02);
+      gain.gain.exponentialRampToValueAtTime(0.0001, now + 0.35);
+      tone.connect(gain).connect(audio.destination);
+      tone.start(now);
+      tone.stop(now + 0.35);
+    } catch (e) {}
+  }
+  function notify(m) {
+    if (!d.hidden) return;
+    hiddenCount++;
+    d.title = "(" + hiddenCount + ") " + baseTitle;
+    chime();
+    if (w.Notification && Notification.permission === "granted") {
+      try { new Notification((m.author.name || "A visitor") + " wrote", { body: m.body.slice(0, 140), tag: m.conversation_id }); } catch (e) {}
+    }
+  }
+  d.addEventListener("visibilitychange", function () {
+    if (d.hidden) return;
+    hiddenCount = 0;
+    d.title = baseTitle;
+    markRead();
+  });
+  var notifyButton = d.getElementById("notify-button");
+  if (notifyButton) {
+    if (!w.Notification) notifyButton.hidden = true;
+    notifyButton.addEventListener("click", function () {
+      Notification.requestPermission().then(function (answer) {
+        notifyButton.textContent = answer === "granted" ? "Desktop notifications are on" : "Notifications are blocked in this browser";
+      });
+    });
+  }
+
+  // ---- the socket -----------------------------------------------------------------------
+  function connect() {
+    var ws = (socket = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws"));
+    welcomed = false;
+    ws.onopen = function () {
+      var hello = { type: "hello", workspace_id: workspace };
+      if (conversation) { hello.resume = {}; hello.resume[conversation] = lastSeq; }
+      ws.send(JSON.stringify(hello));
+    };
+    ws.onmessage = function (event) {
+      var m;
+      try { m = JSON.parse(event.data); } catch (e) { return; }
+      if (m.type === "welcome") {
+        welcomed = true;
+        retry = 0;
+        if (composerStatus) composerStatus.textContent = "";
+        if (everConnected) Array.prototype.forEach.call(list ? list.children : [], function (row) { refreshRow(row.getAttribute("data-id")); });
+        everConnected = true;
+        var status = d.getElementById("my-status");
+        if (status) frame({ type: "presence", status: status.value });
+        if (conversation) { frame({ type: "viewing", conversation_id: conversation, viewing: true }); markRead(); }
+        flush();
+      } else if (m.type === "message") {
+        showMessage(m);
+        if (m.author.kind === "visitor") notify(m);
+        refreshRow(m.conversation_id);
+      } else if (m.type === "ack") {
+        if (m.conversation_id === conversation) {
+          outbox.forEach(function (p) {
+            if (p.client_id === m.client_id) {
+              p.el.setAttribute("data-seq", m.seq);
+              p.el.querySelector(".msg-state").textContent = "";
+            }
+          });
+        }
+      } else if (m.type === "typing" && m.conversation_id === conversation) {
+        var who = m.author.kind === "visitor" ? visitorName : m.author.name;
+        typers[m.author.id] = m.typing ? who : null;
+        showTyping();
+      } else if (m.type === "viewing" && m.conversation_id === conversation) {
+        if (m.viewing) viewers[m.agent.id] = m.agent.name; else delete viewers[m.agent.id];
+        showViewers();
+      } else if (m.type === "presence") {
+        if (m.kind === "agent" && m.status === "offline") { delete viewers[m.id]; showViewers(); }
+        if (m.kind === "visitor") setOnline(m.id, m.status === "online");
+      } else if (m.type === "conversation") {
+        refreshRow(m.conversation_id);
+        if (m.conversation_id === conversation) {
+          var pill = d.getElementById("conv-status");
+          if (pill) pill.textContent = m.status.charAt(0).toUpperCase() + m.status.slice(1);
+        }
+      } else if (m.type === "read" && m.conversation_id === conversation && m.reader.kind === "visitor") {
+        Array.prototype.forEach.call(messages.querySelectorAll(".msg-agent"), function (li) {
+          if (+li.getAttribute("data-seq") <= m.seq) li.classList.add("seen");
+        });
+      } else if (m.type === "error" && m.client_id) {
+        outbox.forEach(function (p) {
+          if (p.client_id === m.client_id) { p.failed = true; p.el.querySelector(".msg-state").textContent = "Not sent: " + m.message; }
+        });
+      }
+    };
+    ws.onclose = function () {
+      welcomed = false;
+      if (composerStatus && outbox.length) composerStatus.textContent = "Offline: your reply goes out when the connection is back.";
+      setTimeout(connect, Math.min(15000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2));
+    };
+  }
+  function setOnline(contactId, online) {
+    Array.prototype.forEach.call(d.querySelectorAll('.conv-row[data-contact="' + contactId + '"] .presence-dot'), function (dot) {
+      dot.classList.toggle("online", online);
+    });
+    if (contactId === contact) {
+      d.getElementById("contact-dot").classList.toggle("online", online);
+      d.getElementById("contact-online").textContent = online ? "Online now" : "Offline";
+    }
+  }
+  w.addEventListener("pagehide", function () {
+    if (conversation) frame({ type: "viewing", conversation_id: conversation, viewing: false });
+  });
+
+  // ---- the composer -------------------------------------------------------------------------
+  function flush() {
+    outbox.forEach(function (p) {
+      if (p.failed || p.sentOn === socket) return;
+      if (frame({ type: "send", client_id: p.client_id, conversation_id: conversation, body: p.body, private: p.private })) p.sentOn = socket;
+    });
+  }
+  var typingSent = 0, typingStop = null;
+  function sendTyping(on) {
+    var note = d.getElementById("private");
+    if (!conversation || (note && note.checked && on)) return;
+    if (on && Date.now() - typingSent < 3000) return;
+    typingSent = on ? Date.now() : 0;
+    frame({ type: "typing", conversation_id: conversation, typing: on });
+  }
+  if (composer) {
+    composer.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var body = reply.value.trim();
+      if (!body) return;
+      var note = d.getElementById("private");
+      var p = { client_id: uuid(), body: body, private: !!(note && note.checked) };
+      p.el = messageItem({ author: { kind: "agent", name: "You" }, body: body, private: p.private, seq: 0 });
+      p.el.appendChild(el("p", "msg-state", "Sending…"));
+      messages.appendChild(p.el);
+      scrollDown();
+      outbox.push(p);
+      reply.value = "";
+      if (note) note.checked = false;
+      sendTyping(false);
+      flush();
+      if (!welcomed && composerStatus) composerStatus.textContent = "Offline: your reply goes out when the connection is back.";
+    });
+    reply.addEventListener("keydown", function (event) {
+      if (menuOpen() && handleMenuKey(event)) return;
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        composer.requestSubmit();
+      }
+    });
+    reply.addEventListener("input", function () {
+      clearTimeout(typingStop);
+      if (reply.value.trim()) { sendTyping(true); typingStop = setTimeout(function () { sendTyping(false); }, 4000); }
+      else sendTyping(false);
+      updateMenu();
+    });
+  }
+
+  // ---- canned responses: "/" then the shortcut ------------------------------------------------
+  var menu = d.getElementById("canned-menu"), choices = [], active = 0;
+  function slashQuery() {
+    var before = reply.value.slice(0, reply.selectionStart);
+    var match = /(^|\s)\/([\w-]*)$/.exec(before);
+    return match ? match[2].toLowerCase() : null;
+  }
+  function menuOpen() { return menu && !menu.hidden; }
+  function updateMenu() {
+    if (!menu) return;
+    var q = slashQuery();
+    choices = q === null ? [] : canned.filter(function (c) { return c.shortcut.indexOf(q) === 0 || c.body.toLowerCase().indexOf(q) >= 0; }).slice(0, 8);
+    menu.textContent = "";
+    if (q !== null && !choices.length) {
+      menu.appendChild(el("p", "hint", canned.length ? "No canned response matches /" + q + "." : "No canned responses yet: add them in Settings."));
+    }
+    active = 0;
+    choices.forEach(function (c, i) {
+      var option = el("div", "canned-option");
+      option.id = "canned-" + i;
+      option.setAttribute("role", "option");
+      option.appendChild(el("code", "", "/" + c.shortcut));
+      option.appendChild(el("span", "", " " + c.body.slice(0, 80)));
+      option.addEventListener("mousedown", function (event) { event.preventDefault(); insert(i); });
+      menu.appendChild(option);
+    });
+    menu.hidden = q === null;
+    highlight();
+  }
+  function highlight() {
+    Array.prototype.forEach.call(menu.querySelectorAll("[role=option]"), function (option, i) {
+      option.setAttribute("aria-selected", String(i === active));
+    });
+    if (choices.length) reply.setAttribute("aria-activedescendant", "canned-" + active);
+    else reply.removeAttribute("aria-activedescendant");
+  }
+  function insert(i) {
+    var c = choices[i];
+    if (!c) return;
+    var caret = reply.selectionStart, before = reply.value.slice(0, caret), after = reply.value.slice(caret);
+    before = before.replace(/\/[\w-]*$/, c.body);
+    reply.value = before + after;
+    reply.selectionStart = reply.selectionEnd = before.length;
+    menu.hidden = true;
+    reply.removeAttribute("aria-activedescendant");
+  }
+  function handleMenuKey(event) {
+    if (event.key === "Escape") { menu.hidden = true; event.preventDefault(); return true; }
+    if (!choices.length) return false;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      active = (active + (event.key === "ArrowDown" ? 1 : choices.length - 1)) % choices.length;
+      highlight();
+      event.preventDefault();
+      return true;
+    }
+    if (event.key === "Enter" || event.key === "Tab") { insert(active); event.preventDefault(); return true; }
+    return false;
+  }
+
+  // ---- history: older pages on demand ---------------------------------------------------------
+  if (messages) {
+    messages.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-older]");
+      if (!button) return;
+      button.disabled = true;
+      var item = button.closest("li"), height = messages.scrollHeight;
+      fetch("/app/" + workspace + "/inbox/" + conversation + "/history?before=" + button.getAttribute("data-older"), { credentials: "same-origin" })
+        .then(function (r) { return r.text(); })
+        .then(function (html) {
+          var holder = d.createElement("ol");
+          holder.innerHTML = html;
+          while (holder.firstChild) messages.insertBefore(holder.firstChild, item);
+          item.remove();
+          messages.scrollTop += messages.scrollHeight - height;
+        });
+    });
+    scrollDown();
+  }
+
+  // ---- keyboard shortcuts -----------------------------------------------------------------------
+  var help = d.getElementById("shortcuts");
+  d.addEventListener("keydown", function (event) {
+    var target = event.target;
+    if (event.ctrlKey || event.metaKey || event.altKey || target.closest("input, textarea, select, [contenteditable]")) return;
+    if (event.key === "j" || event.key === "k") {
+      var rows = Array.prototype.slice.call(list.querySelectorAll(".conv-row a"));
+      var at = rows.findIndex(function (a) { return a.getAttribute("aria-current") === "true"; });
+      var next = rows[event.key === "j" ? at + 1 : Math.max(at - 1, 0)];
+      if (next) { event.preventDefault(); location.href = next.href; }
+    } else if (event.key === "r" && reply) {
+      event.preventDefault();
+      reply.focus();
+    } else if (event.key === "e") {
+      var resolve = d.getElementById("resolve-form");
+      if (resolve) { event.preventDefault(); resolve.requestSubmit(); }
+    } else if (event.key === "?" && help) {
+      event.preventDefault();
+      help.showModal();
+    }
+  });
+
+  var myStatus = d.getElementById("my-status");
+  if (myStatus) {
+    myStatus.closest(".my-status").hidden = false;
+    myStatus.addEventListener("change", function () { frame({ type: "presence", status: myStatus.value }); });
+  }
+  connect();
+})();
