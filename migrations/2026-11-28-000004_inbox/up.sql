@@ -10,11 +10,12 @@ CREATE TABLE canned_responses (
 
 -- Full-text search over a workspace's messages and contacts. 'simple': no stemming, so that
 -- every language and product names match as typed. btree_gin puts the workspace in the same
--- index, so one tenant's search never reads another's matches.
+-- index, so one tenant's search never reads another's matches. An email is also split at its
+-- punctuation, so that "refund" finds refund.hunter@example.com.
 CREATE EXTENSION IF NOT EXISTS btree_gin;
 CREATE INDEX messages_search_idx ON messages USING gin (workspace_id, to_tsvector('simple', body));
 CREATE INDEX contacts_search_idx ON contacts
-    USING gin (workspace_id, to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || coalesce(external_id, '')));
+    USING gin (workspace_id, to_tsvector('simple', coalesce(name, '') || ' ' || coalesce(email, '') || ' ' || translate(coalesce(email, ''), '@.+_-', '     ') || ' ' || coalesce(external_id, '')));
 -- An agent's status, chosen by the agent; offline is having no socket open.
 ALTER TABLE memberships ADD COLUMN away boolean NOT NULL DEFAULT false;
 -- Snoozed conversations wake up at snoozed_until (the inbox lists them as open again).

@@ -87,7 +87,6 @@ struct ComingSoonPage {
     points: &'static [&'static str],
 }
 
-
 #[derive(Template)]
 #[template(path = "app/team.html")]
 struct TeamPage {

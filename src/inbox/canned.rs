@@ -40,8 +40,7 @@ impl CannedResponse {
     }
 
     fn create(conn: &mut PgConnection, workspace_id: WorkspaceId, shortcut: &str, body: &str) -> Result<(), AppError> {
-        let count: i64 =
-            canned_responses::table.filter(canned_responses::workspace_id.eq(workspace_id)).count().get_result(conn)?;
+        let count: i64 = canned_responses::table.filter(canned_responses::workspace_id.eq(workspace_id)).count().get_result(conn)?;
         if count >= MAX_PER_WORKSPACE {
             return Err(AppError::bad_request(format!("A workspace has at most {MAX_PER_WORKSPACE} canned responses.")));
         }
@@ -88,7 +87,12 @@ struct CannedPage {
     error: Option<String>,
 }
 
-async fn page(state: web::Data<AppState>, member: Member, csrf: CsrfToken, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
+async fn page(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    query: web::Query<NoticeQuery>,
+) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
     let responses = db::run(&state.pool, move |conn| CannedResponse::list(conn, workspace_id)).await?;
     let shell = Shell::load(&state, &member, csrf, Nav::Settings, query.notice.as_deref()).await?;

@@ -93,7 +93,7 @@ impl RowView {
     fn from_row(state: &AppState, row: ConversationRow, selected: Option<Uuid>) -> Self {
         let preview_prefix = match (row.last_author_kind.as_deref(), row.last_private) {
             (_, Some(true)) => "Note: ",
-            (Some("agent"), _) => "You: ",
+            (Some("agent"), _) => "Agent: ",
             _ => "",
         };
         RowView {
@@ -137,12 +137,7 @@ impl ListPane {
     }
 }
 
-async fn load_list(
-    state: &web::Data<AppState>,
-    member: &Member,
-    query: &ListQuery,
-    selected: Option<Uuid>,
-) -> Result<ListPane, AppError> {
+async fn load_list(state: &web::Data<AppState>, member: &Member, query: &ListQuery, selected: Option<Uuid>) -> Result<ListPane, AppError> {
     let (workspace_id, me) = (member.workspace_id(), member.current.user.id);
     let view = View::parse(query.view.as_deref());
     let status = queries::parse_status(query.status.as_deref());
@@ -255,10 +250,9 @@ async fn render_inbox(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, me) = (member.workspace_id(), member.current.user.id);
-    let (away, canned) = db::run(&state.pool, move |conn| {
-        Ok((Workspace::is_away(conn, workspace_id, me)?, CannedResponse::list(conn, workspace_id)?))
-    })
-    .await?;
+    let (away, canned) =
+        db::run(&state.pool, move |conn| Ok((Workspace::is_away(conn, workspace_id, me)?, CannedResponse::list(conn, workspace_id)?)))
+            .await?;
     let shell = Shell::load(state, member, csrf, Nav::Inbox, notice).await?;
     let canned_json = serde_json::to_string(&canned).unwrap_or_else(|_| "[]".into());
     render(status, &InboxPage { shell, list, open, away, canned_json, me })
@@ -271,8 +265,7 @@ async fn load_conversation(
 ) -> Result<OpenConversation, AppError> {
     let workspace_id = member.workspace_id();
     let (conversation, state_row, contact, messages, members, past) = db::run(&state.pool, move |conn| {
-        let conversation =
-            Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
+        let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
         let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
         let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
         let after = (conversation.last_seq - HISTORY_PAGE).max(0);
@@ -337,11 +330,7 @@ async fn row_fragment(
     let workspace_id = member.workspace_id();
     let conversation_id = ConversationId(path.1);
     let row = db::run(&state.pool, move |conn| queries::row(conn, workspace_id, conversation_id)).await?.ok_or(AppError::NotFound)?;
-    let keep = format!(
-        "view={}&status={}",
-        View::parse(query.view.as_deref()).as_str(),
-        queries::parse_status(query.status.as_deref())
-    );
+    let keep = format!("view={}&status={}", View::parse(query.view.as_deref()).as_str(), queries::parse_status(query.status.as_deref()));
     render(StatusCode::OK, &RowFragment { row: RowView::from_row(&state, row, None), workspace_id: workspace_id.0, keep })
 }
 
@@ -368,8 +357,7 @@ async fn history_fragment(
     let conversation_id = ConversationId(path.1);
     let before = query.before.max(1);
     let (messages, name) = db::run(&state.pool, move |conn| {
-        let conversation =
-            Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
+        let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
         let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
         let after = (before - 1 - HISTORY_PAGE).max(0);
         let messages =
@@ -425,7 +413,13 @@ async fn reply(
 }
 
 /// Tells every agent socket of the workspace that a conversation changed.
-fn announce(state: &AppState, workspace_id: crate::db::WorkspaceId, conversation_id: ConversationId, status: &str, assignee: Option<UserId>) {
+fn announce(
+    state: &AppState,
+    workspace_id: crate::db::WorkspaceId,
+    conversation_id: ConversationId,
+    status: &str,
+    assignee: Option<UserId>,
+) {
     let frame = ServerFrame::Conversation { conversation_id, status, assignee_id: assignee.map(|a| a.0) }.to_json();
     state.realtime.broadcast_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, frame);
 }
@@ -578,10 +572,7 @@ async fn edit_contact(
     }
     db::run(&state.pool, move |conn| {
         let updated = diesel::update(contacts::table.filter(contacts::workspace_id.eq(workspace_id)).filter(contacts::id.eq(contact_id)))
-            .set((
-                contacts::name.eq((!name.is_empty()).then_some(name)),
-                contacts::email.eq((!email.is_empty()).then_some(email)),
-            ))
+            .set((contacts::name.eq((!name.is_empty()).then_some(name)), contacts::email.eq((!email.is_empty()).then_some(email))))
             .execute(conn)?;
         if updated == 0 { Err(AppError::NotFound) } else { Ok(()) }
     })

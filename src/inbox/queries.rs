@@ -130,7 +130,8 @@ pub fn list(
         View::Unassigned => " AND c.assignee_id IS NULL AND $3::uuid IS NOT NULL",
         View::All => " AND $3::uuid IS NOT NULL",
     };
-    let cursor_filter = if cursor.is_some() { " AND (c.last_message_at, c.id) < ($4, $5)" } else { " AND $4::timestamptz IS NULL AND $5::uuid IS NULL" };
+    let cursor_filter =
+        if cursor.is_some() { " AND (c.last_message_at, c.id) < ($4, $5)" } else { " AND $4::timestamptz IS NULL AND $5::uuid IS NULL" };
     let sql = format!(
         "{ROW_COLUMNS} WHERE c.workspace_id = $1 AND c.status = $2{view_filter}{cursor_filter} \
          ORDER BY c.last_message_at DESC, c.id DESC LIMIT $6"
@@ -251,10 +252,10 @@ pub fn search(conn: &mut PgConnection, workspace_id: WorkspaceId, query: &str) -
                  (SELECT id FROM conversations WHERE contact_id = ct.id ORDER BY last_message_at DESC LIMIT 1) AS conversation_id, \
                  ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, \
                  coalesce(ct.email, ct.name, '') AS snippet, ct.last_seen_at AS at, \
-                 ts_rank(to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || coalesce(ct.external_id, '')), q.q) * 2 AS rank \
+                 ts_rank(to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || translate(coalesce(ct.email, ''), '@.+_-', '     ') || ' ' || coalesce(ct.external_id, '')), q.q) * 2 AS rank \
           FROM contacts ct, q \
           WHERE ct.workspace_id = $1 \
-            AND to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || coalesce(ct.external_id, '')) @@ q.q \
+            AND to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || translate(coalesce(ct.email, ''), '@.+_-', '     ') || ' ' || coalesce(ct.external_id, '')) @@ q.q \
           ORDER BY rank DESC LIMIT 10) \
          UNION ALL \
          (SELECT 'message', m.conversation_id, c.contact_id, ct.name, ct.email, \
@@ -276,8 +277,8 @@ pub fn friendly_name(contact_id: Uuid) -> String {
         "Silver", "Teal",
     ];
     const ANIMALS: [&str; 16] = [
-        "Badger", "Crane", "Dolphin", "Falcon", "Fox", "Hare", "Heron", "Koala", "Lynx", "Otter", "Owl", "Panda", "Robin", "Seal",
-        "Tiger", "Wren",
+        "Badger", "Crane", "Dolphin", "Falcon", "Fox", "Hare", "Heron", "Koala", "Lynx", "Otter", "Owl", "Panda", "Robin", "Seal", "Tiger",
+        "Wren",
     ];
     let bytes = contact_id.as_bytes();
     // The last bytes of a v7 id are random.

@@ -135,7 +135,8 @@ impl Hub {
     /// The agents of a workspace with a socket open on this instance.
     pub fn agents_connected(&self, workspace_id: WorkspaceId) -> Vec<UserId> {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        let mut users: Vec<UserId> = inner.agents.get(&workspace_id).map(|s| s.values().map(|(user, _)| *user).collect()).unwrap_or_default();
+        let mut users: Vec<UserId> =
+            inner.agents.get(&workspace_id).map(|s| s.values().map(|(user, _)| *user).collect()).unwrap_or_default();
         users.sort_unstable_by_key(|u| u.0);
         users.dedup();
         users

@@ -288,6 +288,17 @@ impl Page<'_> {
         html
     }
 
+    /// Makes this the foreground tab: background tabs do not update their accessibility tree.
+    pub async fn bring_to_front(&self) {
+        self.call("Page.bringToFront", json!({})).await;
+    }
+
+    /// Waits up to 10 s until the page's own text (not its frames') contains `text`.
+    pub async fn wait_for_text(&self, text: &str) {
+        let probe = format!("document.body.innerText.includes({})", serde_json::to_string(text).unwrap());
+        self.wait_until(&probe).await;
+    }
+
     pub async fn wait_for_frame_text(&self, text: &str) {
         for _ in 0..100 {
             if self.frames_html().await.contains(text) {

@@ -8,6 +8,8 @@ mod socket_client;
 mod csrf;
 mod email;
 mod health;
+mod inbox;
+mod inbox_browser;
 mod login;
 mod password_reset;
 mod rate_limits;

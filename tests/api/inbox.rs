@@ -1,0 +1,282 @@
+//! The inbox over HTTP: views, pages, every action, search and canned responses, each with its
+//! tenant rule (another workspace's conversation or contact answers 404).
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::{
+    helpers::{Browser, Person, TestApp, spawn_app, unescape_html},
+    socket_client::{Socket, widget_session},
+};
+
+struct Workspace {
+    id: String,
+    site_key: String,
+}
+
+async fn workspace(app: &TestApp, browser: &Browser, person: &Person) -> Workspace {
+    let id = browser.sign_up_ok(person).await;
+    let site_key = app.query_string(&format!("SELECT site_key AS value FROM workspaces WHERE id = '{id}'")).unwrap();
+    Workspace { id, site_key }
+}
+
+/// A visitor writes `body`; returns the conversation id.
+async fn visitor_writes(app: &TestApp, site_key: &str, body: &str) -> String {
+    let (token, _) = widget_session(app, site_key).await;
+    let (mut socket, _) = Socket::visitor(app, &token, json!({})).await;
+    socket.say(None, body).await;
+    socket.expect("ack").await["conversation_id"].as_str().unwrap().to_string()
+}
+
+fn user_id(app: &TestApp, person: &Person) -> String {
+    app.query_string(&format!("SELECT id::text AS value FROM users WHERE email = '{}'", person.email)).unwrap()
+}
+
+#[tokio::test]
+async fn the_views_list_whats_mine_unassigned_and_all_newest_first() {
+    let app = spawn_app().await;
+    let ada = Person::new("Ada");
+    let ws = workspace(&app, &app.browser, &ada).await;
+    let first = visitor_writes(&app, &ws.site_key, "First visitor here").await;
+    let second = visitor_writes(&app, &ws.site_key, "Second visitor here").await;
+    let response = app.browser.post_form(&format!("/app/{}/inbox/{first}/assign", ws.id), &[("assignee", &user_id(&app, &ada))]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let all = unescape_html(&app.browser.get_html(&format!("/app/{}/inbox?view=all", ws.id)).await);
+    let (at_first, at_second) = (all.find("First visitor here").unwrap(), all.find("Second visitor here").unwrap());
+    assert!(at_second < at_first, "newest activity first");
+    let mine = app.browser.get_html(&format!("/app/{}/inbox?view=mine", ws.id)).await;
+    assert!(mine.contains(&first) && !mine.contains(&second), "mine: only what is assigned to me");
+    let unassigned = app.browser.get_html(&format!("/app/{}/inbox?view=unassigned", ws.id)).await;
+    assert!(unassigned.contains(&second) && !unassigned.contains(&format!("data-id=\"{first}\"")));
+    let resolved = app.browser.get_html(&format!("/app/{}/inbox?view=all&status=resolved", ws.id)).await;
+    assert!(resolved.contains("No resolved conversations in this view."));
+    // An unread count and the visitor's generated name.
+    assert!(all.contains("aria-label=\"1 unread\""), "{all}");
+}
+
+#[tokio::test]
+async fn the_list_pages_by_keyset_without_gaps_or_repeats() {
+    let app = spawn_app().await;
+    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
+    app.execute(&format!(
+        "WITH c AS (INSERT INTO contacts (id, workspace_id) SELECT gen_random_uuid(), '{0}' FROM generate_series(1, 30) RETURNING id) \
+         INSERT INTO conversations (id, workspace_id, contact_id, last_message_at) \
+         SELECT gen_random_uuid(), '{0}', id, now() - (row_number() OVER ()) * interval '1 minute' FROM c",
+        ws.id
+    ));
+    let first = app.browser.get_html(&format!("/app/{}/inbox", ws.id)).await;
+    let ids = |html: &str| -> Vec<String> { html.split("data-id=\"").skip(1).map(|rest| rest[..36].to_string()).collect() };
+    let page_one = ids(&first);
+    assert_eq!(page_one.len(), 25);
+    let next = unescape_html(&first).split("after=").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let second = app.browser.get_html(&format!("/app/{}/inbox?view=all&status=open&after={}", ws.id, urlencode(&next))).await;
+    let page_two = ids(&second);
+    assert_eq!(page_two.len(), 5);
+    assert!(page_two.iter().all(|id| !page_one.contains(id)));
+    assert!(!second.contains("Older conversations"), "the last page has no next link");
+    let bad = app.browser.get(&format!("/app/{}/inbox?after=garbage", ws.id)).await;
+    assert_eq!(bad.status(), 400);
+}
+
+fn urlencode(text: &str) -> String {
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect()
+}
+
+#[tokio::test]
+async fn a_conversation_shows_its_history_notes_and_contact_as_text() {
+    let app = spawn_app().await;
+    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
+    let conversation = visitor_writes(&app, &ws.site_key, "<script>alert(1)</script> help").await;
+    let page = format!("/app/{}/inbox/{conversation}", ws.id);
+    let response = app.browser.post_form(&format!("{page}/reply"), &[("body", "Checking the order"), ("private", "on")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let response = app.browser.post_form(&format!("{page}/reply"), &[("body", "We are on it")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let html = app.browser.get_html(&page).await;
+    assert!(html.contains("&#60;script&#62;alert(1)&#60;/script&#62; help"), "escaped: {html}");
+    assert!(!html.contains("<script>alert(1)"));
+    assert!(html.contains("msg-note") && html.contains("Internal note"));
+    assert!(html.contains(r#"<label for="reply">Reply</label>"#));
+    assert!(html.contains("First seen"));
+    // The visitor sees the reply but never the note.
+    let token = widget_session(&app, &ws.site_key).await.0;
+    let (mut other, _) = Socket::visitor(&app, &token, json!({})).await;
+    other.assert_no_message(std::time::Duration::from_millis(200)).await;
+    let stored = app.query_string(&format!(
+        "SELECT string_agg(body, '|' ORDER BY seq) AS value FROM messages WHERE conversation_id = '{conversation}' AND NOT private"
+    ));
+    assert_eq!(stored.as_deref(), Some("<script>alert(1)</script> help|We are on it"));
+    // An empty reply is refused where it was typed, and stores nothing.
+    let empty = app.browser.post_form(&format!("{page}/reply"), &[("body", "   ")]).await;
+    assert_eq!(empty.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(empty.text().await.unwrap().contains("The message is empty."));
+    assert_eq!(app.count("messages"), 3);
+    // Older messages come in pages.
+    let history = app.browser.get_html(&format!("{page}/history?before=3")).await;
+    assert!(history.contains("data-seq=\"1\"") && history.contains("data-seq=\"2\"") && !history.contains("data-seq=\"3\""));
+}
+
+#[tokio::test]
+async fn agents_assign_resolve_snooze_and_edit_contacts() {
+    let app = spawn_app().await;
+    let ada = Person::new("Ada");
+    let ws = workspace(&app, &app.browser, &ada).await;
+    let conversation = visitor_writes(&app, &ws.site_key, "Need help").await;
+    let base = format!("/app/{}/inbox/{conversation}", ws.id);
+    let mut agent = Socket::agent(&app, &app.browser).await;
+
+    // Assign: to a member, not to a stranger.
+    let stranger = Person::new("Mallory");
+    app.new_browser().sign_up_ok(&stranger).await;
+    let refused = app.browser.post_form(&format!("{base}/assign"), &[("assignee", &user_id(&app, &stranger))]).await;
+    assert_eq!(refused.status(), 400);
+    app.browser.post_form(&format!("{base}/assign"), &[("assignee", &user_id(&app, &ada))]).await;
+    let changed = agent.expect("conversation").await;
+    assert_eq!(changed["assignee_id"], user_id(&app, &ada).as_str());
+
+    // Resolve, and a new visitor message reopens it.
+    app.browser.post_form(&format!("{base}/status"), &[("status", "resolved")]).await;
+    assert_eq!(agent.expect("conversation").await["status"], "resolved");
+    assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("resolved"));
+
+    // Snooze: presets, a custom time, and bad times.
+    let snoozed = app.browser.post_form(&format!("{base}/status"), &[("status", "snoozed"), ("snooze", "4h")]).await;
+    assert_eq!(snoozed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("snoozed"));
+    let past = app
+        .browser
+        .post_form(&format!("{base}/status"), &[("status", "snoozed"), ("snooze", "custom"), ("until", "2001-01-01T09:00")])
+        .await;
+    assert_eq!(past.status(), 400);
+    let bogus = app.browser.post_form(&format!("{base}/status"), &[("status", "archived")]).await;
+    assert_eq!(bogus.status(), 400);
+    // A snooze that has ended shows the conversation as open again.
+    app.execute("UPDATE conversations SET snoozed_until = now() - interval '1 minute'");
+    let open = app.browser.get_html(&format!("/app/{}/inbox?status=open", ws.id)).await;
+    assert!(open.contains(&conversation));
+
+    // The contact's name and email.
+    let contact = app.query_string("SELECT contact_id::text AS value FROM conversations").unwrap();
+    let saved = app
+        .browser
+        .post_form(
+            &format!("/app/{}/contacts/{contact}", ws.id),
+            &[("name", "Lin Wu"), ("email", "lin@example.com"), ("conversation_id", &conversation)],
+        )
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    assert!(app.browser.get_html(&base).await.contains("Lin Wu"));
+    let bad = app.browser.post_form(&format!("/app/{}/contacts/{contact}", ws.id), &[("name", "Lin"), ("email", "not an email")]).await;
+    assert_eq!(bad.status(), 400);
+    assert_eq!(app.query_string("SELECT email AS value FROM contacts").as_deref(), Some("lin@example.com"));
+}
+
+#[tokio::test]
+async fn another_workspaces_conversations_and_contacts_answer_404() {
+    let app = spawn_app().await;
+    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
+    let conversation = visitor_writes(&app, &ws.site_key, "Private matter").await;
+    let contact = app.query_string("SELECT contact_id::text AS value FROM conversations").unwrap();
+    let mallory = app.new_browser();
+    let theirs = workspace(&app, &mallory, &Person::new("Mallory")).await;
+    let canned_id = {
+        app.browser.post_form(&format!("/app/{}/settings/canned", ws.id), &[("shortcut", "hi"), ("body", "Hello!")]).await;
+        app.query_string("SELECT id::text AS value FROM canned_responses").unwrap()
+    };
+    let other = &theirs.id;
+    for path in [
+        format!("/app/{other}/inbox/{conversation}"),
+        format!("/app/{other}/inbox/rows/{conversation}"),
+        format!("/app/{other}/inbox/{conversation}/history?before=2"),
+        format!("/app/{}/inbox/{conversation}", ws.id),
+    ] {
+        assert_eq!(mallory.get(&path).await.status(), 404, "GET {path}");
+    }
+    for (path, fields) in [
+        (format!("/app/{other}/inbox/{conversation}/reply"), vec![("body", "hijack")]),
+        (format!("/app/{other}/inbox/{conversation}/assign"), vec![("assignee", "")]),
+        (format!("/app/{other}/inbox/{conversation}/status"), vec![("status", "resolved")]),
+        (format!("/app/{other}/contacts/{contact}"), vec![("name", "x"), ("email", "")]),
+        (format!("/app/{other}/settings/canned/{canned_id}/delete"), vec![]),
+        (format!("/app/{}/inbox/{conversation}/status", ws.id), vec![("status", "resolved")]),
+    ] {
+        assert_eq!(mallory.post_form(&path, &fields).await.status(), 404, "POST {path}");
+    }
+    assert_eq!(app.count("messages"), 1);
+    assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("open"));
+    assert_eq!(app.count("canned_responses"), 1);
+    // Search never crosses workspaces.
+    let found = mallory.get_html(&format!("/app/{other}/inbox/search?q=private")).await;
+    assert!(found.contains("Nothing matches"));
+}
+
+#[tokio::test]
+async fn search_ranks_messages_and_contacts_of_the_workspace() {
+    let app = spawn_app().await;
+    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
+    visitor_writes(&app, &ws.site_key, "My refund has not arrived").await;
+    visitor_writes(&app, &ws.site_key, "Where do you ship?").await;
+    app.execute("UPDATE contacts SET email = 'refund.hunter@example.com' WHERE id = (SELECT contact_id FROM conversations ORDER BY created_at DESC LIMIT 1)");
+    let html = app.browser.get_html(&format!("/app/{}/inbox/search?q=refund", ws.id)).await;
+    assert!(html.contains("<mark>refund</mark> has not arrived"), "{html}");
+    assert!(html.contains("refund.hunter@example.com"));
+    assert!(!html.contains("ship"));
+    let none = app.browser.get_html(&format!("/app/{}/inbox/search?q=zebra", ws.id)).await;
+    assert!(none.contains("Nothing matches"));
+}
+
+#[tokio::test]
+async fn canned_responses_are_saved_validated_and_offered_in_the_composer() {
+    let app = spawn_app().await;
+    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
+    let path = format!("/app/{}/settings/canned", ws.id);
+    let saved = app.browser.post_form(&path, &[("shortcut", "/Refund"), ("body", "Refunds take 5 days.")]).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let taken = app.browser.post_form(&path, &[("shortcut", "refund"), ("body", "Again")]).await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.text().await.unwrap().contains("The shortcut /refund is taken"));
+    let bad = app.browser.post_form(&path, &[("shortcut", "no spaces!"), ("body", "x")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(app.count("canned_responses"), 1);
+    let conversation = visitor_writes(&app, &ws.site_key, "Hi").await;
+    let page = unescape_html(&app.browser.get_html(&format!("/app/{}/inbox/{conversation}", ws.id)).await);
+    assert!(page.contains(r#""shortcut":"refund","body":"Refunds take 5 days.""#), "the composer gets them");
+    let id = app.query_string("SELECT id::text AS value FROM canned_responses").unwrap();
+    assert_eq!(app.browser.post_form(&format!("{path}/{id}/delete"), &[]).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.count("canned_responses"), 0);
+}
+
+#[tokio::test]
+async fn agents_see_who_else_is_viewing_and_their_status_is_kept() {
+    let app = spawn_app().await;
+    let ada = Person::new("Ada");
+    let ws = workspace(&app, &app.browser, &ada).await;
+    let conversation = visitor_writes(&app, &ws.site_key, "Hello").await;
+    let grace = Person::new("Grace");
+    let grace_browser = app.new_browser();
+    grace_browser.sign_up_ok(&grace).await;
+    app.execute(&format!(
+        "INSERT INTO memberships (workspace_id, user_id, role) VALUES ('{}', '{}', 'agent')",
+        ws.id,
+        user_id(&app, &grace)
+    ));
+    let mut ada_socket = Socket::agent(&app, &app.browser).await;
+    let origin = app.state.settings.public_origin();
+    let mut grace_socket = Socket::open(&app.address, &[("origin", origin), ("cookie", grace_browser.cookie_header())]).await;
+    grace_socket.send(json!({"type": "hello", "workspace_id": ws.id})).await;
+    grace_socket.expect("welcome").await;
+    grace_socket.send(json!({"type": "viewing", "conversation_id": conversation, "viewing": true})).await;
+    let seen = ada_socket.expect("viewing").await;
+    assert_eq!((seen["agent"]["name"].as_str(), seen["viewing"].as_bool()), (Some("Grace"), Some(true)));
+    // Away is remembered for the next page load.
+    ada_socket.send(json!({"type": "presence", "status": "away"})).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let page = app.browser.get_html(&format!("/app/{}/inbox", ws.id)).await;
+    assert!(page.contains(r#"<option value="away" selected>Away</option>"#));
+    // A visitor cannot say it views anything.
+    let token = widget_session(&app, &ws.site_key).await.0;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    visitor.send(json!({"type": "viewing", "conversation_id": conversation, "viewing": true})).await;
+    assert_eq!(visitor.expect("error").await["code"], "forbidden");
+}
