@@ -80,6 +80,17 @@ enum Scenario {
         #[arg(long, default_value_t = true, action = clap::ArgAction::Set)]
         live_replies: bool,
     },
+    /// Seed a workspace with many conversations (through Postgres), then time the inbox's list
+    /// pages and conversation pages one request at a time.
+    Inbox {
+        #[arg(long, default_value_t = 100_000)]
+        conversations: u32,
+        #[arg(long, default_value_t = 400)]
+        requests: usize,
+        /// The server's database, for seeding.
+        #[arg(long)]
+        database_url: String,
+    },
 }
 
 fn elapsed_micros() -> u64 {
@@ -255,6 +266,9 @@ async fn main() -> anyhow::Result<()> {
         }
         Scenario::Saturate { visitors, in_flight, seconds } => saturate(&cli.url, &site_key, visitors, in_flight, seconds).await,
         Scenario::Resume { visitors, agents, live_replies } => resume(&cli.url, &site_key, &cookie, visitors, agents, live_replies).await,
+        Scenario::Inbox { conversations, requests, database_url } => {
+            inbox(&cli.url, &site_key, &cookie, conversations, requests, &database_url).await
+        }
     }
 }
 
@@ -604,4 +618,109 @@ async fn send_windowed(sink: &mut Sink, acks: &AtomicUsize, conversations: &[Str
     while acks.load(Ordering::Relaxed) - start < conversations.len() && waited.elapsed() < Duration::from_secs(30) {
         tokio::time::sleep(Duration::from_millis(5)).await;
     }
+}
+
+/// Seeds `count` conversations of one workspace: a quarter assigned to the agent, statuses
+/// spread like a real inbox's, three messages each.
+async fn seed_inbox(database_url: &str, site_key: &str, count: u32) -> anyhow::Result<(String, String, Vec<String>)> {
+    let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
+    tokio::spawn(connection);
+    let row = client
+        .query_one(
+            "SELECT w.id::text, m.user_id::text FROM workspaces w JOIN memberships m ON m.workspace_id = w.id WHERE w.site_key = $1",
+            &[&site_key],
+        )
+        .await?;
+    let (workspace, user): (String, String) = (row.get(0), row.get(1));
+    let started = Instant::now();
+    client
+        .batch_execute(&format!(
+            "BEGIN;
+             CREATE TEMP TABLE seed AS SELECT n, gen_random_uuid() AS contact, gen_random_uuid() AS conversation FROM generate_series(1, {count}) n;
+             INSERT INTO contacts (id, workspace_id, name, email, created_at, last_seen_at)
+               SELECT contact, '{workspace}', CASE WHEN n % 3 = 0 THEN 'Visitor ' || n END, CASE WHEN n % 5 = 0 THEN 'v' || n || '@example.com' END,
+                      now() - n * interval '1 minute', now() - n * interval '1 minute' FROM seed;
+             INSERT INTO conversations (id, workspace_id, contact_id, status, assignee_id, last_seq, agent_read_seq, visitor_read_seq, last_message_at, created_at)
+               SELECT conversation, '{workspace}', contact, (ARRAY['open', 'open', 'pending', 'snoozed', 'resolved', 'resolved'])[1 + n % 6],
+                      CASE WHEN n % 4 = 0 THEN '{user}'::uuid END, 3, n % 4, 3, now() - n * interval '1 minute', now() - n * interval '1 minute' FROM seed;
+             UPDATE conversations SET snoozed_until = now() + interval '1 day' WHERE status = 'snoozed' AND workspace_id = '{workspace}';
+             INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, body, created_at)
+               SELECT gen_random_uuid(), '{workspace}', conversation, s, gen_random_uuid(), CASE WHEN s = 2 THEN 'agent' ELSE 'visitor' END,
+                      'Message ' || s || ' of conversation ' || n || ': where is my order, and can I change the delivery address?',
+                      now() - n * interval '1 minute' - (3 - s) * interval '10 seconds'
+               FROM seed, generate_series(1, 3) s;
+             COMMIT;
+             ANALYZE contacts; ANALYZE conversations; ANALYZE messages;"
+        ))
+        .await?;
+    println!("seeded {count} conversations ({} messages) in {:.1} s", count * 3, started.elapsed().as_secs_f64());
+    let sample = client
+        .query("SELECT id::text FROM conversations WHERE workspace_id = $1::text::uuid ORDER BY random() LIMIT 200", &[&workspace])
+        .await?
+        .into_iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect();
+    Ok((workspace, user, sample))
+}
+
+async fn inbox(url: &str, site_key: &str, cookie: &str, count: u32, requests: usize, database_url: &str) -> anyhow::Result<()> {
+    let (workspace, _, sample) = seed_inbox(database_url, site_key, count).await?;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let get = |path: String| {
+        let client = client.clone();
+        let cookie = cookie.to_string();
+        async move {
+            let started = Instant::now();
+            let response = client.get(format!("{url}{path}")).header("cookie", cookie).send().await?;
+            let status = response.status();
+            let body = response.text().await?;
+            anyhow::ensure!(status == 200, "GET {path}: {status}");
+            Ok::<_, anyhow::Error>((started.elapsed().as_micros() as u64, body))
+        }
+    };
+    // Warm-up: the first requests prepare statements and fill caches.
+    for _ in 0..20 {
+        get(format!("/app/{workspace}/inbox")).await?;
+    }
+    let views = [
+        "view=all&status=open",
+        "view=mine&status=open",
+        "view=unassigned&status=open",
+        "view=all&status=resolved",
+        "view=mine&status=pending",
+    ];
+    let (mut first_pages, mut deep_pages, mut conversations) = (Vec::new(), Vec::new(), Vec::new());
+    let mut after: HashMap<&str, String> = HashMap::new();
+    for i in 0..requests {
+        let query = views[i % views.len()];
+        let (micros, _) = get(format!("/app/{workspace}/inbox?{query}")).await?;
+        first_pages.push(micros);
+        // Follow the "older" link of each view, page after page: keyset pages stay as fast deep down.
+        let path = match after.get(query) {
+            Some(cursor) => format!("/app/{workspace}/inbox?{query}&after={cursor}"),
+            None => format!("/app/{workspace}/inbox?{query}"),
+        };
+        let (micros, body) = get(path).await?;
+        deep_pages.push(micros);
+        if let Some(start) = body.find("&amp;after=") {
+            let rest = &body[start + "&amp;after=".len()..];
+            let cursor: String = rest.chars().take_while(|c| *c != '"').collect();
+            after.insert(query, cursor.replace('+', "%2B").replace(':', "%3A"));
+        }
+        let conversation = &sample[i % sample.len()];
+        let (micros, _) = get(format!("/app/{workspace}/inbox/{conversation}?view=all&status=open")).await?;
+        conversations.push(micros);
+    }
+    for (name, mut times) in [("list, first page", first_pages), ("list, keyset pages", deep_pages), ("conversation page", conversations)] {
+        times.sort_unstable();
+        println!(
+            "{name:<20} {} requests: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            times.len(),
+            percentile(&times, 0.50),
+            percentile(&times, 0.95),
+            percentile(&times, 0.99),
+            percentile(&times, 1.0)
+        );
+    }
+    Ok(())
 }

@@ -341,6 +341,9 @@
       paint(session.settings);
       settings = session.settings;
       setAgents(session.agents);
+      var line = $(".reply-time");
+      if (session.agents_online) line.textContent = "Online now";
+      line.classList.toggle("online", !!session.agents_online);
       if (!conversationId && session.conversations.length) conversationId = session.conversations[0].id;
       applyGate();
       if (changed) connect();

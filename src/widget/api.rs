@@ -174,6 +174,8 @@ struct SessionResponse {
     settings: PublicWidgetSettings,
     /// A few of the team, for the avatars in the chat's header.
     agents: Vec<SessionAgent>,
+    /// Whether an agent who is not away has the inbox open (on this instance) right now.
+    agents_online: bool,
     conversations: Vec<SessionConversation>,
 }
 
@@ -239,7 +241,8 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
     }
 
     let workspace_id = workspace.id;
-    let (visitor, conversations, agents) = db::run(&state.pool, move |conn| {
+    let connected = state.realtime.hub.agents_connected(workspace_id);
+    let (visitor, conversations, agents, agents_online) = db::run(&state.pool, move |conn| {
         let visitor = match (identification, existing) {
             (Some((who, _)), existing) => Visitor::identify(conn, workspace_id, existing, &who)?,
             (None, Some(visitor)) => {
@@ -251,7 +254,14 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
         Visitor::update_context(conn, &visitor, &context, attributes.as_ref())?;
         let conversations = Conversation::list_for_contact(conn, workspace_id, visitor.contact.id)?;
         let agents = Workspace::members(conn, workspace_id)?.into_iter().take(3).map(|m| SessionAgent { name: m.name }).collect();
-        Ok((visitor, conversations, agents))
+        let mut agents_online = false;
+        for user_id in connected {
+            if !Workspace::is_away(conn, workspace_id, user_id)? {
+                agents_online = true;
+                break;
+            }
+        }
+        Ok((visitor, conversations, agents, agents_online))
     })
     .await?;
     Ok(HttpResponse::Ok().json(SessionResponse {
@@ -265,6 +275,7 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
         workspace: SessionWorkspace { name: workspace.name },
         settings: settings.public(),
         agents,
+        agents_online,
         conversations: conversations
             .into_iter()
             .map(|c| SessionConversation { id: c.id, status: c.status, last_seq: c.last_seq })

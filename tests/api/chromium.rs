@@ -254,6 +254,13 @@ impl Page<'_> {
         self.press_with(key, 0).await;
     }
 
+    /// Types one printable key as a keypress (for page shortcuts), not as inserted text.
+    pub async fn press_key(&self, key: &str) {
+        let code = key.chars().next().map(|c| c.to_ascii_uppercase() as u32).unwrap_or(0);
+        self.call("Input.dispatchKeyEvent", json!({"type": "keyDown", "key": key, "text": key, "windowsVirtualKeyCode": code})).await;
+        self.call("Input.dispatchKeyEvent", json!({"type": "keyUp", "key": key, "windowsVirtualKeyCode": code})).await;
+    }
+
     /// Presses `key` with Shift held.
     pub async fn press_shifted(&self, key: &str) {
         self.press_with(key, 8).await;

@@ -79,3 +79,78 @@ async fn sign_up_paste_the_snippet_and_answer_a_visitor_live() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     agent.screenshot(&std::env::temp_dir().join("parlor-inbox.png")).await;
 }
+
+#[tokio::test]
+async fn an_agent_works_the_inbox_by_keyboard_with_canned_responses_and_notes() {
+    use crate::{
+        helpers::Person,
+        socket_client::{Socket, widget_session},
+    };
+    let app = spawn_app_on_public_url().await;
+    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    let site_key = app.query_string("SELECT site_key AS value FROM workspaces").unwrap();
+    app.browser
+        .post_form(&format!("/app/{workspace}/settings/canned"), &[("shortcut", "shipping"), ("body", "We ship worldwide in 3 days.")])
+        .await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    visitor.say(None, "Do you ship to Japan?").await;
+    visitor.expect("ack").await;
+
+    let chromium = Chromium::launch().await;
+    let agent = chromium.new_page(1400).await;
+    agent.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    agent.goto(&format!("{}/app/{workspace}/inbox", app.address)).await;
+    agent.wait_for_text("Do you ship to Japan?").await;
+    agent.eval("document.activeElement.blur()").await;
+
+    // j opens the first conversation, r goes to the reply box.
+    agent.press_key("j").await;
+    agent
+        .wait_until("location.pathname.split('/').length === 5 && document.readyState === 'complete' && !!document.getElementById('reply')")
+        .await;
+    agent.wait_until("document.querySelector('.my-status') && !document.querySelector('.my-status').hidden").await;
+    agent.press_key("r").await;
+    assert_eq!(agent.eval("document.activeElement.id").await, json!("reply"));
+
+    // "/" and a shortcut offer the canned response; Enter inserts it, Enter again sends it.
+    agent.type_text("/ship").await;
+    agent.wait_for("option", "/shipping We ship worldwide in 3 days.").await;
+    agent.press("Enter").await;
+    assert_eq!(agent.eval("document.getElementById('reply').value").await, json!("We ship worldwide in 3 days."));
+    agent.press("Enter").await;
+    let reply = loop {
+        let message = visitor.expect("message").await;
+        if message["author"]["kind"] == "agent" {
+            break message;
+        }
+    };
+    assert_eq!(reply["body"], "We ship worldwide in 3 days.");
+
+    // An internal note: stored, marked, and never sent to the visitor.
+    let note = agent.wait_for("checkbox", "Internal note (only your team sees it)").await;
+    agent.click(note).await;
+    let reply_box = agent.wait_for("textbox", "Reply").await;
+    agent.focus(reply_box).await;
+    agent.type_text("Customer is a VIP").await;
+    agent.press("Enter").await;
+    agent.wait_until("document.querySelectorAll('.msg-note').length === 1 && !document.body.innerText.includes('Sending…')").await;
+    visitor.assert_no_message(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.query_string("SELECT private::text AS value FROM messages WHERE body = 'Customer is a VIP'").as_deref(), Some("true"));
+
+    // e resolves; ? shows the shortcuts.
+    agent.eval("document.activeElement.blur()").await;
+    agent.press_key("e").await;
+    agent.wait_for_text("The conversation is resolved.").await;
+    assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("resolved"));
+    agent.press_key("?").await;
+    agent.wait_until("document.getElementById('shortcuts').open").await;
+
+    // With the inbox in a background tab, a new message shows in the tab's title.
+    let other_tab = chromium.new_page(1280).await;
+    other_tab.bring_to_front().await;
+    agent.wait_until("document.hidden").await;
+    visitor.say(None, "One more question").await;
+    visitor.expect("ack").await;
+    agent.wait_until("document.title.startsWith('(1) ')").await;
+}

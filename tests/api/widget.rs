@@ -303,3 +303,18 @@ async fn shutdown_ends_the_visitor_session() {
     socket.send(json!({"type": "hello", "visitor_token": token})).await;
     assert_eq!(socket.expect("error").await["code"], "unauthorized");
 }
+
+#[tokio::test]
+async fn visitors_see_whether_someone_is_online() {
+    let app = spawn_app().await;
+    let (_, site_key) = workspace(&app).await;
+    let (_, before) = post_session(&app, None, json!({"site_key": site_key})).await;
+    assert_eq!(before["agents_online"], false, "no agent has the inbox open");
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    let (_, during) = post_session(&app, None, json!({"site_key": site_key})).await;
+    assert_eq!(during["agents_online"], true);
+    agent.send(json!({"type": "presence", "status": "away"})).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let (_, away) = post_session(&app, None, json!({"site_key": site_key})).await;
+    assert_eq!(away["agents_online"], false, "an away agent does not count");
+}
