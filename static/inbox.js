@@ -371,6 +371,12 @@
           messages.scrollTop += messages.scrollHeight - height;
         });
     });
+    // Scrolling back to the top loads the page before.
+    messages.addEventListener("scroll", function () {
+      if (messages.scrollTop > 40) return;
+      var older = messages.querySelector("[data-older]:not(:disabled)");
+      if (older) older.click();
+    });
     scrollDown();
   }
 

@@ -26,7 +26,12 @@ use crate::helpers::TempDir;
 
 type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<Value>>>>;
 
+/// One browser at a time: on two cores, several at once starve each other (and the servers
+/// under test) until DevTools calls time out.
+static ONE_AT_A_TIME: std::sync::LazyLock<Arc<tokio::sync::Mutex<()>>> = std::sync::LazyLock::new(Arc::default);
+
 pub struct Chromium {
+    _turn: tokio::sync::OwnedMutexGuard<()>,
     child: Child,
     _profile: TempDir,
     outgoing: mpsc::UnboundedSender<String>,
@@ -37,6 +42,7 @@ pub struct Chromium {
 impl Chromium {
     /// Starts Debian's chromium (or `PARLOR_CHROMIUM`) headless with a fresh profile.
     pub async fn launch() -> Chromium {
+        let turn = ONE_AT_A_TIME.clone().lock_owned().await;
         let binary = std::env::var("PARLOR_CHROMIUM").unwrap_or_else(|_| "chromium".into());
         let profile = TempDir::new();
         let mut child = Command::new(&binary)
@@ -100,10 +106,17 @@ impl Chromium {
                 }
             }
         });
-        Chromium { child, _profile: profile, outgoing, pending, next_id: AtomicU64::new(1) }
+        Chromium { _turn: turn, child, _profile: profile, outgoing, pending, next_id: AtomicU64::new(1) }
     }
 
     async fn call(&self, session: Option<&str>, method: &str, params: Value) -> Value {
+        self.call_within(session, method, params, Duration::from_secs(60))
+            .await
+            .unwrap_or_else(|| panic!("DevTools did not answer {method} within 60 s"))
+    }
+
+    /// A DevTools call; `None` when no answer came within `wait`.
+    async fn call_within(&self, session: Option<&str>, method: &str, params: Value, wait: Duration) -> Option<Value> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (reply, answer) = oneshot::channel();
         self.pending.lock().unwrap().insert(id, reply);
@@ -112,11 +125,11 @@ impl Chromium {
             command["sessionId"] = json!(session);
         }
         self.outgoing.send(command.to_string()).expect("DevTools connection open");
-        let answer = tokio::time::timeout(Duration::from_secs(30), answer).await.expect("DevTools answers").expect("answer");
+        let answer = tokio::time::timeout(wait, answer).await.ok()?.expect("answer");
         if let Some(error) = answer.get("error") {
             panic!("{method} failed: {error}");
         }
-        answer["result"].clone()
+        Some(answer["result"].clone())
     }
 
     /// A new tab, `width` pixels wide.
@@ -171,9 +184,12 @@ impl Page<'_> {
         result["result"]["value"].clone()
     }
 
+    /// Waits up to 10 s for `expression` to be true; while a page loads it may throw, which
+    /// counts as not yet.
     pub async fn wait_until(&self, expression: &str) {
+        let guarded = format!("(() => {{ try {{ return !!({expression}); }} catch (e) {{ return false; }} }})()");
         for _ in 0..200 {
-            if self.eval(expression).await == json!(true) {
+            if self.eval(&guarded).await == json!(true) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
@@ -204,7 +220,14 @@ impl Page<'_> {
     /// page (shadow roots and frames included), if there is one now.
     pub async fn find(&self, role: &str, name: &str) -> Option<i64> {
         for document in self.documents().await {
-            let found = self.call("Accessibility.queryAXTree", json!({"nodeId": document, "accessibleName": name, "role": role})).await;
+            // The accessibility tree can be slow to answer while a frame is being laid out on a
+            // busy machine: no answer yet counts as not found yet.
+            let query = json!({"nodeId": document, "accessibleName": name, "role": role});
+            let Some(found) =
+                self.chromium.call_within(Some(&self.session), "Accessibility.queryAXTree", query, Duration::from_secs(5)).await
+            else {
+                continue;
+            };
             let node =
                 found["nodes"].as_array().into_iter().flatten().find(|n| n["ignored"] != json!(true) && n["backendDOMNodeId"].is_i64());
             if let Some(node) = node {
@@ -214,15 +237,16 @@ impl Page<'_> {
         None
     }
 
-    /// Waits up to 10 s for [`Page::find`].
+    /// Waits up to 20 s for [`Page::find`].
     pub async fn wait_for(&self, role: &str, name: &str) -> i64 {
-        for _ in 0..100 {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        while tokio::time::Instant::now() < deadline {
             if let Some(node) = self.find(role, name).await {
                 return node;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("no {role} named {name:?} appeared within 10 s");
+        panic!("no {role} named {name:?} appeared within 20 s");
     }
 
     /// Calls `function` (a JS function declaration) with `this` bound to the element.

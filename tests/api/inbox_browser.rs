@@ -154,3 +154,35 @@ async fn an_agent_works_the_inbox_by_keyboard_with_canned_responses_and_notes() 
     visitor.expect("ack").await;
     agent.wait_until("document.title.startsWith('(1) ')").await;
 }
+
+#[tokio::test]
+async fn scrolling_back_loads_the_older_history() {
+    use crate::{helpers::Person, socket_client::widget_session};
+    let app = spawn_app_on_public_url().await;
+    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    let site_key = app.query_string("SELECT site_key AS value FROM workspaces").unwrap();
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut visitor, _) = crate::socket_client::Socket::visitor(&app, &token, json!({})).await;
+    visitor.say(None, "Message 1").await;
+    let conversation = visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+    for n in 2..=120 {
+        visitor.say(Some(&conversation), &format!("Message {n}")).await;
+        visitor.expect("ack").await;
+    }
+    let chromium = Chromium::launch().await;
+    let agent = chromium.new_page(1400).await;
+    agent.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    agent.goto(&format!("{}/app/{workspace}/inbox/{conversation}", app.address)).await;
+    agent.wait_for_text("Message 120").await;
+    assert_eq!(agent.eval("document.querySelectorAll('#messages .msg').length").await, json!(50), "the newest page first");
+    for expected in [100, 120] {
+        agent.eval("document.getElementById('messages').scrollTop = 0").await;
+        agent.wait_until(&format!("document.querySelectorAll('#messages .msg').length === {expected}")).await;
+    }
+    assert_eq!(
+        agent.eval("document.querySelector('#messages .msg').getAttribute('data-seq')").await,
+        json!("1"),
+        "in order, oldest on top"
+    );
+    assert_eq!(agent.eval("document.querySelectorAll('[data-older]').length").await, json!(0), "nothing older is left to load");
+}

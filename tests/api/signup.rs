@@ -78,7 +78,7 @@ async fn every_dashboard_page_opens_for_the_owner() {
     let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
     for (page, expected) in [
         ("", "Add the chat to your website"),
-        ("/inbox", "not built yet"),
+        ("/inbox", "When visitors write from your website, their conversations appear on the left, live."),
         ("/widget", "Copy snippet"),
         ("/team", "Ada"),
         ("/billing", "not built yet"),
