@@ -6,6 +6,7 @@
 
 mod account;
 mod shell;
+mod team;
 mod widget;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -18,7 +19,7 @@ use crate::{
     error::AppError,
     startup::AppState,
     web::{notice_text, render, see_other},
-    workspaces::{self, MemberListing, Workspace},
+    workspaces::{self, Workspace},
 };
 pub use shell::{Nav, Shell};
 
@@ -29,7 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(account::configure)
         .route("/app/{workspace_id}", web::get().to(home))
         .configure(widget::configure)
-        .route("/app/{workspace_id}/team", web::get().to(team))
+        .configure(team::configure)
         .route("/app/{workspace_id}/billing", web::get().to(billing))
         .route("/app/{workspace_id}/settings", web::get().to(settings))
         .route("/app/{workspace_id}/settings", web::post().to(rename_workspace));
@@ -85,20 +86,6 @@ struct ComingSoonPage {
     title: &'static str,
     summary: &'static str,
     points: &'static [&'static str],
-}
-
-#[derive(Template)]
-#[template(path = "app/team.html")]
-struct TeamPage {
-    shell: Shell,
-    members: Vec<MemberListing>,
-}
-
-async fn team(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
-    let workspace_id = member.workspace_id();
-    let members = db::run(&state.pool, move |conn| Workspace::members(conn, workspace_id)).await?;
-    let shell = Shell::load(&state, &member, csrf, Nav::Team, None).await?;
-    render(StatusCode::OK, &TeamPage { shell, members })
 }
 
 async fn billing(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> Result<HttpResponse, AppError> {

@@ -48,6 +48,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    invitations (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        email -> Text,
+        role -> Text,
+        token_hash -> Bytea,
+        invited_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        expires_at -> Timestamptz,
+        accepted_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     memberships (workspace_id, user_id) {
         workspace_id -> Uuid,
         user_id -> Uuid,
@@ -152,6 +167,8 @@ diesel::joinable!(contacts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> contacts (contact_id));
 diesel::joinable!(conversations -> users (assignee_id));
 diesel::joinable!(conversations -> workspaces (workspace_id));
+diesel::joinable!(invitations -> users (invited_by));
+diesel::joinable!(invitations -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(messages -> conversations (conversation_id));
@@ -166,6 +183,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     canned_responses,
     contacts,
     conversations,
+    invitations,
     memberships,
     messages,
     sessions,

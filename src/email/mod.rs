@@ -141,3 +141,22 @@ pub fn reset_password(to: &str, name: &str, link: String) -> Result<Email, askam
         link: Some(link),
     })
 }
+
+#[derive(Template)]
+#[template(path = "email/invitation.txt")]
+struct InvitationText<'a> {
+    inviter: &'a str,
+    workspace: &'a str,
+    role: &'a str,
+    link: &'a str,
+}
+
+pub fn invitation(to: &str, inviter: &str, workspace: &str, role: &str, link: String) -> Result<Email, askama::Error> {
+    let role = if role == "Admin" { "an admin" } else { "an agent" };
+    Ok(Email {
+        to: to.into(),
+        subject: format!("{inviter} invited you to {workspace} on Parlor"),
+        text: InvitationText { inviter, workspace, role, link: &link }.render()?,
+        link: Some(link),
+    })
+}

@@ -33,6 +33,8 @@ pub enum Delivery {
     Frame(Arc<str>),
     /// Fan-out may have been lost (broker reconnect): fetch what is missing from Postgres.
     Resync,
+    /// The agent lost access (removed from the workspace): close the socket now.
+    Revoked,
 }
 
 #[derive(Clone)]
@@ -124,6 +126,16 @@ impl Hub {
             inner.visitors.remove(&contact_id);
         }
         left
+    }
+
+    /// Closes every socket of `user_id` in the workspace on this instance.
+    pub fn revoke_agent(&self, workspace_id: WorkspaceId, user_id: UserId) {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        if let Some(sockets) = inner.agents.get(&workspace_id) {
+            for (_, mailbox) in sockets.values().filter(|(user, _)| *user == user_id) {
+                mailbox.deliver(Delivery::Revoked);
+            }
+        }
     }
 
     /// Whether the visitor has a socket open on this instance.

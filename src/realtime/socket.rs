@@ -695,6 +695,7 @@ impl Connection {
             Delivery::Message(message, frame) => self.deliver_message(&message, &frame).await,
             Delivery::Frame(frame) => self.text(frame.to_string()).await,
             Delivery::Resync => self.resync().await,
+            Delivery::Revoked => Err(close(CloseCode::Policy, "you no longer belong to this workspace")),
         }
     }
 

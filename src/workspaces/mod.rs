@@ -23,6 +23,8 @@ pub struct Workspace {
     pub created_at: OffsetDateTime,
 }
 
+pub mod team;
+
 /// What a member may do in a workspace, from most to least powerful.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -47,6 +49,11 @@ impl Role {
             Self::Admin => "Admin",
             Self::Agent => "Agent",
         }
+    }
+
+    /// A role chosen in a form.
+    pub fn from_choice(value: &str) -> Option<Self> {
+        Self::parse(value).ok()
     }
 
     fn parse(value: &str) -> Result<Self, AppError> {

@@ -165,10 +165,14 @@ async fn scrolling_back_loads_the_older_history() {
     let (mut visitor, _) = crate::socket_client::Socket::visitor(&app, &token, json!({})).await;
     visitor.say(None, "Message 1").await;
     let conversation = visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
-    for n in 2..=120 {
-        visitor.say(Some(&conversation), &format!("Message {n}")).await;
-        visitor.expect("ack").await;
-    }
+    // The rest straight into Postgres: one visitor sending 119 messages at once would be
+    // (rightly) closed by the flood limit.
+    app.execute(&format!(
+        "INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, body, created_at) \
+         SELECT gen_random_uuid(), workspace_id, id, n, gen_random_uuid(), 'visitor', 'Message ' || n, now() + n * interval '1 ms' \
+         FROM conversations, generate_series(2, 120) n WHERE id = '{conversation}'"
+    ));
+    app.execute(&format!("UPDATE conversations SET last_seq = 120 WHERE id = '{conversation}'"));
     let chromium = Chromium::launch().await;
     let agent = chromium.new_page(1400).await;
     agent.set_cookies(&app.address, &app.browser.cookie_header()).await;

@@ -16,6 +16,7 @@ mod rate_limits;
 mod realtime;
 mod sessions;
 mod signup;
+mod team;
 mod tenancy;
 mod widget;
 mod widget_browser;
