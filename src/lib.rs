@@ -2,6 +2,7 @@
 //! command line; everything else lives here, split by feature (see docs/architecture in README).
 
 pub mod admin;
+pub mod api;
 pub mod assets;
 pub mod auth;
 pub mod config;

@@ -104,6 +104,8 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .configure(crate::widget::configure)
             .configure(auth::configure)
             .configure(crate::inbox::configure)
+            .configure(crate::api::configure)
+            .configure(crate::api::keys::configure)
             .configure(admin::configure)
     })
     // Room for a reconnect storm: thousands of sockets coming back at once (the kernel caps the

@@ -180,6 +180,7 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "ownership_transferred" => "The workspace has a new owner; you are an admin now.",
         "left_workspace" => "You left the workspace.",
         "joined_workspace" => "Welcome to the team!",
+        "api_key_revoked" => "The key is revoked: requests with it are refused from now on.",
         "reply_sent" => "Your reply is sent.",
         "conversation_assigned" => "The assignee is saved.",
         "conversation_resolved" => "The conversation is resolved. A new message from the visitor reopens it.",

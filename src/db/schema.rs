@@ -1,6 +1,20 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    api_keys (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        name -> Text,
+        prefix -> Text,
+        key_hash -> Bytea,
+        created_by -> Nullable<Uuid>,
+        created_at -> Timestamptz,
+        last_used_at -> Nullable<Timestamptz>,
+        revoked_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
     canned_responses (id) {
         id -> Uuid,
         workspace_id -> Uuid,
@@ -162,6 +176,8 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(api_keys -> users (created_by));
+diesel::joinable!(api_keys -> workspaces (workspace_id));
 diesel::joinable!(canned_responses -> workspaces (workspace_id));
 diesel::joinable!(contacts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> contacts (contact_id));
@@ -180,6 +196,7 @@ diesel::joinable!(visitor_sessions -> workspaces (workspace_id));
 diesel::joinable!(widget_settings -> workspaces (workspace_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    api_keys,
     canned_responses,
     contacts,
     conversations,

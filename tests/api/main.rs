@@ -14,6 +14,7 @@ mod login;
 mod password_reset;
 mod rate_limits;
 mod realtime;
+mod rest_api;
 mod sessions;
 mod signup;
 mod team;

@@ -1,0 +1,347 @@
+//! The REST API (`/api/v1`) for other systems, authenticated by secret API keys (`sk_...`):
+//! conversations, their messages, replies as an agent, status and assignee changes, contacts.
+//! The keys themselves are managed by admins in Settings ([`keys`]).
+//!
+//! Tenant rule: the key names the workspace ([`ApiKey`] extractor); every query takes its
+//! `WorkspaceId`, and another workspace's object answers 404.
+
+pub mod keys;
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+pub use self::keys::ApiKey;
+use crate::{
+    conversations::{self, Audience, Conversation, writer::NewMessage},
+    db::{self, ContactId, ConversationId, UserId, schema::contacts as contacts_table, schema::conversations as conversations_table},
+    error::AppError,
+    inbox::queries::{self, View},
+    realtime::{hub::Recipients, protocol::ServerFrame},
+    startup::AppState,
+    workspaces::Workspace,
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .app_data(web::JsonConfig::default().limit(64 * 1024))
+            .route("/conversations", web::get().to(list_conversations))
+            .route("/conversations/{id}", web::get().to(get_conversation))
+            .route("/conversations/{id}", web::patch().to(update_conversation))
+            .route("/conversations/{id}/messages", web::get().to(list_messages))
+            .route("/conversations/{id}/messages", web::post().to(post_message))
+            .route("/contacts", web::get().to(list_contacts))
+            .route("/contacts/{id}", web::patch().to(update_contact)),
+    );
+}
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
+
+#[derive(Serialize)]
+struct ConversationJson {
+    id: Uuid,
+    status: String,
+    assignee_id: Option<Uuid>,
+    contact: ContactRef,
+    unread: i64,
+    last_message_at: String,
+}
+
+#[derive(Serialize)]
+struct ContactRef {
+    id: Uuid,
+    name: Option<String>,
+    email: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Page<T> {
+    data: Vec<T>,
+    /// Pass as `after` for the next page; `null` on the last one.
+    next_cursor: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    status: Option<String>,
+    after: Option<String>,
+}
+
+/// `GET /api/v1/conversations?status=open&after=...`: newest activity first, 25 per page.
+async fn list_conversations(state: web::Data<AppState>, key: ApiKey, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let workspace_id = key.workspace_id;
+    let status = match query.status.as_deref() {
+        None => "open",
+        Some(text) => queries::STATUSES
+            .iter()
+            .copied()
+            .find(|s| *s == text)
+            .ok_or_else(|| AppError::bad_request("status is one of open, pending, snoozed, resolved."))?,
+    };
+    let cursor = match query.after.as_deref() {
+        Some(text) => Some(queries::parse_cursor(text).ok_or_else(|| AppError::bad_request("after is not a cursor this API gave."))?),
+        None => None,
+    };
+    let (rows, more) = db::run(&state.pool, move |conn| {
+        queries::wake_snoozed(conn, workspace_id)?;
+        queries::list(conn, workspace_id, UserId(Uuid::nil()), View::All, status, cursor)
+    })
+    .await?;
+    let next_cursor = if more { rows.last().map(queries::ConversationRow::cursor) } else { None };
+    let data = rows
+        .into_iter()
+        .map(|row| ConversationJson {
+            id: row.id,
+            status: row.status,
+            assignee_id: row.assignee_id,
+            contact: ContactRef { id: row.contact_id, name: row.contact_name, email: row.contact_email },
+            unread: row.unread,
+            last_message_at: rfc3339(row.last_message_at),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(Page { data, next_cursor }))
+}
+
+async fn find(state: &AppState, key: &ApiKey, id: Uuid) -> Result<Conversation, AppError> {
+    let workspace_id = key.workspace_id;
+    db::run(&state.pool, move |conn| Conversation::find(conn, workspace_id, Audience::Agents, ConversationId(id)))
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+fn conversation_json(conversation: &Conversation) -> serde_json::Value {
+    serde_json::json!({
+        "id": conversation.id,
+        "status": conversation.status,
+        "assignee_id": conversation.assignee_id,
+        "contact_id": conversation.contact_id,
+        "last_seq": conversation.last_seq,
+        "last_message_at": rfc3339(conversation.last_message_at),
+    })
+}
+
+async fn get_conversation(state: web::Data<AppState>, key: ApiKey, path: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
+    let conversation = find(&state, &key, path.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(conversation_json(&conversation)))
+}
+
+#[derive(Deserialize)]
+pub struct MessagesQuery {
+    /// Messages with a greater seq (default 0: from the first).
+    after_seq: Option<i64>,
+    limit: Option<i64>,
+}
+
+/// `GET /api/v1/conversations/{id}/messages?after_seq=N&limit=100`: in order, internal notes
+/// included (the API acts for the team).
+async fn list_messages(
+    state: web::Data<AppState>,
+    key: ApiKey,
+    path: web::Path<Uuid>,
+    query: web::Query<MessagesQuery>,
+) -> Result<HttpResponse, AppError> {
+    let conversation = find(&state, &key, path.into_inner()).await?;
+    let limit = query.limit.unwrap_or(100);
+    if !(1..=200).contains(&limit) {
+        return Err(AppError::bad_request("limit is 1 to 200."));
+    }
+    let after = query.after_seq.unwrap_or(0).max(0);
+    let workspace_id = key.workspace_id;
+    let messages = db::run(&state.pool, move |conn| {
+        conversations::messages_after(conn, workspace_id, Audience::Agents, conversation.id, after, None, limit + 1)
+    })
+    .await?;
+    let more = messages.len() as i64 > limit;
+    let data: Vec<_> = messages.into_iter().take(limit as usize).collect();
+    let next = if more { data.last().map(|m| m.seq.to_string()) } else { None };
+    Ok(HttpResponse::Ok().json(Page { data, next_cursor: next }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostMessage {
+    body: String,
+    #[serde(default)]
+    private: bool,
+    /// Retry-safe: the same client_id again returns the first result and stores nothing.
+    client_id: Option<Uuid>,
+}
+
+/// `POST /api/v1/conversations/{id}/messages`: a reply (or internal note) as the key's creator.
+async fn post_message(
+    state: web::Data<AppState>,
+    key: ApiKey,
+    path: web::Path<Uuid>,
+    body: web::Json<PostMessage>,
+) -> Result<HttpResponse, AppError> {
+    let conversation = find(&state, &key, path.into_inner()).await?;
+    let PostMessage { body, private, client_id } = body.into_inner();
+    conversations::validate_body(&body).map_err(|(_, message)| AppError::BadRequest(message))?;
+    let author =
+        key.author.clone().ok_or_else(|| AppError::Conflict("The person who created this key has left; create a new key.".into()))?;
+    let stored = state
+        .realtime
+        .writer
+        .send(NewMessage {
+            workspace_id: key.workspace_id,
+            author,
+            conversation_id: Some(conversation.id),
+            client_id: client_id.unwrap_or_else(Uuid::now_v7),
+            body,
+            private,
+        })
+        .await?;
+    let status = if stored.duplicate { actix_web::http::StatusCode::OK } else { actix_web::http::StatusCode::CREATED };
+    Ok(HttpResponse::build(status).json(&stored.message))
+}
+
+async fn update_conversation(
+    state: web::Data<AppState>,
+    key: ApiKey,
+    path: web::Path<Uuid>,
+    body: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, AppError> {
+    use diesel::prelude::*;
+    let conversation = find(&state, &key, path.into_inner()).await?;
+    let object = body.as_object().ok_or_else(|| AppError::bad_request("Send a JSON object."))?;
+    if let Some(unknown) = object.keys().find(|k| *k != "status" && *k != "assignee_id") {
+        return Err(AppError::bad_request(format!("Unknown field {unknown:?}: only status and assignee_id change.")));
+    }
+    let status = match object.get("status") {
+        None => None,
+        Some(value) => Some(
+            value
+                .as_str()
+                .and_then(|text| ["open", "pending", "resolved"].into_iter().find(|s| *s == text))
+                .ok_or_else(|| AppError::bad_request("status is one of open, pending, resolved (snooze from the inbox)."))?,
+        ),
+    };
+    let assignee = match object.get("assignee_id") {
+        None => None,
+        Some(serde_json::Value::Null) => Some(None),
+        Some(value) => Some(Some(UserId(
+            value
+                .as_str()
+                .and_then(|t| Uuid::parse_str(t).ok())
+                .ok_or_else(|| AppError::bad_request("assignee_id is a user id or null."))?,
+        ))),
+    };
+    let (workspace_id, id) = (key.workspace_id, conversation.id);
+    let updated = db::run(&state.pool, move |conn| {
+        if let Some(Some(user)) = assignee
+            && Workspace::find_for_member(conn, workspace_id, user)?.is_none()
+        {
+            return Err(AppError::bad_request("assignee_id is not a member of this workspace."));
+        }
+        let target =
+            conversations_table::table.filter(conversations_table::workspace_id.eq(workspace_id)).filter(conversations_table::id.eq(id));
+        if let Some(status) = status {
+            diesel::update(target)
+                .set((conversations_table::status.eq(status), conversations_table::snoozed_until.eq(None::<OffsetDateTime>)))
+                .execute(conn)?;
+        }
+        if let Some(assignee) = assignee {
+            diesel::update(target).set(conversations_table::assignee_id.eq(assignee)).execute(conn)?;
+        }
+        Conversation::find(conn, workspace_id, Audience::Agents, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    let frame =
+        ServerFrame::Conversation { conversation_id: updated.id, status: &updated.status, assignee_id: updated.assignee_id.map(|a| a.0) }
+            .to_json();
+    state.realtime.broadcast_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, frame);
+    Ok(HttpResponse::Ok().json(conversation_json(&updated)))
+}
+
+#[derive(Deserialize)]
+pub struct ContactsQuery {
+    after: Option<Uuid>,
+}
+
+#[derive(Serialize)]
+struct ContactJson {
+    id: Uuid,
+    name: Option<String>,
+    email: Option<String>,
+    external_id: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    created_at: OffsetDateTime,
+}
+
+/// `GET /api/v1/contacts?after=<id>`: 50 per page, by id.
+async fn list_contacts(state: web::Data<AppState>, key: ApiKey, query: web::Query<ContactsQuery>) -> Result<HttpResponse, AppError> {
+    use diesel::prelude::*;
+    let workspace_id = key.workspace_id;
+    let after = query.after.unwrap_or(Uuid::nil());
+    let mut rows: Vec<ContactJson> = db::run(&state.pool, move |conn| {
+        Ok(contacts_table::table
+            .filter(contacts_table::workspace_id.eq(workspace_id))
+            .filter(contacts_table::id.gt(ContactId(after)))
+            .order(contacts_table::id.asc())
+            .limit(51)
+            .select((
+                contacts_table::id,
+                contacts_table::name,
+                contacts_table::email,
+                contacts_table::external_id,
+                contacts_table::created_at,
+            ))
+            .load::<(ContactId, Option<String>, Option<String>, Option<String>, OffsetDateTime)>(conn)?
+            .into_iter()
+            .map(|(id, name, email, external_id, created_at)| ContactJson { id: id.0, name, email, external_id, created_at })
+            .collect())
+    })
+    .await?;
+    let more = rows.len() > 50;
+    rows.truncate(50);
+    let next_cursor = if more { rows.last().map(|c| c.id.to_string()) } else { None };
+    Ok(HttpResponse::Ok().json(Page { data: rows, next_cursor }))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPatch {
+    name: Option<String>,
+    email: Option<String>,
+}
+
+async fn update_contact(
+    state: web::Data<AppState>,
+    key: ApiKey,
+    path: web::Path<Uuid>,
+    body: web::Json<ContactPatch>,
+) -> Result<HttpResponse, AppError> {
+    use diesel::prelude::*;
+    let ContactPatch { name, email } = body.into_inner();
+    let name = name.map(|n| n.trim().to_string());
+    if name.as_ref().is_some_and(|n| n.is_empty() || n.chars().count() > 200) {
+        return Err(AppError::bad_request("name is 1 to 200 characters."));
+    }
+    let email = email.map(|e| e.trim().to_string());
+    if email.as_ref().is_some_and(|e| !e.contains('@') || e.len() > 254 || e.contains(char::is_whitespace)) {
+        return Err(AppError::bad_request("email is not an email address."));
+    }
+    let (workspace_id, id) = (key.workspace_id, ContactId(path.into_inner()));
+    let updated = db::run(&state.pool, move |conn| {
+        let target = contacts_table::table.filter(contacts_table::workspace_id.eq(workspace_id)).filter(contacts_table::id.eq(id));
+        let found: i64 = target.count().get_result(conn)?;
+        if found == 0 {
+            return Err(AppError::NotFound);
+        }
+        if let Some(name) = name {
+            diesel::update(target).set(contacts_table::name.eq(name)).execute(conn)?;
+        }
+        if let Some(email) = email {
+            diesel::update(target).set(contacts_table::email.eq(email)).execute(conn)?;
+        }
+        queries::contact(conn, workspace_id, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "id": updated.id, "name": updated.name, "email": updated.email, "external_id": updated.external_id,
+    })))
+}

@@ -1,0 +1,196 @@
+//! The REST API with API keys: keys shown once and revocable, every endpoint, cursor pages,
+//! retry-safe replies, JSON errors, and one workspace's key never reaching another's data.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::{
+    helpers::{Browser, Person, TestApp, spawn_app, unescape_html},
+    socket_client::{Socket, widget_session},
+};
+
+/// Creates a key through the console and reads it from the page (its only showing).
+async fn create_key(browser: &Browser, workspace: &str, name: &str) -> String {
+    let response = browser.post_form(&format!("/app/{workspace}/settings/api-keys"), &[("name", name)]).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = unescape_html(&response.text().await.unwrap());
+    let start = html.find("value=\"sk_").expect("the new key is shown") + "value=\"".len();
+    html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+struct Api<'a> {
+    app: &'a TestApp,
+    key: String,
+}
+
+impl Api<'_> {
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.app.address)).bearer_auth(&self.key);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, Value) {
+        self.call(reqwest::Method::GET, path, None).await
+    }
+}
+
+async fn setup(app: &TestApp) -> (String, String, String) {
+    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    let site_key = app.query_string("SELECT site_key AS value FROM workspaces").unwrap();
+    let key = create_key(&app.browser, &workspace, "CRM sync").await;
+    (workspace, site_key, key)
+}
+
+#[tokio::test]
+async fn keys_are_shown_once_listed_by_prefix_and_refused_once_revoked() {
+    let app = spawn_app().await;
+    let (workspace, _, key) = setup(&app).await;
+    assert!(key.starts_with("sk_") && key.len() == 46, "{key}");
+    let page = app.browser.get_html(&format!("/app/{workspace}/settings/api-keys")).await;
+    assert!(!page.contains(&key), "never shown again");
+    assert!(page.contains(&format!("{}…", &key[..10])));
+    let api = Api { app: &app, key: key.clone() };
+    assert_eq!(api.get("/api/v1/conversations").await.0, 200);
+    assert!(app.query_string("SELECT last_used_at::text AS value FROM api_keys").is_some(), "last use recorded");
+
+    let (status, body) = Api { app: &app, key: "sk_wrong".into() }.get("/api/v1/conversations").await;
+    assert_eq!(status, 401);
+    assert_eq!(body["error"]["code"], "unauthorized");
+    let id = app.query_string("SELECT id::text AS value FROM api_keys").unwrap();
+    app.browser.post_form(&format!("/app/{workspace}/settings/api-keys/{id}/revoke"), &[]).await;
+    assert_eq!(api.get("/api/v1/conversations").await.0, 401);
+    let nameless = app.browser.post_form(&format!("/app/{workspace}/settings/api-keys"), &[("name", " ")]).await;
+    assert_eq!(nameless.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn only_admins_manage_keys() {
+    let app = spawn_app().await;
+    let (workspace, _, _) = setup(&app).await;
+    let grace = Person::new("Grace");
+    let browser = app.new_browser();
+    browser.sign_up_ok(&grace).await;
+    assert_eq!(browser.get(&format!("/app/{workspace}/settings/api-keys")).await.status(), 404);
+    let user = app.query_string(&format!("SELECT id::text AS value FROM users WHERE email = '{}'", grace.email)).unwrap();
+    app.execute(&format!("INSERT INTO memberships (workspace_id, user_id, role) VALUES ('{workspace}', '{user}', 'agent')"));
+    assert_eq!(browser.get(&format!("/app/{workspace}/settings/api-keys")).await.status(), 403);
+    assert_eq!(browser.post_form(&format!("/app/{workspace}/settings/api-keys"), &[("name", "mine")]).await.status(), 403);
+    assert_eq!(app.count("api_keys"), 1);
+}
+
+#[tokio::test]
+async fn conversations_and_messages_read_and_answer_through_the_api() {
+    let app = spawn_app().await;
+    let (_, site_key, key) = setup(&app).await;
+    let api = Api { app: &app, key };
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    visitor.say(None, "Where is my parcel?").await;
+    let conversation = visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+    visitor.messages(1).await;
+
+    let (status, list) = api.get("/api/v1/conversations").await;
+    assert_eq!(status, 200);
+    assert_eq!(list["data"][0]["id"], conversation.as_str());
+    assert_eq!(list["next_cursor"], Value::Null);
+    let (_, one) = api.get(&format!("/api/v1/conversations/{conversation}")).await;
+    assert_eq!(one["last_seq"], 1);
+
+    let reply = json!({"body": "It ships tomorrow.", "client_id": "0190a000-0000-7000-8000-000000000001"});
+    let (status, first) =
+        api.call(reqwest::Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(reply.clone())).await;
+    assert_eq!(status, 201, "{first}");
+    assert_eq!(first["seq"], 2);
+    let (status, again) = api.call(reqwest::Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(reply)).await;
+    assert_eq!((status, again["seq"].clone()), (StatusCode::OK, json!(2)), "a retry stores nothing");
+    assert_eq!(visitor.messages(1).await, vec![(2, "It ships tomorrow.".to_string())]);
+    let note = json!({"body": "VIP", "private": true});
+    api.call(reqwest::Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(note)).await;
+    visitor.assert_no_message(std::time::Duration::from_millis(300)).await;
+    let empty =
+        api.call(reqwest::Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(json!({"body": " "}))).await;
+    assert_eq!(empty.0, 400);
+
+    let (_, page) = api.get(&format!("/api/v1/conversations/{conversation}/messages?after_seq=1")).await;
+    let bodies: Vec<&str> = page["data"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
+    assert_eq!(bodies, ["It ships tomorrow.", "VIP"]);
+    assert_eq!(api.get(&format!("/api/v1/conversations/{conversation}/messages?limit=0")).await.0, 400);
+
+    let ada = app.query_string("SELECT id::text AS value FROM users").unwrap();
+    let patch = json!({"status": "resolved", "assignee_id": ada});
+    let (status, changed) = api.call(reqwest::Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(patch)).await;
+    assert_eq!(status, 200, "{changed}");
+    assert_eq!((changed["status"].as_str(), changed["assignee_id"].as_str()), (Some("resolved"), Some(ada.as_str())));
+    let bad = api.call(reqwest::Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(json!({"status": "gone"}))).await;
+    assert_eq!(bad.0, 400);
+    let stranger = json!({"assignee_id": "0190a000-0000-7000-8000-00000000dead"});
+    assert_eq!(api.call(reqwest::Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(stranger)).await.0, 400);
+    assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("resolved"));
+}
+
+#[tokio::test]
+async fn lists_page_by_cursor_and_contacts_update() {
+    let app = spawn_app().await;
+    let (workspace, _, key) = setup(&app).await;
+    let api = Api { app: &app, key };
+    app.execute(&format!(
+        "WITH c AS (INSERT INTO contacts (id, workspace_id) SELECT gen_random_uuid(), '{workspace}' FROM generate_series(1, 60) RETURNING id) \
+         INSERT INTO conversations (id, workspace_id, contact_id, last_message_at) \
+         SELECT gen_random_uuid(), '{workspace}', id, now() - (row_number() OVER ()) * interval '1 minute' FROM c"
+    ));
+    let (_, first) = api.get("/api/v1/conversations").await;
+    assert_eq!(first["data"].as_array().unwrap().len(), 25);
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    let encoded: String = url::form_urlencoded::byte_serialize(cursor.as_bytes()).collect();
+    let (_, second) = api.get(&format!("/api/v1/conversations?after={encoded}")).await;
+    let ids = |page: &Value| page["data"].as_array().unwrap().iter().map(|c| c["id"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert!(ids(&second).iter().all(|id| !ids(&first).contains(id)));
+    assert_eq!(api.get("/api/v1/conversations?after=nonsense").await.0, 400);
+
+    let (_, contacts) = api.get("/api/v1/contacts").await;
+    assert_eq!(contacts["data"].as_array().unwrap().len(), 50);
+    let next = contacts["next_cursor"].as_str().unwrap();
+    let (_, rest) = api.get(&format!("/api/v1/contacts?after={next}")).await;
+    assert_eq!(rest["data"].as_array().unwrap().len(), 10);
+    let contact = contacts["data"][0]["id"].as_str().unwrap();
+    let (status, updated) = api
+        .call(reqwest::Method::PATCH, &format!("/api/v1/contacts/{contact}"), Some(json!({"name": "Lin", "email": "lin@example.com"})))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(updated["email"], "lin@example.com");
+    assert_eq!(api.call(reqwest::Method::PATCH, &format!("/api/v1/contacts/{contact}"), Some(json!({"email": "nope"}))).await.0, 400);
+}
+
+#[tokio::test]
+async fn a_key_never_reaches_another_workspace() {
+    let app = spawn_app().await;
+    let (_, site_key, _) = setup(&app).await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    visitor.say(None, "Secret").await;
+    let conversation = visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+    let contact = app.query_string("SELECT contact_id::text AS value FROM conversations").unwrap();
+
+    let mallory = app.new_browser();
+    let theirs = mallory.sign_up_ok(&Person::new("Mallory")).await;
+    let api = Api { app: &app, key: create_key(&mallory, &theirs, "snoop").await };
+    assert_eq!(api.get(&format!("/api/v1/conversations/{conversation}")).await.0, 404);
+    assert_eq!(api.get(&format!("/api/v1/conversations/{conversation}/messages")).await.0, 404);
+    let post =
+        api.call(reqwest::Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(json!({"body": "hi"}))).await;
+    assert_eq!(post.0, 404);
+    let patch =
+        api.call(reqwest::Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(json!({"status": "resolved"}))).await;
+    assert_eq!(patch.0, 404);
+    assert_eq!(api.call(reqwest::Method::PATCH, &format!("/api/v1/contacts/{contact}"), Some(json!({"name": "x"}))).await.0, 404);
+    let (_, list) = api.get("/api/v1/conversations").await;
+    assert_eq!(list["data"], json!([]));
+    let (_, contacts) = api.get("/api/v1/contacts").await;
+    assert_eq!(contacts["data"], json!([]));
+    assert_eq!(app.count("messages"), 1);
+}
