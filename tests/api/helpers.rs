@@ -107,8 +107,32 @@ pub struct TestDatabase {
     pub name: String,
 }
 
+/// Keeps OpenSSL from tearing itself down at process exit. libpq loads libcrypto, which
+/// registers `OPENSSL_cleanup` with `atexit`; the test binary exits while the servers' pool
+/// threads still hold connections, and the cleanup then crashes the process (SIGSEGV) after
+/// every test has passed. Asking for no atexit handler before the first connection avoids it.
+fn keep_openssl_alive_at_exit() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        unsafe extern "C" {
+            fn dlsym(handle: *mut std::ffi::c_void, symbol: *const std::ffi::c_char) -> *mut std::ffi::c_void;
+        }
+        const OPENSSL_INIT_NO_ATEXIT: u64 = 0x0008_0000;
+        // SAFETY: RTLD_DEFAULT (null) searches the loaded libraries; the symbol, when present, is
+        // OpenSSL's `int OPENSSL_init_crypto(uint64_t opts, const OPENSSL_INIT_SETTINGS *settings)`.
+        unsafe {
+            let symbol = dlsym(std::ptr::null_mut(), c"OPENSSL_init_crypto".as_ptr());
+            if !symbol.is_null() {
+                let init: extern "C" fn(u64, *const std::ffi::c_void) -> std::ffi::c_int = std::mem::transmute(symbol);
+                init(OPENSSL_INIT_NO_ATEXIT, std::ptr::null());
+            }
+        }
+    });
+}
+
 impl TestDatabase {
     pub fn create() -> Self {
+        keep_openssl_alive_at_exit();
         ensure_template();
         let name = format!("parlor_test_{}", Uuid::new_v4().simple());
         let mut conn = maintenance_connection();
