@@ -21,6 +21,8 @@ pub const MAX_RESUME: usize = 200;
 pub enum ClientFrame {
     Hello {
         visitor_token: Option<String>,
+        /// A secret API key (`sk_...`): an agent socket for a server, without a cookie.
+        api_key: Option<String>,
         /// For agents who belong to several workspaces.
         workspace_id: Option<WorkspaceId>,
         #[serde(default)]

@@ -155,6 +155,7 @@ fn frame_error(code: &'static str, message: impl Into<String>, client_id: Option
 
 struct Hello {
     visitor_token: Option<String>,
+    api_key: Option<String>,
     workspace_id: Option<WorkspaceId>,
 }
 
@@ -172,8 +173,8 @@ async fn wait_for_hello(
         };
         let reply = match message {
             Some(Ok(AggregatedMessage::Text(text))) => match parse_client_frame(&text) {
-                Ok(ClientFrame::Hello { visitor_token, workspace_id, resume }) => {
-                    return Ok((Hello { visitor_token, workspace_id }, resume));
+                Ok(ClientFrame::Hello { visitor_token, api_key, workspace_id, resume }) => {
+                    return Ok((Hello { visitor_token, api_key, workspace_id }, resume));
                 }
                 Ok(other) => frame_error("hello_required", format!("Send a hello frame first, not {}.", frame_name(&other)), None),
                 Err(error) => error,
@@ -220,6 +221,16 @@ async fn authenticate(
 ) -> Result<(Identity, Option<Vec<Conversation>>), FrameError> {
     let unauthorized =
         || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
+    if let Some(secret) = hello.api_key {
+        let key = db::run(&state.pool, move |conn| crate::api::ApiKey::authenticate(conn, &secret)).await.map_err(|_| unavailable())?;
+        let Some(key) = key else {
+            return Err(frame_error("unauthorized", "This API key is not valid (it may have been revoked).", None));
+        };
+        let Some(crate::conversations::Author::Agent { user_id, name }) = key.author else {
+            return Err(frame_error("unauthorized", "The member who created this API key has left the workspace; create a new key.", None));
+        };
+        return Ok((Identity::Agent { workspace_id: key.workspace_id, user_id, name }, None));
+    }
     if let Some(token) = hello.visitor_token {
         let session_id = contacts::decode_token(state.settings.secret_bytes(), &token).ok_or_else(unauthorized)?;
         let public_origin = state.settings.public_origin();

@@ -194,3 +194,34 @@ async fn a_key_never_reaches_another_workspace() {
     assert_eq!(contacts["data"], json!([]));
     assert_eq!(app.count("messages"), 1);
 }
+
+#[tokio::test]
+async fn an_api_key_opens_an_agent_socket_for_its_workspace_only() {
+    let app = spawn_app().await;
+    let (_, site_key, key) = setup(&app).await;
+    let mut server = Socket::open(&app.address, &[]).await;
+    server.send(json!({"type": "hello", "api_key": key})).await;
+    let welcome = server.expect("welcome").await;
+    assert_eq!(welcome["role"], "agent");
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    visitor.say(None, "Hello from the site").await;
+    let conversation = visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+    assert_eq!(server.messages(1).await, vec![(1, "Hello from the site".to_string())]);
+    server.say(Some(&conversation), "Hello from a bot").await;
+    assert_eq!(server.expect("ack").await["seq"], 2);
+
+    let mut wrong = Socket::open(&app.address, &[]).await;
+    wrong.send(json!({"type": "hello", "api_key": "sk_nope"})).await;
+    assert_eq!(wrong.expect("error").await["code"], "unauthorized");
+
+    let mallory = app.new_browser();
+    let theirs = mallory.sign_up_ok(&Person::new("Mallory")).await;
+    let other_key = create_key(&mallory, &theirs, "snoop").await;
+    let mut snoop = Socket::open(&app.address, &[]).await;
+    snoop.send(json!({"type": "hello", "api_key": other_key})).await;
+    snoop.expect("welcome").await;
+    snoop.say(Some(&conversation), "injected").await;
+    assert_eq!(snoop.expect("error").await["code"], "not_found");
+    assert_eq!(app.count("messages"), 2);
+}
