@@ -13,6 +13,8 @@
 //! | `STRIPE_SECRET_KEY` | unset: billing off | Stripe API key |
 //! | `STRIPE_WEBHOOK_SECRET` | unset | verifies Stripe webhook signatures |
 //! | `STRIPE_API_BASE` | `https://api.stripe.com` | Stripe API base URL (tests point it at a local fake) |
+//! | `WEBHOOKS_ALLOW_PRIVATE_NETWORKS` | `false` | let webhook endpoints be on loopback or private networks (for a self-hosted install) |
+//! | `JOB_INTERVAL_MS` | `5000` | how often each instance looks for due jobs and webhook deliveries |
 //! | `TRUST_FORWARDED_FOR` | `false` | take the client IP from `X-Forwarded-For` (only behind a proxy you run) |
 //! | `RUST_LOG` | `info` | log filter |
 //! | `LOG_FORMAT` | `pretty` | `pretty` or `json` |
@@ -39,6 +41,9 @@ pub struct Settings {
     pub log_format: LogFormat,
     pub database_pool_size: u32,
     pub rate_limits: RateLimits,
+    /// How often this instance sweeps for due jobs and webhook deliveries.
+    pub job_interval: Duration,
+    pub webhooks_allow_private_networks: bool,
 }
 
 /// Where outgoing email goes.
@@ -145,10 +150,19 @@ impl Settings {
             api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into()),
         });
         let log_format = LogFormat::from_env()?;
-        let trust_forwarded_for = match var("TRUST_FORWARDED_FOR").as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
-            Some(other) => bail!("TRUST_FORWARDED_FOR must be true or false, not {other:?}"),
+        let flag = |name: &str| match var(name).as_deref() {
+            None | Some("false") | Some("0") => Ok(false),
+            Some("true") | Some("1") => Ok(true),
+            Some(other) => bail!("{name} must be true or false, not {other:?}"),
+        };
+        let trust_forwarded_for = flag("TRUST_FORWARDED_FOR")?;
+        let webhooks_allow_private_networks = flag("WEBHOOKS_ALLOW_PRIVATE_NETWORKS")?;
+        let job_interval = match var("JOB_INTERVAL_MS") {
+            None => Duration::from_secs(5),
+            Some(ms) => match ms.parse::<u64>() {
+                Ok(ms @ 50..=600_000) => Duration::from_millis(ms),
+                _ => bail!("JOB_INTERVAL_MS must be a number of milliseconds from 50 to 600000"),
+            },
         };
         Ok(Self {
             database_url: SecretString::from(var("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into())),
@@ -164,6 +178,8 @@ impl Settings {
             log_format,
             database_pool_size: 32,
             rate_limits: RateLimits::default(),
+            job_interval,
+            webhooks_allow_private_networks,
         })
     }
 

@@ -12,10 +12,12 @@ pub mod email;
 pub mod error;
 pub mod health;
 pub mod inbox;
+pub mod jobs;
 pub mod realtime;
 pub mod startup;
 pub mod telemetry;
 pub mod web;
+pub mod webhooks;
 pub mod widget;
 pub mod workspaces;
 

@@ -27,6 +27,8 @@ pub struct AppState {
     pub mailer: Mailer,
     pub limiters: Limiters,
     pub realtime: Realtime,
+    /// Webhook deliveries go through it (see [`crate::webhooks::http_client`]).
+    pub webhook_client: reqwest::Client,
 }
 
 pub struct Application {
@@ -56,8 +58,10 @@ impl Application {
             Realtime::start(pool.clone(), settings.database_url.expose_secret().to_string(), settings.nats_url.as_deref()).await?;
         let listener = TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
         let port = listener.local_addr()?.port();
-        let state = web::Data::new(AppState { settings: Arc::new(settings), pool, mailer, limiters, realtime });
+        let webhook_client = crate::webhooks::http_client(settings.webhooks_allow_private_networks)?;
+        let state = web::Data::new(AppState { settings: Arc::new(settings), pool, mailer, limiters, realtime, webhook_client });
         spawn_housekeeping(state.clone());
+        crate::jobs::start(state.clone());
         let server = run(listener, state.clone())?;
         Ok(Self { port, server, state })
     }

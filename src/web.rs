@@ -163,6 +163,11 @@ pub fn safe_next(next: Option<&str>) -> String {
 
 /// Fixed messages shown after a redirect (`?notice=...`); unknown keys show nothing, so no
 /// one can put their own words on a Parlor page.
+/// A moment as the console shows it: `2026-11-28 14:05 UTC`.
+pub fn utc_minute(at: time::OffsetDateTime) -> String {
+    at.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).unwrap_or_default()
+}
+
 pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
     Some(match key? {
         "signed_out" => "You are signed out.",
@@ -193,6 +198,15 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "identity_secret_rotated" => {
             "The identity secret is new: update it on your server, since hashes made with the old one are refused now."
         }
+        "availability_saved" => "Business hours and follow-up are saved. The widget picks them up on its next load.",
+        "notifications_saved" => "Your email notifications are saved.",
+        "webhook_created" => "The endpoint is added. Copy its signing secret below to verify deliveries.",
+        "webhook_saved" => "The endpoint is saved.",
+        "webhook_deleted" => "The endpoint is deleted; no more events go to it.",
+        "webhook_test_sent" => "A test event is on its way; its delivery shows below within seconds.",
+        "retention_saved" => "Data retention is saved. The clean-up runs daily.",
+        "contact_deleted" => "The contact and all of their conversations and messages are deleted.",
+        "workspace_deleted" => "The workspace and all of its data are deleted.",
         _ => return None,
     })
 }

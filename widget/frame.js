@@ -7,6 +7,7 @@
   var $ = function (selector) { return d.querySelector(selector); };
   var log = $(".log"), input = $("#composer-input"), composer = $(".composer"), banner = $(".banner");
   var typingLine = $(".typing"), gate = $(".email-gate"), avatars = $(".avatars");
+  var skippedEmail = false;
   var preview = body.getAttribute("data-preview") == "true";
   var settings = {
     color: root.getAttribute("data-color"), color_text: root.getAttribute("data-color-text"),
@@ -280,13 +281,36 @@
       typingStop = setTimeout(function () { sendTyping(false); }, 4000);
     } else sendTyping(false);
   });
+  // Away: outside business hours, or no agent online. The chat says so and asks for an email
+  // beside the composer: the visitor may write at once, or dismiss the question.
+  function away() {
+    return !!session && !preview && (!session.agents_online || !(session.availability || {}).within_hours);
+  }
   function needsEmail() {
     return settings.require_email && session && !session.visitor.email && !conversationId;
   }
   function applyGate() {
-    var gated = needsEmail();
-    gate.hidden = !gated;
-    composer.hidden = gated;
+    var required = needsEmail(), ask = !required && away() && !session.visitor.email && !skippedEmail;
+    gate.hidden = !(required || ask);
+    composer.hidden = required;
+    $(".gate-skip").hidden = !ask;
+    $(".gate-label").textContent = ask ? "Leave your email and we will answer you there" : "Your email, so that we can answer you even after you leave";
+  }
+  $(".gate-skip").addEventListener("click", function () {
+    skippedEmail = true;
+    applyGate();
+    input.focus();
+  });
+  function showAway() {
+    var note = $(".away-note");
+    if (away()) {
+      if (!note) {
+        note = el("div", "msg them away-note");
+        note.appendChild(el("p", "body", ""));
+        log.insertBefore(note, $(".greeting").nextSibling);
+      }
+      note.firstChild.textContent = session.availability.offline_message;
+    } else if (note) note.parentNode.removeChild(note);
   }
   gate.addEventListener("submit", function (event) {
     event.preventDefault();
@@ -342,14 +366,16 @@
       settings = session.settings;
       setAgents(session.agents);
       var line = $(".reply-time");
-      if (session.agents_online) line.textContent = "Online now";
-      line.classList.toggle("online", !!session.agents_online);
+      if (away()) line.textContent = "We are away right now";
+      else if (session.agents_online) line.textContent = "Online now";
+      line.classList.toggle("online", !away());
+      showAway();
       if (!conversationId && session.conversations.length) conversationId = session.conversations[0].id;
       applyGate();
       if (changed) connect();
     } else if (m.parlor == "open") {
       isOpen = true;
-      (gate.hidden ? input : gate.email).focus();
+      (composer.hidden ? gate.email : input).focus();
       updateUnread();
     } else if (m.parlor == "close") {
       isOpen = false;

@@ -23,7 +23,7 @@ use crate::{
     startup::AppState,
     web::{client_ip, render, see_other, user_agent},
     workspaces::{
-        MemberListing, Role, Workspace,
+        MemberListing, Role, Workspace, audit,
         team::{self, Invitation},
     },
 };
@@ -111,6 +111,8 @@ async fn invite(
     };
     match outcome {
         Ok((address, role, token)) => {
+            let (actor, detail) = (member.actor(), format!("{address} as {}", role.as_str()));
+            db::run(&state.pool, move |conn| audit::record(conn, workspace_id, &actor, "member.invited", &detail)).await?;
             let link = format!("{}/invitations/{token}", state.settings.public_base());
             let invitation = email::invitation(&address, &member.current.user.name, &member.workspace.name, role.label(), link)?;
             state.mailer.send_later(invitation);
@@ -134,7 +136,12 @@ async fn revoke_invitation(
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
     let id = path.1;
-    db::run(&state.pool, move |conn| Invitation::revoke(conn, workspace_id, id)).await?;
+    let actor = member.actor();
+    db::run(&state.pool, move |conn| {
+        Invitation::revoke(conn, workspace_id, id)?;
+        audit::record(conn, workspace_id, &actor, "member.invitation_revoked", "")
+    })
+    .await?;
     Ok(see_other(&format!("/app/{workspace_id}/team?notice=invitation_revoked")))
 }
 
@@ -153,7 +160,12 @@ async fn change_role(
     let workspace_id = member.workspace_id();
     let (actor, target) = (member.role, UserId(path.1));
     let role = Role::from_choice(&form.role).ok_or_else(|| AppError::bad_request("Choose owner, admin or agent."))?;
-    db::run(&state.pool, move |conn| team::change_role(conn, workspace_id, actor, target, role)).await?;
+    let by = member.actor();
+    db::run(&state.pool, move |conn| {
+        team::change_role(conn, workspace_id, actor, target, role)?;
+        audit::record(conn, workspace_id, &by, "member.role_changed", &format!("{target} to {}", role.as_str()))
+    })
+    .await?;
     Ok(see_other(&format!("/app/{workspace_id}/team?notice=role_changed")))
 }
 
@@ -169,8 +181,10 @@ async fn remove(
     if target == member.current.user.id {
         return Err(AppError::bad_request("To leave the workspace yourself, use Leave."));
     }
+    let by = member.actor();
     db::run(&state.pool, move |conn| {
         team::remove(conn, workspace_id, actor, target)?;
+        audit::record(conn, workspace_id, &by, "member.removed", &target.to_string())?;
         Session::revoke_all(conn, target, None)?;
         Ok(())
     })
@@ -183,7 +197,12 @@ async fn remove(
 async fn leave(state: web::Data<AppState>, member: Member, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
     let (role, me) = (member.role, member.current.user.id);
-    db::run(&state.pool, move |conn| team::remove(conn, workspace_id, role, me)).await?;
+    let by = member.actor();
+    db::run(&state.pool, move |conn| {
+        team::remove(conn, workspace_id, role, me)?;
+        audit::record(conn, workspace_id, &by, "member.left", "")
+    })
+    .await?;
     state.realtime.hub.revoke_agent(workspace_id, me);
     Ok(see_other("/app?notice=left_workspace"))
 }
@@ -196,7 +215,12 @@ async fn transfer_ownership(
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
     let (owner, target) = (member.current.user.id, UserId(path.1));
-    db::run(&state.pool, move |conn| team::transfer_ownership(conn, workspace_id, owner, target)).await?;
+    let by = member.actor();
+    db::run(&state.pool, move |conn| {
+        team::transfer_ownership(conn, workspace_id, owner, target)?;
+        audit::record(conn, workspace_id, &by, "member.ownership_transferred", &target.to_string())
+    })
+    .await?;
     Ok(see_other(&format!("/app/{workspace_id}/team?notice=ownership_transferred")))
 }
 

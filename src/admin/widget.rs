@@ -16,6 +16,7 @@ use crate::{
     startup::AppState,
     web::{render, see_other},
     widget::settings::{self, MAX_ALLOWED_DOMAINS, MAX_GREETING, MAX_LAUNCHER_TEXT, WidgetChanges, WidgetSettings},
+    workspaces::audit,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -175,7 +176,12 @@ async fn save(
     let workspace_id = member.workspace_id();
     match form.validate() {
         Ok(changes) => {
-            db::run(&state.pool, move |conn| WidgetSettings::update(conn, workspace_id, &changes)).await?;
+            let actor = member.actor();
+            db::run(&state.pool, move |conn| {
+                WidgetSettings::update(conn, workspace_id, &changes)?;
+                audit::record(conn, workspace_id, &actor, "widget.saved", "")
+            })
+            .await?;
             Ok(see_other(&format!("/app/{workspace_id}/widget?notice=widget_saved")))
         }
         Err(errors) => {
@@ -203,6 +209,11 @@ async fn rotate_secret(
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
-    db::run(&state.pool, move |conn| WidgetSettings::rotate_identity_secret(conn, workspace_id)).await?;
+    let actor = member.actor();
+    db::run(&state.pool, move |conn| {
+        WidgetSettings::rotate_identity_secret(conn, workspace_id)?;
+        audit::record(conn, workspace_id, &actor, "widget.secret_rotated", "")
+    })
+    .await?;
     Ok(see_other(&format!("/app/{workspace_id}/widget?notice=identity_secret_rotated")))
 }

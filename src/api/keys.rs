@@ -157,6 +157,7 @@ async fn create(
     } else {
         let secret = format!("sk_{}", secret_token::generate());
         let stored = secret.clone();
+        let actor = member.actor();
         db::run(&state.pool, move |conn| {
             let live: i64 = api_keys::table
                 .filter(api_keys::workspace_id.eq(workspace_id))
@@ -166,6 +167,7 @@ async fn create(
             if live >= MAX_KEYS {
                 return Ok(Err(format!("A workspace has at most {MAX_KEYS} keys; revoke one first.")));
             }
+            crate::workspaces::audit::record(conn, workspace_id, &actor, "api_key.created", &format!("{name} ({})", &stored[..10]))?;
             diesel::insert_into(api_keys::table)
                 .values((
                     api_keys::id.eq(Uuid::now_v7()),
@@ -200,15 +202,20 @@ async fn revoke(
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
     let id = path.1;
+    let actor = member.actor();
     let revoked = db::run(&state.pool, move |conn| {
-        Ok(diesel::update(
+        let revoked = diesel::update(
             api_keys::table
                 .filter(api_keys::workspace_id.eq(workspace_id))
                 .filter(api_keys::id.eq(id))
                 .filter(api_keys::revoked_at.is_null()),
         )
         .set(api_keys::revoked_at.eq(diesel::dsl::now))
-        .execute(conn)?)
+        .execute(conn)?;
+        if revoked > 0 {
+            crate::workspaces::audit::record(conn, workspace_id, &actor, "api_key.revoked", &id.to_string())?;
+        }
+        Ok(revoked)
     })
     .await?;
     if revoked == 0 {

@@ -247,7 +247,14 @@ async fn update_conversation(
         if let Some(assignee) = assignee {
             diesel::update(target).set(conversations_table::assignee_id.eq(assignee)).execute(conn)?;
         }
-        Conversation::find(conn, workspace_id, Audience::Agents, id)?.ok_or(AppError::NotFound)
+        let updated = Conversation::find(conn, workspace_id, Audience::Agents, id)?.ok_or(AppError::NotFound)?;
+        if status.is_some() {
+            crate::webhooks::emit(
+                conn,
+                &[crate::webhooks::status_changed(workspace_id, updated.id, &updated.status, updated.assignee_id)],
+            )?;
+        }
+        Ok(updated)
     })
     .await?;
     let frame =

@@ -28,6 +28,11 @@ impl Member {
     pub fn workspace_id(&self) -> WorkspaceId {
         self.workspace.id
     }
+
+    /// This member, as the audit log names them.
+    pub fn actor(&self) -> crate::workspaces::audit::Actor {
+        crate::workspaces::audit::Actor { user_id: Some(self.current.user.id), name: self.current.user.name.clone() }
+    }
 }
 
 impl FromRequest for Member {

@@ -429,6 +429,19 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
         .collect())
 }
 
+/// What a batch sets off, stored in its own transaction so that a crash cannot lose it: the
+/// webhook events of its messages, and the new-conversation emails agents asked for.
+fn record_consequences(conn: &mut PgConnection, results: &[Result<Stored, AppError>]) -> Result<(), diesel::result::Error> {
+    let fresh: Vec<&Stored> = results.iter().filter_map(|r| r.as_ref().ok()).filter(|s| !s.duplicate).collect();
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    crate::webhooks::emit(conn, &crate::webhooks::message_events(&fresh))?;
+    let started: Vec<(WorkspaceId, ConversationId)> =
+        fresh.iter().filter(|s| s.new_conversation).map(|s| (s.message.workspace_id, s.message.conversation_id)).collect();
+    crate::jobs::enqueue_new_conversation_emails(conn, &started)
+}
+
 struct Job {
     new: NewMessage,
     reply: oneshot::Sender<Result<Stored, AppError>>,
@@ -498,14 +511,21 @@ fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnC
         let span = tracing::debug_span!("message_batch", size = batch.len());
         let _entered = span.enter();
         let outcome = pool.get().map_err(AppError::from).and_then(|mut conn| {
-            match conn.transaction(|conn| store_batch_fast(conn, &batch)) {
+            let fast = conn.transaction::<_, diesel::result::Error, _>(|conn| {
+                let results = store_batch_fast(conn, &batch)?;
+                record_consequences(conn, &results)?;
+                Ok(results)
+            });
+            match fast {
                 Ok(results) => Ok(results),
                 // A race on a client id (or any statement error): the slow path isolates each
                 // message in a savepoint, so one bad message cannot fail the others.
                 Err(error) => {
                     tracing::debug!(%error, "batch fast path failed; storing message by message");
                     conn.transaction(|conn| {
-                        Ok::<_, AppError>(batch.iter().map(|job| store_in_savepoint(conn, &job.new)).collect::<Vec<_>>())
+                        let results = batch.iter().map(|job| store_in_savepoint(conn, &job.new)).collect::<Vec<_>>();
+                        record_consequences(conn, &results)?;
+                        Ok::<_, AppError>(results)
                     })
                 }
             }

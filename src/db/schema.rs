@@ -15,6 +15,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    audit_events (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        actor_id -> Nullable<Uuid>,
+        actor_name -> Text,
+        action -> Text,
+        detail -> Text,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     canned_responses (id) {
         id -> Uuid,
         workspace_id -> Uuid,
@@ -58,6 +70,8 @@ diesel::table! {
         snoozed_until -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        visitor_emailed_seq -> Int8,
+        agents_emailed_seq -> Int8,
     }
 }
 
@@ -77,12 +91,30 @@ diesel::table! {
 }
 
 diesel::table! {
+    jobs (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        kind -> Text,
+        dedupe_key -> Text,
+        payload -> Jsonb,
+        run_at -> Timestamptz,
+        attempts -> Int4,
+        locked_until -> Nullable<Timestamptz>,
+        last_error -> Nullable<Text>,
+        done_at -> Nullable<Timestamptz>,
+        failed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     memberships (workspace_id, user_id) {
         workspace_id -> Uuid,
         user_id -> Uuid,
         role -> Text,
         created_at -> Timestamptz,
         away -> Bool,
+        email_new_conversations -> Bool,
     }
 }
 
@@ -150,6 +182,37 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhook_deliveries (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        endpoint_id -> Uuid,
+        event_id -> Uuid,
+        event_type -> Text,
+        payload -> Jsonb,
+        state -> Text,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        locked_until -> Nullable<Timestamptz>,
+        response_status -> Nullable<Int4>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+        delivered_at -> Nullable<Timestamptz>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        url -> Text,
+        secret -> Text,
+        events -> Array<Nullable<Text>>,
+        enabled -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     widget_settings (workspace_id) {
         workspace_id -> Uuid,
         color -> Text,
@@ -173,11 +236,19 @@ diesel::table! {
         site_key -> Text,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        hours_enabled -> Bool,
+        time_zone -> Text,
+        business_hours -> Jsonb,
+        offline_message -> Text,
+        followup_delay_seconds -> Int4,
+        retention_days -> Nullable<Int4>,
     }
 }
 
 diesel::joinable!(api_keys -> users (created_by));
 diesel::joinable!(api_keys -> workspaces (workspace_id));
+diesel::joinable!(audit_events -> users (actor_id));
+diesel::joinable!(audit_events -> workspaces (workspace_id));
 diesel::joinable!(canned_responses -> workspaces (workspace_id));
 diesel::joinable!(contacts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> contacts (contact_id));
@@ -185,6 +256,7 @@ diesel::joinable!(conversations -> users (assignee_id));
 diesel::joinable!(conversations -> workspaces (workspace_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(invitations -> workspaces (workspace_id));
+diesel::joinable!(jobs -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(messages -> conversations (conversation_id));
@@ -193,20 +265,27 @@ diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(user_tokens -> users (user_id));
 diesel::joinable!(visitor_sessions -> contacts (contact_id));
 diesel::joinable!(visitor_sessions -> workspaces (workspace_id));
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_deliveries -> workspaces (workspace_id));
+diesel::joinable!(webhook_endpoints -> workspaces (workspace_id));
 diesel::joinable!(widget_settings -> workspaces (workspace_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
+    audit_events,
     canned_responses,
     contacts,
     conversations,
     invitations,
+    jobs,
     memberships,
     messages,
     sessions,
     user_tokens,
     users,
     visitor_sessions,
+    webhook_deliveries,
+    webhook_endpoints,
     widget_settings,
     workspaces,
 );

@@ -160,3 +160,97 @@ pub fn invitation(to: &str, inviter: &str, workspace: &str, role: &str, link: St
         link: Some(link),
     })
 }
+
+/// One quoted message of a notification email.
+pub struct Quoted {
+    pub author: String,
+    pub body: String,
+}
+
+fn quote(messages: &[crate::conversations::Message], fallback: &str) -> Vec<Quoted> {
+    messages
+        .iter()
+        .map(|m| Quoted { author: m.author_name.clone().unwrap_or_else(|| fallback.to_string()), body: m.body.clone() })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "email/reply_follow_up.txt")]
+struct ReplyFollowUpText<'a> {
+    name: Option<&'a str>,
+    workspace: &'a str,
+    replies: Vec<Quoted>,
+    page_url: Option<&'a str>,
+}
+
+/// A visitor's unseen replies, sent once they have not read them for the follow-up delay.
+pub fn reply_follow_up(
+    to: &str,
+    workspace: &str,
+    name: Option<&str>,
+    replies: &[crate::conversations::Message],
+    page_url: Option<&str>,
+) -> Result<Email, askama::Error> {
+    let subject =
+        if replies.len() == 1 { format!("New reply from {workspace}") } else { format!("{} new replies from {workspace}", replies.len()) };
+    Ok(Email {
+        to: to.into(),
+        subject,
+        text: ReplyFollowUpText { name, workspace, replies: quote(replies, workspace), page_url }.render()?,
+        link: page_url.map(str::to_string),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/unread_notice.txt")]
+struct UnreadNoticeText<'a> {
+    visitor: &'a str,
+    workspace: &'a str,
+    messages: Vec<Quoted>,
+    link: &'a str,
+    outside_hours: bool,
+}
+
+/// Visitor messages no agent has read, to the assignee or every member.
+pub fn unread_notice(
+    to: &str,
+    workspace: &str,
+    visitor: Option<&str>,
+    messages: &[crate::conversations::Message],
+    link: &str,
+    outside_hours: bool,
+) -> Result<Email, askama::Error> {
+    let visitor = visitor.unwrap_or("A visitor");
+    Ok(Email {
+        to: to.into(),
+        subject: format!("{visitor} is waiting for an answer in {workspace}"),
+        text: UnreadNoticeText { visitor, workspace, messages: quote(messages, visitor), link, outside_hours }.render()?,
+        link: Some(link.to_string()),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/new_conversation.txt")]
+struct NewConversationText<'a> {
+    visitor: &'a str,
+    workspace: &'a str,
+    body: &'a str,
+    link: &'a str,
+}
+
+/// A new conversation, to the members who asked to hear of each one.
+pub fn new_conversation(
+    to: &str,
+    workspace: &str,
+    visitor: Option<&str>,
+    first: &crate::conversations::Message,
+    link: &str,
+) -> Result<Email, askama::Error> {
+    let visitor = visitor.unwrap_or("A visitor");
+    Ok(Email {
+        to: to.into(),
+        subject: format!("New conversation in {workspace}: {visitor}"),
+        text: NewConversationText { visitor, workspace, body: &first.body, link }.render()?,
+        link: Some(link.to_string()),
+    })
+}

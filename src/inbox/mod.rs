@@ -531,7 +531,9 @@ async fn set_status(
         .returning(conversations_table::assignee_id)
         .get_result(conn)
         .optional()?;
-        assignee.ok_or(AppError::NotFound)
+        let assignee = assignee.ok_or(AppError::NotFound)?;
+        crate::webhooks::emit(conn, &[crate::webhooks::status_changed(workspace_id, conversation_id, status, assignee)])?;
+        Ok(assignee)
     })
     .await?;
     announce(&state, workspace_id, conversation_id, status, assignee);

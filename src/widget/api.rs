@@ -12,6 +12,7 @@ use actix_web::{HttpRequest, HttpResponse, http::header, web};
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::settings::{PublicWidgetSettings, WidgetSettings};
+use crate::workspaces::availability::{Availability, PublicAvailability};
 use crate::{
     conversations::{
         Conversation,
@@ -176,6 +177,9 @@ struct SessionResponse {
     agents: Vec<SessionAgent>,
     /// Whether an agent who is not away has the inbox open (on this instance) right now.
     agents_online: bool,
+    /// Business hours and the offline message: outside the hours, or with no agent online, the
+    /// chat says the team is away and asks for an email.
+    availability: PublicAvailability,
     conversations: Vec<SessionConversation>,
 }
 
@@ -242,7 +246,7 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
 
     let workspace_id = workspace.id;
     let connected = state.realtime.hub.agents_connected(workspace_id);
-    let (visitor, conversations, agents, agents_online) = db::run(&state.pool, move |conn| {
+    let (visitor, conversations, agents, agents_online, availability) = db::run(&state.pool, move |conn| {
         let visitor = match (identification, existing) {
             (Some((who, _)), existing) => Visitor::identify(conn, workspace_id, existing, &who)?,
             (None, Some(visitor)) => {
@@ -261,7 +265,8 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
                 break;
             }
         }
-        Ok((visitor, conversations, agents, agents_online))
+        let availability = Availability::load(conn, workspace_id)?.public(time::OffsetDateTime::now_utc());
+        Ok((visitor, conversations, agents, agents_online, availability))
     })
     .await?;
     Ok(HttpResponse::Ok().json(SessionResponse {
@@ -276,6 +281,7 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
         settings: settings.public(),
         agents,
         agents_online,
+        availability,
         conversations: conversations
             .into_iter()
             .map(|c| SessionConversation { id: c.id, status: c.status, last_seq: c.last_seq })

@@ -23,6 +23,8 @@ pub struct Workspace {
     pub created_at: OffsetDateTime,
 }
 
+pub mod audit;
+pub mod availability;
 pub mod team;
 
 /// What a member may do in a workspace, from most to least powerful.

@@ -175,6 +175,9 @@ pub fn test_settings(database: &TestDatabase, data_dir: PathBuf) -> Settings {
         log_format: LogFormat::Pretty,
         database_pool_size: 4,
         rate_limits: RateLimits::default(),
+        job_interval: std::time::Duration::from_millis(100),
+        // Tests receive webhooks on 127.0.0.1.
+        webhooks_allow_private_networks: true,
     }
 }
 

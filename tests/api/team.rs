@@ -19,14 +19,14 @@ fn role(app: &TestApp, workspace: &str, email: &str) -> Option<String> {
 }
 
 /// The owner invites `email` as `role`; returns the invitation link's path.
-async fn invite(app: &TestApp, workspace: &str, email: &str, role: &str) -> String {
+pub(crate) async fn invite(app: &TestApp, workspace: &str, email: &str, role: &str) -> String {
     let response = app.browser.post_form(&format!("/app/{workspace}/team/invitations"), &[("email", email), ("role", role)]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap_or_default());
     link_path(&app.wait_for_email(email, "invited you").await)
 }
 
 /// Someone new joins through the link with a new account; returns their browser.
-async fn join_as_new(app: &TestApp, link: &str, name: &str) -> Browser {
+pub(crate) async fn join_as_new(app: &TestApp, link: &str, name: &str) -> Browser {
     let browser = app.new_browser();
     let page = browser.get_html(link).await;
     assert!(page.contains("Create my account and join"));

@@ -1,0 +1,166 @@
+//! The jobs that send email: a visitor's unseen replies, agents' unread visitor messages, and
+//! new conversations for the agents who asked. Each re-reads the conversation first, so a job
+//! run twice (a retry after a lost acknowledgement) or run late sends nothing that is no longer
+//! true.
+
+use actix_web::web;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+use super::ClaimedJob;
+use crate::{
+    conversations::{Audience, AuthorKind, Message, messages_after},
+    db::{
+        self, ConversationId, UserId, WorkspaceId,
+        schema::{contacts, conversations, memberships, users, workspaces},
+    },
+    email,
+    error::AppError,
+    startup::AppState,
+};
+
+/// Messages quoted in one email at most; the rest are a click away.
+const QUOTED_MAX: i64 = 20;
+
+#[derive(Deserialize)]
+struct Range {
+    conversation_id: ConversationId,
+    from_seq: i64,
+    through_seq: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+#[derive(Queryable)]
+struct Context {
+    workspace_name: String,
+    contact_name: Option<String>,
+    contact_email: Option<String>,
+    page_url: Option<String>,
+    assignee: Option<UserId>,
+    visitor_read_seq: i64,
+    agent_read_seq: i64,
+}
+
+fn load_context(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ConversationId) -> Result<Option<Context>, AppError> {
+    Ok(conversations::table
+        .inner_join(contacts::table)
+        .inner_join(workspaces::table)
+        .filter(conversations::workspace_id.eq(workspace_id))
+        .filter(conversations::id.eq(id))
+        .select((
+            workspaces::name,
+            contacts::name,
+            contacts::email,
+            contacts::current_url,
+            conversations::assignee_id,
+            conversations::visitor_read_seq,
+            conversations::agent_read_seq,
+        ))
+        .first::<Context>(conn)
+        .optional()?)
+}
+
+fn parse_range(job: &ClaimedJob) -> Result<Range, AppError> {
+    serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))
+}
+
+fn inbox_link(state: &AppState, workspace_id: WorkspaceId, conversation_id: ConversationId) -> String {
+    format!("{}/app/{workspace_id}/inbox/{conversation_id}", state.settings.public_base())
+}
+
+/// Emails the visitor the agents' replies of the range they still have not seen.
+pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    let range = parse_range(job)?;
+    let workspace_id = job.workspace_id;
+    let found = db::run(&state.pool, move |conn| {
+        let Some(context) = load_context(conn, workspace_id, range.conversation_id)? else { return Ok(None) };
+        let after = range.from_seq.max(context.visitor_read_seq);
+        let replies: Vec<Message> =
+            messages_after(conn, workspace_id, Audience::Agents, range.conversation_id, after, Some(range.through_seq), QUOTED_MAX)?
+                .into_iter()
+                .filter(|m| m.author_kind == AuthorKind::Agent && !m.private)
+                .collect();
+        Ok(Some((context, replies)))
+    })
+    .await?;
+    let Some((context, replies)) = found else { return Ok(()) };
+    let Some(to) = context.contact_email.as_deref() else { return Ok(()) };
+    if replies.is_empty() {
+        return Ok(());
+    }
+    let message =
+        email::reply_follow_up(to, &context.workspace_name, context.contact_name.as_deref(), &replies, context.page_url.as_deref())?;
+    state.mailer.send(message).await.map_err(AppError::internal)?;
+    tracing::info!(replies = replies.len(), "reply follow-up emailed to the visitor");
+    Ok(())
+}
+
+/// Who hears about a conversation: its assignee, or every member when nobody is assigned.
+fn recipients(conn: &mut PgConnection, workspace_id: WorkspaceId, assignee: Option<UserId>) -> Result<Vec<String>, AppError> {
+    let mut query = memberships::table.inner_join(users::table).filter(memberships::workspace_id.eq(workspace_id)).into_boxed();
+    if let Some(assignee) = assignee {
+        query = query.filter(memberships::user_id.eq(assignee));
+    }
+    Ok(query.select(users::email).load(conn)?)
+}
+
+/// Emails the agents the visitor messages of the range that nobody has read yet.
+pub async fn unread_notice(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    let range = parse_range(job)?;
+    let workspace_id = job.workspace_id;
+    let found = db::run(&state.pool, move |conn| {
+        let Some(context) = load_context(conn, workspace_id, range.conversation_id)? else { return Ok(None) };
+        let after = range.from_seq.max(context.agent_read_seq);
+        let unread: Vec<Message> =
+            messages_after(conn, workspace_id, Audience::Agents, range.conversation_id, after, Some(range.through_seq), QUOTED_MAX)?
+                .into_iter()
+                .filter(|m| m.author_kind == AuthorKind::Visitor)
+                .collect();
+        let to = if unread.is_empty() { Vec::new() } else { recipients(conn, workspace_id, context.assignee)? };
+        Ok(Some((context, unread, to)))
+    })
+    .await?;
+    let Some((context, unread, to)) = found else { return Ok(()) };
+    let link = inbox_link(state, workspace_id, range.conversation_id);
+    let outside_hours = range.reason == "outside_hours";
+    for address in &to {
+        let message =
+            email::unread_notice(address, &context.workspace_name, context.contact_name.as_deref(), &unread, &link, outside_hours)?;
+        state.mailer.send(message).await.map_err(AppError::internal)?;
+    }
+    tracing::info!(messages = unread.len(), agents = to.len(), "unread visitor messages emailed to agents");
+    Ok(())
+}
+
+/// Emails the members who opted in that a visitor started a conversation.
+pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    #[derive(Deserialize)]
+    struct Payload {
+        conversation_id: ConversationId,
+    }
+    let payload: Payload =
+        serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))?;
+    let workspace_id = job.workspace_id;
+    let conversation_id = payload.conversation_id;
+    let found = db::run(&state.pool, move |conn| {
+        let Some(context) = load_context(conn, workspace_id, conversation_id)? else { return Ok(None) };
+        let first = messages_after(conn, workspace_id, Audience::Agents, conversation_id, 0, Some(1), 1)?;
+        let to: Vec<String> = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::workspace_id.eq(workspace_id))
+            .filter(memberships::email_new_conversations.eq(true))
+            .select(users::email)
+            .load(conn)?;
+        Ok(Some((context, first, to)))
+    })
+    .await?;
+    let Some((context, first, to)) = found else { return Ok(()) };
+    let Some(first) = first.first() else { return Ok(()) };
+    let link = inbox_link(state, workspace_id, conversation_id);
+    for address in &to {
+        let message = email::new_conversation(address, &context.workspace_name, context.contact_name.as_deref(), first, &link)?;
+        state.mailer.send(message).await.map_err(AppError::internal)?;
+    }
+    Ok(())
+}

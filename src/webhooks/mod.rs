@@ -1,0 +1,566 @@
+//! Outgoing webhooks: a workspace's endpoints, the events they receive, and their delivery.
+//!
+//! - An event is stored as one delivery row per subscribed endpoint in the transaction that
+//!   made it happen (the message's, the status change's): no event is lost to a crash between
+//!   the change and the notification.
+//! - Deliveries are claimed with `FOR UPDATE SKIP LOCKED` and a lease by any instance, POSTed
+//!   with a signature (see [`sign`] and docs/api.md), and retried with backoff for 24 hours.
+//!   Each delivery keeps its attempts, its last response code and error: the console's log.
+//! - Receivers deduplicate by the event id (`Parlor-Webhook-Id`), since a delivery whose
+//!   answer was lost is sent again.
+//! - Endpoints on private networks (loopback, RFC 1918, link-local) are refused, at creation
+//!   and again at each connection after name resolution, unless
+//!   `WEBHOOKS_ALLOW_PRIVATE_NETWORKS` is set.
+//!
+//! Tenant rule: endpoints and deliveries are read and written with the `WorkspaceId` of an
+//! authenticated admin; events carry the workspace of the change that caused them.
+
+use std::{
+    net::{IpAddr, SocketAddr},
+    time::Duration,
+};
+
+use actix_web::web;
+use diesel::{
+    prelude::*,
+    sql_types::{Array, Text, Uuid as SqlUuid},
+};
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha2::Sha256;
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::{
+    conversations::writer::Stored,
+    db::{
+        self, WorkspaceId,
+        schema::{webhook_deliveries, webhook_endpoints},
+    },
+    error::AppError,
+    startup::AppState,
+};
+
+/// The events an endpoint can subscribe to.
+pub const EVENTS: [&str; 3] = ["conversation.created", "message.created", "conversation.status_changed"];
+/// Endpoints per workspace at most.
+pub const MAX_ENDPOINTS: i64 = 10;
+/// A delivery is retried for this long after its event, then marked failed.
+pub const RETRY_FOR: Duration = Duration::from_secs(24 * 3600);
+const TIMEOUT: Duration = Duration::from_secs(10);
+const CLAIM_BATCH: i64 = 50;
+const LEASE: Duration = Duration::from_secs(60);
+/// Deliveries shown in the console per endpoint.
+pub const LOG_SIZE: i64 = 50;
+
+pub const HEADER_ID: &str = "Parlor-Webhook-Id";
+pub const HEADER_TIMESTAMP: &str = "Parlor-Webhook-Timestamp";
+pub const HEADER_SIGNATURE: &str = "Parlor-Webhook-Signature";
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = webhook_endpoints, check_for_backend(diesel::pg::Pg))]
+pub struct Endpoint {
+    pub id: Uuid,
+    pub workspace_id: WorkspaceId,
+    pub url: String,
+    pub secret: String,
+    pub events: Vec<Option<String>>,
+    pub enabled: bool,
+    pub created_at: OffsetDateTime,
+}
+
+impl Endpoint {
+    pub fn subscribes_to(&self, event: &str) -> bool {
+        self.events.iter().flatten().any(|e| e == event)
+    }
+}
+
+#[derive(Queryable, Clone, Debug)]
+pub struct DeliveryLog {
+    pub id: Uuid,
+    pub event_id: Uuid,
+    pub event_type: String,
+    pub state: String,
+    pub attempts: i32,
+    pub response_status: Option<i32>,
+    pub last_error: Option<String>,
+    pub created_at: OffsetDateTime,
+    pub next_attempt_at: OffsetDateTime,
+}
+
+/// `v1=` and the hex HMAC-SHA256, keyed with the endpoint's secret, of `{timestamp}.{body}`.
+pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let digest = mac.finalize().into_bytes();
+    format!("v1={}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+/// Whether an address is on the public internet (not loopback, private, link-local, ...).
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback() || v6.is_unspecified() || v6.is_multicast() || (first & 0xfe00) == 0xfc00 || (first & 0xffc0) == 0xfe80)
+            }
+        },
+    }
+}
+
+/// Checks an endpoint URL someone typed: http(s), a host, no credentials, and not an address
+/// on a private network (unless those are allowed).
+pub fn validate_url(raw: &str, allow_private: bool) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.is_empty() || raw.len() > 2000 {
+        return Err("Enter the URL that should receive the events, like https://example.com/parlor.".into());
+    }
+    let url = url::Url::parse(raw).map_err(|_| "Enter a full URL, like https://example.com/parlor.".to_string())?;
+    if url.scheme() != "https" && url.scheme() != "http" {
+        return Err("The URL must start with https:// (or http://).".into());
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("Leave credentials out of the URL; verify the signature instead.".into());
+    }
+    let host = url.host().ok_or_else(|| "The URL has no host.".to_string())?;
+    let literal = match host {
+        url::Host::Ipv4(v4) => Some(IpAddr::V4(v4)),
+        url::Host::Ipv6(v6) => Some(IpAddr::V6(v6)),
+        url::Host::Domain(domain) => (domain == "localhost" || domain.ends_with(".localhost")).then_some(IpAddr::from([127, 0, 0, 1])),
+    };
+    if let Some(ip) = literal
+        && !allow_private
+        && !is_public(ip)
+    {
+        return Err("This address is on a private network, which Parlor cannot reach.".into());
+    }
+    Ok(url.to_string())
+}
+
+/// Validates chosen event names; at least one.
+pub fn validate_events(chosen: &[String]) -> Result<Vec<String>, String> {
+    let events: Vec<String> = EVENTS.iter().filter(|e| chosen.iter().any(|c| c == *e)).map(|e| e.to_string()).collect();
+    if events.is_empty() || events.len() != chosen.len() {
+        return Err("Choose at least one event from the list.".into());
+    }
+    Ok(events)
+}
+
+fn new_secret() -> String {
+    let bytes: [u8; 24] = rand::random();
+    format!("whsec_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+}
+
+pub fn create(conn: &mut PgConnection, workspace_id: WorkspaceId, url: &str, events: &[String]) -> Result<Endpoint, AppError> {
+    let count: i64 = webhook_endpoints::table.filter(webhook_endpoints::workspace_id.eq(workspace_id)).count().get_result(conn)?;
+    if count >= MAX_ENDPOINTS {
+        return Err(AppError::Conflict(format!("A workspace has at most {MAX_ENDPOINTS} webhook endpoints; delete one first.")));
+    }
+    Ok(diesel::insert_into(webhook_endpoints::table)
+        .values((
+            webhook_endpoints::id.eq(Uuid::now_v7()),
+            webhook_endpoints::workspace_id.eq(workspace_id),
+            webhook_endpoints::url.eq(url),
+            webhook_endpoints::secret.eq(new_secret()),
+            webhook_endpoints::events.eq(events),
+        ))
+        .returning(Endpoint::as_returning())
+        .get_result(conn)?)
+}
+
+pub fn list(conn: &mut PgConnection, workspace_id: WorkspaceId) -> Result<Vec<Endpoint>, AppError> {
+    Ok(webhook_endpoints::table
+        .filter(webhook_endpoints::workspace_id.eq(workspace_id))
+        .order(webhook_endpoints::created_at)
+        .select(Endpoint::as_select())
+        .load(conn)?)
+}
+
+pub fn find(conn: &mut PgConnection, workspace_id: WorkspaceId, id: Uuid) -> Result<Endpoint, AppError> {
+    webhook_endpoints::table
+        .filter(webhook_endpoints::workspace_id.eq(workspace_id))
+        .filter(webhook_endpoints::id.eq(id))
+        .select(Endpoint::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub fn update(conn: &mut PgConnection, workspace_id: WorkspaceId, id: Uuid, events: &[String], enabled: bool) -> Result<(), AppError> {
+    let updated = diesel::update(
+        webhook_endpoints::table.filter(webhook_endpoints::workspace_id.eq(workspace_id)).filter(webhook_endpoints::id.eq(id)),
+    )
+    .set((webhook_endpoints::events.eq(events), webhook_endpoints::enabled.eq(enabled)))
+    .execute(conn)?;
+    if updated == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
+pub fn delete(conn: &mut PgConnection, workspace_id: WorkspaceId, id: Uuid) -> Result<(), AppError> {
+    let deleted = diesel::delete(
+        webhook_endpoints::table.filter(webhook_endpoints::workspace_id.eq(workspace_id)).filter(webhook_endpoints::id.eq(id)),
+    )
+    .execute(conn)?;
+    if deleted == 0 { Err(AppError::NotFound) } else { Ok(()) }
+}
+
+pub fn deliveries(conn: &mut PgConnection, workspace_id: WorkspaceId, endpoint_id: Uuid) -> Result<Vec<DeliveryLog>, AppError> {
+    Ok(webhook_deliveries::table
+        .filter(webhook_deliveries::workspace_id.eq(workspace_id))
+        .filter(webhook_deliveries::endpoint_id.eq(endpoint_id))
+        .order(webhook_deliveries::created_at.desc())
+        .limit(LOG_SIZE)
+        .select((
+            webhook_deliveries::id,
+            webhook_deliveries::event_id,
+            webhook_deliveries::event_type,
+            webhook_deliveries::state,
+            webhook_deliveries::attempts,
+            webhook_deliveries::response_status,
+            webhook_deliveries::last_error,
+            webhook_deliveries::created_at,
+            webhook_deliveries::next_attempt_at,
+        ))
+        .load(conn)?)
+}
+
+/// One event about to be stored for every endpoint of its workspace that subscribes to it.
+pub struct Event {
+    pub workspace_id: WorkspaceId,
+    pub event_type: &'static str,
+    pub data: Value,
+}
+
+impl Event {
+    fn envelope(&self, id: Uuid, now: OffsetDateTime) -> Value {
+        json!({
+            "id": id,
+            "type": self.event_type,
+            "created_at": now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+            "workspace_id": self.workspace_id,
+            "data": self.data,
+        })
+    }
+}
+
+/// Stores `events` as deliveries to the endpoints that subscribe to them: one statement,
+/// whatever the number of events, and nothing at all written for workspaces without endpoints.
+pub fn emit(conn: &mut PgConnection, events: &[Event]) -> Result<(), diesel::result::Error> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let now = OffsetDateTime::now_utc();
+    let mut workspace_ids = Vec::with_capacity(events.len());
+    let mut event_ids = Vec::with_capacity(events.len());
+    let mut types = Vec::with_capacity(events.len());
+    let mut payloads = Vec::with_capacity(events.len());
+    for event in events {
+        let id = Uuid::now_v7();
+        workspace_ids.push(event.workspace_id.0);
+        event_ids.push(id);
+        types.push(event.event_type);
+        payloads.push(event.envelope(id, now).to_string());
+    }
+    diesel::sql_query(
+        "INSERT INTO webhook_deliveries (id, workspace_id, endpoint_id, event_id, event_type, payload)
+         SELECT gen_random_uuid(), e.workspace_id, w.id, e.event_id, e.event_type, e.payload::jsonb
+         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS e(workspace_id, event_id, event_type, payload)
+         JOIN webhook_endpoints w ON w.workspace_id = e.workspace_id AND w.enabled AND e.event_type = ANY (w.events)",
+    )
+    .bind::<Array<SqlUuid>, _>(&workspace_ids)
+    .bind::<Array<SqlUuid>, _>(&event_ids)
+    .bind::<Array<Text>, _>(&types)
+    .bind::<Array<Text>, _>(&payloads)
+    .execute(conn)?;
+    Ok(())
+}
+
+/// The events of a committed batch of messages.
+pub fn message_events(stored: &[&Stored]) -> Vec<Event> {
+    let mut events = Vec::new();
+    for s in stored.iter().filter(|s| !s.duplicate) {
+        let message = &s.message;
+        if s.new_conversation {
+            events.push(Event {
+                workspace_id: message.workspace_id,
+                event_type: "conversation.created",
+                data: json!({ "conversation": { "id": message.conversation_id, "contact_id": message.contact_id, "status": "open" } }),
+            });
+        }
+        if s.reopened {
+            events.push(Event {
+                workspace_id: message.workspace_id,
+                event_type: "conversation.status_changed",
+                data: json!({ "conversation": { "id": message.conversation_id, "status": "open" }, "changed_by": "visitor" }),
+            });
+        }
+        events.push(Event { workspace_id: message.workspace_id, event_type: "message.created", data: json!({ "message": message }) });
+    }
+    events
+}
+
+/// A status change made by a member or an API key.
+pub fn status_changed(
+    workspace_id: WorkspaceId,
+    conversation_id: impl serde::Serialize,
+    status: &str,
+    assignee: Option<impl serde::Serialize>,
+) -> Event {
+    Event {
+        workspace_id,
+        event_type: "conversation.status_changed",
+        data: json!({ "conversation": { "id": conversation_id, "status": status, "assignee_id": assignee } }),
+    }
+}
+
+/// Resolves endpoint host names, keeping only public addresses unless private ones are allowed:
+/// a name that resolves to an internal address cannot turn Parlor against its own network.
+struct PublicResolver {
+    allow_private: bool,
+}
+
+impl reqwest::dns::Resolve for PublicResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let allow_private = self.allow_private;
+        Box::pin(async move {
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
+            let allowed: Vec<SocketAddr> = found.into_iter().filter(|a| allow_private || is_public(a.ip())).collect();
+            if allowed.is_empty() {
+                return Err("the host resolves to no public address".into());
+            }
+            Ok(Box::new(allowed.into_iter()) as reqwest::dns::Addrs)
+        })
+    }
+}
+
+/// The HTTP client deliveries go through: no redirects followed, a 10 s timeout.
+pub fn http_client(allow_private: bool) -> anyhow::Result<reqwest::Client> {
+    Ok(reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .timeout(TIMEOUT)
+        .user_agent(concat!("Parlor-Webhooks/", env!("CARGO_PKG_VERSION")))
+        .dns_resolver(std::sync::Arc::new(PublicResolver { allow_private }))
+        .build()?)
+}
+
+#[derive(Queryable, Debug)]
+struct Claimed {
+    id: Uuid,
+    event_id: Uuid,
+    payload: Value,
+    attempts: i32,
+    created_at: OffsetDateTime,
+    url: String,
+    secret: String,
+}
+
+fn claim(conn: &mut PgConnection) -> Result<Vec<Claimed>, AppError> {
+    let now = OffsetDateTime::now_utc();
+    #[derive(QueryableByName)]
+    struct Id {
+        #[diesel(sql_type = SqlUuid)]
+        id: Uuid,
+    }
+    let ids: Vec<Uuid> = diesel::sql_query(
+        "UPDATE webhook_deliveries SET locked_until = $2, attempts = attempts + 1
+         WHERE id IN (
+             SELECT id FROM webhook_deliveries
+             WHERE state = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+             ORDER BY next_attempt_at LIMIT $3
+             FOR UPDATE SKIP LOCKED)
+         RETURNING id",
+    )
+    .bind::<diesel::sql_types::Timestamptz, _>(now)
+    .bind::<diesel::sql_types::Timestamptz, _>(now + LEASE)
+    .bind::<diesel::sql_types::BigInt, _>(CLAIM_BATCH)
+    .load::<Id>(conn)?
+    .into_iter()
+    .map(|row| row.id)
+    .collect();
+    Ok(webhook_deliveries::table
+        .inner_join(webhook_endpoints::table)
+        .filter(webhook_deliveries::id.eq_any(&ids))
+        .select((
+            webhook_deliveries::id,
+            webhook_deliveries::event_id,
+            webhook_deliveries::payload,
+            webhook_deliveries::attempts,
+            webhook_deliveries::created_at,
+            webhook_endpoints::url,
+            webhook_endpoints::secret,
+        ))
+        .load(conn)?)
+}
+
+/// What one attempt gave: the response code, if any, and an error to show.
+struct Attempt {
+    status: Option<u16>,
+    error: Option<String>,
+}
+
+async fn attempt(client: &reqwest::Client, allow_private: bool, delivery: &Claimed) -> Attempt {
+    if let Err(message) = validate_url(&delivery.url, allow_private) {
+        return Attempt { status: None, error: Some(message) };
+    }
+    let body = delivery.payload.to_string();
+    let timestamp = OffsetDateTime::now_utc().unix_timestamp();
+    let sent = client
+        .post(&delivery.url)
+        .header("content-type", "application/json")
+        .header(HEADER_ID, delivery.event_id.to_string())
+        .header(HEADER_TIMESTAMP, timestamp.to_string())
+        .header(HEADER_SIGNATURE, sign(&delivery.secret, timestamp, body.as_bytes()))
+        .body(body)
+        .send()
+        .await;
+    match sent {
+        Ok(response) if response.status().is_success() => Attempt { status: Some(response.status().as_u16()), error: None },
+        Ok(response) => {
+            Attempt { status: Some(response.status().as_u16()), error: Some(format!("the endpoint answered {}", response.status())) }
+        }
+        Err(error) => {
+            let cause = if error.is_timeout() {
+                "no answer within 10 seconds".to_string()
+            } else if error.is_connect() {
+                format!(
+                    "could not connect: {}",
+                    std::error::Error::source(&error).map(|s| s.to_string()).unwrap_or_else(|| error.to_string())
+                )
+            } else {
+                error.to_string()
+            };
+            Attempt { status: None, error: Some(cause) }
+        }
+    }
+}
+
+fn record_attempt(conn: &mut PgConnection, delivery: &Claimed, outcome: &Attempt) -> Result<(), AppError> {
+    let now = OffsetDateTime::now_utc();
+    let row = webhook_deliveries::table.find(delivery.id);
+    let status = outcome.status.map(i32::from);
+    match &outcome.error {
+        None => {
+            diesel::update(row)
+                .set((
+                    webhook_deliveries::state.eq("delivered"),
+                    webhook_deliveries::response_status.eq(status),
+                    webhook_deliveries::last_error.eq(None::<String>),
+                    webhook_deliveries::delivered_at.eq(now),
+                    webhook_deliveries::locked_until.eq(None::<OffsetDateTime>),
+                ))
+                .execute(conn)?;
+        }
+        Some(error) => {
+            let next = now + crate::jobs::backoff(delivery.attempts);
+            let give_up = next > delivery.created_at + RETRY_FOR;
+            diesel::update(row)
+                .set((
+                    webhook_deliveries::state.eq(if give_up { "failed" } else { "pending" }),
+                    webhook_deliveries::response_status.eq(status),
+                    webhook_deliveries::last_error.eq(error.chars().take(500).collect::<String>()),
+                    webhook_deliveries::next_attempt_at.eq(next),
+                    webhook_deliveries::locked_until.eq(None::<OffsetDateTime>),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Sends every due delivery, up to eight at a time, until none is due.
+pub async fn deliver_due(state: &web::Data<AppState>) -> Result<usize, AppError> {
+    let allow_private = state.settings.webhooks_allow_private_networks;
+    let mut sent = 0;
+    loop {
+        let claimed = db::run(&state.pool, claim).await?;
+        if claimed.is_empty() {
+            return Ok(sent);
+        }
+        let mut running = tokio::task::JoinSet::new();
+        for delivery in claimed {
+            let (client, state) = (state.webhook_client.clone(), state.clone());
+            if running.len() >= 8 {
+                running.join_next().await;
+            }
+            running.spawn(async move {
+                let outcome = attempt(&client, allow_private, &delivery).await;
+                if let Err(error) = db::run(&state.pool, move |conn| record_attempt(conn, &delivery, &outcome)).await {
+                    tracing::warn!(error = ?error, "could not record a webhook attempt");
+                }
+            });
+            sent += 1;
+        }
+        while running.join_next().await.is_some() {}
+    }
+}
+
+/// A `ping` event to one endpoint, whatever it subscribes to, from the console's Send test.
+pub fn send_test(conn: &mut PgConnection, workspace_id: WorkspaceId, endpoint_id: Uuid) -> Result<(), AppError> {
+    let endpoint = find(conn, workspace_id, endpoint_id)?;
+    let id = Uuid::now_v7();
+    let event = Event { workspace_id, event_type: "ping", data: json!({ "message": "A test event from Parlor's console." }) };
+    diesel::insert_into(webhook_deliveries::table)
+        .values((
+            webhook_deliveries::id.eq(Uuid::now_v7()),
+            webhook_deliveries::workspace_id.eq(workspace_id),
+            webhook_deliveries::endpoint_id.eq(endpoint.id),
+            webhook_deliveries::event_id.eq(id),
+            webhook_deliveries::event_type.eq("ping"),
+            webhook_deliveries::payload.eq(event.envelope(id, OffsetDateTime::now_utc())),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signature_is_hmac_sha256_of_timestamp_dot_body() {
+        // Computed independently: printf '1700000000.{"a":1}' | openssl dgst -sha256 -hmac whsec_test
+        assert_eq!(sign("whsec_test", 1_700_000_000, br#"{"a":1}"#), "v1=38877139021993b830af32feea6e18a8da83eb2f6e49ee50bd9e4cf4ca4d3789");
+    }
+
+    #[test]
+    fn private_addresses_are_refused_unless_allowed() {
+        assert!(validate_url("https://example.com/hook", false).is_ok());
+        for private in [
+            "http://127.0.0.1:9000/",
+            "http://10.1.2.3/",
+            "http://192.168.0.4/",
+            "http://169.254.169.254/",
+            "http://[::1]/",
+            "http://localhost/",
+        ] {
+            assert!(validate_url(private, false).is_err(), "{private} must be refused");
+            assert!(validate_url(private, true).is_ok(), "{private} is allowed when private networks are");
+        }
+        assert!(validate_url("ftp://example.com/", true).is_err());
+        assert!(validate_url("https://user:pw@example.com/", true).is_err());
+        assert!(!is_public("100.64.0.1".parse().expect("ip")));
+        assert!(is_public("93.184.216.34".parse().expect("ip")));
+        assert!(!is_public("::ffff:10.0.0.1".parse().expect("ip")));
+    }
+
+    #[test]
+    fn events_must_come_from_the_list() {
+        assert_eq!(validate_events(&["message.created".into()]), Ok(vec!["message.created".to_string()]));
+        assert!(validate_events(&[]).is_err());
+        assert!(validate_events(&["message.created".into(), "bogus".into()]).is_err());
+    }
+}
