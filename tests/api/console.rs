@@ -41,7 +41,7 @@ async fn visitor_writes(app: &TestApp, site_key: &str, email: Option<&str>, body
             .send()
             .await
             .unwrap();
-        assert_eq!(response.status(), 200, "{}", response.text().await.unwrap_or_default());
+        assert_eq!(response.status(), 204, "{}", response.text().await.unwrap_or_default());
     }
     let (mut visitor, _) = Socket::visitor(app, &token, json!({})).await;
     visitor.say(None, body).await;
@@ -56,9 +56,7 @@ async fn reply(browser: &Browser, workspace: &str, conversation: &str, body: &st
 
 /// Moves a conversation's last activity into the past, as if time went by.
 fn age_conversation(app: &TestApp, conversation: &str, seconds: i64) {
-    app.execute(&format!(
-        "UPDATE conversations SET last_message_at = now() - interval '{seconds} seconds' WHERE id = '{conversation}'"
-    ));
+    app.execute(&format!("UPDATE conversations SET last_message_at = now() - interval '{seconds} seconds' WHERE id = '{conversation}'"));
 }
 
 fn emails_to(app: &TestApp, to: &str) -> Vec<parlor::email::Email> {
@@ -112,7 +110,15 @@ async fn business_hours_decide_what_the_widget_says_and_bad_hours_change_nothing
         .browser
         .post_form(
             &format!("/app/{workspace}/settings/availability"),
-            &[("hours_enabled", "on"), ("time_zone", "Mars/Olympus"), ("offline_message", "x"), ("follow_up_minutes", "0"), ("open_0", "on"), ("opens_0", "17:00"), ("closes_0", "09:00")],
+            &[
+                ("hours_enabled", "on"),
+                ("time_zone", "Mars/Olympus"),
+                ("offline_message", "x"),
+                ("follow_up_minutes", "0"),
+                ("open_0", "on"),
+                ("opens_0", "17:00"),
+                ("closes_0", "09:00"),
+            ],
         )
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -270,7 +276,11 @@ async fn email_jobs_retry_with_backoff_until_the_smtp_server_answers() {
 
     let deadline = Instant::now() + Duration::from_secs(10);
     let message = loop {
-        let files: Vec<_> = std::fs::read_dir(&spool.path).unwrap().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "eml")).collect();
+        let files: Vec<_> = std::fs::read_dir(&spool.path)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .collect();
         if let Some(file) = files.first() {
             assert_eq!(files.len(), 1);
             break std::fs::read_to_string(file.path()).unwrap();
@@ -281,10 +291,15 @@ async fn email_jobs_retry_with_backoff_until_the_smtp_server_answers() {
     assert!(message.contains("Subject: New reply from Ada's Shop"), "{message}");
     assert!(message.contains("To: grace@example.com"));
     assert!(message.contains("Welcome!"));
-    let done = app.query_string("SELECT (attempts::text || ' ' || (done_at IS NOT NULL)::text) AS value FROM jobs WHERE kind = 'reply_follow_up'");
+    let done =
+        app.query_string("SELECT (attempts::text || ' ' || (done_at IS NOT NULL)::text) AS value FROM jobs WHERE kind = 'reply_follow_up'");
     assert_eq!(done.as_deref(), Some("2 true"));
     tokio::time::sleep(Duration::from_millis(400)).await;
-    assert_eq!(std::fs::read_dir(&spool.path).unwrap().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "eml")).count(), 1, "sent once");
+    assert_eq!(
+        std::fs::read_dir(&spool.path).unwrap().filter_map(|e| e.ok()).filter(|e| e.path().extension().is_some_and(|x| x == "eml")).count(),
+        1,
+        "sent once"
+    );
     server.kill().await.ok();
 }
 
@@ -560,7 +575,12 @@ async fn only_the_owner_deletes_a_workspace_and_only_with_its_name() {
     assert_eq!(app.count("contacts"), 0);
     assert!(matches!(bo_socket.ended().await, crate::socket_client::Ended::Closed(..)), "members' sockets close");
     assert_eq!(bo.get(&format!("/app/{workspace}/inbox")).await.status(), 404);
-    let widget = reqwest::Client::new().post(format!("{}/api/widget/v1/sessions", app.address)).json(&json!({"site_key": site_key})).send().await.unwrap();
+    let widget = reqwest::Client::new()
+        .post(format!("{}/api/widget/v1/sessions", app.address))
+        .json(&json!({"site_key": site_key}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(widget.status(), 404, "the widget stops");
 }
 

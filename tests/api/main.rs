@@ -5,6 +5,7 @@ mod chromium;
 mod helpers;
 mod socket_client;
 
+mod console;
 mod csrf;
 mod email;
 mod health;
