@@ -6,6 +6,7 @@
 //! `WorkspaceId`, and another workspace's object answers 404.
 
 pub mod keys;
+pub mod openapi;
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};
@@ -27,6 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
             .app_data(web::JsonConfig::default().limit(64 * 1024))
+            .route("/openapi.json", web::get().to(openapi::document))
             .route("/conversations", web::get().to(list_conversations))
             .route("/conversations/{id}", web::get().to(get_conversation))
             .route("/conversations/{id}", web::patch().to(update_conversation))
@@ -41,37 +43,61 @@ fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 
-#[derive(Serialize)]
-struct ConversationJson {
+/// A row of the conversation list.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ConversationJson {
     id: Uuid,
+    /// `open`, `pending`, `snoozed` or `resolved`.
     status: String,
     assignee_id: Option<Uuid>,
     contact: ContactRef,
+    /// Messages the team has not read yet.
     unread: i64,
+    /// RFC 3339.
     last_message_at: String,
 }
 
-#[derive(Serialize)]
-struct ContactRef {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ContactRef {
     id: Uuid,
     name: Option<String>,
     email: Option<String>,
 }
 
-#[derive(Serialize)]
-struct Page<T> {
+/// One conversation.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ConversationDetail {
+    id: Uuid,
+    status: String,
+    assignee_id: Option<Uuid>,
+    contact_id: Uuid,
+    /// The `seq` of its newest message.
+    last_seq: i64,
+    /// RFC 3339.
+    last_message_at: String,
+}
+
+/// A page of a list.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
     data: Vec<T>,
-    /// Pass as `after` for the next page; `null` on the last one.
+    /// Pass as `after` (for messages, `after_seq`) for the next page; `null` on the last one.
     next_cursor: Option<String>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// `open` (the default), `pending`, `snoozed` or `resolved`.
     status: Option<String>,
+    /// The `next_cursor` of the previous page.
     after: Option<String>,
 }
 
 /// `GET /api/v1/conversations?status=open&after=...`: newest activity first, 25 per page.
+#[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", params(ListQuery),
+    responses((status = 200, description = "Newest activity first, 25 per page", body = Page<ConversationJson>),
+        (status = 400, body = openapi::ErrorBody), (status = 401, body = openapi::ErrorBody)))]
 async fn list_conversations(state: web::Data<AppState>, key: ApiKey, query: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     let workspace_id = key.workspace_id;
     let status = match query.status.as_deref() {
@@ -113,31 +139,39 @@ async fn find(state: &AppState, key: &ApiKey, id: Uuid) -> Result<Conversation, 
         .ok_or(AppError::NotFound)
 }
 
-fn conversation_json(conversation: &Conversation) -> serde_json::Value {
-    serde_json::json!({
-        "id": conversation.id,
-        "status": conversation.status,
-        "assignee_id": conversation.assignee_id,
-        "contact_id": conversation.contact_id,
-        "last_seq": conversation.last_seq,
-        "last_message_at": rfc3339(conversation.last_message_at),
-    })
+fn conversation_json(conversation: &Conversation) -> ConversationDetail {
+    ConversationDetail {
+        id: conversation.id.0,
+        status: conversation.status.clone(),
+        assignee_id: conversation.assignee_id.map(|a| a.0),
+        contact_id: conversation.contact_id.0,
+        last_seq: conversation.last_seq,
+        last_message_at: rfc3339(conversation.last_message_at),
+    }
 }
 
+#[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations", params(("id" = Uuid, Path, description = "Conversation id")),
+    responses((status = 200, body = ConversationDetail), (status = 404, body = openapi::ErrorBody)))]
 async fn get_conversation(state: web::Data<AppState>, key: ApiKey, path: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     let conversation = find(&state, &key, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(conversation_json(&conversation)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct MessagesQuery {
     /// Messages with a greater seq (default 0: from the first).
     after_seq: Option<i64>,
+    /// 1 to 200 (default 100).
     limit: Option<i64>,
 }
 
 /// `GET /api/v1/conversations/{id}/messages?after_seq=N&limit=100`: in order, internal notes
 /// included (the API acts for the team).
+#[utoipa::path(get, path = "/api/v1/conversations/{id}/messages", tag = "messages",
+    params(("id" = Uuid, Path, description = "Conversation id"), MessagesQuery),
+    responses((status = 200, description = "In seq order", body = Page<crate::conversations::Message>),
+        (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody)))]
 async fn list_messages(
     state: web::Data<AppState>,
     key: ApiKey,
@@ -161,10 +195,12 @@ async fn list_messages(
     Ok(HttpResponse::Ok().json(Page { data, next_cursor: next }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostMessage {
+    /// 1 to 10,000 characters.
     body: String,
+    /// An internal note, which the visitor never sees.
     #[serde(default)]
     private: bool,
     /// Retry-safe: the same client_id again returns the first result and stores nothing.
@@ -172,6 +208,11 @@ pub struct PostMessage {
 }
 
 /// `POST /api/v1/conversations/{id}/messages`: a reply (or internal note) as the key's creator.
+#[utoipa::path(post, path = "/api/v1/conversations/{id}/messages", tag = "messages",
+    params(("id" = Uuid, Path, description = "Conversation id")), request_body = PostMessage,
+    responses((status = 201, description = "Stored and delivered", body = crate::conversations::Message),
+        (status = 200, description = "A retry with a client_id already used: the first result, nothing stored", body = crate::conversations::Message),
+        (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody), (status = 409, body = openapi::ErrorBody)))]
 async fn post_message(
     state: web::Data<AppState>,
     key: ApiKey,
@@ -199,6 +240,19 @@ async fn post_message(
     Ok(HttpResponse::build(status).json(&stored.message))
 }
 
+/// The fields a PATCH may change; either may be left out.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ConversationPatch {
+    /// `open`, `pending` or `resolved`.
+    status: Option<String>,
+    /// A member's user id, or `null` to unassign.
+    assignee_id: Option<Uuid>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/conversations/{id}", tag = "conversations",
+    params(("id" = Uuid, Path, description = "Conversation id")), request_body = ConversationPatch,
+    responses((status = 200, body = ConversationDetail), (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody)))]
 async fn update_conversation(
     state: web::Data<AppState>,
     key: ApiKey,
@@ -264,13 +318,15 @@ async fn update_conversation(
     Ok(HttpResponse::Ok().json(conversation_json(&updated)))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ContactsQuery {
+    /// The `next_cursor` of the previous page.
     after: Option<Uuid>,
 }
 
-#[derive(Serialize)]
-struct ContactJson {
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ContactJson {
     id: Uuid,
     name: Option<String>,
     email: Option<String>,
@@ -280,6 +336,8 @@ struct ContactJson {
 }
 
 /// `GET /api/v1/contacts?after=<id>`: 50 per page, by id.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ContactsQuery),
+    responses((status = 200, body = Page<ContactJson>), (status = 401, body = openapi::ErrorBody)))]
 async fn list_contacts(state: web::Data<AppState>, key: ApiKey, query: web::Query<ContactsQuery>) -> Result<HttpResponse, AppError> {
     use diesel::prelude::*;
     let workspace_id = key.workspace_id;
@@ -309,13 +367,16 @@ async fn list_contacts(state: web::Data<AppState>, key: ApiKey, query: web::Quer
     Ok(HttpResponse::Ok().json(Page { data: rows, next_cursor }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactPatch {
     name: Option<String>,
     email: Option<String>,
 }
 
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts",
+    params(("id" = Uuid, Path, description = "Contact id")), request_body = ContactPatch,
+    responses((status = 200, body = ContactJson), (status = 400, body = openapi::ErrorBody), (status = 404, body = openapi::ErrorBody)))]
 async fn update_contact(
     state: web::Data<AppState>,
     key: ApiKey,
@@ -348,7 +409,11 @@ async fn update_contact(
         queries::contact(conn, workspace_id, id)?.ok_or(AppError::NotFound)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "id": updated.id, "name": updated.name, "email": updated.email, "external_id": updated.external_id,
-    })))
+    Ok(HttpResponse::Ok().json(ContactJson {
+        id: updated.id.0,
+        name: updated.name,
+        email: updated.email,
+        external_id: updated.external_id,
+        created_at: updated.created_at,
+    }))
 }

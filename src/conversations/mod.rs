@@ -24,7 +24,7 @@ use crate::{
 pub const BODY_MAX_CHARS: usize = 10_000;
 
 /// Who wrote a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthorKind {
     Visitor,
@@ -81,20 +81,29 @@ impl Author {
 }
 
 /// A stored message with its author's display name, as sockets and pages show it.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Message {
+    #[schema(value_type = Uuid)]
     pub id: MessageId,
+    #[schema(value_type = Uuid)]
     pub workspace_id: WorkspaceId,
+    #[schema(value_type = Uuid)]
     pub conversation_id: ConversationId,
+    #[schema(value_type = Uuid)]
     pub contact_id: ContactId,
+    /// Its place in the conversation: 1, 2, 3, ... without gaps.
     pub seq: i64,
+    /// The sender's id for this send; a retry with it returns this message.
     pub client_id: Uuid,
     pub author_kind: AuthorKind,
+    /// The contact's id for a visitor, the user's id for an agent.
     pub author_id: Option<Uuid>,
     pub author_name: Option<String>,
     pub body: String,
+    /// An internal note of the team.
     pub private: bool,
     #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
 }
 

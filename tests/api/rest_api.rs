@@ -225,3 +225,73 @@ async fn an_api_key_opens_an_agent_socket_for_its_workspace_only() {
     assert_eq!(snoop.expect("error").await["code"], "not_found");
     assert_eq!(app.count("messages"), 2);
 }
+
+/// The property names of a schema of the OpenAPI document, resolving `$ref`s.
+fn schema_properties(document: &Value, schema: &Value) -> Vec<String> {
+    let schema = match schema["$ref"].as_str() {
+        Some(reference) => &document["components"]["schemas"][reference.trim_start_matches("#/components/schemas/")],
+        None => schema,
+    };
+    let mut names: Vec<String> = schema["properties"].as_object().expect("an object schema").keys().cloned().collect();
+    names.sort();
+    names
+}
+
+fn keys_of(object: &Value) -> Vec<String> {
+    let mut keys: Vec<String> = object.as_object().expect("an object").keys().cloned().collect();
+    keys.sort();
+    keys
+}
+
+/// The document lists every endpoint, and what the endpoints answer has exactly the fields the
+/// document describes: a field added to a response without its schema fails here.
+#[tokio::test]
+async fn the_openapi_document_describes_every_endpoint_and_what_it_answers() {
+    let app = spawn_app().await;
+    let (_, site_key, key) = setup(&app).await;
+    let document: Value = reqwest::get(format!("{}/api/v1/openapi.json", app.address)).await.unwrap().json().await.unwrap();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3."), "{document}");
+    let operations: Vec<String> = document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| item.as_object().unwrap().keys().map(move |method| format!("{} {path}", method.to_uppercase())))
+        .collect();
+    for expected in [
+        "GET /api/v1/conversations",
+        "GET /api/v1/conversations/{id}",
+        "PATCH /api/v1/conversations/{id}",
+        "GET /api/v1/conversations/{id}/messages",
+        "POST /api/v1/conversations/{id}/messages",
+        "GET /api/v1/contacts",
+        "PATCH /api/v1/contacts/{id}",
+    ] {
+        assert!(operations.contains(&expected.to_string()), "{expected} missing from {operations:?}");
+    }
+    assert_eq!(document["components"]["securitySchemes"]["api_key"]["scheme"], "bearer");
+
+    let api = Api { app: &app, key };
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    visitor.say(None, "Hello").await;
+    let conversation = visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+    let schema_of = |path: &str, method: &str, status: &str| {
+        document["paths"][path][method]["responses"][status]["content"]["application/json"]["schema"].clone()
+    };
+
+    let (_, list) = api.get("/api/v1/conversations").await;
+    let page_schema = schema_of("/api/v1/conversations", "get", "200");
+    assert_eq!(keys_of(&list), schema_properties(&document, &page_schema));
+    let row_schema = &document["components"]["schemas"]["ConversationJson"];
+    assert_eq!(keys_of(&list["data"][0]), schema_properties(&document, row_schema));
+    let (_, one) = api.get(&format!("/api/v1/conversations/{conversation}")).await;
+    assert_eq!(keys_of(&one), schema_properties(&document, &schema_of("/api/v1/conversations/{id}", "get", "200")));
+    let (_, sent) =
+        api.call(reqwest::Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(json!({"body": "Hi!"}))).await;
+    assert_eq!(keys_of(&sent), schema_properties(&document, &schema_of("/api/v1/conversations/{id}/messages", "post", "201")));
+    let (_, contacts) = api.get("/api/v1/contacts").await;
+    assert_eq!(keys_of(&contacts["data"][0]), schema_properties(&document, &document["components"]["schemas"]["ContactJson"]));
+    let (status, error) = api.get("/api/v1/conversations?status=nope").await;
+    assert_eq!(status, 400);
+    assert_eq!(keys_of(&error["error"]), schema_properties(&document, &document["components"]["schemas"]["ErrorDetail"]));
+}
