@@ -350,3 +350,59 @@ async fn the_chat_can_ask_for_an_email_first_and_keeps_keyboard_focus_inside() {
         "the host page sees focus on the widget"
     );
 }
+
+#[tokio::test]
+async fn when_the_team_is_away_the_chat_says_so_and_asks_for_an_email_without_blocking() {
+    let app = spawn_app_on_public_url().await;
+    let (id, site_key) = workspace(&app).await;
+    // Open only on a day that is not today, so it is outside business hours now.
+    let other_day = ((time::OffsetDateTime::now_utc().weekday().number_days_from_monday() + 3) % 7).to_string();
+    let saved = app
+        .browser
+        .post_form(
+            &format!("/app/{id}/settings/availability"),
+            &[
+                ("hours_enabled", "on"),
+                ("time_zone", "Europe/Paris"),
+                ("offline_message", "We are back Monday at nine."),
+                ("follow_up_minutes", "2"),
+                (&format!("open_{other_day}"), "on"),
+                (&format!("opens_{other_day}"), "09:00"),
+                (&format!("closes_{other_day}"), "17:00"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status(), 303);
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    page.click(page.wait_for("button", "Open chat").await).await;
+    page.wait_for_frame_text("We are away right now").await;
+    page.wait_for_frame_text("We are back Monday at nine.").await;
+
+    // The visitor writes at once: the email question does not block the composer.
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text("Can I return a gift?").await;
+    page.press("Enter").await;
+    assert_eq!(next_from_visitor(&mut agent).await["body"], "Can I return a gift?");
+    let email = page.wait_for("textbox", "Leave your email and we will answer you there").await;
+    page.focus(email).await;
+    page.type_text("lin@example.com").await;
+    page.press("Enter").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while app.query_string("SELECT email AS value FROM contacts").is_none() {
+        assert!(std::time::Instant::now() < deadline, "the email was not saved");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(app.query_string("SELECT email AS value FROM contacts").as_deref(), Some("lin@example.com"));
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-away.png")).await;
+    // Once given, the question goes away.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while page.find("textbox", "Leave your email and we will answer you there").await.is_some() {
+        assert!(std::time::Instant::now() < deadline, "the email question stayed");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
