@@ -102,14 +102,38 @@ LEFT JOIN LATERAL (
     WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1
 ) lm ON true";
 
-/// Snoozed conversations whose time has come are open again.
+/// A conversation whose snooze ended.
+#[derive(diesel::QueryableByName, Debug, Clone)]
+pub struct Woken {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: uuid::Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    pub workspace_id: uuid::Uuid,
+    #[diesel(sql_type = diesel::sql_types::Nullable<SqlUuid>)]
+    pub assignee_id: Option<uuid::Uuid>,
+}
+
+/// Snoozed conversations whose time has come are open again, with a webhook event each, in
+/// one transaction. `None` wakes them in every workspace (the background sweep).
+pub fn wake_snoozed_in(conn: &mut PgConnection, workspace_id: Option<WorkspaceId>) -> Result<Vec<Woken>, AppError> {
+    conn.build_transaction().run(|conn| {
+        let woken: Vec<Woken> = diesel::sql_query(
+            "UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = now() \
+             WHERE status = 'snoozed' AND snoozed_until <= now() AND ($1::uuid IS NULL OR workspace_id = $1) \
+             RETURNING id, workspace_id, assignee_id",
+        )
+        .bind::<diesel::sql_types::Nullable<SqlUuid>, _>(workspace_id.map(|w| w.0))
+        .load(conn)?;
+        let events: Vec<_> =
+            woken.iter().map(|w| crate::webhooks::status_changed(WorkspaceId(w.workspace_id), w.id, "open", w.assignee_id)).collect();
+        crate::webhooks::emit(conn, &events)?;
+        Ok(woken)
+    })
+}
+
+/// Snoozed conversations of the workspace whose time has come are open again.
 pub fn wake_snoozed(conn: &mut PgConnection, workspace_id: WorkspaceId) -> Result<(), AppError> {
-    diesel::sql_query(
-        "UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = now() \
-         WHERE status = 'snoozed' AND snoozed_until <= now() AND workspace_id = $1",
-    )
-    .bind::<SqlUuid, _>(workspace_id.0)
-    .execute(conn)?;
+    wake_snoozed_in(conn, Some(workspace_id))?;
     Ok(())
 }
 

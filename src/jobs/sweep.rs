@@ -157,13 +157,31 @@ fn enqueue_unread_notices(conn: &mut PgConnection) -> Result<usize, AppError> {
     Ok(enqueued)
 }
 
-/// Enqueues the emails that became due since the last sweep.
+/// Wakes snoozed conversations whose time has come (telling the inbox and the webhooks), and
+/// enqueues the emails that became due since the last sweep.
 pub async fn find_due_work(state: &web::Data<AppState>) -> Result<(), AppError> {
-    db::run(&state.pool, |conn| {
+    let woken = db::run(&state.pool, |conn| {
+        let woken = crate::inbox::queries::wake_snoozed_in(conn, None)?;
         enqueue_follow_ups(conn)?;
-        enqueue_unread_notices(conn)
+        enqueue_unread_notices(conn)?;
+        Ok(woken)
     })
     .await?;
+    for conversation in woken {
+        let frame = crate::realtime::protocol::ServerFrame::Conversation {
+            conversation_id: crate::db::ConversationId(conversation.id),
+            status: "open",
+            assignee_id: conversation.assignee_id,
+        }
+        .to_json();
+        let to = crate::realtime::hub::Recipients {
+            workspace_id: WorkspaceId(conversation.workspace_id),
+            agents: true,
+            contact: None,
+            except: None,
+        };
+        state.realtime.broadcast_frame(to, frame);
+    }
     Ok(())
 }
 

@@ -655,3 +655,31 @@ async fn the_audit_log_names_who_did_what() {
     let newest = page.find("Invited someone").unwrap();
     assert!(newest < page.find("Renamed the workspace").unwrap(), "newest first");
 }
+
+#[tokio::test]
+async fn a_snooze_that_ends_reopens_the_conversation_by_itself_and_tells_inbox_and_webhooks() {
+    let app = spawn_app().await;
+    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let (url, received) = receiver(200).await;
+    add_endpoint(&app, &workspace, &url, &["conversation_status_changed"]).await;
+    let (_visitor, _, conversation) = visitor_writes(&app, &site_key, None, "Remind me later").await;
+    let snoozed =
+        app.browser.post_form(&format!("/app/{workspace}/inbox/{conversation}/status"), &[("status", "snoozed"), ("snooze", "1h")]).await;
+    assert_eq!(snoozed.status(), StatusCode::SEE_OTHER);
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    app.execute(&format!("UPDATE conversations SET snoozed_until = now() - interval '1 second' WHERE id = '{conversation}'"));
+
+    // Nobody opens the inbox: the background sweep wakes it.
+    let frame = agent.expect("conversation").await;
+    assert_eq!((frame["conversation_id"].as_str(), frame["status"].as_str()), (Some(conversation.as_str()), Some("open")));
+    assert_eq!(
+        app.query_string(&format!("SELECT status AS value FROM conversations WHERE id = '{conversation}'")).as_deref(),
+        Some("open")
+    );
+    let got = wait_for_events(&received, 2).await;
+    let statuses: Vec<String> = got
+        .iter()
+        .map(|d| serde_json::from_str::<Value>(&d.body).unwrap()["data"]["conversation"]["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses, ["snoozed", "open"]);
+}
