@@ -10,9 +10,13 @@
 //! | `SMTP_URL` | unset: mail is written to `DATA_DIR/mail/` | e.g. `smtps://user:pass@smtp.example.com` or `smtp://127.0.0.1:1025` |
 //! | `MAIL_FROM` | `Parlor <no-reply@localhost>` | sender of every email |
 //! | `NATS_URL` | unset: realtime fan-out through Postgres | NATS server for cross-instance fan-out |
-//! | `STRIPE_SECRET_KEY` | unset: billing off | Stripe API key |
-//! | `STRIPE_WEBHOOK_SECRET` | unset | verifies Stripe webhook signatures |
+//! | `STRIPE_SECRET_KEY` | unset: billing off, nothing limited | Stripe API key; turns billing on |
+//! | `STRIPE_WEBHOOK_SECRET` | required with billing | verifies Stripe webhook signatures (`whsec_...`) |
 //! | `STRIPE_API_BASE` | `https://api.stripe.com` | Stripe API base URL (tests point it at a local fake) |
+//! | `STRIPE_PRICE_PRO`, `STRIPE_PRICE_BUSINESS` | at least one with billing | Stripe price ids of the paid plans, per seat per month |
+//! | `BILLING_FREE_SEATS` | `1` | agent seats of the Free plan |
+//! | `BILLING_FREE_CONVERSATIONS` | `100` | conversations a month on the Free plan |
+//! | `BILLING_TRIAL_DAYS` | `14` | free trial of a first paid subscription (0: none) |
 //! | `WEBHOOKS_ALLOW_PRIVATE_NETWORKS` | `false` | let webhook endpoints be on loopback or private networks (for a self-hosted install) |
 //! | `JOB_INTERVAL_MS` | `5000` | how often each instance looks for due jobs and webhook deliveries |
 //! | `TRUST_FORWARDED_FOR` | `false` | take the client IP from `X-Forwarded-For` (only behind a proxy you run) |
@@ -57,12 +61,30 @@ pub enum MailSettings {
     Memory,
 }
 
+/// Billing through Stripe; present only when `STRIPE_SECRET_KEY` is set.
 #[derive(Clone, Debug)]
 pub struct StripeSettings {
     pub secret_key: SecretString,
-    pub webhook_secret: Option<SecretString>,
+    pub webhook_secret: SecretString,
     pub api_base: String,
+    /// The paid plans, in the order they are offered.
+    pub plans: Vec<PaidPlan>,
+    pub free_seats: u32,
+    pub free_conversations: u32,
+    pub trial_days: u32,
 }
+
+/// A paid plan: a Stripe price charged per seat per month.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PaidPlan {
+    /// `pro`, `business`: stored on the workspace's billing account.
+    pub key: &'static str,
+    pub name: &'static str,
+    pub price_id: String,
+}
+
+/// The paid plans Parlor knows, by the variable holding each one's Stripe price id.
+const PAID_PLANS: [(&str, &str, &str); 2] = [("pro", "Pro", "STRIPE_PRICE_PRO"), ("business", "Business", "STRIPE_PRICE_BUSINESS")];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
@@ -144,11 +166,35 @@ impl Settings {
             Some(url) => MailSettings::Smtp(SecretString::from(url)),
             None => MailSettings::Files(data_dir.join("mail")),
         };
-        let stripe = var("STRIPE_SECRET_KEY").map(|key| StripeSettings {
-            secret_key: SecretString::from(key),
-            webhook_secret: var("STRIPE_WEBHOOK_SECRET").map(SecretString::from),
-            api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into()),
-        });
+        let number = |name: &str, default: u32| -> anyhow::Result<u32> {
+            match var(name) {
+                None => Ok(default),
+                Some(text) => text.trim().parse().with_context(|| format!("{name} must be a whole number, not {text:?}")),
+            }
+        };
+        let stripe = match var("STRIPE_SECRET_KEY") {
+            None => None,
+            Some(key) => {
+                let webhook_secret = var("STRIPE_WEBHOOK_SECRET")
+                    .context("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (Stripe's dashboard, Webhooks, signing secret)")?;
+                let plans: Vec<PaidPlan> = PAID_PLANS
+                    .iter()
+                    .filter_map(|(key, name, variable)| var(variable).map(|price_id| PaidPlan { key, name, price_id }))
+                    .collect();
+                if plans.is_empty() {
+                    bail!("with STRIPE_SECRET_KEY set, name at least one paid plan's price: STRIPE_PRICE_PRO=price_...");
+                }
+                Some(StripeSettings {
+                    secret_key: SecretString::from(key),
+                    webhook_secret: SecretString::from(webhook_secret),
+                    api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into()),
+                    plans,
+                    free_seats: number("BILLING_FREE_SEATS", 1)?.max(1),
+                    free_conversations: number("BILLING_FREE_CONVERSATIONS", 100)?,
+                    trial_days: number("BILLING_TRIAL_DAYS", 14)?.min(730),
+                })
+            }
+        };
         let log_format = LogFormat::from_env()?;
         let flag = |name: &str| match var(name).as_deref() {
             None | Some("false") | Some("0") => Ok(false),

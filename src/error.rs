@@ -15,6 +15,9 @@ pub enum AppError {
     SignInRequired,
     #[error("{0}")]
     Forbidden(String),
+    /// A plan limit: the message says what to upgrade.
+    #[error("{0}")]
+    PaymentRequired(String),
     #[error("This page does not exist, or you do not have access to it.")]
     NotFound,
     #[error("{0}")]
@@ -48,6 +51,7 @@ impl AppError {
             Self::BadRequest(_) => "bad_request",
             Self::SignInRequired => "unauthorized",
             Self::Forbidden(_) => "forbidden",
+            Self::PaymentRequired(_) => "payment_required",
             Self::NotFound => "not_found",
             Self::Conflict(_) => "conflict",
             Self::RateLimited => "rate_limited",
@@ -77,6 +81,7 @@ impl ResponseError for AppError {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::SignInRequired => StatusCode::UNAUTHORIZED,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,

@@ -29,6 +29,8 @@ pub struct AppState {
     pub realtime: Realtime,
     /// Webhook deliveries go through it (see [`crate::webhooks::http_client`]).
     pub webhook_client: reqwest::Client,
+    /// The Stripe client; `None` with billing off.
+    pub stripe: Option<crate::billing::stripe_api::StripeApi>,
 }
 
 pub struct Application {
@@ -59,7 +61,8 @@ impl Application {
         let listener = TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
         let port = listener.local_addr()?.port();
         let webhook_client = crate::webhooks::http_client(settings.webhooks_allow_private_networks)?;
-        let state = web::Data::new(AppState { settings: Arc::new(settings), pool, mailer, limiters, realtime, webhook_client });
+        let stripe = settings.stripe.as_ref().map(crate::billing::stripe_api::StripeApi::new).transpose()?;
+        let state = web::Data::new(AppState { settings: Arc::new(settings), pool, mailer, limiters, realtime, webhook_client, stripe });
         spawn_housekeeping(state.clone());
         crate::jobs::start(state.clone());
         let server = run(listener, state.clone())?;
@@ -110,6 +113,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .configure(crate::inbox::configure)
             .configure(crate::api::configure)
             .configure(crate::api::keys::configure)
+            .configure(crate::billing::pages::configure)
             .configure(admin::configure)
     })
     // Room for a reconnect storm: thousands of sockets coming back at once (the kernel caps the

@@ -38,7 +38,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(webhooks::configure)
         .configure(privacy::configure)
         .route("/app/{workspace_id}/settings/notifications", web::post().to(save_notifications))
-        .route("/app/{workspace_id}/billing", web::get().to(billing))
         .route("/app/{workspace_id}/settings", web::get().to(settings))
         .route("/app/{workspace_id}/settings", web::post().to(rename_workspace));
 }
@@ -84,28 +83,6 @@ async fn home(
     let snippet = install_snippet(&state.settings.public_base(), &member.workspace.site_key);
     let shell = Shell::load(&state, &member, csrf, Nav::Home, query.notice.as_deref()).await?;
     render(StatusCode::OK, &HomePage { shell, snippet, welcome: query.welcome.is_some() })
-}
-
-#[derive(Template)]
-#[template(path = "app/coming_soon.html")]
-struct ComingSoonPage {
-    shell: Shell,
-    title: &'static str,
-    summary: &'static str,
-    points: &'static [&'static str],
-}
-
-async fn billing(state: web::Data<AppState>, member: Member, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
-    let shell = Shell::load(&state, &member, csrf, Nav::Billing, None).await?;
-    render(
-        StatusCode::OK,
-        &ComingSoonPage {
-            shell,
-            title: "Billing",
-            summary: "Plans and payments are not built yet. Until they are, every workspace is free and unlimited.",
-            points: &["Plans with seats and a free tier", "Checkout and invoices through Stripe"],
-        },
-    )
 }
 
 #[derive(Template)]

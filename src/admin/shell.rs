@@ -34,6 +34,9 @@ pub struct Shell {
     pub workspaces: Vec<Workspace>,
     pub active: Nav,
     pub notice: Option<&'static str>,
+    /// Billing is on and this member is the owner: the Billing page is theirs.
+    pub show_billing: bool,
+    pub billing_banner: Option<crate::billing::Banner>,
 }
 
 impl Shell {
@@ -47,6 +50,12 @@ impl Shell {
         let mut shell = Self::load_for_user(state, &member.current, csrf, active, notice).await?;
         shell.current = Some(member.workspace.clone());
         shell.role = Some(member.role);
+        shell.show_billing = state.settings.stripe.is_some() && member.role == Role::Owner;
+        if state.settings.stripe.is_some() {
+            let (settings, workspace_id) = (state.settings.clone(), member.workspace_id());
+            shell.billing_banner =
+                db::run(&state.pool, move |conn| crate::billing::banner(conn, settings.stripe.as_ref(), workspace_id)).await?;
+        }
         Ok(shell)
     }
 
@@ -59,7 +68,17 @@ impl Shell {
     ) -> Result<Self, AppError> {
         let user_id = current.user.id;
         let workspaces = db::run(&state.pool, move |conn| Workspace::list_for_user(conn, user_id)).await?;
-        Ok(Self { user: current.user.clone(), csrf, current: None, role: None, workspaces, active, notice: notice_text(notice) })
+        Ok(Self {
+            user: current.user.clone(),
+            csrf,
+            current: None,
+            role: None,
+            workspaces,
+            active,
+            notice: notice_text(notice),
+            show_billing: false,
+            billing_banner: None,
+        })
     }
 
     /// `aria-current="page"` for the active navigation link.
@@ -69,6 +88,11 @@ impl Shell {
 
     pub fn is_current_workspace(&self, workspace: &Workspace) -> bool {
         self.current.as_ref().is_some_and(|c| c.id == workspace.id)
+    }
+
+    /// `/app/{workspace id}` of the current workspace.
+    pub fn workspace_base(&self) -> String {
+        self.current.as_ref().map(|ws| format!("/app/{}", ws.id)).unwrap_or_else(|| "/app".into())
     }
 
     /// The path of the current page, to come back to after a form in the shell.

@@ -95,16 +95,26 @@ async fn invite(
     CsrfForm(form): CsrfForm<InviteForm>,
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
-    let refuse = |message: String| (form.email.clone(), Some(message));
+    let refuse = |message: String| (form.email.clone(), Some(message), StatusCode::UNPROCESSABLE_ENTITY);
     let outcome = match (normalize_email(&form.email), Role::from_choice(&form.role)) {
         (Err(message), _) => Err(refuse(message)),
         (_, None) | (_, Some(Role::Owner)) => Err(refuse("Choose admin or agent.".into())),
         (Ok(address), Some(role)) => {
             let inviter = member.current.user.id;
             let to = address.clone();
-            match db::run(&state.pool, move |conn| Invitation::create(conn, workspace_id, &to, role, inviter)).await {
+            let settings = state.settings.clone();
+            let created = db::run(&state.pool, move |conn| {
+                conn.build_transaction().run(|conn| {
+                    crate::billing::ensure_seat_available(conn, settings.stripe.as_ref(), workspace_id, false)?;
+                    Invitation::create(conn, workspace_id, &to, role, inviter)
+                })
+            })
+            .await;
+            match created {
                 Ok((_, token)) => Ok((address, role, token)),
                 Err(AppError::Conflict(message) | AppError::BadRequest(message)) => Err(refuse(message)),
+                // Past the plan's seats: the page answers 402 with the way to upgrade.
+                Err(AppError::PaymentRequired(message)) => Err((form.email.clone(), Some(message), StatusCode::PAYMENT_REQUIRED)),
                 Err(other) => return Err(other),
             }
         }
@@ -118,9 +128,9 @@ async fn invite(
             state.mailer.send_later(invitation);
             Ok(see_other(&format!("/app/{workspace_id}/team?notice=invitation_sent")))
         }
-        Err((email, error)) => {
+        Err((email, error, status)) => {
             let page = team_page(&state, &member, csrf, None, email, error).await?;
-            render(StatusCode::UNPROCESSABLE_ENTITY, &page)
+            render(status, &page)
         }
     }
 }
@@ -280,7 +290,8 @@ async fn accept_invitation(
     let token = path.into_inner();
     if let Some(current) = current {
         let user_id = current.user.id;
-        let workspace_id = db::run(&state.pool, move |conn| Invitation::accept(conn, &token, user_id)).await?;
+        let settings = state.settings.clone();
+        let workspace_id = db::run(&state.pool, move |conn| Invitation::accept(conn, &token, user_id, settings.stripe.as_ref())).await?;
         return Ok(see_other(&format!("/app/{workspace_id}?notice=joined_workspace")));
     }
     if state.limiters.signup_per_ip.check(&client_ip(&req)).is_err() {
@@ -312,13 +323,14 @@ async fn accept_invitation(
     let password_hash = password::hash(password).await?;
     let (agent, ip) = (user_agent(&req), client_ip(&req));
     let email_address = invitation.email.clone();
+    let settings = state.settings.clone();
     let created = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
             let user =
                 User::insert(conn, &NewUser { id: UserId::new(), name: &name, email: &email_address, password_hash: &password_hash })?;
             User::mark_verified(conn, user.id)?;
-            let workspace_id = Invitation::accept(conn, &token, user.id)?;
+            let workspace_id = Invitation::accept(conn, &token, user.id, settings.stripe.as_ref())?;
             let session_token = Session::create(conn, user.id, &agent, &ip)?;
             Ok((workspace_id, session_token))
         })

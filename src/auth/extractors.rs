@@ -3,7 +3,7 @@
 //! [`Member`] loads the workspace named in the path (`{workspace_id}`) through the signed-in
 //! user's membership: no membership, no workspace (404). [`WorkspaceAdmin`] adds that the
 //! member is an owner or admin (403 otherwise), so a handler taking it cannot be reached by an
-//! agent.
+//! agent. [`WorkspaceOwner`] admits the owner only (billing, deleting the workspace).
 
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload, web};
 use futures_util::future::LocalBoxFuture;
@@ -78,6 +78,26 @@ impl FromRequest for WorkspaceAdmin {
                 return Err(AppError::Forbidden("Only the workspace's owners and admins can do this.".into()));
             }
             Ok(WorkspaceAdmin(member))
+        })
+    }
+}
+
+/// The owner of the workspace in the path (403 for admins and agents): billing, deletion.
+#[derive(Clone, Debug)]
+pub struct WorkspaceOwner(pub Member);
+
+impl FromRequest for WorkspaceOwner {
+    type Error = AppError;
+    type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let member = Member::from_request(req, payload);
+        Box::pin(async move {
+            let member = member.await?;
+            if member.role != crate::workspaces::Role::Owner {
+                return Err(AppError::Forbidden("Only the workspace's owner can do this.".into()));
+            }
+            Ok(WorkspaceOwner(member))
         })
     }
 }

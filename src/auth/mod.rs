@@ -11,6 +11,6 @@ pub mod session;
 pub mod users;
 
 pub use csrf::{CsrfForm, CsrfToken};
-pub use extractors::{Member, WorkspaceAdmin};
+pub use extractors::{Member, WorkspaceAdmin, WorkspaceOwner};
 pub use routes::configure;
 pub use session::CurrentUser;

@@ -27,6 +27,25 @@ diesel::table! {
 }
 
 diesel::table! {
+    billing_accounts (workspace_id) {
+        workspace_id -> Uuid,
+        stripe_customer_id -> Nullable<Text>,
+        stripe_subscription_id -> Nullable<Text>,
+        plan -> Nullable<Text>,
+        status -> Nullable<Text>,
+        seats -> Int4,
+        unit_amount -> Nullable<Int8>,
+        currency -> Nullable<Text>,
+        current_period_end -> Nullable<Timestamptz>,
+        trial_end -> Nullable<Timestamptz>,
+        cancel_at_period_end -> Bool,
+        payment_failed_at -> Nullable<Timestamptz>,
+        trial_used -> Bool,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     canned_responses (id) {
         id -> Uuid,
         workspace_id -> Uuid,
@@ -147,6 +166,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    stripe_events (id) {
+        id -> Text,
+        #[sql_name = "type"]
+        type_ -> Text,
+        workspace_id -> Nullable<Uuid>,
+        processed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     user_tokens (id) {
         id -> Uuid,
         user_id -> Uuid,
@@ -249,6 +278,7 @@ diesel::joinable!(api_keys -> users (created_by));
 diesel::joinable!(api_keys -> workspaces (workspace_id));
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(audit_events -> workspaces (workspace_id));
+diesel::joinable!(billing_accounts -> workspaces (workspace_id));
 diesel::joinable!(canned_responses -> workspaces (workspace_id));
 diesel::joinable!(contacts -> workspaces (workspace_id));
 diesel::joinable!(conversations -> contacts (contact_id));
@@ -262,6 +292,7 @@ diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(messages -> workspaces (workspace_id));
 diesel::joinable!(sessions -> users (user_id));
+diesel::joinable!(stripe_events -> workspaces (workspace_id));
 diesel::joinable!(user_tokens -> users (user_id));
 diesel::joinable!(visitor_sessions -> contacts (contact_id));
 diesel::joinable!(visitor_sessions -> workspaces (workspace_id));
@@ -273,6 +304,7 @@ diesel::joinable!(widget_settings -> workspaces (workspace_id));
 diesel::allow_tables_to_appear_in_same_query!(
     api_keys,
     audit_events,
+    billing_accounts,
     canned_responses,
     contacts,
     conversations,
@@ -281,6 +313,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     memberships,
     messages,
     sessions,
+    stripe_events,
     user_tokens,
     users,
     visitor_sessions,

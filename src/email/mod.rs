@@ -254,3 +254,20 @@ pub fn new_conversation(
         link: Some(link.to_string()),
     })
 }
+
+#[derive(Template)]
+#[template(path = "email/payment_failed.txt")]
+struct PaymentFailedText<'a> {
+    workspace: &'a str,
+    link: &'a str,
+}
+
+/// To a workspace's owners: Stripe could not charge the subscription.
+pub fn payment_failed(to: &str, workspace: &str, link: &str) -> Result<Email, askama::Error> {
+    Ok(Email {
+        to: to.into(),
+        subject: format!("Payment failed for {workspace} on Parlor"),
+        text: PaymentFailedText { workspace, link }.render()?,
+        link: Some(link.to_string()),
+    })
+}

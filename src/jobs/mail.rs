@@ -164,3 +164,24 @@ pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> 
     }
     Ok(())
 }
+
+/// Emails the workspace's owners that a payment failed, with the way to fix it.
+pub async fn payment_failed(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    let workspace_id = job.workspace_id;
+    let (workspace_name, owners) = db::run(&state.pool, move |conn| {
+        let name: String = workspaces::table.find(workspace_id).select(workspaces::name).first(conn)?;
+        let owners: Vec<String> = memberships::table
+            .inner_join(users::table)
+            .filter(memberships::workspace_id.eq(workspace_id))
+            .filter(memberships::role.eq("owner"))
+            .select(users::email)
+            .load(conn)?;
+        Ok((name, owners))
+    })
+    .await?;
+    let link = format!("{}/app/{workspace_id}/billing", state.settings.public_base());
+    for owner in &owners {
+        state.mailer.send(email::payment_failed(owner, &workspace_name, &link)?).await.map_err(AppError::internal)?;
+    }
+    Ok(())
+}

@@ -49,6 +49,8 @@ pub enum JobKind {
     NewConversation,
     /// Delete the workspace's conversations resolved longer ago than its retention.
     Retention,
+    /// Tell the workspace's owners that Stripe could not charge them.
+    PaymentFailed,
 }
 
 impl JobKind {
@@ -58,11 +60,14 @@ impl JobKind {
             Self::UnreadNotice => "unread_notice",
             Self::NewConversation => "new_conversation",
             Self::Retention => "retention",
+            Self::PaymentFailed => "payment_failed",
         }
     }
 
     fn parse(kind: &str) -> Option<Self> {
-        [Self::ReplyFollowUp, Self::UnreadNotice, Self::NewConversation, Self::Retention].into_iter().find(|k| k.as_str() == kind)
+        [Self::ReplyFollowUp, Self::UnreadNotice, Self::NewConversation, Self::Retention, Self::PaymentFailed]
+            .into_iter()
+            .find(|k| k.as_str() == kind)
     }
 }
 
@@ -187,6 +192,7 @@ async fn run_job(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), Ap
         Some(JobKind::UnreadNotice) => mail::unread_notice(state, job).await,
         Some(JobKind::NewConversation) => mail::new_conversation(state, job).await,
         Some(JobKind::Retention) => sweep::retention(state, job).await,
+        Some(JobKind::PaymentFailed) => mail::payment_failed(state, job).await,
         None => Err(AppError::internal(anyhow::anyhow!("unknown job kind {}", job.kind))),
     }
 }
@@ -263,7 +269,7 @@ mod tests {
 
     #[test]
     fn every_kind_parses_back() {
-        for kind in [JobKind::ReplyFollowUp, JobKind::UnreadNotice, JobKind::NewConversation, JobKind::Retention] {
+        for kind in [JobKind::ReplyFollowUp, JobKind::UnreadNotice, JobKind::NewConversation, JobKind::Retention, JobKind::PaymentFailed] {
             assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(JobKind::parse("nope"), None);

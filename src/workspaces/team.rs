@@ -117,9 +117,19 @@ impl Invitation {
 
     /// Uses the link once: `user_id` joins with the invited role. Whoever holds the link may
     /// accept it: it went to the invited address.
-    pub fn accept(conn: &mut PgConnection, token: &str, user_id: UserId) -> Result<WorkspaceId, AppError> {
+    /// Joins the invitation's workspace, if its plan still has a seat for the invitee (billing
+    /// may have shrunk since the invitation went out: 402).
+    pub fn accept(
+        conn: &mut PgConnection,
+        token: &str,
+        user_id: UserId,
+        billing: Option<&crate::config::StripeSettings>,
+    ) -> Result<WorkspaceId, AppError> {
         conn.transaction(|conn| {
             let (invitation, _) = Self::find_by_token(conn, token)?.ok_or(AppError::NotFound)?;
+            if Workspace::find_for_member(conn, invitation.workspace_id, user_id)?.is_none() {
+                crate::billing::ensure_seat_available(conn, billing, invitation.workspace_id, true)?;
+            }
             let used = diesel::update(invitations::table.find(invitation.id).filter(invitations::accepted_at.is_null()))
                 .set(invitations::accepted_at.eq(diesel::dsl::now))
                 .execute(conn)?;

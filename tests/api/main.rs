@@ -5,9 +5,11 @@ mod chromium;
 mod helpers;
 mod socket_client;
 
+mod billing;
 mod console;
 mod csrf;
 mod email;
+mod fake_stripe;
 mod health;
 mod inbox;
 mod inbox_browser;

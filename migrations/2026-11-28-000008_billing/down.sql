@@ -1,0 +1,3 @@
+DROP INDEX conversations_created_idx;
+DROP TABLE stripe_events;
+DROP TABLE billing_accounts;
