@@ -81,8 +81,11 @@ async fn every_dashboard_page_opens_for_the_owner() {
         ("/inbox", "When visitors write from your website, their conversations appear on the left, live."),
         ("/widget", "Copy snippet"),
         ("/team", "Ada"),
-        ("/billing", "not built yet"),
         ("/settings", "Workspace name"),
+        ("/settings/availability", "Business hours"),
+        ("/settings/webhooks", "No endpoint yet"),
+        ("/settings/privacy", "Export all data"),
+        ("/settings/audit", "Audit log"),
     ] {
         let response = app.browser.get(&format!("/app/{workspace}{page}")).await;
         assert_eq!(response.status(), 200, "{page}");

@@ -1,6 +1,18 @@
 use crate::helpers::{Person, spawn_app};
 
-const WORKSPACE_PAGES: [&str; 6] = ["", "/inbox", "/widget", "/team", "/billing", "/settings"];
+/// Billing is off here (it has its own tenancy test in billing.rs).
+const WORKSPACE_PAGES: [&str; 10] = [
+    "",
+    "/inbox",
+    "/widget",
+    "/team",
+    "/settings",
+    "/settings/availability",
+    "/settings/webhooks",
+    "/settings/privacy",
+    "/settings/audit",
+    "/settings/api-keys",
+];
 
 #[tokio::test]
 async fn a_member_of_one_workspace_gets_404_for_every_page_of_another() {
