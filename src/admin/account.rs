@@ -7,6 +7,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 
 use super::{Nav, NoticeQuery, Shell};
+use crate::auth::EmptyForm;
 use crate::{
     auth::{
         CsrfForm, CsrfToken, CurrentUser,
@@ -82,9 +83,6 @@ async fn account(
     shell.current = shell.workspaces.first().cloned();
     render(StatusCode::OK, &AccountPage { shell, sessions })
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 async fn revoke_session(
     state: web::Data<AppState>,

@@ -14,6 +14,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Nav, NoticeQuery, Shell};
+use crate::auth::EmptyForm;
 use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
     db::{self, ContactId, WorkspaceId, schema::contacts},
@@ -167,9 +168,6 @@ async fn export_contact(
         .insert_header(("Cache-Control", "no-store"))
         .body(document))
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 async fn delete_contact(
     state: web::Data<AppState>,

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Nav, NoticeQuery, Shell};
+use crate::auth::EmptyForm;
 use crate::{
     auth::{
         CsrfForm, CsrfToken, CurrentUser, Member, WorkspaceAdmin, password,
@@ -134,9 +135,6 @@ async fn invite(
         }
     }
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 async fn revoke_invitation(
     state: web::Data<AppState>,

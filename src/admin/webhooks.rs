@@ -10,6 +10,7 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Nav, NoticeQuery, Shell};
+use crate::auth::EmptyForm;
 use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
     db,
@@ -213,9 +214,6 @@ async fn update(
         }
     }
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 async fn send_test(
     state: web::Data<AppState>,

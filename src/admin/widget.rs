@@ -9,6 +9,7 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::{Nav, NoticeQuery, Shell, install_snippet};
+use crate::auth::EmptyForm;
 use crate::{
     auth::{CsrfForm, CsrfToken, Member, WorkspaceAdmin},
     db,
@@ -199,9 +200,6 @@ async fn save(
         }
     }
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 async fn rotate_secret(
     state: web::Data<AppState>,

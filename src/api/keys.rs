@@ -12,6 +12,7 @@ use serde::Deserialize;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+use crate::auth::EmptyForm;
 use crate::{
     admin::{Nav, Shell},
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin, secret_token},
@@ -190,9 +191,6 @@ async fn create(
         Err(error) => render(StatusCode::UNPROCESSABLE_ENTITY, &KeysPage { shell, keys, created: None, error: Some(error) }),
     }
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 async fn revoke(
     state: web::Data<AppState>,

@@ -94,6 +94,10 @@ fn verify(req: &HttpRequest, submitted: Option<&str>) -> Result<(), AppError> {
 /// A urlencoded form whose CSRF token has been checked; otherwise 403 and the handler never runs.
 pub struct CsrfForm<T>(pub T);
 
+/// A form that carries nothing but its CSRF token: a button that does one thing.
+#[derive(serde::Deserialize)]
+pub struct EmptyForm {}
+
 impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
     type Error = AppError;
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;

@@ -10,7 +10,7 @@ pub mod secret_token;
 pub mod session;
 pub mod users;
 
-pub use csrf::{CsrfForm, CsrfToken};
+pub use csrf::{CsrfForm, CsrfToken, EmptyForm};
 pub use extractors::{Member, WorkspaceAdmin, WorkspaceOwner};
 pub use routes::configure;
 pub use session::CurrentUser;

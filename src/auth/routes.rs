@@ -6,6 +6,7 @@ use askama::Template;
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use super::csrf::EmptyForm;
 use super::{
     csrf::{CsrfForm, CsrfToken},
     password,
@@ -206,9 +207,6 @@ async fn login(
     response.add_cookie(&session::session_cookie(token, state.settings.cookies_secure())).map_err(AppError::internal)?;
     Ok(response)
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 async fn logout(
     state: web::Data<AppState>,

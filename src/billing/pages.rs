@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use serde::Deserialize;
 
 use super::{Account, Usage, limits, stripe_api::CheckoutRequest, usage};
+use crate::auth::EmptyForm;
 use crate::{
     admin::{Nav, Shell},
     auth::{CsrfForm, CsrfToken, WorkspaceOwner},
@@ -206,9 +207,6 @@ async fn checkout(
     tracing::info!(workspace.id = %workspace_id, plan = plan.key, seats, "sent the owner to Stripe Checkout");
     Ok(see_other(&url))
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 /// Sends the owner to Stripe's customer portal: payment methods, invoices, seats, cancelling.
 async fn portal(

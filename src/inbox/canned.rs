@@ -10,6 +10,7 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::auth::EmptyForm;
 use crate::{
     admin::{Nav, NoticeQuery, Shell},
     auth::{CsrfForm, CsrfToken, Member},
@@ -149,9 +150,6 @@ async fn create(
         }
     }
 }
-
-#[derive(Deserialize)]
-pub struct EmptyForm {}
 
 async fn delete(
     state: web::Data<AppState>,
