@@ -321,8 +321,14 @@
       body: JSON.stringify({ visitor_token: session.visitor_token, email: email })
     }).then(function (r) {
       if (r.ok) {
+        var asked = gate.hidden == false && composer.hidden == false;
         session.visitor.email = email;
         applyGate();
+        if (asked) {
+          var thanks = el("div", "msg them");
+          thanks.appendChild(el("p", "body", "Thanks! If you have left by then, we will answer you at " + email + "."));
+          log.appendChild(thanks);
+        }
         input.focus();
       } else return r.json().then(function (j) { error.textContent = (j.error && j.error.message) || "Try again."; });
     }, function () { error.textContent = "You seem to be offline. Try again in a moment."; });

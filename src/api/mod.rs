@@ -285,30 +285,34 @@ async fn update_conversation(
         ))),
     };
     let (workspace_id, id) = (key.workspace_id, conversation.id);
+    // The change and its webhook event commit together.
     let updated = db::run(&state.pool, move |conn| {
-        if let Some(Some(user)) = assignee
-            && Workspace::find_for_member(conn, workspace_id, user)?.is_none()
-        {
-            return Err(AppError::bad_request("assignee_id is not a member of this workspace."));
-        }
-        let target =
-            conversations_table::table.filter(conversations_table::workspace_id.eq(workspace_id)).filter(conversations_table::id.eq(id));
-        if let Some(status) = status {
-            diesel::update(target)
-                .set((conversations_table::status.eq(status), conversations_table::snoozed_until.eq(None::<OffsetDateTime>)))
-                .execute(conn)?;
-        }
-        if let Some(assignee) = assignee {
-            diesel::update(target).set(conversations_table::assignee_id.eq(assignee)).execute(conn)?;
-        }
-        let updated = Conversation::find(conn, workspace_id, Audience::Agents, id)?.ok_or(AppError::NotFound)?;
-        if status.is_some() {
-            crate::webhooks::emit(
-                conn,
-                &[crate::webhooks::status_changed(workspace_id, updated.id, &updated.status, updated.assignee_id)],
-            )?;
-        }
-        Ok(updated)
+        conn.build_transaction().run(|conn| {
+            if let Some(Some(user)) = assignee
+                && Workspace::find_for_member(conn, workspace_id, user)?.is_none()
+            {
+                return Err(AppError::bad_request("assignee_id is not a member of this workspace."));
+            }
+            let target = conversations_table::table
+                .filter(conversations_table::workspace_id.eq(workspace_id))
+                .filter(conversations_table::id.eq(id));
+            if let Some(status) = status {
+                diesel::update(target)
+                    .set((conversations_table::status.eq(status), conversations_table::snoozed_until.eq(None::<OffsetDateTime>)))
+                    .execute(conn)?;
+            }
+            if let Some(assignee) = assignee {
+                diesel::update(target).set(conversations_table::assignee_id.eq(assignee)).execute(conn)?;
+            }
+            let updated = Conversation::find(conn, workspace_id, Audience::Agents, id)?.ok_or(AppError::NotFound)?;
+            if status.is_some() {
+                crate::webhooks::emit(
+                    conn,
+                    &[crate::webhooks::status_changed(workspace_id, updated.id, &updated.status, updated.assignee_id)],
+                )?;
+            }
+            Ok::<_, AppError>(updated)
+        })
     })
     .await?;
     let frame =

@@ -517,23 +517,26 @@ async fn set_status(
         .find(|s| *s == form.status)
         .ok_or_else(|| AppError::bad_request("Choose open, pending, snoozed or resolved."))?;
     let until = if status == "snoozed" { Some(snooze_until(&form, OffsetDateTime::now_utc())?) } else { None };
+    // The change and its webhook event commit together.
     let assignee = db::run(&state.pool, move |conn| {
-        let assignee: Option<Option<UserId>> = diesel::update(
-            conversations_table::table
-                .filter(conversations_table::workspace_id.eq(workspace_id))
-                .filter(conversations_table::id.eq(conversation_id)),
-        )
-        .set((
-            conversations_table::status.eq(status),
-            conversations_table::snoozed_until.eq(until),
-            conversations_table::updated_at.eq(diesel::dsl::now),
-        ))
-        .returning(conversations_table::assignee_id)
-        .get_result(conn)
-        .optional()?;
-        let assignee = assignee.ok_or(AppError::NotFound)?;
-        crate::webhooks::emit(conn, &[crate::webhooks::status_changed(workspace_id, conversation_id, status, assignee)])?;
-        Ok(assignee)
+        conn.build_transaction().run(|conn| {
+            let assignee: Option<Option<UserId>> = diesel::update(
+                conversations_table::table
+                    .filter(conversations_table::workspace_id.eq(workspace_id))
+                    .filter(conversations_table::id.eq(conversation_id)),
+            )
+            .set((
+                conversations_table::status.eq(status),
+                conversations_table::snoozed_until.eq(until),
+                conversations_table::updated_at.eq(diesel::dsl::now),
+            ))
+            .returning(conversations_table::assignee_id)
+            .get_result(conn)
+            .optional()?;
+            let assignee = assignee.ok_or(AppError::NotFound)?;
+            crate::webhooks::emit(conn, &[crate::webhooks::status_changed(workspace_id, conversation_id, status, assignee)])?;
+            Ok::<_, AppError>(assignee)
+        })
     })
     .await?;
     announce(&state, workspace_id, conversation_id, status, assignee);

@@ -398,6 +398,7 @@ async fn when_the_team_is_away_the_chat_says_so_and_asks_for_an_email_without_bl
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     assert_eq!(app.query_string("SELECT email AS value FROM contacts").as_deref(), Some("lin@example.com"));
+    page.wait_for_frame_text("we will answer you at lin@example.com.").await;
     page.screenshot(&std::env::temp_dir().join("parlor-widget-away.png")).await;
     // Once given, the question goes away.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
