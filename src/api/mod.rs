@@ -35,7 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/conversations/{id}/messages", web::get().to(list_messages))
             .route("/conversations/{id}/messages", web::post().to(post_message))
             .route("/contacts", web::get().to(list_contacts))
-            .route("/contacts/{id}", web::patch().to(update_contact)),
+            .route("/contacts/{id}", web::patch().to(update_contact))
+            .route("/invitations", web::post().to(invite)),
     );
 }
 
@@ -419,5 +420,66 @@ async fn update_contact(
         email: updated.email,
         external_id: updated.external_id,
         created_at: updated.created_at,
+    }))
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewInvitation {
+    email: String,
+    /// `agent` or `admin`.
+    role: String,
+}
+
+/// An invitation that was sent.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct InvitationJson {
+    id: Uuid,
+    email: String,
+    role: String,
+    /// RFC 3339: the link works until then, once.
+    expires_at: String,
+}
+
+/// `POST /api/v1/invitations`: invites someone to the workspace by email, as the key's creator
+/// (keys are created by admins). Past the plan's paid seats: 402 with what to do.
+#[utoipa::path(post, path = "/api/v1/invitations", tag = "team", request_body = NewInvitation,
+    responses((status = 201, description = "The invitation email is on its way", body = InvitationJson),
+        (status = 400, body = openapi::ErrorBody), (status = 402, description = "No seat left on the plan: upgrade in Billing", body = openapi::ErrorBody),
+        (status = 409, body = openapi::ErrorBody)))]
+async fn invite(state: web::Data<AppState>, key: ApiKey, body: web::Json<NewInvitation>) -> Result<HttpResponse, AppError> {
+    use crate::{
+        auth::users::normalize_email,
+        conversations::Author,
+        workspaces::{Role, team::Invitation},
+    };
+    let NewInvitation { email, role } = body.into_inner();
+    let address = normalize_email(&email).map_err(AppError::BadRequest)?;
+    let role = match Role::from_choice(&role) {
+        Some(role @ (Role::Admin | Role::Agent)) => role,
+        _ => return Err(AppError::bad_request("role is agent or admin.")),
+    };
+    let Some(Author::Agent { user_id, name: inviter }) = key.author.clone() else {
+        return Err(AppError::Conflict("The person who created this key has left; create a new key.".into()));
+    };
+    let (workspace_id, settings, to, by) = (key.workspace_id, state.settings.clone(), address.clone(), format!("{inviter} (API key)"));
+    let (invitation, token, workspace_name) = db::run(&state.pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            crate::billing::ensure_seat_available(conn, settings.stripe.as_ref(), workspace_id, false)?;
+            let (invitation, token) = Invitation::create(conn, workspace_id, &to, role, user_id)?;
+            let workspace_name = Workspace::name_of(conn, workspace_id)?;
+            let actor = crate::workspaces::audit::Actor { user_id: Some(user_id), name: by };
+            crate::workspaces::audit::record(conn, workspace_id, &actor, "member.invited", &format!("{to} as {}", role.as_str()))?;
+            Ok::<_, AppError>((invitation, token, workspace_name))
+        })
+    })
+    .await?;
+    let link = format!("{}/invitations/{token}", state.settings.public_base());
+    state.mailer.send_later(crate::email::invitation(&address, &inviter, &workspace_name, role.label(), link)?);
+    Ok(HttpResponse::Created().json(InvitationJson {
+        id: invitation.id,
+        email: invitation.email,
+        role: invitation.role,
+        expires_at: rfc3339(invitation.expires_at),
     }))
 }

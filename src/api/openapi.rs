@@ -47,11 +47,12 @@ impl Modify for BearerKey {
         super::post_message,
         super::list_contacts,
         super::update_contact,
+        super::invite,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
     modifiers(&BearerKey),
     security(("api_key" = [])),
-    tags((name = "conversations"), (name = "messages"), (name = "contacts"))
+    tags((name = "conversations"), (name = "messages"), (name = "contacts"), (name = "team"))
 )]
 pub struct ApiDoc;
 

@@ -148,6 +148,10 @@ impl Workspace {
         Ok(workspaces::table.filter(workspaces::site_key.eq(site_key)).select(Workspace::as_select()).first(conn).optional()?)
     }
 
+    pub fn name_of(conn: &mut PgConnection, id: WorkspaceId) -> Result<String, AppError> {
+        Ok(workspaces::table.find(id).select(workspaces::name).first(conn)?)
+    }
+
     pub fn rename(conn: &mut PgConnection, id: WorkspaceId, name: &str) -> Result<(), AppError> {
         diesel::update(workspaces::table.find(id))
             .set((workspaces::name.eq(name), workspaces::updated_at.eq(diesel::dsl::now)))

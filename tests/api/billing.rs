@@ -265,6 +265,21 @@ async fn seats_past_the_plan_answer_402_with_an_upgrade_prompt() {
         .unwrap();
     assert_eq!(json.status(), StatusCode::PAYMENT_REQUIRED);
 
+    // And through the REST API.
+    let key = crate::rest_api::create_key(&app.browser, &workspace, "HR sync").await;
+    let api = reqwest::Client::new()
+        .post(format!("{}/api/v1/invitations", app.address))
+        .bearer_auth(&key)
+        .json(&json!({"email": "bo@example.com", "role": "agent"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(api.status(), StatusCode::PAYMENT_REQUIRED);
+    let body: Value = api.json().await.unwrap();
+    assert_eq!(body["error"]["code"], "payment_required");
+    assert!(body["error"]["message"].as_str().unwrap().contains("Upgrade in Billing"));
+    assert_eq!(app.count("invitations"), 0);
+
     let subscription = upgrade(&app, &fake, &workspace, "2").await;
     let link = invite(&app, &workspace, "bo@example.com", "agent").await;
     let third =

@@ -10,7 +10,7 @@ use crate::{
 };
 
 /// Creates a key through the console and reads it from the page (its only showing).
-async fn create_key(browser: &Browser, workspace: &str, name: &str) -> String {
+pub(crate) async fn create_key(browser: &Browser, workspace: &str, name: &str) -> String {
     let response = browser.post_form(&format!("/app/{workspace}/settings/api-keys"), &[("name", name)]).await;
     assert_eq!(response.status(), StatusCode::OK);
     let html = unescape_html(&response.text().await.unwrap());
@@ -265,6 +265,7 @@ async fn the_openapi_document_describes_every_endpoint_and_what_it_answers() {
         "POST /api/v1/conversations/{id}/messages",
         "GET /api/v1/contacts",
         "PATCH /api/v1/contacts/{id}",
+        "POST /api/v1/invitations",
     ] {
         assert!(operations.contains(&expected.to_string()), "{expected} missing from {operations:?}");
     }
@@ -294,4 +295,27 @@ async fn the_openapi_document_describes_every_endpoint_and_what_it_answers() {
     let (status, error) = api.get("/api/v1/conversations?status=nope").await;
     assert_eq!(status, 400);
     assert_eq!(keys_of(&error["error"]), schema_properties(&document, &document["components"]["schemas"]["ErrorDetail"]));
+}
+
+#[tokio::test]
+async fn a_key_invites_teammates_by_email() {
+    let app = spawn_app().await;
+    let (workspace, _, key) = setup(&app).await;
+    let api = Api { app: &app, key };
+    let (status, invitation) =
+        api.call(reqwest::Method::POST, "/api/v1/invitations", Some(json!({"email": " Grace@Example.com ", "role": "agent"}))).await;
+    assert_eq!(status, 201, "{invitation}");
+    assert_eq!((invitation["email"].as_str(), invitation["role"].as_str()), (Some("grace@example.com"), Some("agent")));
+    let email = app.wait_for_email("grace@example.com", "invited you to Ada's Shop").await;
+    assert!(email.text.contains("/invitations/"));
+    for (body, code) in [
+        (json!({"email": "x@example.com", "role": "owner"}), 400),
+        (json!({"email": "not an address", "role": "agent"}), 400),
+        (json!({"email": "x@example.com", "role": "agent", "extra": 1}), 400),
+    ] {
+        assert_eq!(api.call(reqwest::Method::POST, "/api/v1/invitations", Some(body.clone())).await.0, code, "{body}");
+    }
+    assert_eq!(app.count("invitations"), 1);
+    let log = app.browser.get_html(&format!("/app/{workspace}/settings/audit")).await;
+    assert!(log.contains("(API key)") && log.contains("grace@example.com as agent"), "{log}");
 }
