@@ -16,6 +16,7 @@ pub mod inbox;
 pub mod jobs;
 pub mod realtime;
 pub mod startup;
+pub mod state;
 pub mod telemetry;
 pub mod web;
 pub mod webhooks;

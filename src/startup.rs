@@ -8,30 +8,18 @@ use anyhow::Context;
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
 
+pub use crate::state::AppState;
 use crate::{
     admin, assets,
     auth::{self, rate_limit::Limiters, session::Session},
     config::Settings,
-    db::{self, DbPool},
+    db,
     email::Mailer,
     health,
     realtime::{Realtime, socket},
     telemetry::ParlorRootSpan,
     web::{render_errors, security_headers},
 };
-
-/// Shared by every request of every worker.
-pub struct AppState {
-    pub settings: Arc<Settings>,
-    pub pool: DbPool,
-    pub mailer: Mailer,
-    pub limiters: Limiters,
-    pub realtime: Realtime,
-    /// Webhook deliveries go through it (see [`crate::webhooks::http_client`]).
-    pub webhook_client: reqwest::Client,
-    /// The Stripe client; `None` with billing off.
-    pub stripe: Option<crate::billing::stripe_api::StripeApi>,
-}
 
 pub struct Application {
     port: u16,
@@ -53,7 +41,12 @@ impl Application {
         .await
         .context("database set-up panicked")??;
 
-        let pool = db::build_pool(&settings.database_url, settings.database_pool_size, crate::realtime::WRITER_THREADS as u32)?;
+        let pool = db::build_pool(
+            &settings.database_url,
+            settings.database_pool_size,
+            crate::realtime::WRITER_THREADS as u32,
+            crate::conversations::writer::prepare_statements,
+        )?;
         let mailer = Mailer::from_settings(&settings)?;
         let limiters = Limiters::new(&settings.rate_limits);
         let realtime =

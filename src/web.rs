@@ -12,7 +12,7 @@ use actix_web::{
 use askama::Template;
 use tracing_actix_web::RequestId;
 
-use crate::{error::AppError, startup::AppState};
+use crate::{error::AppError, state::AppState};
 
 /// The dashboard's pages may load scripts, styles and images from Parlor alone, and may not be
 /// framed by other sites.

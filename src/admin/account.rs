@@ -17,7 +17,7 @@ use crate::{
     db::{self, SessionId},
     email,
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{render, safe_next, see_other},
 };
 

@@ -12,7 +12,7 @@ use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
     db,
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{render, see_other},
     workspaces::{
         audit,

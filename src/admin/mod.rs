@@ -20,7 +20,7 @@ use crate::{
     auth::{CsrfForm, CsrfToken, CurrentUser, Member, WorkspaceAdmin},
     db,
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{notice_text, render, see_other},
     workspaces::{self, Workspace},
 };

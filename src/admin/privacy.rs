@@ -19,7 +19,7 @@ use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
     db::{self, ContactId, WorkspaceId, schema::contacts},
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{render, see_other, utc_minute},
     workspaces::{
         Role, Workspace, audit,

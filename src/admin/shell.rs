@@ -7,7 +7,7 @@ use crate::{
     auth::{CsrfToken, CurrentUser, Member, users::User},
     db,
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::notice_text,
     workspaces::{Role, Workspace},
 };

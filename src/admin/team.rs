@@ -21,7 +21,7 @@ use crate::{
     db::{self, UserId},
     email,
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{client_ip, render, see_other, user_agent},
     workspaces::{
         MemberListing, Role, Workspace, audit,

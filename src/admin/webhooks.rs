@@ -15,7 +15,7 @@ use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
     db,
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{render, see_other, utc_minute},
     webhooks::{self, DeliveryLog, EVENTS, Endpoint},
     workspaces::audit,

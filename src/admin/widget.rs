@@ -14,7 +14,7 @@ use crate::{
     auth::{CsrfForm, CsrfToken, Member, WorkspaceAdmin},
     db,
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{render, see_other},
     widget::settings::{self, MAX_ALLOWED_DOMAINS, MAX_GREETING, MAX_LAUNCHER_TEXT, WidgetChanges, WidgetSettings},
     workspaces::audit,

@@ -22,7 +22,7 @@ use crate::{
         schema::{api_keys, users},
     },
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{render, see_other},
 };
 

@@ -20,7 +20,7 @@ use crate::{
     error::AppError,
     inbox::queries::{self, View},
     realtime::{hub::Recipients, protocol::ServerFrame},
-    startup::AppState,
+    state::AppState,
     workspaces::Workspace,
 };
 
@@ -307,9 +307,9 @@ async fn update_conversation(
             }
             let updated = Conversation::find(conn, workspace_id, Audience::Agents, id)?.ok_or(AppError::NotFound)?;
             if status.is_some() {
-                crate::webhooks::emit(
+                crate::webhooks::events::emit(
                     conn,
-                    &[crate::webhooks::status_changed(workspace_id, updated.id, &updated.status, updated.assignee_id)],
+                    &[crate::webhooks::events::status_changed(workspace_id, updated.id, &updated.status, updated.assignee_id)],
                 )?;
             }
             Ok::<_, AppError>(updated)

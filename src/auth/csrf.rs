@@ -19,7 +19,7 @@ use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
 use sha2::Sha256;
 
-use crate::{auth::secret_token, error::AppError, startup::AppState};
+use crate::{auth::secret_token, error::AppError, state::AppState};
 
 pub const COOKIE: &str = "parlor_csrf";
 pub const FIELD: &str = "csrf_token";

@@ -12,7 +12,7 @@ use super::session::CurrentUser;
 use crate::{
     db::{self, WorkspaceId},
     error::AppError,
-    startup::AppState,
+    state::AppState,
     workspaces::{Role, Workspace},
 };
 

@@ -17,7 +17,7 @@ use crate::{
     db::{self, UserId},
     email,
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{client_ip, notice_text, render, safe_next, see_other, user_agent},
     workspaces::{self, Workspace},
 };

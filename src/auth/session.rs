@@ -17,7 +17,7 @@ use super::{secret_token, users::User};
 use crate::{
     db::{self, SessionId, UserId, schema::sessions, schema::users},
     error::AppError,
-    startup::AppState,
+    state::AppState,
 };
 
 pub const COOKIE: &str = "parlor_session";

@@ -18,7 +18,7 @@ use crate::{
     config::{PaidPlan, StripeSettings},
     db::{self, schema::billing_accounts},
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{render, see_other, utc_minute},
 };
 

@@ -25,8 +25,8 @@ use crate::{
         schema::{billing_accounts, stripe_events, workspaces},
     },
     error::AppError,
-    jobs::{self, JobKind},
-    startup::AppState,
+    jobs::queue::{self as jobs, JobKind},
+    state::AppState,
 };
 
 /// What an event asks to change.

@@ -14,7 +14,10 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
+use serde_json::json;
+
 use super::{Author, Message};
+use crate::webhooks::events::Event;
 use crate::{
     db::{
         ContactId, ConversationId, DbPool, MessageId, WorkspaceId,
@@ -436,10 +439,34 @@ fn record_consequences(conn: &mut PgConnection, results: &[Result<Stored, AppErr
     if fresh.is_empty() {
         return Ok(());
     }
-    crate::webhooks::emit(conn, &crate::webhooks::message_events(&fresh))?;
+    crate::webhooks::events::emit(conn, &message_events(&fresh))?;
     let started: Vec<(WorkspaceId, ConversationId)> =
         fresh.iter().filter(|s| s.new_conversation).map(|s| (s.message.workspace_id, s.message.conversation_id)).collect();
-    crate::jobs::enqueue_new_conversation_emails(conn, &started)
+    crate::jobs::queue::enqueue_new_conversation_emails(conn, &started)
+}
+
+/// The events of a committed batch of messages.
+fn message_events(stored: &[&Stored]) -> Vec<Event> {
+    let mut events = Vec::new();
+    for s in stored.iter().filter(|s| !s.duplicate) {
+        let message = &s.message;
+        if s.new_conversation {
+            events.push(Event {
+                workspace_id: message.workspace_id,
+                event_type: "conversation.created",
+                data: json!({ "conversation": { "id": message.conversation_id, "contact_id": message.contact_id, "status": "open" } }),
+            });
+        }
+        if s.reopened {
+            events.push(Event {
+                workspace_id: message.workspace_id,
+                event_type: "conversation.status_changed",
+                data: json!({ "conversation": { "id": message.conversation_id, "status": "open" }, "changed_by": "visitor" }),
+            });
+        }
+        events.push(Event { workspace_id: message.workspace_id, event_type: "message.created", data: json!({ "message": message }) });
+    }
+    events
 }
 
 struct Job {

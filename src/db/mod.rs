@@ -58,13 +58,16 @@ where
     .map_err(AppError::internal)?
 }
 
+/// Statements every new connection prepares (the hot paths' own, given by their modules).
+pub type Prepare = fn(&mut PgConnection) -> diesel::QueryResult<()>;
+
 /// Builds the pool. Connections are opened lazily, so a database that is down at start-up
 /// shows in `/readyz` rather than as a crash loop. `reserved` connections are kept for threads
-/// that take them directly with [`DbPool::get`].
-pub fn build_pool(database_url: &SecretString, max_size: u32, reserved: u32) -> anyhow::Result<DbPool> {
+/// that take them directly with [`DbPool::get`]; every new connection runs `prepare`.
+pub fn build_pool(database_url: &SecretString, max_size: u32, reserved: u32, prepare: Prepare) -> anyhow::Result<DbPool> {
     let manager = ConnectionManager::<PgConnection>::new(database_url.expose_secret());
     let pool = Pool::builder()
-        .connection_customizer(Box::new(PrepareStatements))
+        .connection_customizer(Box::new(PrepareStatements(prepare)))
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(std::time::Duration::from_secs(5))
@@ -77,11 +80,11 @@ pub fn build_pool(database_url: &SecretString, max_size: u32, reserved: u32) -> 
 
 /// Prepares the hot statements on every new connection.
 #[derive(Debug)]
-struct PrepareStatements;
+struct PrepareStatements(Prepare);
 
 impl diesel::r2d2::CustomizeConnection<PgConnection, diesel::r2d2::Error> for PrepareStatements {
     fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
-        crate::conversations::writer::prepare_statements(conn).map_err(diesel::r2d2::Error::QueryError)
+        (self.0)(conn).map_err(diesel::r2d2::Error::QueryError)
     }
 }
 

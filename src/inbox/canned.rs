@@ -16,7 +16,7 @@ use crate::{
     auth::{CsrfForm, CsrfToken, Member},
     db::{self, WorkspaceId, schema::canned_responses},
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::{render, see_other},
 };
 

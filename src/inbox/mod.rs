@@ -28,7 +28,7 @@ use crate::{
     db::{self, ContactId, ConversationId, UserId, schema::conversations as conversations_table},
     error::AppError,
     realtime::{hub::Recipients, protocol::ServerFrame},
-    startup::AppState,
+    state::AppState,
     web::{render, see_other},
     workspaces::{MemberListing, Workspace},
 };
@@ -534,7 +534,10 @@ async fn set_status(
             .get_result(conn)
             .optional()?;
             let assignee = assignee.ok_or(AppError::NotFound)?;
-            crate::webhooks::emit(conn, &[crate::webhooks::status_changed(workspace_id, conversation_id, status, assignee)])?;
+            crate::webhooks::events::emit(
+                conn,
+                &[crate::webhooks::events::status_changed(workspace_id, conversation_id, status, assignee)],
+            )?;
             Ok::<_, AppError>(assignee)
         })
     })

@@ -124,9 +124,11 @@ pub fn wake_snoozed_in(conn: &mut PgConnection, workspace_id: Option<WorkspaceId
         )
         .bind::<diesel::sql_types::Nullable<SqlUuid>, _>(workspace_id.map(|w| w.0))
         .load(conn)?;
-        let events: Vec<_> =
-            woken.iter().map(|w| crate::webhooks::status_changed(WorkspaceId(w.workspace_id), w.id, "open", w.assignee_id)).collect();
-        crate::webhooks::emit(conn, &events)?;
+        let events: Vec<_> = woken
+            .iter()
+            .map(|w| crate::webhooks::events::status_changed(WorkspaceId(w.workspace_id), w.id, "open", w.assignee_id))
+            .collect();
+        crate::webhooks::events::emit(conn, &events)?;
         Ok(woken)
     })
 }

@@ -16,7 +16,7 @@ use crate::{
     },
     email,
     error::AppError,
-    startup::AppState,
+    state::AppState,
 };
 
 /// Messages quoted in one email at most; the rest are a click away.

@@ -13,8 +13,10 @@
 //! workspace's rows.
 
 mod mail;
+pub mod queue;
 mod sweep;
 
+pub use queue::{JobKind, backoff, enqueue};
 pub use sweep::schedule_retention;
 
 use std::time::Duration;
@@ -28,7 +30,7 @@ use uuid::Uuid;
 use crate::{
     db::{self, WorkspaceId, schema::jobs},
     error::AppError,
-    startup::AppState,
+    state::AppState,
 };
 
 /// A job that failed this many times is given up and kept, with its last error, for a week.
@@ -37,88 +39,6 @@ pub const MAX_ATTEMPTS: i32 = 8;
 const LEASE: Duration = Duration::from_secs(300);
 /// Jobs claimed per round.
 const CLAIM_BATCH: i64 = 20;
-
-/// What a job does; stored as its `kind`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JobKind {
-    /// Email a visitor the agents' replies they have not seen.
-    ReplyFollowUp,
-    /// Email the agents a visitor's messages nobody has read (offline, or no one picked it up).
-    UnreadNotice,
-    /// Email the agents who asked for it that a conversation started.
-    NewConversation,
-    /// Delete the workspace's conversations resolved longer ago than its retention.
-    Retention,
-    /// Tell the workspace's owners that Stripe could not charge them.
-    PaymentFailed,
-}
-
-impl JobKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::ReplyFollowUp => "reply_follow_up",
-            Self::UnreadNotice => "unread_notice",
-            Self::NewConversation => "new_conversation",
-            Self::Retention => "retention",
-            Self::PaymentFailed => "payment_failed",
-        }
-    }
-
-    fn parse(kind: &str) -> Option<Self> {
-        [Self::ReplyFollowUp, Self::UnreadNotice, Self::NewConversation, Self::Retention, Self::PaymentFailed]
-            .into_iter()
-            .find(|k| k.as_str() == kind)
-    }
-}
-
-/// Stores a job unless one with the same dedupe key exists. Returns whether it was new.
-pub fn enqueue(
-    conn: &mut PgConnection,
-    workspace_id: WorkspaceId,
-    kind: JobKind,
-    dedupe_key: &str,
-    payload: Value,
-    run_at: OffsetDateTime,
-) -> Result<bool, diesel::result::Error> {
-    let inserted = diesel::insert_into(jobs::table)
-        .values((
-            jobs::id.eq(Uuid::now_v7()),
-            jobs::workspace_id.eq(workspace_id),
-            jobs::kind.eq(kind.as_str()),
-            jobs::dedupe_key.eq(dedupe_key),
-            jobs::payload.eq(payload),
-            jobs::run_at.eq(run_at),
-        ))
-        .on_conflict(jobs::dedupe_key)
-        .do_nothing()
-        .execute(conn)?;
-    Ok(inserted == 1)
-}
-
-/// One email job per new conversation, only in workspaces where a member asked for them.
-pub fn enqueue_new_conversation_emails(
-    conn: &mut PgConnection,
-    started: &[(WorkspaceId, crate::db::ConversationId)],
-) -> Result<(), diesel::result::Error> {
-    use diesel::sql_types::{Array, Uuid as SqlUuid};
-    if started.is_empty() {
-        return Ok(());
-    }
-    let workspace_ids: Vec<Uuid> = started.iter().map(|(w, _)| w.0).collect();
-    let conversation_ids: Vec<Uuid> = started.iter().map(|(_, c)| c.0).collect();
-    diesel::sql_query(
-        "INSERT INTO jobs (id, workspace_id, kind, dedupe_key, payload)
-         SELECT gen_random_uuid(), s.workspace_id, 'new_conversation', 'new_conversation:' || s.conversation_id,
-                jsonb_build_object('conversation_id', s.conversation_id)
-         FROM unnest($1::uuid[], $2::uuid[]) AS s(workspace_id, conversation_id)
-         WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = s.workspace_id AND m.email_new_conversations)
-         ON CONFLICT (dedupe_key) DO NOTHING",
-    )
-    .bind::<Array<SqlUuid>, _>(&workspace_ids)
-    .bind::<Array<SqlUuid>, _>(&conversation_ids)
-    .execute(conn)?;
-    Ok(())
-}
 
 /// A claimed job.
 #[derive(QueryableByName, Debug, Clone)]
@@ -152,12 +72,6 @@ fn claim(conn: &mut PgConnection) -> Result<Vec<ClaimedJob>, AppError> {
     .bind::<Timestamptz, _>(now + LEASE)
     .bind::<BigInt, _>(CLAIM_BATCH)
     .load(conn)?)
-}
-
-/// The wait before retry `attempt` (1-based): 30 s, 1 min, 2 min, ... capped at 2 hours.
-pub fn backoff(attempt: i32) -> Duration {
-    let exponent = attempt.clamp(1, 16) as u32 - 1;
-    Duration::from_secs(30u64.saturating_mul(1 << exponent).min(2 * 3600))
 }
 
 fn finish(conn: &mut PgConnection, job: &ClaimedJob, outcome: &Result<(), AppError>) -> Result<(), AppError> {

@@ -15,7 +15,7 @@ use super::{ClaimedJob, JobKind, enqueue};
 use crate::{
     db::{self, WorkspaceId, schema::workspaces},
     error::AppError,
-    startup::AppState,
+    state::AppState,
     workspaces::availability::Availability,
 };
 

@@ -29,7 +29,7 @@ use crate::{
     },
     db::{self, ContactId, ConversationId, UserId, WorkspaceId},
     error::AppError,
-    startup::AppState,
+    state::AppState,
     widget::settings::WidgetSettings,
     workspaces::Workspace,
 };

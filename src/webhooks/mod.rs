@@ -21,25 +21,24 @@ use std::{
 };
 
 use actix_web::web;
-use diesel::{
-    prelude::*,
-    sql_types::{Array, Text, Uuid as SqlUuid},
-};
+use diesel::{prelude::*, sql_types::Uuid as SqlUuid};
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha2::Sha256;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+pub mod events;
+
 use crate::{
-    conversations::writer::Stored,
     db::{
         self, WorkspaceId,
         schema::{webhook_deliveries, webhook_endpoints},
     },
     error::AppError,
-    startup::AppState,
+    state::AppState,
 };
+pub use events::{Event, emit, status_changed};
 
 /// The events an endpoint can subscribe to.
 pub const EVENTS: [&str; 3] = ["conversation.created", "message.created", "conversation.status_changed"];
@@ -238,95 +237,6 @@ pub fn deliveries(conn: &mut PgConnection, workspace_id: WorkspaceId, endpoint_i
         .load(conn)?)
 }
 
-/// One event about to be stored for every endpoint of its workspace that subscribes to it.
-pub struct Event {
-    pub workspace_id: WorkspaceId,
-    pub event_type: &'static str,
-    pub data: Value,
-}
-
-impl Event {
-    fn envelope(&self, id: Uuid, now: OffsetDateTime) -> Value {
-        json!({
-            "id": id,
-            "type": self.event_type,
-            "created_at": now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
-            "workspace_id": self.workspace_id,
-            "data": self.data,
-        })
-    }
-}
-
-/// Stores `events` as deliveries to the endpoints that subscribe to them: one statement,
-/// whatever the number of events, and nothing at all written for workspaces without endpoints.
-pub fn emit(conn: &mut PgConnection, events: &[Event]) -> Result<(), diesel::result::Error> {
-    if events.is_empty() {
-        return Ok(());
-    }
-    let now = OffsetDateTime::now_utc();
-    let mut workspace_ids = Vec::with_capacity(events.len());
-    let mut event_ids = Vec::with_capacity(events.len());
-    let mut types = Vec::with_capacity(events.len());
-    let mut payloads = Vec::with_capacity(events.len());
-    for event in events {
-        let id = Uuid::now_v7();
-        workspace_ids.push(event.workspace_id.0);
-        event_ids.push(id);
-        types.push(event.event_type);
-        payloads.push(event.envelope(id, now).to_string());
-    }
-    diesel::sql_query(
-        "INSERT INTO webhook_deliveries (id, workspace_id, endpoint_id, event_id, event_type, payload)
-         SELECT gen_random_uuid(), e.workspace_id, w.id, e.event_id, e.event_type, e.payload::jsonb
-         FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS e(workspace_id, event_id, event_type, payload)
-         JOIN webhook_endpoints w ON w.workspace_id = e.workspace_id AND w.enabled AND e.event_type = ANY (w.events)",
-    )
-    .bind::<Array<SqlUuid>, _>(&workspace_ids)
-    .bind::<Array<SqlUuid>, _>(&event_ids)
-    .bind::<Array<Text>, _>(&types)
-    .bind::<Array<Text>, _>(&payloads)
-    .execute(conn)?;
-    Ok(())
-}
-
-/// The events of a committed batch of messages.
-pub fn message_events(stored: &[&Stored]) -> Vec<Event> {
-    let mut events = Vec::new();
-    for s in stored.iter().filter(|s| !s.duplicate) {
-        let message = &s.message;
-        if s.new_conversation {
-            events.push(Event {
-                workspace_id: message.workspace_id,
-                event_type: "conversation.created",
-                data: json!({ "conversation": { "id": message.conversation_id, "contact_id": message.contact_id, "status": "open" } }),
-            });
-        }
-        if s.reopened {
-            events.push(Event {
-                workspace_id: message.workspace_id,
-                event_type: "conversation.status_changed",
-                data: json!({ "conversation": { "id": message.conversation_id, "status": "open" }, "changed_by": "visitor" }),
-            });
-        }
-        events.push(Event { workspace_id: message.workspace_id, event_type: "message.created", data: json!({ "message": message }) });
-    }
-    events
-}
-
-/// A status change made by a member or an API key.
-pub fn status_changed(
-    workspace_id: WorkspaceId,
-    conversation_id: impl serde::Serialize,
-    status: &str,
-    assignee: Option<impl serde::Serialize>,
-) -> Event {
-    Event {
-        workspace_id,
-        event_type: "conversation.status_changed",
-        data: json!({ "conversation": { "id": conversation_id, "status": status, "assignee_id": assignee } }),
-    }
-}
-
 /// Resolves endpoint host names, keeping only public addresses unless private ones are allowed:
 /// a name that resolves to an internal address cannot turn Parlor against its own network.
 struct PublicResolver {
@@ -465,7 +375,7 @@ fn record_attempt(conn: &mut PgConnection, delivery: &Claimed, outcome: &Attempt
                 .execute(conn)?;
         }
         Some(error) => {
-            let next = now + crate::jobs::backoff(delivery.attempts);
+            let next = now + crate::jobs::queue::backoff(delivery.attempts);
             let give_up = next > delivery.created_at + RETRY_FOR;
             diesel::update(row)
                 .set((

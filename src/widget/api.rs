@@ -20,7 +20,7 @@ use crate::{
     },
     db::{self, ContactId, ConversationId},
     error::AppError,
-    startup::AppState,
+    state::AppState,
     web::client_ip,
     workspaces::Workspace,
 };

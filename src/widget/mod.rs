@@ -19,7 +19,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
 use self::settings::{PublicWidgetSettings, WidgetSettings};
-use crate::{db, error::AppError, startup::AppState, workspaces::Workspace};
+use crate::{db, error::AppError, state::AppState, workspaces::Workspace};
 
 /// A file of the widget as served: compacted, gzipped once at the highest level, and with a
 /// short digest of its content for cache-busting URLs.
