@@ -21,7 +21,7 @@ use secrecy::ExposeSecret;
 use crate::config::{MailSettings, Settings};
 
 /// An email ready to send. `link` is the one action it asks for, logged in file mode.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Email {
     pub to: String,
     pub subject: String,

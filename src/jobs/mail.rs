@@ -1,13 +1,15 @@
-//! The jobs that send email: a visitor's unseen replies, agents' unread visitor messages, and
-//! new conversations for the agents who asked. Each re-reads the conversation first, so a job
-//! run twice (a retry after a lost acknowledgement) or run late sends nothing that is no longer
-//! true.
+//! The jobs that send email: a visitor's unseen replies, agents' unread visitor messages, new
+//! conversations for the agents who asked, failed payments. Each re-reads the conversation
+//! first, so a job run twice (a retry after a lost acknowledgement) or run late sends nothing
+//! that is no longer true. A notice to several people fans out into one [`JobKind::SendEmail`]
+//! per recipient, enqueued in one transaction under the notice's own key: a failure retries
+//! that recipient alone.
 
 use actix_web::web;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::ClaimedJob;
+use super::{ClaimedJob, JobKind, enqueue};
 use crate::{
     conversations::{Audience, AuthorKind, Message, messages_after},
     db::{
@@ -124,12 +126,19 @@ pub async fn unread_notice(state: &web::Data<AppState>, job: &ClaimedJob) -> Res
     let Some((context, unread, to)) = found else { return Ok(()) };
     let link = inbox_link(state, workspace_id, range.conversation_id);
     let outside_hours = range.reason == "outside_hours";
+    let mut emails = Vec::with_capacity(to.len());
     for address in &to {
-        let message =
-            email::unread_notice(address, &context.workspace_name, context.contact_name.as_deref(), &unread, &link, outside_hours)?;
-        state.mailer.send(message).await.map_err(AppError::internal)?;
+        emails.push(email::unread_notice(
+            address,
+            &context.workspace_name,
+            context.contact_name.as_deref(),
+            &unread,
+            &link,
+            outside_hours,
+        )?);
     }
-    tracing::info!(messages = unread.len(), agents = to.len(), "unread visitor messages emailed to agents");
+    fan_out(state, job, emails).await?;
+    tracing::info!(messages = unread.len(), agents = to.len(), "unread visitor messages: an email for each agent enqueued");
     Ok(())
 }
 
@@ -158,10 +167,11 @@ pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> 
     let Some((context, first, to)) = found else { return Ok(()) };
     let Some(first) = first.first() else { return Ok(()) };
     let link = inbox_link(state, workspace_id, conversation_id);
+    let mut emails = Vec::with_capacity(to.len());
     for address in &to {
-        let message = email::new_conversation(address, &context.workspace_name, context.contact_name.as_deref(), first, &link)?;
-        state.mailer.send(message).await.map_err(AppError::internal)?;
+        emails.push(email::new_conversation(address, &context.workspace_name, context.contact_name.as_deref(), first, &link)?);
     }
+    fan_out(state, job, emails).await?;
     Ok(())
 }
 
@@ -180,8 +190,41 @@ pub async fn payment_failed(state: &web::Data<AppState>, job: &ClaimedJob) -> Re
     })
     .await?;
     let link = format!("{}/app/{workspace_id}/billing", state.settings.public_base());
-    for owner in &owners {
-        state.mailer.send(email::payment_failed(owner, &workspace_name, &link)?).await.map_err(AppError::internal)?;
-    }
-    Ok(())
+    let emails = owners.iter().map(|owner| email::payment_failed(owner, &workspace_name, &link)).collect::<Result<Vec<_>, _>>()?;
+    fan_out(state, job, emails).await
+}
+
+/// One send job per email, keyed by this job and the recipient, in one transaction.
+async fn fan_out(state: &web::Data<AppState>, job: &ClaimedJob, emails: Vec<email::Email>) -> Result<(), AppError> {
+    let (workspace_id, parent) = (job.workspace_id, job.id);
+    db::run(&state.pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            for email in &emails {
+                let payload = serde_json::to_value(email).map_err(AppError::internal)?;
+                enqueue(
+                    conn,
+                    workspace_id,
+                    JobKind::SendEmail,
+                    // The address hashed: keys stay short whatever the address's length.
+                    &format!("email:{parent}:{}", hex_digest(&email.to)),
+                    payload,
+                    time::OffsetDateTime::now_utc(),
+                )?;
+            }
+            Ok::<_, AppError>(())
+        })
+    })
+    .await
+}
+
+/// Sends one email written by a notice job.
+pub async fn send_email(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    let email: email::Email =
+        serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))?;
+    state.mailer.send(email).await.map_err(AppError::internal)
+}
+
+fn hex_digest(text: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -107,6 +107,7 @@ async fn run_job(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), Ap
         Some(JobKind::NewConversation) => mail::new_conversation(state, job).await,
         Some(JobKind::Retention) => sweep::retention(state, job).await,
         Some(JobKind::PaymentFailed) => mail::payment_failed(state, job).await,
+        Some(JobKind::SendEmail) => mail::send_email(state, job).await,
         None => Err(AppError::internal(anyhow::anyhow!("unknown job kind {}", job.kind))),
     }
 }
@@ -183,7 +184,14 @@ mod tests {
 
     #[test]
     fn every_kind_parses_back() {
-        for kind in [JobKind::ReplyFollowUp, JobKind::UnreadNotice, JobKind::NewConversation, JobKind::Retention, JobKind::PaymentFailed] {
+        for kind in [
+            JobKind::ReplyFollowUp,
+            JobKind::UnreadNotice,
+            JobKind::NewConversation,
+            JobKind::Retention,
+            JobKind::PaymentFailed,
+            JobKind::SendEmail,
+        ] {
             assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(JobKind::parse("nope"), None);

@@ -24,6 +24,9 @@ pub enum JobKind {
     Retention,
     /// Tell the workspace's owners that Stripe could not charge them.
     PaymentFailed,
+    /// Send one email, already written: the notices fan out into one of these per recipient,
+    /// so that a failure retries that recipient alone and nobody gets a copy twice.
+    SendEmail,
 }
 
 impl JobKind {
@@ -34,11 +37,12 @@ impl JobKind {
             Self::NewConversation => "new_conversation",
             Self::Retention => "retention",
             Self::PaymentFailed => "payment_failed",
+            Self::SendEmail => "send_email",
         }
     }
 
     pub fn parse(kind: &str) -> Option<Self> {
-        [Self::ReplyFollowUp, Self::UnreadNotice, Self::NewConversation, Self::Retention, Self::PaymentFailed]
+        [Self::ReplyFollowUp, Self::UnreadNotice, Self::NewConversation, Self::Retention, Self::PaymentFailed, Self::SendEmail]
             .into_iter()
             .find(|k| k.as_str() == kind)
     }

@@ -683,3 +683,22 @@ async fn a_snooze_that_ends_reopens_the_conversation_by_itself_and_tells_inbox_a
         .collect();
     assert_eq!(statuses, ["snoozed", "open"]);
 }
+
+/// A notice to several people is one send job per recipient: each is sent, and retried, alone.
+#[tokio::test]
+async fn a_notice_to_the_team_fans_out_into_one_email_job_per_member() {
+    let app = spawn_app().await;
+    let ada = Person::new("Ada");
+    let (workspace, site_key) = workspace(&app, &ada).await;
+    join_as_new(&app, &invite(&app, &workspace, "cy@example.com", "agent").await, "Cy").await;
+    let (_visitor, _, conversation) = visitor_writes(&app, &site_key, None, "Hello, team?").await;
+    age_conversation(&app, &conversation, 180);
+    app.wait_for_email(&ada.email, "is waiting for an answer").await;
+    app.wait_for_email("cy@example.com", "is waiting for an answer").await;
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    assert_eq!(app.count("jobs WHERE kind = 'send_email' AND done_at IS NOT NULL"), 2);
+    assert_eq!(app.count("jobs WHERE kind = 'unread_notice' AND done_at IS NOT NULL"), 1);
+    for to in [ada.email.as_str(), "cy@example.com"] {
+        assert_eq!(emails_to(&app, to).iter().filter(|e| e.subject.contains("is waiting")).count(), 1, "{to} got one");
+    }
+}
