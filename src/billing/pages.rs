@@ -65,6 +65,28 @@ fn settings_of(state: &AppState) -> Result<&StripeSettings, AppError> {
     state.settings.stripe.as_ref().ok_or(AppError::NotFound)
 }
 
+/// The dashboard's policy, with Stripe's pages allowed as form targets: the upgrade and portal
+/// forms answer with a redirect to Stripe, and browsers hold redirects of a form to
+/// `form-action` too. The origin of `STRIPE_API_BASE` is added when it is not Stripe's own (a
+/// Stripe-compatible server, such as the tests' fake, serves its pages there).
+fn billing_csp(settings: &StripeSettings) -> String {
+    let mut targets = String::from("'self' https://checkout.stripe.com https://billing.stripe.com");
+    if let Ok(base) = url::Url::parse(&settings.api_base) {
+        let origin = base.origin().ascii_serialization();
+        if origin != "https://api.stripe.com" && origin != "null" {
+            targets.push(' ');
+            targets.push_str(&origin);
+        }
+    }
+    crate::web::DASHBOARD_CSP.replace("form-action 'self'", &format!("form-action {targets}"))
+}
+
+fn with_billing_csp(settings: &StripeSettings, mut response: HttpResponse) -> Result<HttpResponse, AppError> {
+    let value = actix_web::http::header::HeaderValue::from_str(&billing_csp(settings)).map_err(AppError::internal)?;
+    response.headers_mut().insert(actix_web::http::header::CONTENT_SECURITY_POLICY, value);
+    Ok(response)
+}
+
 fn money(amount: i64, currency: &str) -> String {
     format!("{}.{:02} {}", amount / 100, amount % 100, currency.to_uppercase())
 }
@@ -129,7 +151,8 @@ async fn page(
         Some("cancelled") => Some("Checkout was cancelled; nothing was charged."),
         _ => None,
     };
-    render(StatusCode::OK, &build_page(&state, &owner, csrf, message, None).await?)
+    let page = build_page(&state, &owner, csrf, message, None).await?;
+    with_billing_csp(settings_of(&state)?, render(StatusCode::OK, &page)?)
 }
 
 #[derive(Deserialize)]
@@ -173,7 +196,7 @@ async fn checkout(
         Ok(chosen) => chosen,
         Err(message) => {
             let page = build_page(&state, &owner, csrf, None, Some(message)).await?;
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
+            return with_billing_csp(settings, render(StatusCode::UNPROCESSABLE_ENTITY, &page)?);
         }
     };
     let customer_id = match account.stripe_customer_id.clone() {
@@ -224,4 +247,31 @@ async fn portal(
         account.stripe_customer_id.ok_or_else(|| AppError::bad_request("This workspace has no billing account yet: upgrade first."))?;
     let url = api.create_portal(&customer_id, format!("{}/app/{workspace_id}/billing", state.settings.public_base())).await?;
     Ok(see_other(&url))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use secrecy::SecretString;
+
+    fn settings(api_base: &str) -> StripeSettings {
+        StripeSettings {
+            secret_key: SecretString::from("sk_test"),
+            webhook_secret: SecretString::from("whsec_test"),
+            api_base: api_base.into(),
+            plans: Vec::new(),
+            free_seats: 1,
+            free_conversations: 100,
+            trial_days: 14,
+        }
+    }
+
+    #[test]
+    fn billing_forms_may_go_to_stripe_and_nowhere_else() {
+        let csp = billing_csp(&settings("https://api.stripe.com"));
+        assert!(csp.contains("form-action 'self' https://checkout.stripe.com https://billing.stripe.com;"), "{csp}");
+        assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+        let fake = billing_csp(&settings("http://127.0.0.1:4242"));
+        assert!(fake.contains("https://billing.stripe.com http://127.0.0.1:4242;"), "{fake}");
+    }
 }

@@ -317,3 +317,52 @@ async fn past_the_conversation_cap_every_message_still_arrives_and_the_dashboard
     let billing = unescape_html(&app.browser.get_html(&format!("/app/{workspace}/billing")).await);
     assert!(billing.contains("3 conversations of 2 included"), "{billing}");
 }
+
+/// The whole upgrade in a real browser: the Billing page, Stripe's Checkout page, back to
+/// Parlor on the Pro trial, then the customer portal and back.
+#[tokio::test]
+async fn an_owner_upgrades_in_a_real_browser() {
+    let fake = FakeStripe::start().await;
+    let base = fake.url.clone();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let app = spawn_app_with(move |s| {
+        s.addr = format!("127.0.0.1:{port}").parse().unwrap();
+        s.public_url = url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap();
+        s.stripe = Some(StripeSettings {
+            secret_key: fake_stripe::SECRET_KEY.to_string().into(),
+            webhook_secret: fake_stripe::WEBHOOK_SECRET.to_string().into(),
+            api_base: base,
+            plans: vec![PaidPlan { key: "pro", name: "Pro", price_id: PRICE_PRO.into() }],
+            free_seats: 1,
+            free_conversations: 100,
+            trial_days: 14,
+        })
+    })
+    .await;
+    fake.send_webhooks_to(&app.address);
+    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    let chromium = crate::chromium::Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    page.goto(&format!("{}/app/{workspace}/billing", app.address)).await;
+    let seats = page.wait_for("spinbutton", "Seats").await;
+    page.focus(seats).await;
+    page.press("ArrowUp").await;
+    page.click(page.wait_for("button", "Start the free trial").await).await;
+
+    // Stripe's page (the fake's): the form's redirect was allowed by the page's policy.
+    page.wait_until("location.pathname.startsWith('/checkout/') && document.readyState === 'complete'").await;
+    page.click(page.wait_for("button", "Pay and subscribe").await).await;
+    page.wait_until("location.pathname.endsWith('/billing') && document.readyState === 'complete'").await;
+    page.wait_for_text("Plan: Pro").await;
+    page.wait_for_text("Free trial").await;
+    page.wait_for_text("1 used of 2 paid").await;
+    assert_eq!(page.eval("location.pathname + location.search").await, json!(format!("/app/{workspace}/billing?checkout=success")));
+
+    page.click(page.wait_for("button", "Manage payment methods, invoices and seats").await).await;
+    page.wait_until("location.pathname.startsWith('/portal/') && document.readyState === 'complete'").await;
+    page.click(page.wait_for("link", "Return to Parlor").await).await;
+    page.wait_until("location.pathname.endsWith('/billing') && document.readyState === 'complete'").await;
+    page.wait_for_text("Plan: Pro").await;
+    assert_eq!(fake.last_request("/v1/checkout/sessions").unwrap()["line_items[0][quantity]"], "2");
+}

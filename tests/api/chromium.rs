@@ -295,6 +295,8 @@ impl Page<'_> {
             "Enter" => ("Enter", 13, "\r"),
             "Escape" => ("Escape", 27, ""),
             "Tab" => ("Tab", 9, ""),
+            "ArrowUp" => ("ArrowUp", 38, ""),
+            "ArrowDown" => ("ArrowDown", 40, ""),
             other => panic!("no key {other}"),
         };
         let mut down = json!({"type": "keyDown", "key": key, "code": code, "windowsVirtualKeyCode": key_code, "modifiers": modifiers});

@@ -26,6 +26,10 @@ pub struct State {
     pub subscriptions: HashMap<String, Value>,
     /// Every call: method, path, form fields.
     pub requests: Vec<(String, String, HashMap<String, String>)>,
+    /// Portal sessions: where their page's link goes back to.
+    pub portal_returns: HashMap<String, String>,
+    /// Where the Checkout page's "Pay" delivers its events (Parlor's address).
+    pub webhook_target: Option<String>,
 }
 
 impl State {
@@ -104,6 +108,7 @@ async fn create_portal(state: web::Data<Arc<Mutex<State>>>, base: web::Data<Stri
     let mut state = state.lock().unwrap();
     state.requests.push(("POST".into(), "/v1/billing_portal/sessions".into(), fields.clone()));
     let id = state.id("bps");
+    state.portal_returns.insert(id.clone(), fields.get("return_url").cloned().unwrap_or_default());
     HttpResponse::Ok().json(json!({
         "id": id, "object": "billing_portal.session", "configuration": "bpc_default", "created": now(),
         "customer": fields.get("customer"), "livemode": false, "return_url": fields.get("return_url"),
@@ -122,16 +127,63 @@ async fn get_subscription(state: web::Data<Arc<Mutex<State>>>, path: web::Path<S
     }
 }
 
+/// The hosted Checkout page, reduced to its decision.
+async fn checkout_page(fake: web::Data<FakeStripe>, path: web::Path<String>) -> HttpResponse {
+    let id = path.into_inner();
+    if !fake.state.lock().unwrap().sessions.contains_key(&id) {
+        return HttpResponse::NotFound().body("no such session");
+    }
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(format!(
+        "<!doctype html><title>Checkout (fake Stripe)</title><h1>Subscribe to Parlor Pro</h1>\
+         <form method=post action=\"/checkout/{id}/pay\"><button type=submit>Pay and subscribe</button></form>"
+    ))
+}
+
+/// "Pay": the subscription starts, Stripe sends its webhook, the browser goes to success_url.
+async fn checkout_pay(fake: web::Data<FakeStripe>, path: web::Path<String>) -> HttpResponse {
+    let id = path.into_inner();
+    fake.complete_checkout(&id);
+    let event = fake.checkout_completed(&id);
+    let (target, success) = {
+        let state = fake.state.lock().unwrap();
+        (state.webhook_target.clone(), state.sessions[&id]["success_url"].as_str().unwrap_or_default().to_string())
+    };
+    if let Some(target) = target {
+        let delivered = deliver(&target, &event).await;
+        assert_eq!(delivered.status(), 200, "Parlor took the checkout webhook");
+    }
+    HttpResponse::SeeOther().insert_header(("location", success)).finish()
+}
+
+async fn portal_page(fake: web::Data<FakeStripe>, path: web::Path<String>) -> HttpResponse {
+    let Some(back) = fake.state.lock().unwrap().portal_returns.get(&path.into_inner()).cloned() else {
+        return HttpResponse::NotFound().body("no such portal session");
+    };
+    HttpResponse::Ok().content_type("text/html; charset=utf-8").body(format!(
+        "<!doctype html><title>Billing portal (fake Stripe)</title><h1>Customer portal</h1><a href=\"{back}\">Return to Parlor</a>"
+    ))
+}
+
 impl FakeStripe {
+    /// Where the Checkout page's "Pay" sends Stripe's webhook.
+    pub fn send_webhooks_to(&self, address: &str) {
+        self.state.lock().unwrap().webhook_target = Some(address.to_string());
+    }
+
     pub async fn start() -> FakeStripe {
         let state: Arc<Mutex<State>> = Arc::default();
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://127.0.0.1:{}", listener.local_addr().unwrap().port());
         let (shared, base) = (state.clone(), url.clone());
+        let fake = FakeStripe { url: url.clone(), state: state.clone() };
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(web::Data::new(shared.clone()))
                 .app_data(web::Data::new(base.clone()))
+                .app_data(web::Data::new(fake.clone()))
+                .route("/checkout/{id}", web::get().to(checkout_page))
+                .route("/checkout/{id}/pay", web::post().to(checkout_pay))
+                .route("/portal/{id}", web::get().to(portal_page))
                 .route("/v1/customers", web::post().to(create_customer))
                 .route("/v1/checkout/sessions", web::post().to(create_checkout))
                 .route("/v1/billing_portal/sessions", web::post().to(create_portal))
