@@ -25,7 +25,7 @@ RUN touch src/main.rs src/lib.rs \
 # ---- run ------------------------------------------------------------------------------------
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends libpq5 ca-certificates \
+    && apt-get install -y --no-install-recommends libpq5 ca-certificates tzdata \
     && rm -rf /var/lib/apt/lists/* \
     && groupadd --system --gid 10001 parlor \
     && useradd --system --uid 10001 --gid parlor --home-dir /app --no-create-home --shell /usr/sbin/nologin parlor
