@@ -30,8 +30,11 @@ ALTER TABLE workspaces
     -- Conversations resolved more than this many days ago are deleted daily; null keeps them.
     ADD COLUMN retention_days integer CHECK (retention_days BETWEEN 1 AND 3650);
 
--- Agents who want an email for every new conversation.
-ALTER TABLE memberships ADD COLUMN email_new_conversations boolean NOT NULL DEFAULT false;
+-- Agents who want an email for every new conversation; and until when a member counts as
+-- online: an open inbox on any instance keeps pushing it forward.
+ALTER TABLE memberships
+    ADD COLUMN email_new_conversations boolean NOT NULL DEFAULT false,
+    ADD COLUMN online_until timestamptz;
 
 -- How far email has covered a conversation: the visitor's follow-up and the agents' notice.
 ALTER TABLE conversations

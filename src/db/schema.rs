@@ -134,6 +134,7 @@ diesel::table! {
         created_at -> Timestamptz,
         away -> Bool,
         email_new_conversations -> Bool,
+        online_until -> Nullable<Timestamptz>,
     }
 }
 

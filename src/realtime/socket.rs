@@ -40,6 +40,9 @@ pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 pub const HEARTBEAT: Duration = Duration::from_secs(20);
 /// ...and drops a socket it has not heard from for this long.
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// An agent's open inbox marks them online this far ahead, renewed at every heartbeat: other
+/// instances (the widget's "online now", offline mode) see it through Postgres.
+const ONLINE_LEASE: Duration = Duration::from_secs(45);
 /// Sends of one socket waiting for their commit.
 const MAX_IN_FLIGHT: usize = 64;
 /// Frames per second a visitor may send on average, and in a burst; more closes the socket.
@@ -351,7 +354,22 @@ impl Connection {
             Identity::Visitor { contact_id, .. } => realtime.hub.join_visitor(*contact_id, mailbox),
         };
         self.socket_id = id;
+        self.mark_online(true);
         count == 1
+    }
+
+    /// Records in Postgres that this agent is online (for a lease) or gone, in the background.
+    fn mark_online(&self, online: bool) {
+        let Identity::Agent { workspace_id, user_id, .. } = &self.identity else { return };
+        let (workspace_id, user_id, pool) = (*workspace_id, *user_id, self.state.pool.clone());
+        let until = online.then(|| time::OffsetDateTime::now_utc() + ONLINE_LEASE);
+        actix_web::rt::spawn(async move {
+            if let Err(error) =
+                crate::db::run(&pool, move |conn| crate::workspaces::Workspace::mark_online(conn, workspace_id, user_id, until)).await
+            {
+                tracing::warn!(error = ?error, "could not record an agent's presence");
+            }
+        });
     }
 
     fn leave(&mut self) {
@@ -362,6 +380,9 @@ impl Connection {
         };
         if left == 0 {
             self.announce_presence("offline");
+            // Gone from this instance; an inbox open on another one renews the lease within a
+            // heartbeat.
+            self.mark_online(false);
         }
     }
 
@@ -470,6 +491,7 @@ impl Connection {
                         return Err(close(CloseCode::Away, "no answer to pings"));
                     }
                     self.session.ping(b"").await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+                    self.mark_online(true);
                 }
             }
             if lagging.swap(false, Ordering::AcqRel) {

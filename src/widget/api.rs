@@ -175,7 +175,7 @@ struct SessionResponse {
     settings: PublicWidgetSettings,
     /// A few of the team, for the avatars in the chat's header.
     agents: Vec<SessionAgent>,
-    /// Whether an agent who is not away has the inbox open (on this instance) right now.
+    /// Whether an agent who is not away has the inbox open, on any instance, right now.
     agents_online: bool,
     /// Business hours and the offline message: outside the hours, or with no agent online, the
     /// chat says the team is away and asks for an email.
@@ -258,6 +258,7 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
         Visitor::update_context(conn, &visitor, &context, attributes.as_ref())?;
         let conversations = Conversation::list_for_contact(conn, workspace_id, visitor.contact.id)?;
         let agents = Workspace::members(conn, workspace_id)?.into_iter().take(3).map(|m| SessionAgent { name: m.name }).collect();
+        // Agents of this instance count at once; those of other instances through their lease.
         let mut agents_online = false;
         for user_id in connected {
             if !Workspace::is_away(conn, workspace_id, user_id)? {
@@ -265,6 +266,7 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
                 break;
             }
         }
+        let agents_online = agents_online || Workspace::anyone_online(conn, workspace_id)?;
         let availability = Availability::load(conn, workspace_id)?.public(time::OffsetDateTime::now_utc());
         Ok((visitor, conversations, agents, agents_online, availability))
     })

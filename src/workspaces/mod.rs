@@ -167,6 +167,25 @@ impl Workspace {
         Ok(())
     }
 
+    /// Marks a member online until `until` (their inbox is open somewhere), or offline with `None`.
+    pub fn mark_online(conn: &mut PgConnection, id: WorkspaceId, user_id: UserId, until: Option<OffsetDateTime>) -> Result<(), AppError> {
+        diesel::update(memberships::table.filter(memberships::workspace_id.eq(id)).filter(memberships::user_id.eq(user_id)))
+            .set(memberships::online_until.eq(until))
+            .execute(conn)?;
+        Ok(())
+    }
+
+    /// Whether a member who is not away has the inbox open on any instance.
+    pub fn anyone_online(conn: &mut PgConnection, id: WorkspaceId) -> Result<bool, AppError> {
+        Ok(diesel::select(diesel::dsl::exists(
+            memberships::table
+                .filter(memberships::workspace_id.eq(id))
+                .filter(memberships::away.eq(false))
+                .filter(memberships::online_until.gt(diesel::dsl::now)),
+        ))
+        .get_result(conn)?)
+    }
+
     pub fn is_away(conn: &mut PgConnection, id: WorkspaceId, user_id: UserId) -> Result<bool, AppError> {
         Ok(memberships::table
             .filter(memberships::workspace_id.eq(id))

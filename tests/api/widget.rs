@@ -318,3 +318,30 @@ async fn visitors_see_whether_someone_is_online() {
     let (_, away) = post_session(&app, None, json!({"site_key": site_key})).await;
     assert_eq!(away["agents_online"], false, "an away agent does not count");
 }
+
+/// Behind a load balancer: an inbox open on one instance counts for visitors of another, and
+/// stops counting once it is closed.
+#[tokio::test]
+async fn an_agent_online_on_another_instance_counts() {
+    let app = spawn_app().await;
+    let other = crate::helpers::spawn_instance_of(&app, |_| {}).await;
+    let (_, site_key) = workspace(&app).await;
+    let agent = Socket::agent(&app, &app.browser).await;
+    let online = |expected: bool| {
+        let (other, site_key) = (&other, site_key.clone());
+        async move {
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+            loop {
+                let (_, session) = post_session(other, None, json!({"site_key": site_key})).await;
+                if session["agents_online"] == expected {
+                    return;
+                }
+                assert!(std::time::Instant::now() < deadline, "agents_online never became {expected}");
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        }
+    };
+    online(true).await;
+    agent.close().await;
+    online(false).await;
+}
