@@ -331,7 +331,7 @@ async fn delete_workspace(
     })
     .await?;
     for listing in members {
-        state.realtime.hub.revoke_agent(workspace_id, listing.user_id);
+        state.realtime.revoke_agent(workspace_id, listing.user_id);
     }
     tracing::info!(workspace.id = %workspace_id, "workspace deleted by its owner");
     Ok(see_other("/app?notice=workspace_deleted"))

@@ -197,7 +197,7 @@ async fn remove(
         Ok(())
     })
     .await?;
-    state.realtime.hub.revoke_agent(workspace_id, target);
+    state.realtime.revoke_agent(workspace_id, target);
     tracing::info!(workspace.id = %workspace_id, user.id = %target.0, "member removed");
     Ok(see_other(&format!("/app/{workspace_id}/team?notice=member_removed")))
 }
@@ -211,7 +211,7 @@ async fn leave(state: web::Data<AppState>, member: Member, CsrfForm(_): CsrfForm
         audit::record(conn, workspace_id, &by, "member.left", "")
     })
     .await?;
-    state.realtime.hub.revoke_agent(workspace_id, me);
+    state.realtime.revoke_agent(workspace_id, me);
     Ok(see_other("/app?notice=left_workspace"))
 }
 

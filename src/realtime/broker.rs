@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::db::{ContactId, MessageId, WorkspaceId};
+use crate::db::{ContactId, MessageId, UserId, WorkspaceId};
 
 pub const PG_CHANNEL: &str = "parlor_events";
 pub const NATS_SUBJECT: &str = "parlor.events";
@@ -30,6 +30,9 @@ pub enum Wakeup {
     /// A frame that is not stored (typing, read, presence): deliver as is.
     #[serde(rename = "f")]
     Frame { w: WorkspaceId, c: Option<ContactId>, a: bool, f: String },
+    /// A member left the workspace: close their agent sockets.
+    #[serde(rename = "r")]
+    Revoke { w: WorkspaceId, u: UserId },
 }
 
 /// What goes over the wire: wake-ups from one instance.

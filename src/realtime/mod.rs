@@ -52,6 +52,7 @@ impl broker::Receiver for LocalDelivery {
                 Wakeup::Frame { w, c, a, f } => {
                     self.hub.deliver_frame(Recipients { workspace_id: w, agents: a, contact: c, except: None }, f.into());
                 }
+                Wakeup::Revoke { w, u } => self.hub.revoke_agent(w, u),
             }
         }
         if to_load.is_empty() {
@@ -102,6 +103,13 @@ impl Realtime {
         };
         let writer = MessageWriter::start(pool, WRITER_THREADS, on_commit);
         Ok(Self { instance_id, hub, writer, broker })
+    }
+
+    /// Closes a member's agent sockets, here and on the other instances (removed, left, or their
+    /// workspace deleted).
+    pub fn revoke_agent(&self, workspace_id: crate::db::WorkspaceId, user_id: crate::db::UserId) {
+        self.broker.publish(vec![Wakeup::Revoke { w: workspace_id, u: user_id }]);
+        self.hub.revoke_agent(workspace_id, user_id);
     }
 
     /// Sends a frame that is not stored to local sockets and to the other instances.

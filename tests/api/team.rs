@@ -141,6 +141,27 @@ async fn a_removed_member_is_signed_out_and_their_socket_closes_at_once() {
     assert_eq!(role(&app, &workspace, "grace@example.com"), None);
 }
 
+/// Behind a load balancer the removed member's inbox may be open on another instance: it closes
+/// there too.
+#[tokio::test]
+async fn a_removed_members_socket_on_another_instance_closes_too() {
+    let app = spawn_app().await;
+    let other = crate::helpers::spawn_instance_of(&app, |_| {}).await;
+    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    let grace = join_as_new(&app, &invite(&app, &workspace, "grace@example.com", "agent").await, "Grace").await;
+    // Her inbox, open through the other instance with the same session.
+    let origin = other.state.settings.public_origin();
+    let mut socket = Socket::open(&other.address, &[("origin", origin), ("cookie", grace.cookie_header())]).await;
+    socket.send(serde_json::json!({"type": "hello"})).await;
+    socket.expect("welcome").await;
+    let grace_id = user_id(&app, "grace@example.com");
+    app.browser.post_form(&format!("/app/{workspace}/team/{grace_id}/remove"), &[]).await;
+    match socket.ended().await {
+        Ended::Closed(Some((code, reason))) => assert_eq!((u16::from(code), reason.contains("no longer belong")), (1008, true)),
+        other => panic!("the socket on the other instance should close, got {other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn roles_change_within_the_rules_and_a_workspace_always_keeps_an_owner() {
     let app = spawn_app().await;
