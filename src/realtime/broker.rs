@@ -135,7 +135,10 @@ impl PgBroker {
             }
             Ok(())
         });
-        client.batch_execute(&format!("LISTEN {PG_CHANNEL}")).await?;
+        // Wake-ups are lossy by design (receivers repair gaps from Postgres), so their NOTIFY
+        // transactions need not wait for a WAL flush: each would otherwise cost an fsync of its
+        // own beside the message batches' commits.
+        client.batch_execute(&format!("SET synchronous_commit = off; LISTEN {PG_CHANNEL}")).await?;
         if !std::mem::replace(first, false) {
             receiver.reconnected();
         }
