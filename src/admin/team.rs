@@ -51,6 +51,8 @@ struct TeamPage {
     is_owner: bool,
     email: String,
     error: Option<String>,
+    /// With billing on: seats used (members and pending invitations) and the plan's seats.
+    seats: Option<(i64, i64)>,
 }
 
 async fn team_page(
@@ -63,13 +65,24 @@ async fn team_page(
 ) -> Result<TeamPage, AppError> {
     let workspace_id = member.workspace_id();
     let can_manage = member.role.is_admin();
-    let (members, invitations) = db::run(&state.pool, move |conn| {
+    let settings = state.settings.clone();
+    let (members, invitations, seats) = db::run(&state.pool, move |conn| {
         let invitations = if can_manage { Invitation::pending(conn, workspace_id)? } else { Vec::new() };
-        Ok((Workspace::members(conn, workspace_id)?, invitations))
+        let seats = match settings.stripe.as_ref() {
+            Some(billing) => {
+                let account = crate::billing::Account::load(conn, workspace_id)?;
+                let limit = crate::billing::limits(Some(billing), &account).seats;
+                limit
+                    .map(|limit| Ok::<_, AppError>((crate::billing::usage(conn, workspace_id)?.seats_used(), i64::from(limit))))
+                    .transpose()?
+            }
+            None => None,
+        };
+        Ok((Workspace::members(conn, workspace_id)?, invitations, seats))
     })
     .await?;
     let shell = Shell::load(state, member, csrf, Nav::Team, notice).await?;
-    Ok(TeamPage { shell, members, invitations, can_manage, is_owner: member.role == Role::Owner, email, error })
+    Ok(TeamPage { shell, members, invitations, can_manage, is_owner: member.role == Role::Owner, email, error, seats })
 }
 
 async fn page(

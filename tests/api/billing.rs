@@ -282,6 +282,8 @@ async fn seats_past_the_plan_answer_402_with_an_upgrade_prompt() {
 
     let subscription = upgrade(&app, &fake, &workspace, "2").await;
     let link = invite(&app, &workspace, "bo@example.com", "agent").await;
+    let team = unescape_html(&app.browser.get_html(&format!("/app/{workspace}/team")).await);
+    assert!(team.contains("2 of 2 seats used") && team.contains("Add seats in Billing"), "{team}");
     let third =
         app.browser.post_form(&format!("/app/{workspace}/team/invitations"), &[("email", "cy@example.com"), ("role", "agent")]).await;
     assert_eq!(third.status(), StatusCode::PAYMENT_REQUIRED);
