@@ -174,11 +174,10 @@ async fn save(
     match parse(&form, current.retention_days) {
         Ok(changed) => {
             let actor = member.actor();
+            let detail =
+                if changed.hours_enabled { format!("business hours on, {}", changed.time_zone) } else { "business hours off".into() };
             db::run(&state.pool, move |conn| {
-                changed.save(conn, workspace_id)?;
-                let detail =
-                    if changed.hours_enabled { format!("business hours on, {}", changed.time_zone) } else { "business hours off".into() };
-                audit::record(conn, workspace_id, &actor, "availability.saved", &detail)
+                audit::recorded(conn, workspace_id, &actor, "availability.saved", &detail, |conn| changed.save(conn, workspace_id))
             })
             .await?;
             Ok(see_other(&format!("/app/{workspace_id}/settings/availability?notice=availability_saved")))

@@ -169,8 +169,9 @@ async fn rename_workspace(
     let workspace_id = member.workspace_id();
     let actor = member.actor();
     db::run(&state.pool, move |conn| {
-        Workspace::rename(conn, workspace_id, &name)?;
-        workspaces::audit::record(conn, workspace_id, &actor, "workspace.renamed", &name)
+        workspaces::audit::recorded(conn, workspace_id, &actor, "workspace.renamed", &name, |conn| {
+            Workspace::rename(conn, workspace_id, &name)
+        })
     })
     .await?;
     Ok(see_other(&format!("/app/{workspace_id}/settings?notice=workspace_renamed")))

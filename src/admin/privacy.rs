@@ -100,13 +100,12 @@ async fn save_retention(
     };
     let workspace_id = member.workspace_id();
     let actor = member.actor();
+    let detail = days.map_or("keep everything".to_string(), |d| format!("delete resolved conversations after {d} days"));
     db::run(&state.pool, move |conn| {
-        conn.build_transaction().run(|conn| {
+        audit::recorded(conn, workspace_id, &actor, "retention.saved", &detail, |conn| {
             let mut current = Availability::load(conn, workspace_id)?;
             current.retention_days = days;
-            current.save(conn, workspace_id)?;
-            let detail = days.map_or("keep everything".to_string(), |d| format!("delete resolved conversations after {d} days"));
-            audit::record(conn, workspace_id, &actor, "retention.saved", &detail)
+            current.save(conn, workspace_id)
         })
     })
     .await?;

@@ -51,7 +51,8 @@ impl Shell {
         shell.current = Some(member.workspace.clone());
         shell.role = Some(member.role);
         shell.show_billing = state.settings.stripe.is_some() && member.role == Role::Owner;
-        if state.settings.stripe.is_some() {
+        // The Billing page says it all itself, in more detail.
+        if state.settings.stripe.is_some() && active != Nav::Billing {
             let (settings, workspace_id) = (state.settings.clone(), member.workspace_id());
             shell.billing_banner =
                 db::run(&state.pool, move |conn| crate::billing::banner(conn, settings.stripe.as_ref(), workspace_id)).await?;

@@ -68,16 +68,7 @@ async fn team_page(
     let settings = state.settings.clone();
     let (members, invitations, seats) = db::run(&state.pool, move |conn| {
         let invitations = if can_manage { Invitation::pending(conn, workspace_id)? } else { Vec::new() };
-        let seats = match settings.stripe.as_ref() {
-            Some(billing) => {
-                let account = crate::billing::Account::load(conn, workspace_id)?;
-                let limit = crate::billing::limits(Some(billing), &account).seats;
-                limit
-                    .map(|limit| Ok::<_, AppError>((crate::billing::usage(conn, workspace_id)?.seats_used(), i64::from(limit))))
-                    .transpose()?
-            }
-            None => None,
-        };
+        let seats = crate::billing::seats(conn, settings.stripe.as_ref(), workspace_id)?;
         Ok((Workspace::members(conn, workspace_id)?, invitations, seats))
     })
     .await?;
@@ -117,8 +108,9 @@ async fn invite(
             let inviter = member.current.user.id;
             let to = address.clone();
             let settings = state.settings.clone();
+            let (actor, detail) = (member.actor(), format!("{address} as {}", role.as_str()));
             let created = db::run(&state.pool, move |conn| {
-                conn.build_transaction().run(|conn| {
+                audit::recorded(conn, workspace_id, &actor, "member.invited", &detail, |conn| {
                     crate::billing::ensure_seat_available(conn, settings.stripe.as_ref(), workspace_id, false)?;
                     Invitation::create(conn, workspace_id, &to, role, inviter)
                 })
@@ -135,8 +127,6 @@ async fn invite(
     };
     match outcome {
         Ok((address, role, token)) => {
-            let (actor, detail) = (member.actor(), format!("{address} as {}", role.as_str()));
-            db::run(&state.pool, move |conn| audit::record(conn, workspace_id, &actor, "member.invited", &detail)).await?;
             let link = format!("{}/invitations/{token}", state.settings.public_base());
             let invitation = email::invitation(&address, &member.current.user.name, &member.workspace.name, role.label(), link)?;
             state.mailer.send_later(invitation);
@@ -159,8 +149,7 @@ async fn revoke_invitation(
     let id = path.1;
     let actor = member.actor();
     db::run(&state.pool, move |conn| {
-        Invitation::revoke(conn, workspace_id, id)?;
-        audit::record(conn, workspace_id, &actor, "member.invitation_revoked", "")
+        audit::recorded(conn, workspace_id, &actor, "member.invitation_revoked", "", |conn| Invitation::revoke(conn, workspace_id, id))
     })
     .await?;
     Ok(see_other(&format!("/app/{workspace_id}/team?notice=invitation_revoked")))
@@ -183,8 +172,9 @@ async fn change_role(
     let role = Role::from_choice(&form.role).ok_or_else(|| AppError::bad_request("Choose owner, admin or agent."))?;
     let by = member.actor();
     db::run(&state.pool, move |conn| {
-        team::change_role(conn, workspace_id, actor, target, role)?;
-        audit::record(conn, workspace_id, &by, "member.role_changed", &format!("{target} to {}", role.as_str()))
+        audit::recorded(conn, workspace_id, &by, "member.role_changed", &format!("{target} to {}", role.as_str()), |conn| {
+            team::change_role(conn, workspace_id, actor, target, role)
+        })
     })
     .await?;
     Ok(see_other(&format!("/app/{workspace_id}/team?notice=role_changed")))
@@ -204,10 +194,10 @@ async fn remove(
     }
     let by = member.actor();
     db::run(&state.pool, move |conn| {
-        team::remove(conn, workspace_id, actor, target)?;
-        audit::record(conn, workspace_id, &by, "member.removed", &target.to_string())?;
-        Session::revoke_all(conn, target, None)?;
-        Ok(())
+        audit::recorded(conn, workspace_id, &by, "member.removed", &target.to_string(), |conn| {
+            team::remove(conn, workspace_id, actor, target)?;
+            Session::revoke_all(conn, target, None)
+        })
     })
     .await?;
     state.realtime.revoke_agent(workspace_id, target);
@@ -220,8 +210,7 @@ async fn leave(state: web::Data<AppState>, member: Member, CsrfForm(_): CsrfForm
     let (role, me) = (member.role, member.current.user.id);
     let by = member.actor();
     db::run(&state.pool, move |conn| {
-        team::remove(conn, workspace_id, role, me)?;
-        audit::record(conn, workspace_id, &by, "member.left", "")
+        audit::recorded(conn, workspace_id, &by, "member.left", "", |conn| team::remove(conn, workspace_id, role, me))
     })
     .await?;
     state.realtime.revoke_agent(workspace_id, me);
@@ -238,8 +227,9 @@ async fn transfer_ownership(
     let (owner, target) = (member.current.user.id, UserId(path.1));
     let by = member.actor();
     db::run(&state.pool, move |conn| {
-        team::transfer_ownership(conn, workspace_id, owner, target)?;
-        audit::record(conn, workspace_id, &by, "member.ownership_transferred", &target.to_string())
+        audit::recorded(conn, workspace_id, &by, "member.ownership_transferred", &target.to_string(), |conn| {
+            team::transfer_ownership(conn, workspace_id, owner, target)
+        })
     })
     .await?;
     Ok(see_other(&format!("/app/{workspace_id}/team?notice=ownership_transferred")))

@@ -197,12 +197,10 @@ async fn update(
     match webhooks::validate_events(&form.events()) {
         Ok(events) => {
             let enabled = form.enabled.is_some();
-            let actor = member.actor();
+            let (actor, detail) = (member.actor(), format!("{} ({})", events.join(", "), if enabled { "enabled" } else { "paused" }));
             db::run(&state.pool, move |conn| {
-                conn.build_transaction().run(|conn| {
-                    webhooks::update(conn, workspace_id, endpoint_id, &events, enabled)?;
-                    let detail = format!("{} ({})", events.join(", "), if enabled { "enabled" } else { "paused" });
-                    audit::record(conn, workspace_id, &actor, "webhook.updated", &detail)
+                audit::recorded(conn, workspace_id, &actor, "webhook.updated", &detail, |conn| {
+                    webhooks::update(conn, workspace_id, endpoint_id, &events, enabled)
                 })
             })
             .await?;

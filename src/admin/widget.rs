@@ -179,8 +179,7 @@ async fn save(
         Ok(changes) => {
             let actor = member.actor();
             db::run(&state.pool, move |conn| {
-                WidgetSettings::update(conn, workspace_id, &changes)?;
-                audit::record(conn, workspace_id, &actor, "widget.saved", "")
+                audit::recorded(conn, workspace_id, &actor, "widget.saved", "", |conn| WidgetSettings::update(conn, workspace_id, &changes))
             })
             .await?;
             Ok(see_other(&format!("/app/{workspace_id}/widget?notice=widget_saved")))
@@ -209,8 +208,9 @@ async fn rotate_secret(
     let workspace_id = member.workspace_id();
     let actor = member.actor();
     db::run(&state.pool, move |conn| {
-        WidgetSettings::rotate_identity_secret(conn, workspace_id)?;
-        audit::record(conn, workspace_id, &actor, "widget.secret_rotated", "")
+        audit::recorded(conn, workspace_id, &actor, "widget.secret_rotated", "", |conn| {
+            WidgetSettings::rotate_identity_secret(conn, workspace_id)
+        })
     })
     .await?;
     Ok(see_other(&format!("/app/{workspace_id}/widget?notice=identity_secret_rotated")))

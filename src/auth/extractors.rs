@@ -62,6 +62,23 @@ impl FromRequest for Member {
     }
 }
 
+/// The member of the path's workspace, if their role passes `allowed`; 403 with `refusal` if not.
+fn member_whose_role(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    allowed: fn(Role) -> bool,
+    refusal: &'static str,
+) -> LocalBoxFuture<'static, Result<Member, AppError>> {
+    let member = Member::from_request(req, payload);
+    Box::pin(async move {
+        let member = member.await?;
+        if !allowed(member.role) {
+            return Err(AppError::Forbidden(refusal.into()));
+        }
+        Ok(member)
+    })
+}
+
 /// A member who is an owner or admin of the workspace in the path.
 #[derive(Clone, Debug)]
 pub struct WorkspaceAdmin(pub Member);
@@ -71,14 +88,8 @@ impl FromRequest for WorkspaceAdmin {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let member = Member::from_request(req, payload);
-        Box::pin(async move {
-            let member = member.await?;
-            if !member.role.is_admin() {
-                return Err(AppError::Forbidden("Only the workspace's owners and admins can do this.".into()));
-            }
-            Ok(WorkspaceAdmin(member))
-        })
+        let member = member_whose_role(req, payload, Role::is_admin, "Only the workspace's owners and admins can do this.");
+        Box::pin(async move { member.await.map(WorkspaceAdmin) })
     }
 }
 
@@ -91,13 +102,7 @@ impl FromRequest for WorkspaceOwner {
     type Future = LocalBoxFuture<'static, Result<Self, AppError>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
-        let member = Member::from_request(req, payload);
-        Box::pin(async move {
-            let member = member.await?;
-            if member.role != crate::workspaces::Role::Owner {
-                return Err(AppError::Forbidden("Only the workspace's owner can do this.".into()));
-            }
-            Ok(WorkspaceOwner(member))
-        })
+        let member = member_whose_role(req, payload, |role| role == Role::Owner, "Only the workspace's owner can do this.");
+        Box::pin(async move { member.await.map(WorkspaceOwner) })
     }
 }

@@ -109,21 +109,43 @@ pub fn month_start(now: OffsetDateTime) -> OffsetDateTime {
 }
 
 pub fn usage(conn: &mut PgConnection, workspace_id: WorkspaceId) -> Result<Usage, AppError> {
-    let now = OffsetDateTime::now_utc();
+    let (members, pending_invitations) = seats_taken(conn, workspace_id)?;
+    Ok(Usage { members, pending_invitations, conversations_this_month: conversations_this_month(conn, workspace_id)? })
+}
+
+/// Members, and invitations waiting for an answer.
+fn seats_taken(conn: &mut PgConnection, workspace_id: WorkspaceId) -> Result<(i64, i64), AppError> {
     let members: i64 = memberships::table.filter(memberships::workspace_id.eq(workspace_id)).count().get_result(conn)?;
     let pending_invitations: i64 = invitations::table
         .filter(invitations::workspace_id.eq(workspace_id))
         .filter(invitations::accepted_at.is_null())
         .filter(invitations::revoked_at.is_null())
-        .filter(invitations::expires_at.gt(now))
+        .filter(invitations::expires_at.gt(OffsetDateTime::now_utc()))
         .count()
         .get_result(conn)?;
-    let conversations_this_month: i64 = conversations::table
+    Ok((members, pending_invitations))
+}
+
+fn conversations_this_month(conn: &mut PgConnection, workspace_id: WorkspaceId) -> Result<i64, AppError> {
+    Ok(conversations::table
         .filter(conversations::workspace_id.eq(workspace_id))
-        .filter(conversations::created_at.ge(month_start(now)))
+        .filter(conversations::created_at.ge(month_start(OffsetDateTime::now_utc())))
         .count()
-        .get_result(conn)?;
-    Ok(Usage { members, pending_invitations, conversations_this_month })
+        .get_result(conn)?)
+}
+
+/// Seats used (members and pending invitations) and the plan's seats; `None` with billing off.
+pub fn seats(
+    conn: &mut PgConnection,
+    settings: Option<&StripeSettings>,
+    workspace_id: WorkspaceId,
+) -> Result<Option<(i64, i64)>, AppError> {
+    if settings.is_none() {
+        return Ok(None);
+    }
+    let Some(limit) = limits(settings, &Account::load(conn, workspace_id)?).seats else { return Ok(None) };
+    let (members, pending_invitations) = seats_taken(conn, workspace_id)?;
+    Ok(Some((members + pending_invitations, i64::from(limit))))
 }
 
 /// Refuses one more seat (an invitation, or joining) past the plan's seats, with HTTP 402 and
@@ -137,9 +159,9 @@ pub fn ensure_seat_available(
     let Some(settings) = settings else { return Ok(()) };
     let account = Account::load(conn, workspace_id)?;
     let Some(seats) = limits(Some(settings), &account).seats else { return Ok(()) };
-    let usage = usage(conn, workspace_id)?;
+    let (members, pending_invitations) = seats_taken(conn, workspace_id)?;
     // An invitation being accepted already holds its seat among the pending ones.
-    let taken = if joining { usage.members } else { usage.seats_used() };
+    let taken = if joining { members } else { members + pending_invitations };
     if taken < i64::from(seats) {
         return Ok(());
     }
@@ -166,7 +188,7 @@ pub fn banner(conn: &mut PgConnection, settings: Option<&StripeSettings>, worksp
         return Ok(Some(Banner::PastDue));
     }
     if let Some(cap) = limits(Some(settings), &account).conversations_per_month {
-        let used = usage(conn, workspace_id)?.conversations_this_month;
+        let used = conversations_this_month(conn, workspace_id)?;
         if used >= i64::from(cap) {
             return Ok(Some(Banner::ConversationCap { used, cap }));
         }

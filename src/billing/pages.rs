@@ -114,9 +114,7 @@ async fn build_page(
         (true, Some(amount), Some(currency)) => Some(format!("{} per seat per month", money(amount, currency))),
         _ => None,
     };
-    let mut shell = Shell::load(state, owner, csrf, Nav::Billing, None).await?;
-    // This page says it all itself, in more detail.
-    shell.billing_banner = None;
+    let shell = Shell::load(state, owner, csrf, Nav::Billing, None).await?;
     Ok(BillingPage {
         shell,
         plan_name,

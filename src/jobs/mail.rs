@@ -63,6 +63,22 @@ fn load_context(conn: &mut PgConnection, workspace_id: WorkspaceId, id: Conversa
         .optional()?)
 }
 
+impl Range {
+    /// The range's messages past what the reader has seen (`read`) that `keep` accepts.
+    fn unseen(
+        &self,
+        conn: &mut PgConnection,
+        workspace_id: WorkspaceId,
+        read: i64,
+        keep: impl Fn(&Message) -> bool,
+    ) -> Result<Vec<Message>, AppError> {
+        let after = self.from_seq.max(read);
+        let messages =
+            messages_after(conn, workspace_id, Audience::Agents, self.conversation_id, after, Some(self.through_seq), QUOTED_MAX)?;
+        Ok(messages.into_iter().filter(|m| keep(m)).collect())
+    }
+}
+
 fn parse_range(job: &ClaimedJob) -> Result<Range, AppError> {
     serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))
 }
@@ -77,12 +93,7 @@ pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> R
     let workspace_id = job.workspace_id;
     let found = db::run(&state.pool, move |conn| {
         let Some(context) = load_context(conn, workspace_id, range.conversation_id)? else { return Ok(None) };
-        let after = range.from_seq.max(context.visitor_read_seq);
-        let replies: Vec<Message> =
-            messages_after(conn, workspace_id, Audience::Agents, range.conversation_id, after, Some(range.through_seq), QUOTED_MAX)?
-                .into_iter()
-                .filter(|m| m.author_kind == AuthorKind::Agent && !m.private)
-                .collect();
+        let replies = range.unseen(conn, workspace_id, context.visitor_read_seq, |m| m.author_kind == AuthorKind::Agent && !m.private)?;
         Ok(Some((context, replies)))
     })
     .await?;
@@ -110,22 +121,16 @@ fn recipients(conn: &mut PgConnection, workspace_id: WorkspaceId, assignee: Opti
 /// Emails the agents the visitor messages of the range that nobody has read yet.
 pub async fn unread_notice(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
     let range = parse_range(job)?;
-    let workspace_id = job.workspace_id;
+    let (workspace_id, conversation_id, outside_hours) = (job.workspace_id, range.conversation_id, range.reason == "outside_hours");
     let found = db::run(&state.pool, move |conn| {
         let Some(context) = load_context(conn, workspace_id, range.conversation_id)? else { return Ok(None) };
-        let after = range.from_seq.max(context.agent_read_seq);
-        let unread: Vec<Message> =
-            messages_after(conn, workspace_id, Audience::Agents, range.conversation_id, after, Some(range.through_seq), QUOTED_MAX)?
-                .into_iter()
-                .filter(|m| m.author_kind == AuthorKind::Visitor)
-                .collect();
+        let unread = range.unseen(conn, workspace_id, context.agent_read_seq, |m| m.author_kind == AuthorKind::Visitor)?;
         let to = if unread.is_empty() { Vec::new() } else { recipients(conn, workspace_id, context.assignee)? };
         Ok(Some((context, unread, to)))
     })
     .await?;
     let Some((context, unread, to)) = found else { return Ok(()) };
-    let link = inbox_link(state, workspace_id, range.conversation_id);
-    let outside_hours = range.reason == "outside_hours";
+    let link = inbox_link(state, workspace_id, conversation_id);
     let mut emails = Vec::with_capacity(to.len());
     for address in &to {
         emails.push(email::unread_notice(

@@ -26,6 +26,8 @@ const FOLLOW_UP_WINDOW_DAYS: i32 = 7;
 /// A burst of visitor messages is let settle this long before agents are emailed outside hours.
 const UNREAD_SETTLE_SECONDS: i32 = 15;
 
+/// A conversation with messages an email would cover: those after `from_seq`, through
+/// `last_seq`. `waited`: its last activity is older than the workspace's follow-up delay.
 #[derive(QueryableByName)]
 struct Due {
     #[diesel(sql_type = SqlUuid)]
@@ -36,6 +38,8 @@ struct Due {
     last_seq: i64,
     #[diesel(sql_type = BigInt)]
     from_seq: i64,
+    #[diesel(sql_type = Bool)]
+    waited: bool,
 }
 
 /// Replies unseen for the workspace's follow-up delay, by visitors who left an email: each
@@ -56,7 +60,7 @@ WITH due AS (
 )
 UPDATE conversations c SET visitor_emailed_seq = due.last_seq
 FROM due WHERE c.id = due.id
-RETURNING due.id, due.workspace_id, due.last_seq, due.from_seq";
+RETURNING due.id, due.workspace_id, due.last_seq, due.from_seq, true AS waited";
 
 /// Visitor messages no agent has read: candidates, decided in Rust against business hours.
 const UNREAD_CANDIDATES: &str = "\
@@ -70,20 +74,6 @@ WHERE c.agent_read_seq < c.last_seq AND c.agents_emailed_seq < c.last_seq
   AND c.status <> 'resolved'
 ORDER BY c.last_message_at
 LIMIT $3";
-
-#[derive(QueryableByName)]
-struct Candidate {
-    #[diesel(sql_type = SqlUuid)]
-    id: Uuid,
-    #[diesel(sql_type = SqlUuid)]
-    workspace_id: Uuid,
-    #[diesel(sql_type = BigInt)]
-    last_seq: i64,
-    #[diesel(sql_type = BigInt)]
-    from_seq: i64,
-    #[diesel(sql_type = Bool)]
-    waited: bool,
-}
 
 fn enqueue_follow_ups(conn: &mut PgConnection) -> Result<usize, AppError> {
     conn.transaction(|conn| {
@@ -107,7 +97,7 @@ fn enqueue_follow_ups(conn: &mut PgConnection) -> Result<usize, AppError> {
 /// nobody has read them within the follow-up delay (no agent online, or none free).
 fn enqueue_unread_notices(conn: &mut PgConnection) -> Result<usize, AppError> {
     let now = OffsetDateTime::now_utc();
-    let candidates: Vec<Candidate> = diesel::sql_query(UNREAD_CANDIDATES)
+    let candidates: Vec<Due> = diesel::sql_query(UNREAD_CANDIDATES)
         .bind::<Integer, _>(FOLLOW_UP_WINDOW_DAYS)
         .bind::<Integer, _>(UNREAD_SETTLE_SECONDS)
         .bind::<BigInt, _>(SWEEP_LIMIT)

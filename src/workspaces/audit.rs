@@ -46,6 +46,23 @@ pub fn record(conn: &mut PgConnection, workspace_id: WorkspaceId, actor: &Actor,
     Ok(())
 }
 
+/// Makes `change` and records it as `action` in one transaction: the log holds an action
+/// exactly when it happened.
+pub fn recorded<T>(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    actor: &Actor,
+    action: &str,
+    detail: &str,
+    change: impl FnOnce(&mut PgConnection) -> Result<T, AppError>,
+) -> Result<T, AppError> {
+    conn.build_transaction().run(|conn| {
+        let done = change(conn)?;
+        record(conn, workspace_id, actor, action, detail)?;
+        Ok(done)
+    })
+}
+
 /// An action Parlor took on its own, such as the daily retention clean-up.
 pub fn record_system(conn: &mut PgConnection, workspace_id: WorkspaceId, action: &str, detail: &str) -> Result<(), AppError> {
     record(conn, workspace_id, &Actor { user_id: None, name: "Parlor".into() }, action, detail)

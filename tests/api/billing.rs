@@ -2,7 +2,6 @@
 //! and the customer portal, webhook signatures (valid, invalid, too old, replayed), every
 //! subscription transition, and the seat and conversation limits.
 
-use parlor::config::{PaidPlan, StripeSettings};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -15,19 +14,8 @@ use crate::{
 
 async fn billing_app(free_conversations: u32) -> (TestApp, FakeStripe) {
     let fake = FakeStripe::start().await;
-    let base = fake.url.clone();
-    let app = spawn_app_with(move |s| {
-        s.stripe = Some(StripeSettings {
-            secret_key: fake_stripe::SECRET_KEY.to_string().into(),
-            webhook_secret: fake_stripe::WEBHOOK_SECRET.to_string().into(),
-            api_base: base,
-            plans: vec![PaidPlan { key: "pro", name: "Pro", price_id: PRICE_PRO.into() }],
-            free_seats: 1,
-            free_conversations,
-            trial_days: 14,
-        })
-    })
-    .await;
+    let settings = fake.settings(free_conversations);
+    let app = spawn_app_with(move |s| s.stripe = Some(settings)).await;
     (app, fake)
 }
 
@@ -325,20 +313,12 @@ async fn past_the_conversation_cap_every_message_still_arrives_and_the_dashboard
 #[tokio::test]
 async fn an_owner_upgrades_in_a_real_browser() {
     let fake = FakeStripe::start().await;
-    let base = fake.url.clone();
+    let settings = fake.settings(100);
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let app = spawn_app_with(move |s| {
         s.addr = format!("127.0.0.1:{port}").parse().unwrap();
         s.public_url = url::Url::parse(&format!("http://127.0.0.1:{port}")).unwrap();
-        s.stripe = Some(StripeSettings {
-            secret_key: fake_stripe::SECRET_KEY.to_string().into(),
-            webhook_secret: fake_stripe::WEBHOOK_SECRET.to_string().into(),
-            api_base: base,
-            plans: vec![PaidPlan { key: "pro", name: "Pro", price_id: PRICE_PRO.into() }],
-            free_seats: 1,
-            free_conversations: 100,
-            trial_days: 14,
-        })
+        s.stripe = Some(settings);
     })
     .await;
     fake.send_webhooks_to(&app.address);

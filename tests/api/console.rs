@@ -4,8 +4,6 @@
 //! route added here.
 
 use std::{
-    path::Path,
-    process::Stdio,
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -16,10 +14,9 @@ use parlor::config::MailSettings;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sha2::Sha256;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
 use crate::{
-    helpers::{Browser, Person, TempDir, TestApp, location, spawn_app, spawn_app_with, unescape_html},
+    helpers::{Browser, Person, TempDir, TestApp, location, spawn_app, spawn_app_with, start_smtp_sink, unescape_html},
     socket_client::{Socket, widget_session},
     team::{invite, join_as_new},
 };
@@ -260,18 +257,7 @@ async fn email_jobs_retry_with_backoff_until_the_smtp_server_answers() {
 
     // The SMTP server comes up; the retry is due.
     let spool = TempDir::new();
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
-    let mut server = tokio::process::Command::new("python3")
-        .arg(script)
-        .arg(port.to_string())
-        .arg(&spool.path)
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("python3 runs the SMTP sink");
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(Duration::from_secs(15), lines.next_line()).await;
-    assert!(matches!(ready, Ok(Ok(Some(ref line))) if line == "ready"), "SMTP sink did not start: {ready:?}");
+    let mut server = start_smtp_sink(port, &spool.path).await;
     app.execute("UPDATE jobs SET run_at = now() WHERE kind = 'reply_follow_up'");
 
     let deadline = Instant::now() + Duration::from_secs(10);

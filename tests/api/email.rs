@@ -1,13 +1,11 @@
 use std::{
     path::Path,
-    process::Stdio,
     time::{Duration, Instant},
 };
 
 use parlor::config::MailSettings;
-use tokio::io::{AsyncBufReadExt, BufReader};
 
-use crate::helpers::{Person, TempDir, link_path, location, spawn_app, spawn_app_with};
+use crate::helpers::{Person, TempDir, link_path, location, spawn_app, spawn_app_with, start_smtp_sink};
 
 #[tokio::test]
 async fn signing_up_mails_a_confirmation_link_that_confirms_the_address() {
@@ -70,18 +68,7 @@ async fn with_smtp_url_emails_go_through_a_real_smtp_server() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
-    let mut server = tokio::process::Command::new("python3")
-        .arg(script)
-        .arg(port.to_string())
-        .arg(&spool.path)
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("python3 runs the SMTP sink (scripts/test installs aiosmtpd)");
-    let mut lines = BufReader::new(server.stdout.take().unwrap()).lines();
-    let ready = tokio::time::timeout(Duration::from_secs(15), lines.next_line()).await;
-    assert!(matches!(ready, Ok(Ok(Some(ref line))) if line == "ready"), "SMTP sink did not start: {ready:?}");
+    let mut server = start_smtp_sink(port, &spool.path).await;
 
     let app = spawn_app_with(move |s| s.mail = MailSettings::Smtp(format!("smtp://127.0.0.1:{port}").into())).await;
     let ada = Person::new("Ada");

@@ -165,6 +165,19 @@ async fn portal_page(fake: web::Data<FakeStripe>, path: web::Path<String>) -> Ht
 }
 
 impl FakeStripe {
+    /// Parlor's billing settings against this fake: one Pro plan, one free seat, a 14-day trial.
+    pub fn settings(&self, free_conversations: u32) -> parlor::config::StripeSettings {
+        parlor::config::StripeSettings {
+            secret_key: SECRET_KEY.to_string().into(),
+            webhook_secret: WEBHOOK_SECRET.to_string().into(),
+            api_base: self.url.clone(),
+            plans: vec![parlor::config::PaidPlan { key: "pro", name: "Pro", price_id: PRICE_PRO.into() }],
+            free_seats: 1,
+            free_conversations,
+            trial_days: 14,
+        }
+    }
+
     /// Where the Checkout page's "Pay" sends Stripe's webhook.
     pub fn send_webhooks_to(&self, address: &str) {
         self.state.lock().unwrap().webhook_target = Some(address.to_string());

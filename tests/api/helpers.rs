@@ -437,3 +437,22 @@ pub fn unescape_html(html: &str) -> String {
         .replace("&amp;", "&")
         .replace("&#38;", "&")
 }
+
+/// A real SMTP server on `port` (Python's aiosmtpd, `tests/support/smtp_sink.py`) that writes
+/// each message it accepts to `spool` as an `.eml` file; it stops when the handle is dropped.
+pub async fn start_smtp_sink(port: u16, spool: &std::path::Path) -> tokio::process::Child {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_sink.py");
+    let mut server = tokio::process::Command::new("python3")
+        .arg(script)
+        .arg(port.to_string())
+        .arg(spool)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("python3 runs the SMTP sink (scripts/test installs aiosmtpd)");
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(15), lines.next_line()).await;
+    assert!(matches!(ready, Ok(Ok(Some(ref line))) if line == "ready"), "SMTP sink did not start: {ready:?}");
+    server
+}
