@@ -41,12 +41,7 @@ impl Application {
         .await
         .context("database set-up panicked")??;
 
-        let pool = db::build_pool(
-            &settings.database_url,
-            settings.database_pool_size,
-            crate::realtime::WRITER_THREADS as u32,
-            crate::conversations::writer::prepare_statements,
-        )?;
+        let pool = db::build_pool(&settings.database_url, settings.database_pool_size, crate::realtime::WRITER_THREADS as u32)?;
         let mailer = Mailer::from_settings(&settings)?;
         let limiters = Limiters::new(&settings.rate_limits);
         let realtime =

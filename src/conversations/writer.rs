@@ -7,7 +7,10 @@
 //! is one message and adds no wait. Should any statement fail, the batch is replayed message by
 //! message, each in its own savepoint, so that one bad message cannot fail the others.
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
 
 use diesel::{prelude::*, result::DatabaseErrorKind};
 use time::OffsetDateTime;
@@ -20,7 +23,7 @@ use super::{Author, Message};
 use crate::webhooks::events::Event;
 use crate::{
     db::{
-        ContactId, ConversationId, DbPool, MessageId, WorkspaceId,
+        CachedSql, ContactId, ConversationId, DbPool, MessageId, WorkspaceId,
         schema::{conversations, messages},
     },
     error::AppError,
@@ -236,38 +239,56 @@ struct Locked {
     last_seq: i64,
 }
 
-/// Locks a batch's conversations and reads what numbering its messages needs. In id order, so
-/// that two transactions locking several conversations never wait on each other in a cycle.
-const LOCK_PREPARE: &str = "\
-PREPARE parlor_lock_conversations(uuid[]) AS
-SELECT id, workspace_id, contact_id, status, last_seq FROM conversations
-WHERE id = ANY($1) ORDER BY id FOR UPDATE";
-const LOCK_EXECUTE: &str = "EXECUTE parlor_lock_conversations($1)";
+/// Locks a batch's conversations and reads what numbering its messages needs. In the order of
+/// the ids given (sorted), so that two transactions locking several conversations never wait
+/// on each other in a cycle.
+///
+/// The writer's statements are shaped so that their plans cannot depend on table statistics:
+/// a lateral subquery per key (one index probe each, whatever the table's size) rather than a
+/// join the planner may turn into a scan of the whole table. A connection keeps a statement's
+/// plan for its life, and a plan made while a table was small would otherwise be kept after it
+/// grew.
+const LOCK_CONVERSATIONS: &str = "\
+SELECT c.id, c.workspace_id, c.contact_id, c.status, c.last_seq
+FROM unnest($1::uuid[]) WITH ORDINALITY AS k(id, n)
+CROSS JOIN LATERAL (
+    SELECT id, workspace_id, contact_id, status, last_seq FROM conversations WHERE id = k.id FOR UPDATE
+) AS c
+ORDER BY k.n";
 
 /// Stores a whole batch in one statement (one round trip, one plan): the conversations take
 /// their new `last_seq` and status, the messages are inserted with the seqs numbered from the
-/// locked rows. Prepared once per connection ([`prepare_statements`]).
-const APPEND_MANY_PREPARE: &str = "\
-PREPARE parlor_append_many(timestamptz, uuid[], int8[], text[], uuid[], uuid[], uuid[], int8[], uuid[], text[], uuid[], text[], bool[], int8[], int8[]) AS
+/// locked rows. `c.id = ANY` lets the update find its rows through the primary key.
+const APPEND_MANY: &str = "\
 WITH bumped AS (
     UPDATE conversations c
-    SET last_seq = v.last_seq, status = v.status, last_message_at = $1, updated_at = $1,
+    SET last_seq = v.last_seq, status = v.status, last_message_at = $1::timestamptz, updated_at = $1::timestamptz,
         agent_read_seq = GREATEST(c.agent_read_seq, v.agent_read),
         visitor_read_seq = GREATEST(c.visitor_read_seq, v.visitor_read)
     FROM unnest($2::uuid[], $3::int8[], $4::text[], $14::int8[], $15::int8[]) AS v(id, last_seq, status, agent_read, visitor_read)
-    WHERE c.id = v.id
+    WHERE c.id = v.id AND c.id = ANY($2::uuid[])
 )
 INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at)
-SELECT m.id, m.workspace_id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.body, m.private, $1
+SELECT m.id, m.workspace_id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.body, m.private, $1::timestamptz
 FROM unnest($5::uuid[], $6::uuid[], $7::uuid[], $8::int8[], $9::uuid[], $10::text[], $11::uuid[], $12::text[], $13::bool[])
     AS m(id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private)";
-const APPEND_MANY_EXECUTE: &str = "EXECUTE parlor_append_many($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)";
 
-/// Prepares the writer's statements on a new pooled connection.
-pub fn prepare_statements(conn: &mut PgConnection) -> diesel::QueryResult<()> {
-    use diesel::connection::SimpleConnection;
-    conn.batch_execute(LOCK_PREPARE)?;
-    conn.batch_execute(APPEND_MANY_PREPARE)
+/// Finds which (workspace, client id) pairs of a batch are already stored: one probe of the
+/// unique index per pair. (Two `= ANY` filters instead let the planner read every message of
+/// the workspace through the search index.)
+const TAKEN_CLIENT_IDS: &str = "\
+SELECT k.workspace_id, k.client_id
+FROM unnest($1::uuid[], $2::uuid[]) AS k(workspace_id, client_id)
+CROSS JOIN LATERAL (
+    SELECT 1 FROM messages m WHERE m.workspace_id = k.workspace_id AND m.client_id = k.client_id LIMIT 1
+) AS stored";
+
+#[derive(diesel::QueryableByName)]
+struct TakenClientId {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    workspace_id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    client_id: Uuid,
 }
 
 /// The columns of the messages one batch appends, as arrays for `parlor_append_many`.
@@ -301,14 +322,13 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
     use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
     use std::collections::{HashMap, HashSet};
     let client_ids: Vec<Uuid> = batch.iter().map(|job| job.new.client_id).collect();
-    let workspace_ids: Vec<WorkspaceId> = batch.iter().map(|job| job.new.workspace_id).collect();
-    // Both columns, so that the unique (workspace_id, client_id) index answers.
-    let taken: HashSet<(WorkspaceId, Uuid)> = messages::table
-        .filter(messages::workspace_id.eq_any(&workspace_ids))
-        .filter(messages::client_id.eq_any(&client_ids))
-        .select((messages::workspace_id, messages::client_id))
-        .load::<(WorkspaceId, Uuid)>(conn)?
+    let workspace_ids: Vec<Uuid> = batch.iter().map(|job| job.new.workspace_id.0).collect();
+    let taken: HashSet<(WorkspaceId, Uuid)> = CachedSql::new(TAKEN_CLIENT_IDS)
+        .bind::<Array<SqlUuid>, _>(&workspace_ids)
+        .bind::<Array<SqlUuid>, _>(&client_ids)
+        .load::<TakenClientId>(conn)?
         .into_iter()
+        .map(|taken| (WorkspaceId(taken.workspace_id), taken.client_id))
         .collect();
 
     let mut results: Vec<Option<Result<Stored, AppError>>> = batch.iter().map(|_| None).collect();
@@ -344,7 +364,7 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
         let mut wanted: Vec<Uuid> = appends.iter().filter_map(|&index| batch[index].new.conversation_id.map(|id| id.0)).collect();
         wanted.sort_unstable();
         wanted.dedup();
-        let mut conversations: HashMap<Uuid, Numbering> = diesel::sql_query(LOCK_EXECUTE)
+        let mut conversations: HashMap<Uuid, Numbering> = CachedSql::new(LOCK_CONVERSATIONS)
             .bind::<Array<SqlUuid>, _>(&wanted)
             .load::<Locked>(conn)?
             .into_iter()
@@ -400,7 +420,7 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
             let touched_statuses: Vec<&str> = touched.iter().map(|n| n.locked.status.as_str()).collect();
             let agent_reads: Vec<i64> = touched.iter().map(|n| n.agent_read).collect();
             let visitor_reads: Vec<i64> = touched.iter().map(|n| n.visitor_read).collect();
-            diesel::sql_query(APPEND_MANY_EXECUTE)
+            CachedSql::new(APPEND_MANY)
                 .bind::<Timestamptz, _>(now)
                 .bind::<Array<SqlUuid>, _>(&touched_ids)
                 .bind::<Array<BigInt>, _>(&touched_seqs)
@@ -483,23 +503,53 @@ pub type OnCommit = Arc<dyn Fn(&[Stored]) + Send + Sync>;
 #[derive(Clone)]
 pub struct MessageWriter {
     queues: Arc<Vec<mpsc::Sender<Job>>>,
+    counters: Arc<Counters>,
+}
+
+/// What the writers have done since the start, for operators and tests: how well batches
+/// share commits, and how often the slow path had to replay one.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct WriterStats {
+    /// Transactions committed (or rolled back) by the writers.
+    pub batches: u64,
+    /// Sends those batches carried, retries included.
+    pub messages: u64,
+    /// Batches whose one-statement path failed and that were stored message by message.
+    pub replayed: u64,
+}
+
+#[derive(Default)]
+struct Counters {
+    batches: AtomicU64,
+    messages: AtomicU64,
+    replayed: AtomicU64,
 }
 
 impl MessageWriter {
     /// Starts `threads` writer threads on `pool`.
     pub fn start(pool: DbPool, threads: usize, on_commit: OnCommit) -> Self {
+        let counters = Arc::new(Counters::default());
         let mut queues = Vec::new();
         for n in 0..threads.max(1) {
             let (queue, receiver) = mpsc::channel::<Job>(QUEUE_CAPACITY);
-            let (pool, on_commit) = (pool.clone(), on_commit.clone());
-            let spawned =
-                std::thread::Builder::new().name(format!("parlor-writer-{n}")).spawn(move || writer_loop(&pool, receiver, &on_commit));
+            let (pool, on_commit, counters) = (pool.clone(), on_commit.clone(), counters.clone());
+            let spawned = std::thread::Builder::new()
+                .name(format!("parlor-writer-{n}"))
+                .spawn(move || writer_loop(&pool, receiver, &on_commit, &counters));
             match spawned {
                 Ok(_) => queues.push(queue),
                 Err(error) => tracing::error!(%error, "cannot start a message writer thread"),
             }
         }
-        Self { queues: Arc::new(queues) }
+        Self { queues: Arc::new(queues), counters }
+    }
+
+    pub fn stats(&self) -> WriterStats {
+        WriterStats {
+            batches: self.counters.batches.load(Ordering::Relaxed),
+            messages: self.counters.messages.load(Ordering::Relaxed),
+            replayed: self.counters.replayed.load(Ordering::Relaxed),
+        }
     }
 
     /// Queues a message now (so that sends keep their order) and returns its future ack,
@@ -526,7 +576,7 @@ impl MessageWriter {
 }
 
 /// Takes whatever is queued (up to [`BATCH_MAX`]) and commits it in one transaction.
-fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnCommit) {
+fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnCommit, counters: &Counters) {
     while let Some(first) = receiver.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < BATCH_MAX {
@@ -537,6 +587,8 @@ fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnC
         }
         let span = tracing::debug_span!("message_batch", size = batch.len());
         let _entered = span.enter();
+        counters.batches.fetch_add(1, Ordering::Relaxed);
+        counters.messages.fetch_add(batch.len() as u64, Ordering::Relaxed);
         let outcome = pool.get().map_err(AppError::from).and_then(|mut conn| {
             let fast = conn.transaction::<_, diesel::result::Error, _>(|conn| {
                 let results = store_batch_fast(conn, &batch)?;
@@ -548,7 +600,19 @@ fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnC
                 // A race on a client id (or any statement error): the slow path isolates each
                 // message in a savepoint, so one bad message cannot fail the others.
                 Err(error) => {
-                    tracing::debug!(%error, "batch fast path failed; storing message by message");
+                    // Expected only on a race for a client id; anything else is a bug that
+                    // costs every batch its speed, so it is logged where operators look.
+                    counters.replayed.fetch_add(1, Ordering::Relaxed);
+                    let raced = matches!(
+                        error,
+                        diesel::result::Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)
+                            | diesel::result::Error::RollbackTransaction
+                    );
+                    if raced {
+                        tracing::debug!(%error, "batch raced on a client id; storing message by message");
+                    } else {
+                        tracing::warn!(%error, "batch statement failed; storing message by message");
+                    }
                     conn.transaction(|conn| {
                         let results = batch.iter().map(|job| store_in_savepoint(conn, &job.new)).collect::<Vec<_>>();
                         record_consequences(conn, &results)?;

@@ -4,6 +4,7 @@
 //! Diesel is synchronous, so [`run`] moves each unit of work onto the blocking thread pool and
 //! carries the caller's tracing span with it: no handler ever blocks an actix worker.
 
+pub mod cached_sql;
 pub mod ids;
 pub mod schema;
 
@@ -19,6 +20,7 @@ use url::Url;
 
 use crate::error::AppError;
 
+pub use cached_sql::CachedSql;
 pub use ids::*;
 
 /// The connection pool, and the permits that let async callers wait their turn without
@@ -58,16 +60,12 @@ where
     .map_err(AppError::internal)?
 }
 
-/// Statements every new connection prepares (the hot paths' own, given by their modules).
-pub type Prepare = fn(&mut PgConnection) -> diesel::QueryResult<()>;
-
 /// Builds the pool. Connections are opened lazily, so a database that is down at start-up
 /// shows in `/readyz` rather than as a crash loop. `reserved` connections are kept for threads
-/// that take them directly with [`DbPool::get`]; every new connection runs `prepare`.
-pub fn build_pool(database_url: &SecretString, max_size: u32, reserved: u32, prepare: Prepare) -> anyhow::Result<DbPool> {
+/// that take them directly with [`DbPool::get`].
+pub fn build_pool(database_url: &SecretString, max_size: u32, reserved: u32) -> anyhow::Result<DbPool> {
     let manager = ConnectionManager::<PgConnection>::new(database_url.expose_secret());
     let pool = Pool::builder()
-        .connection_customizer(Box::new(PrepareStatements(prepare)))
         .max_size(max_size)
         .min_idle(Some(1))
         .connection_timeout(std::time::Duration::from_secs(5))
@@ -76,16 +74,6 @@ pub fn build_pool(database_url: &SecretString, max_size: u32, reserved: u32, pre
         .context("cannot build the database pool")?;
     let permits = max_size.saturating_sub(reserved).max(1) as usize;
     Ok(DbPool { pool, permits: std::sync::Arc::new(tokio::sync::Semaphore::new(permits)) })
-}
-
-/// Prepares the hot statements on every new connection.
-#[derive(Debug)]
-struct PrepareStatements(Prepare);
-
-impl diesel::r2d2::CustomizeConnection<PgConnection, diesel::r2d2::Error> for PrepareStatements {
-    fn on_acquire(&self, conn: &mut PgConnection) -> Result<(), diesel::r2d2::Error> {
-        (self.0)(conn).map_err(diesel::r2d2::Error::QueryError)
-    }
 }
 
 /// Creates the database named in `database_url` when it does not exist yet, through the

@@ -83,7 +83,7 @@ pub fn enqueue_new_conversation_emails(
     }
     let workspace_ids: Vec<Uuid> = started.iter().map(|(w, _)| w.0).collect();
     let conversation_ids: Vec<Uuid> = started.iter().map(|(_, c)| c.0).collect();
-    diesel::sql_query(
+    crate::db::CachedSql::new(
         "INSERT INTO jobs (id, workspace_id, kind, dedupe_key, payload)
          SELECT gen_random_uuid(), s.workspace_id, 'new_conversation', 'new_conversation:' || s.conversation_id,
                 jsonb_build_object('conversation_id', s.conversation_id)

@@ -49,7 +49,7 @@ pub fn emit(conn: &mut PgConnection, events: &[Event]) -> Result<(), diesel::res
         types.push(event.event_type);
         payloads.push(event.envelope(id, now).to_string());
     }
-    diesel::sql_query(
+    crate::db::CachedSql::new(
         "INSERT INTO webhook_deliveries (id, workspace_id, endpoint_id, event_id, event_type, payload)
          SELECT gen_random_uuid(), e.workspace_id, w.id, e.event_id, e.event_type, e.payload::jsonb
          FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]) AS e(workspace_id, event_id, event_type, payload)

@@ -174,6 +174,66 @@ async fn messages_keep_the_order_they_were_sent_in() {
 }
 
 #[tokio::test]
+async fn a_burst_from_many_visitors_shares_commits_without_replaying_any_batch() {
+    let app = spawn_app_with(|s| s.rate_limits.widget_session_per_ip = parlor::config::Limit::per_hour(100)).await;
+    let site_key = workspace(&app).await;
+    let mut visitors = Vec::new();
+    for n in 0..12 {
+        visitors.push(visitor_with_conversation(&app, &site_key, &format!("visitor {n} says hello")).await);
+    }
+    let before = app.state.realtime.writer.stats();
+
+    // Every visitor fires eight messages at once, the fourth sent twice in a row (a retry that
+    // lands in the same batch as its first try) and one retry of its first message.
+    let mut sent = Vec::new();
+    for (socket, _, conversation) in &mut visitors {
+        let mut frames = Vec::new();
+        for n in 1..=8 {
+            frames.push(
+                json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "conversation_id": conversation, "body": format!("burst {n}")}),
+            );
+        }
+        frames.insert(4, frames[3].clone());
+        for frame in &frames {
+            socket.send(frame.clone()).await;
+        }
+        sent.push(frames);
+    }
+    let mut first_acks = Vec::new();
+    for ((socket, _, _), frames) in visitors.iter_mut().zip(&sent) {
+        let mut acks = Vec::new();
+        while acks.len() < frames.len() {
+            let frame = socket.next().await;
+            if frame["type"] == "ack" {
+                acks.push(frame);
+            }
+        }
+        let seqs: Vec<i64> = acks.iter().map(|a| a["seq"].as_i64().unwrap()).collect();
+        assert_eq!(seqs, vec![2, 3, 4, 5, 5, 6, 7, 8, 9], "in order, the retry acked like its first try");
+        assert_eq!(acks[3], acks[4]);
+        first_acks.push(acks[0].clone());
+    }
+    assert_eq!(app.count("messages"), 12 * 9, "one first message and eight more each, the retry stored once");
+
+    // Retries of messages committed earlier, all at once: the same acks, nothing stored.
+    for ((socket, _, _), frames) in visitors.iter_mut().zip(&sent) {
+        socket.send(frames[0].clone()).await;
+    }
+    for ((socket, _, _), first_ack) in visitors.iter_mut().zip(&first_acks) {
+        assert_eq!(&socket.expect("ack").await, first_ack);
+    }
+    assert_eq!(app.count("messages"), 12 * 9);
+
+    let after = app.state.realtime.writer.stats();
+    assert_eq!(after.messages - before.messages, 12 * 9 + 12);
+    assert_eq!(after.replayed, 0, "every batch took the one-statement path");
+    assert!(
+        after.batches - before.batches < after.messages - before.messages,
+        "sends that arrive together share commits: {before:?} then {after:?}"
+    );
+}
+
+#[tokio::test]
 async fn a_visitor_who_reconnects_gets_exactly_what_was_sent_while_away() {
     let app = spawn_app().await;
     let site_key = workspace(&app).await;
