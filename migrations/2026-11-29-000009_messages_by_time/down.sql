@@ -1,1 +1,0 @@
-DROP INDEX messages_workspace_created_idx;
