@@ -19,7 +19,7 @@ use futures_util::{SinkExt, StreamExt, stream};
 use serde_json::{Value, json};
 use tokio::net::TcpStream;
 use tokio_tungstenite::{
-    MaybeTlsStream, WebSocketStream, connect_async,
+    MaybeTlsStream, WebSocketStream, connect_async_with_config,
     tungstenite::{Message as WsMessage, client::IntoClientRequest},
 };
 use uuid::Uuid;
@@ -137,7 +137,8 @@ async fn open_socket(url: &str, headers: &[(&'static str, String)]) -> anyhow::R
     for (name, value) in headers {
         request.headers_mut().insert(*name, value.parse()?);
     }
-    Ok(connect_async(request).await?.0)
+    // Browsers send WebSocket frames without Nagle's delay; so does this client.
+    Ok(connect_async_with_config(request, None, true).await?.0)
 }
 
 async fn next_json(ws: &mut Ws) -> anyhow::Result<Value> {

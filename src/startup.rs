@@ -108,6 +108,10 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
     // backlog at net.core.somaxconn).
     .backlog(4096)
     .max_connection_rate(4096)
+    // Realtime frames are small and must go out at once: with Nagle's algorithm (actix keeps
+    // the OS default) a frame could wait for the ACK of the one before, up to the peer's
+    // delayed-ACK timer (40 ms on Linux).
+    .tcp_nodelay(true)
     .listen(listener)?
     .shutdown_timeout(30)
     .run();
