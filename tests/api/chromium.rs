@@ -105,6 +105,7 @@ impl Chromium {
                     let _ = reply.send(value);
                 }
             }
+            eprintln!("chromium: the DevTools connection ended");
         });
         Chromium { _turn: turn, child, _profile: profile, outgoing, pending, next_id: AtomicU64::new(1) }
     }
@@ -210,7 +211,13 @@ impl Page<'_> {
                 }
             }
         }
-        let root = self.call("DOM.getDocument", json!({"depth": -1, "pierce": true})).await;
+        // Under heavy load an answer can go missing while a frame is (re)loading: no answer
+        // within 10 s counts as no documents yet, and the caller's wait asks again.
+        let query = json!({"depth": -1, "pierce": true});
+        let Some(root) = self.chromium.call_within(Some(&self.session), "DOM.getDocument", query, Duration::from_secs(10)).await else {
+            eprintln!("chromium: DOM.getDocument got no answer within 10 s");
+            return Vec::new();
+        };
         let mut out = vec![root["root"]["nodeId"].as_i64().unwrap_or_default()];
         collect(&root["root"], &mut out);
         out
@@ -226,6 +233,7 @@ impl Page<'_> {
             let Some(found) =
                 self.chromium.call_within(Some(&self.session), "Accessibility.queryAXTree", query, Duration::from_secs(5)).await
             else {
+                eprintln!("chromium: Accessibility.queryAXTree for {role} {name:?} got no answer within 5 s");
                 continue;
             };
             let node =
@@ -237,16 +245,16 @@ impl Page<'_> {
         None
     }
 
-    /// Waits up to 20 s for [`Page::find`].
+    /// Waits up to 30 s for [`Page::find`].
     pub async fn wait_for(&self, role: &str, name: &str) -> i64 {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         while tokio::time::Instant::now() < deadline {
             if let Some(node) = self.find(role, name).await {
                 return node;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("no {role} named {name:?} appeared within 20 s");
+        panic!("no {role} named {name:?} appeared within 30 s");
     }
 
     /// Calls `function` (a JS function declaration) with `this` bound to the element.
