@@ -291,7 +291,7 @@ struct TakenClientId {
     client_id: Uuid,
 }
 
-/// The columns of the messages one batch appends, as arrays for `parlor_append_many`.
+/// The columns of the messages one batch appends, as arrays for [`APPEND_MANY`].
 #[derive(Default)]
 struct Appended<'a> {
     ids: Vec<Uuid>,
