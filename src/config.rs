@@ -19,7 +19,9 @@
 //! | `BILLING_TRIAL_DAYS` | `14` | free trial of a first paid subscription (0: none) |
 //! | `WEBHOOKS_ALLOW_PRIVATE_NETWORKS` | `false` | let webhook endpoints be on loopback or private networks (for a self-hosted install) |
 //! | `JOB_INTERVAL_MS` | `5000` | how often each instance looks for due jobs and webhook deliveries |
-//! | `TRUST_FORWARDED_FOR` | `false` | take the client IP from `X-Forwarded-For` (only behind a proxy you run) |
+//! | `TRUST_FORWARDED_FOR` | `false` | proxies in front of Parlor whose `X-Forwarded-For` is believed: a number of hops (`1` for one nginx; `true` means 1) or a list of networks (`10.0.0.0/8,192.168.1.7`) |
+//! | `VISITOR_MAX_OPEN_CONVERSATIONS` | `5` | conversations one visitor may have open (not resolved) at once |
+//! | `VISITOR_MAX_NEW_CONVERSATIONS_PER_DAY` | `20` | conversations one visitor may start in 24 hours |
 //! | `RUST_LOG` | `info` | log filter |
 //! | `LOG_FORMAT` | `pretty` | `pretty` or `json` |
 
@@ -41,13 +43,16 @@ pub struct Settings {
     pub mail_from: String,
     pub nats_url: Option<String>,
     pub stripe: Option<StripeSettings>,
-    pub trust_forwarded_for: bool,
+    pub trust_forwarded_for: ForwardedTrust,
     pub log_format: LogFormat,
     pub database_pool_size: u32,
     pub rate_limits: RateLimits,
     /// How often this instance sweeps for due jobs and webhook deliveries.
     pub job_interval: Duration,
     pub webhooks_allow_private_networks: bool,
+    /// How often each instance re-checks the credentials of its open sockets: the socket
+    /// heartbeat in production, shorter in tests.
+    pub credential_check_interval: Duration,
 }
 
 /// Where outgoing email goes.
@@ -86,6 +91,54 @@ pub struct PaidPlan {
 /// The paid plans Parlor knows, by the variable holding each one's Stripe price id.
 const PAID_PLANS: [(&str, &str, &str); 2] = [("pro", "Pro", "STRIPE_PRICE_PRO"), ("business", "Business", "STRIPE_PRICE_BUSINESS")];
 
+/// Which proxies' `X-Forwarded-For` entries are believed. Each proxy appends the address it
+/// got the request from, so only the right-most entries are trustworthy: the client is the
+/// right-most address that no trusted proxy added.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum ForwardedTrust {
+    /// No proxy: the TCP peer is the client and the header is ignored.
+    #[default]
+    Nobody,
+    /// This many proxies in a row, the last of them the TCP peer (nginx alone: 1; a cloud load
+    /// balancer in front of nginx: 2).
+    Hops(u8),
+    /// Proxies at these networks, wherever they are in the chain.
+    Networks(Vec<ipnet::IpNet>),
+}
+
+impl ForwardedTrust {
+    /// Parses `TRUST_FORWARDED_FOR`: `false`/`0`, `true` (one hop), a hop count up to 10, or a
+    /// comma-separated list of addresses and CIDR networks.
+    pub fn parse(value: &str) -> anyhow::Result<Self> {
+        let value = value.trim();
+        match value {
+            "" | "false" | "0" => return Ok(Self::Nobody),
+            "true" => return Ok(Self::Hops(1)),
+            _ => {}
+        }
+        if let Ok(hops) = value.parse::<u8>() {
+            if hops > 10 {
+                bail!("TRUST_FORWARDED_FOR must be at most 10 proxy hops, not {hops}");
+            }
+            return Ok(Self::Hops(hops));
+        }
+        let mut networks = Vec::new();
+        for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            let network = match part.parse::<ipnet::IpNet>() {
+                Ok(network) => network,
+                Err(_) => match part.parse::<std::net::IpAddr>() {
+                    Ok(address) => ipnet::IpNet::from(address),
+                    Err(_) => bail!(
+                        "TRUST_FORWARDED_FOR must be false, a number of proxy hops, or a list of networks like 10.0.0.0/8, not {part:?}"
+                    ),
+                },
+            };
+            networks.push(network);
+        }
+        Ok(Self::Networks(networks))
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum LogFormat {
     Pretty,
@@ -118,6 +171,10 @@ pub struct RateLimits {
     pub reset_per_account: Limit,
     pub verify_resend_per_account: Limit,
     pub widget_session_per_ip: Limit,
+    /// Conversations one visitor may have open (not resolved) at once.
+    pub visitor_open_conversations: u32,
+    /// Conversations one visitor may start in 24 hours.
+    pub visitor_new_conversations_per_day: u32,
 }
 
 impl Default for RateLimits {
@@ -130,6 +187,8 @@ impl Default for RateLimits {
             reset_per_account: Limit::per_hour(3),
             verify_resend_per_account: Limit::per_hour(3),
             widget_session_per_ip: Limit::per_minutes(30, 1),
+            visitor_open_conversations: 5,
+            visitor_new_conversations_per_day: 20,
         }
     }
 }
@@ -201,7 +260,7 @@ impl Settings {
             Some("true") | Some("1") => Ok(true),
             Some(other) => bail!("{name} must be true or false, not {other:?}"),
         };
-        let trust_forwarded_for = flag("TRUST_FORWARDED_FOR")?;
+        let trust_forwarded_for = ForwardedTrust::parse(&var("TRUST_FORWARDED_FOR").unwrap_or_default())?;
         let webhooks_allow_private_networks = flag("WEBHOOKS_ALLOW_PRIVATE_NETWORKS")?;
         let job_interval = match var("JOB_INTERVAL_MS") {
             None => Duration::from_secs(5),
@@ -223,9 +282,14 @@ impl Settings {
             trust_forwarded_for,
             log_format,
             database_pool_size: 32,
-            rate_limits: RateLimits::default(),
+            rate_limits: RateLimits {
+                visitor_open_conversations: number("VISITOR_MAX_OPEN_CONVERSATIONS", 5)?.max(1),
+                visitor_new_conversations_per_day: number("VISITOR_MAX_NEW_CONVERSATIONS_PER_DAY", 20)?.max(1),
+                ..RateLimits::default()
+            },
             job_interval,
             webhooks_allow_private_networks,
+            credential_check_interval: crate::realtime::socket::HEARTBEAT,
         })
     }
 

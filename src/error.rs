@@ -24,6 +24,9 @@ pub enum AppError {
     Conflict(String),
     #[error("Too many attempts. Please wait a while and try again.")]
     RateLimited,
+    /// A fixed cap on what one visitor may create (open conversations, new ones a day).
+    #[error("{0}")]
+    LimitReached(String),
     #[error("The request body is too large.")]
     PayloadTooLarge,
     #[error("The service is not available right now. Please try again shortly.")]
@@ -55,6 +58,7 @@ impl AppError {
             Self::NotFound => "not_found",
             Self::Conflict(_) => "conflict",
             Self::RateLimited => "rate_limited",
+            Self::LimitReached(_) => "limit",
             Self::PayloadTooLarge => "payload_too_large",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
@@ -84,7 +88,7 @@ impl ResponseError for AppError {
             Self::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            Self::RateLimited | Self::LimitReached(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,

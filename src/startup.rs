@@ -44,8 +44,14 @@ impl Application {
         let pool = db::build_pool(&settings.database_url, settings.database_pool_size, crate::realtime::WRITER_THREADS as u32)?;
         let mailer = Mailer::from_settings(&settings)?;
         let limiters = Limiters::new(&settings.rate_limits);
-        let realtime =
-            Realtime::start(pool.clone(), settings.database_url.expose_secret().to_string(), settings.nats_url.as_deref()).await?;
+        let realtime = Realtime::start(
+            pool.clone(),
+            settings.database_url.expose_secret().to_string(),
+            settings.nats_url.as_deref(),
+            (&settings.rate_limits).into(),
+            settings.credential_check_interval,
+        )
+        .await?;
         let listener = TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
         let port = listener.local_addr()?.port();
         let webhook_client = crate::webhooks::http_client(settings.webhooks_allow_private_networks)?;

@@ -12,7 +12,9 @@ use actix_web::{
 use askama::Template;
 use tracing_actix_web::RequestId;
 
-use crate::{error::AppError, state::AppState};
+use std::net::IpAddr;
+
+use crate::{config::ForwardedTrust, error::AppError, state::AppState};
 
 /// The dashboard's pages may load scripts, styles and images from Parlor alone, and may not be
 /// framed by other sites.
@@ -124,17 +126,65 @@ fn url_encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// The client's IP for rate limits and the session list. `X-Forwarded-For` is believed only
-/// when `TRUST_FORWARDED_FOR` says a proxy we run sets it.
+/// The client's IP for rate limits and the session list: the TCP peer, or behind trusted
+/// proxies the right-most `X-Forwarded-For` address that no trusted proxy added (see
+/// [`ForwardedTrust`]). Left-most entries are whatever the client wrote, so they never count.
 pub fn client_ip(req: &HttpRequest) -> String {
-    let trust_forwarded = req.app_data::<web::Data<AppState>>().is_some_and(|s| s.settings.trust_forwarded_for);
-    if trust_forwarded
-        && let Some(forwarded) = req.headers().get("x-forwarded-for").and_then(|v| v.to_str().ok())
-        && let Some(first) = forwarded.split(',').next().map(str::trim).filter(|s| !s.is_empty())
-    {
-        return first.to_string();
+    let peer = req.peer_addr().map(|addr| addr.ip());
+    let trust = req.app_data::<web::Data<AppState>>().map(|s| &s.settings.trust_forwarded_for);
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    match (trust, peer) {
+        (Some(trust), Some(peer)) => forwarded_client(trust, peer, &forwarded).to_string(),
+        (None, Some(peer)) => peer.to_string(),
+        (_, None) => "unknown".into(),
     }
-    req.peer_addr().map(|addr| addr.ip().to_string()).unwrap_or_else(|| "unknown".into())
+}
+
+/// Walks the chain from the TCP peer leftwards through `X-Forwarded-For` while the hop is a
+/// trusted proxy; the first address that is not one is the client.
+pub fn forwarded_client(trust: &ForwardedTrust, peer: IpAddr, forwarded: &[&str]) -> IpAddr {
+    // An unparsable entry ends the walk: nothing left of it can be believed.
+    let chain = forwarded.iter().rev().map_while(|entry| parse_forwarded_ip(entry));
+    match trust {
+        ForwardedTrust::Nobody | ForwardedTrust::Hops(0) => peer,
+        ForwardedTrust::Hops(hops) => {
+            // The peer is the first trusted proxy; each further hop added one entry.
+            let mut client = peer;
+            for (index, address) in chain.enumerate() {
+                client = address;
+                if index + 1 >= usize::from(*hops) {
+                    break;
+                }
+            }
+            client
+        }
+        ForwardedTrust::Networks(networks) => {
+            let trusted = |ip: &IpAddr| networks.iter().any(|n| n.contains(ip));
+            let mut client = peer;
+            for address in chain {
+                if !trusted(&client) {
+                    break;
+                }
+                client = address;
+            }
+            client
+        }
+    }
+}
+
+/// `203.0.113.7`, `[2001:db8::1]`, or either with a port.
+fn parse_forwarded_ip(entry: &str) -> Option<IpAddr> {
+    if let Ok(ip) = entry.parse() {
+        return Some(ip);
+    }
+    entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip())
 }
 
 pub fn user_agent(req: &HttpRequest) -> String {
@@ -153,12 +203,37 @@ pub fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_string())).finish()
 }
 
-/// Only local paths are followed after sign-in, never another site (open redirect).
+/// Only a path of this site is followed after sign-in, never another site (open redirect).
+/// Browsers strip tabs and newlines and read `\\` as `/`, so `/\t/evil.example` would leave:
+/// anything with a control character, a backslash or a scheme falls back to the dashboard, and
+/// what is left must parse as a path on our own origin.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\") => path.to_string(),
-        _ => "/app".to_string(),
+    const DASHBOARD: &str = "/app";
+    let Some(next) = next else { return DASHBOARD.into() };
+    if !next.starts_with('/') || next.starts_with("//") || next.len() > 2000 || next.chars().any(|c| c.is_control() || c == '\\') {
+        return DASHBOARD.into();
     }
+    let Ok(base) = url::Url::parse("http://parlor.invalid/") else { return DASHBOARD.into() };
+    match base.join(next) {
+        Ok(url) if url.origin() == base.origin() => {
+            let mut path = url.path().to_string();
+            if let Some(query) = url.query() {
+                path.push('?');
+                path.push_str(query);
+            }
+            if let Some(fragment) = url.fragment() {
+                path.push('#');
+                path.push_str(fragment);
+            }
+            path
+        }
+        _ => DASHBOARD.into(),
+    }
+}
+
+/// Whether a URL someone else supplied may be shown as a link: absolute http(s) only.
+pub fn is_web_link(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
 }
 
 /// Fixed messages shown after a redirect (`?notice=...`); unknown keys show nothing, so no
@@ -209,4 +284,72 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "workspace_deleted" => "The workspace and all of its data are deleted.",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ip(text: &str) -> IpAddr {
+        text.parse().expect("ip")
+    }
+
+    #[test]
+    fn the_client_is_the_right_most_address_no_trusted_proxy_added() {
+        let peer = ip("10.0.0.2");
+        let chain = ["6.6.6.6", "198.51.100.7"];
+        assert_eq!(forwarded_client(&ForwardedTrust::Nobody, peer, &chain), peer);
+        assert_eq!(forwarded_client(&ForwardedTrust::Hops(1), peer, &chain), ip("198.51.100.7"));
+        assert_eq!(forwarded_client(&ForwardedTrust::Hops(2), peer, &["6.6.6.6", "198.51.100.7", "10.0.0.9"]), ip("198.51.100.7"));
+        // Fewer entries than hops: the left-most there is.
+        assert_eq!(forwarded_client(&ForwardedTrust::Hops(3), peer, &["198.51.100.7"]), ip("198.51.100.7"));
+        assert_eq!(forwarded_client(&ForwardedTrust::Hops(1), peer, &[]), peer);
+        let private = ForwardedTrust::parse("10.0.0.0/8, 192.168.1.7").expect("networks");
+        assert_eq!(forwarded_client(&private, peer, &["6.6.6.6", "198.51.100.7", "10.1.2.3"]), ip("198.51.100.7"));
+        // A peer that is not a trusted proxy is the client, whatever it claims.
+        assert_eq!(forwarded_client(&private, ip("203.0.113.5"), &chain), ip("203.0.113.5"));
+        // Garbage stops the walk at the last believable hop.
+        assert_eq!(forwarded_client(&ForwardedTrust::Hops(2), peer, &["1.2.3.4", "not-an-ip"]), peer);
+        assert_eq!(forwarded_client(&ForwardedTrust::Hops(1), peer, &["[2001:db8::1]:443"]), ip("2001:db8::1"));
+    }
+
+    #[test]
+    fn trust_settings_parse_or_say_what_is_wrong() {
+        assert_eq!(ForwardedTrust::parse("false").expect("false"), ForwardedTrust::Nobody);
+        assert_eq!(ForwardedTrust::parse("true").expect("true"), ForwardedTrust::Hops(1));
+        assert_eq!(ForwardedTrust::parse("2").expect("2"), ForwardedTrust::Hops(2));
+        assert!(ForwardedTrust::parse("11").is_err());
+        assert!(ForwardedTrust::parse("10.0.0.0/8,nonsense").is_err());
+    }
+
+    #[test]
+    fn only_http_urls_become_links() {
+        assert!(is_web_link("https://shop.example/cart?x=1"));
+        assert!(is_web_link("HTTP://shop.example/"));
+        for not_a_link in
+            ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,x", "vbscript:x", "/relative"]
+        {
+            assert!(!is_web_link(not_a_link), "{not_a_link}");
+        }
+    }
+
+    #[test]
+    fn next_is_followed_only_to_a_path_of_this_site() {
+        for evil in [
+            "/\t/evil.example/",
+            "/\u{9}/evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "javascript:alert(1)",
+            "/\n/evil.example",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(evil)), "/app", "{evil:?}");
+        }
+        assert_eq!(safe_next(None), "/app");
+        assert_eq!(safe_next(Some("/app/123/inbox?view=mine#c1")), "/app/123/inbox?view=mine#c1");
+        assert_eq!(safe_next(Some("/app/../settings")), "/settings");
+    }
 }

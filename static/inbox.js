@@ -228,8 +228,10 @@
         });
       }
     };
-    ws.onclose = function () {
+    ws.onclose = function (event) {
       welcomed = false;
+      // 4001: signed out, or no longer a member: the page itself says where to go now.
+      if (event.code === 4001) { w.location.reload(); return; }
       if (composerStatus && outbox.length) composerStatus.textContent = "Offline: your reply goes out when the connection is back.";
       setTimeout(connect, Math.min(15000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2));
     };

@@ -196,6 +196,8 @@
     ws.onclose = function (event) {
       welcomed = false;
       socket = null;
+      // 4001: the token was revoked (shutdown, or the contact deleted): start afresh.
+      if (event.code == 4001) failed({ code: "unauthorized" });
       if (session.ended) return;
       offline("You are offline. Reconnecting…");
       var delay = Math.min(15000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2);

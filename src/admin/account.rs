@@ -93,6 +93,7 @@ async fn revoke_session(
     let session_id: SessionId = session_id.parse().map_err(|_| AppError::NotFound)?;
     let user_id = current.user.id;
     db::run(&state.pool, move |conn| Session::revoke(conn, user_id, session_id)).await?;
+    state.realtime.revoke(session::signed_out([session_id]));
     if session_id == current.session_id {
         let mut response = see_other("/login?notice=signed_out");
         response.add_cookie(&session::removal_cookie(state.settings.cookies_secure())).map_err(AppError::internal)?;
@@ -109,7 +110,8 @@ async fn revoke_all_sessions(
 ) -> Result<HttpResponse, AppError> {
     let user_id = current.user.id;
     let ended = db::run(&state.pool, move |conn| Session::revoke_all(conn, user_id, None)).await?;
-    tracing::info!(user.id = %user_id, sessions = ended, "signed out everywhere");
+    tracing::info!(user.id = %user_id, sessions = ended.len(), "signed out everywhere");
+    state.realtime.revoke(session::signed_out(ended));
     let mut response = see_other("/login?notice=signed_out_everywhere");
     response.add_cookie(&session::removal_cookie(state.settings.cookies_secure())).map_err(AppError::internal)?;
     Ok(response)

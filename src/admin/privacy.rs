@@ -15,6 +15,7 @@ use uuid::Uuid;
 
 use super::{Nav, NoticeQuery, Shell};
 use crate::auth::EmptyForm;
+use crate::realtime::revocation::Revocation;
 use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
     db::{self, ContactId, WorkspaceId, schema::contacts},
@@ -190,6 +191,7 @@ async fn delete_contact(
         })
     })
     .await?;
+    state.realtime.revoke(Revocation::Contact(workspace_id, contact_id));
     Ok(see_other(&format!("/app/{workspace_id}/inbox?notice=contact_deleted")))
 }
 
@@ -320,18 +322,14 @@ async fn delete_workspace(
         return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
     }
     let workspace_id = member.workspace_id();
-    let members = db::run(&state.pool, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let members = Workspace::members(conn, workspace_id)?;
-            // Everything the workspace owns goes with it (ON DELETE CASCADE).
-            diesel::delete(crate::db::schema::workspaces::table.find(workspace_id)).execute(conn)?;
-            Ok::<_, AppError>(members)
-        })
+    db::run(&state.pool, move |conn| {
+        // Everything the workspace owns goes with it (ON DELETE CASCADE).
+        diesel::delete(crate::db::schema::workspaces::table.find(workspace_id)).execute(conn)?;
+        Ok(())
     })
     .await?;
-    for listing in members {
-        state.realtime.revoke_agent(workspace_id, listing.user_id);
-    }
+    // Every socket into it, agents' and visitors', on every instance.
+    state.realtime.revoke(Revocation::Workspace(workspace_id));
     tracing::info!(workspace.id = %workspace_id, "workspace deleted by its owner");
     Ok(see_other("/app?notice=workspace_deleted"))
 }

@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{Nav, NoticeQuery, Shell};
 use crate::auth::EmptyForm;
+use crate::realtime::revocation::Revocation;
 use crate::{
     auth::{
         CsrfForm, CsrfToken, CurrentUser, Member, WorkspaceAdmin, password,
@@ -200,7 +201,7 @@ async fn remove(
         })
     })
     .await?;
-    state.realtime.revoke_agent(workspace_id, target);
+    state.realtime.revoke(Revocation::Member(workspace_id, target));
     tracing::info!(workspace.id = %workspace_id, user.id = %target.0, "member removed");
     Ok(see_other(&format!("/app/{workspace_id}/team?notice=member_removed")))
 }
@@ -213,7 +214,7 @@ async fn leave(state: web::Data<AppState>, member: Member, CsrfForm(_): CsrfForm
         audit::recorded(conn, workspace_id, &by, "member.left", "", |conn| team::remove(conn, workspace_id, role, me))
     })
     .await?;
-    state.realtime.revoke_agent(workspace_id, me);
+    state.realtime.revoke(Revocation::Member(workspace_id, me));
     Ok(see_other("/app?notice=left_workspace"))
 }
 

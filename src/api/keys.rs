@@ -219,5 +219,6 @@ async fn revoke(
     if revoked == 0 {
         return Err(AppError::NotFound);
     }
+    state.realtime.revoke(crate::realtime::revocation::Revocation::Credentials(vec![crate::realtime::revocation::Credential::ApiKey(id)]));
     Ok(see_other(&format!("/app/{workspace_id}/settings/api-keys?notice=api_key_revoked")))
 }

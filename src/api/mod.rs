@@ -335,7 +335,11 @@ pub struct ContactJson {
     id: Uuid,
     name: Option<String>,
     email: Option<String>,
+    /// The visitor's id in your system, as your website gave it.
     external_id: Option<String>,
+    /// Whether your website signed `external_id` (identity verification). When false, the
+    /// id, name and email are only what the visitor's page claimed.
+    identity_verified: bool,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
 }
@@ -358,11 +362,19 @@ async fn list_contacts(state: web::Data<AppState>, key: ApiKey, query: web::Quer
                 contacts_table::name,
                 contacts_table::email,
                 contacts_table::external_id,
+                contacts_table::identity_verified,
                 contacts_table::created_at,
             ))
-            .load::<(ContactId, Option<String>, Option<String>, Option<String>, OffsetDateTime)>(conn)?
+            .load::<(ContactId, Option<String>, Option<String>, Option<String>, bool, OffsetDateTime)>(conn)?
             .into_iter()
-            .map(|(id, name, email, external_id, created_at)| ContactJson { id: id.0, name, email, external_id, created_at })
+            .map(|(id, name, email, external_id, identity_verified, created_at)| ContactJson {
+                id: id.0,
+                name,
+                email,
+                external_id,
+                identity_verified,
+                created_at,
+            })
             .collect())
     })
     .await?;
@@ -419,6 +431,7 @@ async fn update_contact(
         name: updated.name,
         email: updated.email,
         external_id: updated.external_id,
+        identity_verified: updated.identity_verified,
         created_at: updated.created_at,
     }))
 }

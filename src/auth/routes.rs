@@ -220,6 +220,7 @@ async fn logout(
             Ok(()) | Err(AppError::NotFound) => {}
             Err(other) => return Err(other),
         }
+        state.realtime.revoke(super::session::signed_out([session_id]));
     }
     let mut response = see_other("/login?notice=signed_out");
     response.add_cookie(&session::removal_cookie(state.settings.cookies_secure())).map_err(AppError::internal)?;
@@ -349,14 +350,15 @@ async fn reset(
             User::set_password_hash(conn, user_id, &hash)?;
             // Whoever reads the mailbox owns the address.
             User::mark_verified(conn, user_id)?;
-            Session::revoke_all(conn, user_id, None)?;
-            Ok(Some(Session::create(conn, user_id, &agent, &ip)?))
+            let ended = Session::revoke_all(conn, user_id, None)?;
+            Ok(Some((Session::create(conn, user_id, &agent, &ip)?, ended)))
         })
     })
     .await?;
-    let Some(session_token) = session_token else {
+    let Some((session_token, ended)) = session_token else {
         return reset_link_invalid();
     };
+    state.realtime.revoke(super::session::signed_out(ended));
     let mut response = see_other("/app?notice=password_reset");
     response.add_cookie(&session::session_cookie(session_token, state.settings.cookies_secure())).map_err(AppError::internal)?;
     Ok(response)

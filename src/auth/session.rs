@@ -91,13 +91,14 @@ impl Session {
         Ok(())
     }
 
-    /// Ends every session of `user_id` except `keep`.
-    pub fn revoke_all(conn: &mut PgConnection, user_id: UserId, keep: Option<SessionId>) -> Result<usize, AppError> {
+    /// Ends every session of `user_id` except `keep`; returns the ended ones, whose sockets
+    /// the caller closes.
+    pub fn revoke_all(conn: &mut PgConnection, user_id: UserId, keep: Option<SessionId>) -> Result<Vec<SessionId>, AppError> {
         let mut query = diesel::delete(sessions::table).filter(sessions::user_id.eq(user_id)).into_boxed();
         if let Some(keep) = keep {
             query = query.filter(sessions::id.ne(keep));
         }
-        Ok(query.execute(conn)?)
+        Ok(query.returning(sessions::id).get_results(conn)?)
     }
 
     pub fn delete_expired(conn: &mut PgConnection) -> Result<usize, AppError> {
@@ -117,6 +118,13 @@ pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
         .same_site(SameSite::Lax)
         .max_age(actix_web::cookie::time::Duration::seconds(LIFETIME.whole_seconds()))
         .finish()
+}
+
+/// The revocation that closes the sockets these sessions opened.
+pub fn signed_out(sessions: impl IntoIterator<Item = SessionId>) -> crate::realtime::revocation::Revocation {
+    crate::realtime::revocation::Revocation::Credentials(
+        sessions.into_iter().map(crate::realtime::revocation::Credential::Session).collect(),
+    )
 }
 
 pub fn removal_cookie(secure: bool) -> Cookie<'static> {

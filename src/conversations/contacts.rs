@@ -25,8 +25,10 @@ pub struct Contact {
     pub workspace_id: WorkspaceId,
     pub name: Option<String>,
     pub email: Option<String>,
-    /// The customer's own id for an identified visitor.
+    /// The customer's own id for this visitor: signed by the website when
+    /// `identity_verified`, otherwise only what the page claimed.
     pub external_id: Option<String>,
+    pub identity_verified: bool,
 }
 
 /// Where a visitor is and what they browse with, as the widget last reported it. `None` leaves
@@ -76,6 +78,9 @@ pub struct Identification {
     pub external_id: String,
     pub email: Option<String>,
     pub name: Option<String>,
+    /// The website signed the id with the workspace's identity secret (`user_hash`). Without
+    /// it the identity is a claim anyone can make, and it never reaches another contact.
+    pub verified: bool,
 }
 
 /// Who a valid visitor token speaks for.
@@ -152,8 +157,12 @@ impl Visitor {
         Ok(Visitor { session_id, contact })
     }
 
-    /// The visitor the website says this is. The same external id is the same contact on every
-    /// device; an anonymous visitor who identifies keeps their conversations.
+    /// The visitor the website says this is.
+    ///
+    /// A verified identity is one contact on every device: its sessions join the contact that
+    /// carries the id, and an anonymous (or merely claimed) visitor who verifies becomes it.
+    /// A claim without a valid hash never joins, reads or writes an existing contact: it stays
+    /// on the visitor's own contact (or a new one), recorded as unverified.
     pub fn identify(
         conn: &mut PgConnection,
         workspace_id: WorkspaceId,
@@ -161,43 +170,88 @@ impl Visitor {
         who: &Identification,
     ) -> Result<Visitor, AppError> {
         conn.transaction(|conn| {
-            let known: Option<Contact> = contacts::table
-                .filter(contacts::workspace_id.eq(workspace_id))
-                .filter(contacts::external_id.eq(&who.external_id))
-                .select(Contact::as_select())
-                .first(conn)
-                .optional()?;
-            let visitor = match (known, current) {
-                (Some(contact), Some(current)) if current.contact.id == contact.id => current,
-                (Some(contact), _) => Self::start_session(conn, contact)?,
-                (None, Some(current)) if current.contact.external_id.is_none() => {
-                    diesel::update(contacts::table.find(current.contact.id))
-                        .set(contacts::external_id.eq(&who.external_id))
-                        .execute(conn)?;
-                    current
-                }
-                (None, _) => {
-                    let contact = diesel::insert_into(contacts::table)
-                        .values((
-                            contacts::id.eq(ContactId::new()),
-                            contacts::workspace_id.eq(workspace_id),
-                            contacts::external_id.eq(&who.external_id),
-                        ))
-                        .returning(Contact::as_returning())
-                        .get_result(conn)?;
-                    Self::start_session(conn, contact)?
-                }
+            let visitor = if who.verified {
+                Self::verified(conn, workspace_id, current, who)?
+            } else {
+                Self::claimed(conn, workspace_id, current, who)?
             };
-            let contact = diesel::update(contacts::table.find(visitor.contact.id))
+            // A verified contact's details come only from verified identifies.
+            let may_describe = who.verified || !visitor.contact.identity_verified;
+            let contact = diesel::update(contacts::table.find(visitor.contact.id).filter(contacts::workspace_id.eq(workspace_id)))
                 .set((
-                    who.email.as_ref().map(|email| contacts::email.eq(email)),
-                    who.name.as_ref().map(|name| contacts::name.eq(name)),
+                    who.email.as_ref().filter(|_| may_describe).map(|email| contacts::email.eq(email)),
+                    who.name.as_ref().filter(|_| may_describe).map(|name| contacts::name.eq(name)),
                     contacts::last_seen_at.eq(diesel::dsl::now),
                 ))
                 .returning(Contact::as_returning())
                 .get_result(conn)?;
             Ok(Visitor { session_id: visitor.session_id, contact })
         })
+    }
+
+    fn verified(
+        conn: &mut PgConnection,
+        workspace_id: WorkspaceId,
+        current: Option<Visitor>,
+        who: &Identification,
+    ) -> Result<Visitor, AppError> {
+        let known: Option<Contact> = contacts::table
+            .filter(contacts::workspace_id.eq(workspace_id))
+            .filter(contacts::external_id.eq(&who.external_id))
+            .filter(contacts::identity_verified.eq(true))
+            .select(Contact::as_select())
+            .first(conn)
+            .optional()?;
+        Ok(match (known, current) {
+            (Some(contact), Some(current)) if current.contact.id == contact.id => current,
+            (Some(contact), _) => Self::start_session(conn, contact)?,
+            (None, Some(current)) if !current.contact.identity_verified => {
+                diesel::update(contacts::table.find(current.contact.id).filter(contacts::workspace_id.eq(workspace_id)))
+                    .set((contacts::external_id.eq(&who.external_id), contacts::identity_verified.eq(true)))
+                    .execute(conn)?;
+                current
+            }
+            (None, _) => {
+                let contact = Self::new_contact(conn, workspace_id, who)?;
+                Self::start_session(conn, contact)?
+            }
+        })
+    }
+
+    fn claimed(
+        conn: &mut PgConnection,
+        workspace_id: WorkspaceId,
+        current: Option<Visitor>,
+        who: &Identification,
+    ) -> Result<Visitor, AppError> {
+        Ok(match current {
+            // The same browser saying the same thing again (a verified contact's own session
+            // included: it got its token by verifying).
+            Some(current) if current.contact.external_id.as_deref() == Some(who.external_id.as_str()) => current,
+            Some(current) if current.contact.external_id.is_none() => {
+                diesel::update(contacts::table.find(current.contact.id).filter(contacts::workspace_id.eq(workspace_id)))
+                    .set(contacts::external_id.eq(&who.external_id))
+                    .execute(conn)?;
+                current
+            }
+            // Nobody yet, or a browser that was someone else: a contact of its own.
+            _ => {
+                let contact = Self::new_contact(conn, workspace_id, who)?;
+                Self::start_session(conn, contact)?
+            }
+        })
+    }
+
+    fn new_contact(conn: &mut PgConnection, workspace_id: WorkspaceId, who: &Identification) -> Result<Contact, AppError> {
+        Ok(diesel::insert_into(contacts::table)
+            .values((
+                contacts::id.eq(ContactId::new()),
+                contacts::workspace_id.eq(workspace_id),
+                contacts::external_id.eq(&who.external_id),
+                contacts::identity_verified.eq(who.verified),
+            ))
+            .returning(Contact::as_returning())
+            .get_result(conn)?)
     }
 
     /// Records where the visitor is now, and the custom attributes the website sent (merged
@@ -230,10 +284,10 @@ impl Visitor {
         Ok(())
     }
 
-    /// The email (and name) an anonymous visitor typed into the chat. An identified visitor's
+    /// The email (and name) an anonymous visitor typed into the chat. A verified visitor's
     /// come from the website and are not overwritten from the widget.
     pub fn introduce(conn: &mut PgConnection, visitor: &Visitor, email: &str, name: Option<&str>) -> Result<(), AppError> {
-        if visitor.contact.external_id.is_some() {
+        if visitor.contact.identity_verified {
             return Ok(());
         }
         diesel::update(contacts::table.find(visitor.contact.id).filter(contacts::workspace_id.eq(visitor.contact.workspace_id)))
@@ -246,7 +300,9 @@ impl Visitor {
         diesel::update(visitor_sessions::table.find(visitor.session_id))
             .set(visitor_sessions::last_seen_at.eq(diesel::dsl::now))
             .execute(conn)?;
-        diesel::update(contacts::table.find(visitor.contact.id)).set(contacts::last_seen_at.eq(diesel::dsl::now)).execute(conn)?;
+        diesel::update(contacts::table.find(visitor.contact.id).filter(contacts::workspace_id.eq(visitor.contact.workspace_id)))
+            .set(contacts::last_seen_at.eq(diesel::dsl::now))
+            .execute(conn)?;
         Ok(())
     }
 

@@ -24,7 +24,7 @@ use crate::webhooks::events::Event;
 use crate::{
     db::{
         CachedSql, ContactId, ConversationId, DbPool, MessageId, WorkspaceId,
-        schema::{conversations, messages},
+        schema::{contacts, conversations, messages},
     },
     error::AppError,
 };
@@ -33,6 +33,71 @@ use crate::{
 const BATCH_MAX: usize = 256;
 /// Sends waiting for one writer; past this the server answers "busy" rather than queueing forever.
 const QUEUE_CAPACITY: usize = 20_000;
+
+/// What one visitor may create: past either cap a new conversation is refused with
+/// [`AppError::LimitReached`] and nothing is stored.
+#[derive(Clone, Copy, Debug)]
+pub struct VisitorLimits {
+    pub open_conversations: u32,
+    pub new_conversations_per_day: u32,
+}
+
+impl From<&crate::config::RateLimits> for VisitorLimits {
+    fn from(limits: &crate::config::RateLimits) -> Self {
+        Self { open_conversations: limits.visitor_open_conversations, new_conversations_per_day: limits.visitor_new_conversations_per_day }
+    }
+}
+
+#[derive(diesel::QueryableByName)]
+struct VisitorCounts {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    open: i64,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    started_today: i64,
+}
+
+/// Refuses a visitor's new conversation past their caps. The contact's row is locked first,
+/// so that two sends of one visitor on two sockets cannot both pass the count.
+fn check_visitor_limits(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    contact_id: ContactId,
+    limits: VisitorLimits,
+) -> Result<(), StoreError> {
+    let locked: Option<ContactId> = contacts::table
+        .filter(contacts::id.eq(contact_id))
+        .filter(contacts::workspace_id.eq(workspace_id))
+        .select(contacts::id)
+        .for_update()
+        .first(conn)
+        .optional()?;
+    if locked.is_none() {
+        return Err(AppError::NotFound.into());
+    }
+    let counts: VisitorCounts = CachedSql::new(
+        "SELECT count(*) FILTER (WHERE status <> 'resolved') AS open,
+                count(*) FILTER (WHERE created_at > now() - interval '1 day') AS started_today
+         FROM conversations WHERE contact_id = $1 AND workspace_id = $2",
+    )
+    .bind::<diesel::sql_types::Uuid, _>(contact_id.0)
+    .bind::<diesel::sql_types::Uuid, _>(workspace_id.0)
+    .get_result(conn)?;
+    if counts.open >= i64::from(limits.open_conversations) {
+        return Err(AppError::LimitReached(format!(
+            "You have {} open conversations, the most one visitor may have: continue one of them instead.",
+            counts.open
+        ))
+        .into());
+    }
+    if counts.started_today >= i64::from(limits.new_conversations_per_day) {
+        return Err(AppError::LimitReached(format!(
+            "You started {} conversations in the last 24 hours, the most one visitor may: continue one of them instead.",
+            counts.started_today
+        ))
+        .into());
+    }
+    Ok(())
+}
 
 /// A message to store, already validated and authorised for its workspace.
 #[derive(Clone, Debug)]
@@ -114,10 +179,11 @@ fn now_in_microseconds() -> OffsetDateTime {
 
 /// Stores one message with plain statements: a new conversation's first message, or any
 /// message when a batch is replayed one by one. A retry is caught by the unique client id.
-fn store_one(conn: &mut PgConnection, new: &NewMessage) -> Result<Stored, StoreError> {
+fn store_one(conn: &mut PgConnection, new: &NewMessage, limits: VisitorLimits) -> Result<Stored, StoreError> {
     let now = now_in_microseconds();
     let (conversation_id, contact_id, seq, new_conversation, reopened) = match (new.conversation_id, &new.author) {
         (None, Author::Visitor { contact_id, .. }) => {
+            check_visitor_limits(conn, new.workspace_id, *contact_id, limits)?;
             let id = ConversationId::new();
             diesel::insert_into(conversations::table)
                 .values((
@@ -214,8 +280,8 @@ impl NewMessage {
 }
 
 /// Stores one message in its own savepoint of the batch transaction.
-fn store_in_savepoint(conn: &mut PgConnection, new: &NewMessage) -> Result<Stored, AppError> {
-    match conn.transaction(|conn| store_one(conn, new)) {
+fn store_in_savepoint(conn: &mut PgConnection, new: &NewMessage, limits: VisitorLimits) -> Result<Stored, AppError> {
+    match conn.transaction(|conn| store_one(conn, new, limits)) {
         Ok(stored) => Ok(stored),
         // The same client id committed by another writer first: its result is ours.
         Err(StoreError::ClientIdTaken) => {
@@ -318,7 +384,11 @@ struct Numbering {
 /// finds retried client ids, one locks the conversations, one statement stores every message.
 /// Any SQL error aborts the batch, which the caller then replays message by message with
 /// savepoints.
-fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result<Stored, AppError>>, diesel::result::Error> {
+fn store_batch_fast(
+    conn: &mut PgConnection,
+    batch: &[Job],
+    limits: VisitorLimits,
+) -> Result<Vec<Result<Stored, AppError>>, diesel::result::Error> {
     use diesel::sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid};
     use std::collections::{HashMap, HashSet};
     let client_ids: Vec<Uuid> = batch.iter().map(|job| job.new.client_id).collect();
@@ -351,7 +421,7 @@ fn store_batch_fast(conn: &mut PgConnection, batch: &[Job]) -> Result<Vec<Result
             appends.push(index);
         } else {
             // A new conversation is rarer: the general path, inside this transaction.
-            results[index] = Some(match store_one(conn, new) {
+            results[index] = Some(match store_one(conn, new, limits) {
                 Ok(stored) => Ok(stored),
                 Err(StoreError::App(error)) => Err(error),
                 Err(StoreError::ClientIdTaken) => return Err(diesel::result::Error::RollbackTransaction),
@@ -527,7 +597,7 @@ struct Counters {
 
 impl MessageWriter {
     /// Starts `threads` writer threads on `pool`.
-    pub fn start(pool: DbPool, threads: usize, on_commit: OnCommit) -> Self {
+    pub fn start(pool: DbPool, threads: usize, limits: VisitorLimits, on_commit: OnCommit) -> Self {
         let counters = Arc::new(Counters::default());
         let mut queues = Vec::new();
         for n in 0..threads.max(1) {
@@ -535,7 +605,7 @@ impl MessageWriter {
             let (pool, on_commit, counters) = (pool.clone(), on_commit.clone(), counters.clone());
             let spawned = std::thread::Builder::new()
                 .name(format!("parlor-writer-{n}"))
-                .spawn(move || writer_loop(&pool, receiver, &on_commit, &counters));
+                .spawn(move || writer_loop(&pool, receiver, limits, &on_commit, &counters));
             match spawned {
                 Ok(_) => queues.push(queue),
                 Err(error) => tracing::error!(%error, "cannot start a message writer thread"),
@@ -576,7 +646,7 @@ impl MessageWriter {
 }
 
 /// Takes whatever is queued (up to [`BATCH_MAX`]) and commits it in one transaction.
-fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnCommit, counters: &Counters) {
+fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, limits: VisitorLimits, on_commit: &OnCommit, counters: &Counters) {
     while let Some(first) = receiver.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < BATCH_MAX {
@@ -591,7 +661,7 @@ fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnC
         counters.messages.fetch_add(batch.len() as u64, Ordering::Relaxed);
         let outcome = pool.get().map_err(AppError::from).and_then(|mut conn| {
             let fast = conn.transaction::<_, diesel::result::Error, _>(|conn| {
-                let results = store_batch_fast(conn, &batch)?;
+                let results = store_batch_fast(conn, &batch, limits)?;
                 record_consequences(conn, &results)?;
                 Ok(results)
             });
@@ -614,7 +684,7 @@ fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, on_commit: &OnC
                         tracing::warn!(%error, "batch statement failed; storing message by message");
                     }
                     conn.transaction(|conn| {
-                        let results = batch.iter().map(|job| store_in_savepoint(conn, &job.new)).collect::<Vec<_>>();
+                        let results = batch.iter().map(|job| store_in_savepoint(conn, &job.new, limits)).collect::<Vec<_>>();
                         record_consequences(conn, &results)?;
                         Ok::<_, AppError>(results)
                     })

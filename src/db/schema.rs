@@ -72,6 +72,7 @@ diesel::table! {
         os -> Nullable<Text>,
         language -> Nullable<Text>,
         time_zone -> Nullable<Text>,
+        identity_verified -> Bool,
     }
 }
 
@@ -149,6 +150,14 @@ diesel::table! {
         author_id -> Nullable<Uuid>,
         body -> Text,
         private -> Bool,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    pending_conversation_notices (conversation_id) {
+        conversation_id -> Uuid,
+        workspace_id -> Uuid,
         created_at -> Timestamptz,
     }
 }
@@ -292,6 +301,8 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(messages -> workspaces (workspace_id));
+diesel::joinable!(pending_conversation_notices -> conversations (conversation_id));
+diesel::joinable!(pending_conversation_notices -> workspaces (workspace_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(stripe_events -> workspaces (workspace_id));
 diesel::joinable!(user_tokens -> users (user_id));
@@ -313,6 +324,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     memberships,
     messages,
+    pending_conversation_notices,
     sessions,
     stripe_events,
     user_tokens,

@@ -255,6 +255,31 @@ pub fn new_conversation(
     })
 }
 
+/// One conversation of a digest: who started it, their first words, and the way to it.
+pub struct StartedConversation {
+    pub visitor: String,
+    pub body: String,
+    pub link: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/new_conversations.txt")]
+struct NewConversationsText<'a> {
+    workspace: &'a str,
+    started: &'a [StartedConversation],
+}
+
+/// Several new conversations in one email: notices are sent at most once a minute, and what
+/// started meanwhile comes together.
+pub fn new_conversations(to: &str, workspace: &str, started: &[StartedConversation]) -> Result<Email, askama::Error> {
+    Ok(Email {
+        to: to.into(),
+        subject: format!("{} new conversations in {workspace}", started.len()),
+        text: NewConversationsText { workspace, started }.render()?,
+        link: started.first().map(|s| s.link.clone()),
+    })
+}
+
 #[derive(Template)]
 #[template(path = "email/payment_failed.txt")]
 struct PaymentFailedText<'a> {

@@ -213,6 +213,7 @@ pub struct ContactDetails {
     pub name: Option<String>,
     pub email: Option<String>,
     pub external_id: Option<String>,
+    pub identity_verified: bool,
     pub current_url: Option<String>,
     pub page_title: Option<String>,
     pub referrer: Option<String>,
@@ -223,6 +224,19 @@ pub struct ContactDetails {
     pub attributes: serde_json::Value,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
+}
+
+impl ContactDetails {
+    /// The visitor's page as a link, only when it is http(s): the widget reports whatever the
+    /// page's script says, and a `javascript:` URL must never become something to click.
+    pub fn current_page_link(&self) -> Option<&str> {
+        self.current_url.as_deref().filter(|url| crate::web::is_web_link(url))
+    }
+
+    /// An id the visitor's page claimed without the website's signature.
+    pub fn claimed_id(&self) -> Option<&str> {
+        self.external_id.as_deref().filter(|_| !self.identity_verified)
+    }
 }
 
 pub fn contact(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ContactId) -> Result<Option<ContactDetails>, AppError> {

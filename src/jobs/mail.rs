@@ -147,37 +147,63 @@ pub async fn unread_notice(state: &web::Data<AppState>, job: &ClaimedJob) -> Res
     Ok(())
 }
 
-/// Emails the members who opted in that a visitor started a conversation.
+/// At most this many conversations are described in one digest; the inbox has the rest.
+const DIGEST_MAX: usize = 20;
+
+/// Emails the members who opted in the conversations started since the last such email: the
+/// pending notes are taken and the emails enqueued in one transaction, so a retry after a
+/// crash sends each conversation once, and one that started meanwhile waits for the next job.
 pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
-    #[derive(Deserialize)]
-    struct Payload {
-        conversation_id: ConversationId,
-    }
-    let payload: Payload =
-        serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))?;
-    let workspace_id = job.workspace_id;
-    let conversation_id = payload.conversation_id;
-    let found = db::run(&state.pool, move |conn| {
-        let Some(context) = load_context(conn, workspace_id, conversation_id)? else { return Ok(None) };
-        let first = messages_after(conn, workspace_id, Audience::Agents, conversation_id, 0, Some(1), 1)?;
-        let to: Vec<String> = memberships::table
-            .inner_join(users::table)
-            .filter(memberships::workspace_id.eq(workspace_id))
-            .filter(memberships::email_new_conversations.eq(true))
-            .select(users::email)
-            .load(conn)?;
-        Ok(Some((context, first, to)))
+    use crate::db::schema::pending_conversation_notices as pending;
+    let (workspace_id, parent) = (job.workspace_id, job.id);
+    let base = state.settings.public_base();
+    db::run(&state.pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let taken: Vec<ConversationId> = diesel::delete(pending::table.filter(pending::workspace_id.eq(workspace_id)))
+                .returning(pending::conversation_id)
+                .get_results(conn)?;
+            let mut started = Vec::new();
+            let mut workspace_name = String::new();
+            for conversation_id in taken {
+                let Some(context) = load_context(conn, workspace_id, conversation_id)? else { continue };
+                let first = messages_after(conn, workspace_id, Audience::Agents, conversation_id, 0, Some(1), 1)?;
+                let Some(first) = first.into_iter().next() else { continue };
+                workspace_name = context.workspace_name;
+                started.push((context.contact_name, first, format!("{base}/app/{workspace_id}/inbox/{conversation_id}")));
+            }
+            if started.is_empty() {
+                return Ok(());
+            }
+            started.sort_by_key(|(_, first, _)| first.created_at);
+            let to: Vec<String> = memberships::table
+                .inner_join(users::table)
+                .filter(memberships::workspace_id.eq(workspace_id))
+                .filter(memberships::email_new_conversations.eq(true))
+                .select(users::email)
+                .load(conn)?;
+            let digest: Vec<email::StartedConversation> = started
+                .iter()
+                .take(DIGEST_MAX)
+                .map(|(visitor, first, link)| email::StartedConversation {
+                    visitor: visitor.clone().unwrap_or_else(|| "A visitor".into()),
+                    body: first.body.chars().take(300).collect(),
+                    link: link.clone(),
+                })
+                .collect();
+            for address in &to {
+                let message = match started.as_slice() {
+                    [(visitor, first, link)] => email::new_conversation(address, &workspace_name, visitor.as_deref(), first, link)?,
+                    _ => email::new_conversations(address, &workspace_name, &digest)?,
+                };
+                let payload = serde_json::to_value(&message).map_err(AppError::internal)?;
+                let key = format!("email:{parent}:{}", hex_digest(&message.to));
+                enqueue(conn, workspace_id, JobKind::SendEmail, &key, payload, time::OffsetDateTime::now_utc())?;
+            }
+            tracing::info!(conversations = started.len(), recipients = to.len(), "new-conversation notice enqueued");
+            Ok::<_, AppError>(())
+        })
     })
-    .await?;
-    let Some((context, first, to)) = found else { return Ok(()) };
-    let Some(first) = first.first() else { return Ok(()) };
-    let link = inbox_link(state, workspace_id, conversation_id);
-    let mut emails = Vec::with_capacity(to.len());
-    for address in &to {
-        emails.push(email::new_conversation(address, &context.workspace_name, context.contact_name.as_deref(), first, &link)?);
-    }
-    fan_out(state, job, emails).await?;
-    Ok(())
+    .await
 }
 
 /// Emails the workspace's owners that a payment failed, with the way to fix it.

@@ -30,9 +30,13 @@ pub enum Wakeup {
     /// A frame that is not stored (typing, read, presence): deliver as is.
     #[serde(rename = "f")]
     Frame { w: WorkspaceId, c: Option<ContactId>, a: bool, f: String },
-    /// A member left the workspace: close their agent sockets.
+    /// A member left the workspace: close their agent sockets. (Instances of the previous
+    /// release send this; [`Wakeup::Revoked`] carries every kind of revocation.)
     #[serde(rename = "r")]
     Revoke { w: WorkspaceId, u: UserId },
+    /// A credential or an access was revoked: close the sockets it opened.
+    #[serde(rename = "x")]
+    Revoked { r: super::revocation::Revocation },
 }
 
 /// What goes over the wire: wake-ups from one instance.

@@ -12,6 +12,7 @@ use std::{
 
 use tokio::sync::mpsc;
 
+use super::revocation::{Credential, Held, Revocation};
 use crate::{
     conversations::Message,
     db::{ContactId, UserId, WorkspaceId},
@@ -33,34 +34,59 @@ pub enum Delivery {
     Frame(Arc<str>),
     /// Fan-out may have been lost (broker reconnect): fetch what is missing from Postgres.
     Resync,
-    /// The agent lost access (removed from the workspace): close the socket now.
-    Revoked,
+    /// The socket's credential or access was revoked: close it now, saying why.
+    Revoked(&'static str),
 }
 
 #[derive(Clone)]
 pub struct Mailbox {
     sender: mpsc::Sender<Delivery>,
-    lagging: Arc<AtomicBool>,
+    flags: Arc<MailboxFlags>,
+}
+
+/// What a socket must learn even when its queue is full.
+#[derive(Default)]
+pub struct MailboxFlags {
+    /// Deliveries were dropped: catch up from Postgres.
+    pub lagging: AtomicBool,
+    /// Why the socket must close, once revoked.
+    pub revoked: std::sync::OnceLock<&'static str>,
 }
 
 impl Mailbox {
-    pub fn new(capacity: usize) -> (Self, mpsc::Receiver<Delivery>, Arc<AtomicBool>) {
+    pub fn new(capacity: usize) -> (Self, mpsc::Receiver<Delivery>, Arc<MailboxFlags>) {
         let (sender, receiver) = mpsc::channel(capacity);
-        let lagging = Arc::new(AtomicBool::new(false));
-        (Self { sender, lagging: lagging.clone() }, receiver, lagging)
+        let flags = Arc::new(MailboxFlags::default());
+        (Self { sender, flags: flags.clone() }, receiver, flags)
     }
 
     fn deliver(&self, delivery: Delivery) {
+        if let Delivery::Revoked(reason) = delivery {
+            // Kept aside as well: a full queue must not let a revoked socket live on.
+            let _ = self.flags.revoked.set(reason);
+        }
         if self.sender.try_send(delivery).is_err() {
-            self.lagging.store(true, Ordering::Release);
+            self.flags.lagging.store(true, Ordering::Release);
         }
     }
 }
 
+struct AgentSocket {
+    user_id: UserId,
+    credential: Credential,
+    mailbox: Mailbox,
+}
+
+struct VisitorSocket {
+    workspace_id: WorkspaceId,
+    credential: Credential,
+    mailbox: Mailbox,
+}
+
 #[derive(Default)]
 struct Inner {
-    agents: HashMap<WorkspaceId, HashMap<SocketId, (UserId, Mailbox)>>,
-    visitors: HashMap<ContactId, HashMap<SocketId, Mailbox>>,
+    agents: HashMap<WorkspaceId, HashMap<SocketId, AgentSocket>>,
+    visitors: HashMap<ContactId, HashMap<SocketId, VisitorSocket>>,
 }
 
 #[derive(Default)]
@@ -89,12 +115,12 @@ impl Hub {
     }
 
     /// Registers an agent socket; returns its id and how many sockets the agent now has here.
-    pub fn join_agent(&self, workspace_id: WorkspaceId, user_id: UserId, mailbox: Mailbox) -> (SocketId, usize) {
+    pub fn join_agent(&self, workspace_id: WorkspaceId, user_id: UserId, credential: Credential, mailbox: Mailbox) -> (SocketId, usize) {
         let id = self.next_id();
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let sockets = inner.agents.entry(workspace_id).or_default();
-        sockets.insert(id, (user_id, mailbox));
-        (id, sockets.values().filter(|(user, _)| *user == user_id).count())
+        sockets.insert(id, AgentSocket { user_id, credential, mailbox });
+        (id, sockets.values().filter(|s| s.user_id == user_id).count())
     }
 
     /// Removes an agent socket; returns how many sockets the agent still has here.
@@ -102,18 +128,24 @@ impl Hub {
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let Some(sockets) = inner.agents.get_mut(&workspace_id) else { return 0 };
         sockets.remove(&id);
-        let left = sockets.values().filter(|(user, _)| *user == user_id).count();
+        let left = sockets.values().filter(|s| s.user_id == user_id).count();
         if sockets.is_empty() {
             inner.agents.remove(&workspace_id);
         }
         left
     }
 
-    pub fn join_visitor(&self, contact_id: ContactId, mailbox: Mailbox) -> (SocketId, usize) {
+    pub fn join_visitor(
+        &self,
+        workspace_id: WorkspaceId,
+        contact_id: ContactId,
+        credential: Credential,
+        mailbox: Mailbox,
+    ) -> (SocketId, usize) {
         let id = self.next_id();
         let mut inner = self.inner.write().unwrap_or_else(|e| e.into_inner());
         let sockets = inner.visitors.entry(contact_id).or_default();
-        sockets.insert(id, mailbox);
+        sockets.insert(id, VisitorSocket { workspace_id, credential, mailbox });
         (id, sockets.len())
     }
 
@@ -128,14 +160,69 @@ impl Hub {
         left
     }
 
-    /// Closes every socket of `user_id` in the workspace on this instance.
-    pub fn revoke_agent(&self, workspace_id: WorkspaceId, user_id: UserId) {
+    /// Closes the sockets of this instance that `revocation` names.
+    pub fn revoke(&self, revocation: &Revocation) {
+        let reason = revocation.reason();
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        if let Some(sockets) = inner.agents.get(&workspace_id) {
-            for (_, mailbox) in sockets.values().filter(|(user, _)| *user == user_id) {
-                mailbox.deliver(Delivery::Revoked);
+        let agents = inner.agents.iter().flat_map(|(w, sockets)| sockets.values().map(move |s| (*w, s)));
+        let visitors = inner.visitors.iter().flat_map(|(c, sockets)| sockets.values().map(move |s| (*c, s)));
+        match revocation {
+            Revocation::Credentials(credentials) => {
+                let named = |credential: &Credential| credentials.contains(credential);
+                agents.filter(|(_, s)| named(&s.credential)).for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason)));
+                visitors.filter(|(_, s)| named(&s.credential)).for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason)));
+            }
+            Revocation::Member(workspace_id, user_id) => agents
+                .filter(|(w, s)| w == workspace_id && s.user_id == *user_id)
+                .for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason))),
+            Revocation::Contact(workspace_id, contact_id) => visitors
+                .filter(|(c, s)| c == contact_id && s.workspace_id == *workspace_id)
+                .for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason))),
+            Revocation::Workspace(workspace_id) => {
+                agents.filter(|(w, _)| w == workspace_id).for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason)));
+                visitors.filter(|(_, s)| s.workspace_id == *workspace_id).for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason)));
             }
         }
+    }
+
+    /// Closes the sockets holding a credential the periodic re-check found stale.
+    pub fn revoke_stale(&self, stale: &[Held]) {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        for (workspace_id, sockets) in &inner.agents {
+            for socket in sockets.values() {
+                let held = Held { workspace_id: *workspace_id, user_id: Some(socket.user_id), credential: socket.credential };
+                if stale.contains(&held) {
+                    socket.mailbox.deliver(Delivery::Revoked("credential no longer valid"));
+                }
+            }
+        }
+        for socket in inner.visitors.values().flat_map(HashMap::values) {
+            let held = Held { workspace_id: socket.workspace_id, user_id: None, credential: socket.credential };
+            if stale.contains(&held) {
+                socket.mailbox.deliver(Delivery::Revoked("credential no longer valid"));
+            }
+        }
+    }
+
+    /// The distinct credentials the sockets of this instance were opened with.
+    pub fn held(&self) -> Vec<Held> {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        let mut held: Vec<Held> = inner
+            .agents
+            .iter()
+            .flat_map(|(w, sockets)| {
+                sockets.values().map(|s| Held { workspace_id: *w, user_id: Some(s.user_id), credential: s.credential })
+            })
+            .chain(inner.visitors.values().flat_map(HashMap::values).map(|s| Held {
+                workspace_id: s.workspace_id,
+                user_id: None,
+                credential: s.credential,
+            }))
+            .collect::<std::collections::HashSet<_>>()
+            .into_iter()
+            .collect();
+        held.shrink_to_fit();
+        held
     }
 
     /// Whether the visitor has a socket open on this instance.
@@ -148,7 +235,7 @@ impl Hub {
     pub fn agents_connected(&self, workspace_id: WorkspaceId) -> Vec<UserId> {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
         let mut users: Vec<UserId> =
-            inner.agents.get(&workspace_id).map(|s| s.values().map(|(user, _)| *user).collect()).unwrap_or_default();
+            inner.agents.get(&workspace_id).map(|s| s.values().map(|socket| socket.user_id).collect()).unwrap_or_default();
         users.sort_unstable_by_key(|u| u.0);
         users.dedup();
         users
@@ -167,15 +254,15 @@ impl Hub {
         let delivery = Delivery::Message(message.clone(), frame);
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
         if let Some(sockets) = inner.agents.get(&message.workspace_id) {
-            for (_, mailbox) in sockets.values() {
-                mailbox.deliver(delivery.clone());
+            for socket in sockets.values() {
+                socket.mailbox.deliver(delivery.clone());
             }
         }
         if !message.private
             && let Some(sockets) = inner.visitors.get(&message.contact_id)
         {
-            for mailbox in sockets.values() {
-                mailbox.deliver(delivery.clone());
+            for socket in sockets.values() {
+                socket.mailbox.deliver(delivery.clone());
             }
         }
     }
@@ -185,18 +272,18 @@ impl Hub {
         if to.agents
             && let Some(sockets) = inner.agents.get(&to.workspace_id)
         {
-            for (id, (_, mailbox)) in sockets {
+            for (id, socket) in sockets {
                 if Some(*id) != to.except {
-                    mailbox.deliver(Delivery::Frame(frame.clone()));
+                    socket.mailbox.deliver(Delivery::Frame(frame.clone()));
                 }
             }
         }
         if let Some(contact) = to.contact
             && let Some(sockets) = inner.visitors.get(&contact)
         {
-            for (id, mailbox) in sockets {
+            for (id, socket) in sockets {
                 if Some(*id) != to.except {
-                    mailbox.deliver(Delivery::Frame(frame.clone()));
+                    socket.mailbox.deliver(Delivery::Frame(frame.clone()));
                 }
             }
         }
@@ -205,11 +292,11 @@ impl Hub {
     /// Asks every socket to catch up from Postgres.
     pub fn resync_all(&self) {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        for (_, mailbox) in inner.agents.values().flat_map(|s| s.values()) {
-            mailbox.deliver(Delivery::Resync);
+        for socket in inner.agents.values().flat_map(|s| s.values()) {
+            socket.mailbox.deliver(Delivery::Resync);
         }
-        for mailbox in inner.visitors.values().flat_map(|s| s.values()) {
-            mailbox.deliver(Delivery::Resync);
+        for socket in inner.visitors.values().flat_map(|s| s.values()) {
+            socket.mailbox.deliver(Delivery::Resync);
         }
     }
 

@@ -9,6 +9,7 @@
 pub mod broker;
 pub mod hub;
 pub mod protocol;
+pub mod revocation;
 pub mod socket;
 
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::{
 };
 use broker::{Broker, Envelope, Wakeup};
 use hub::{Hub, Recipients};
+use revocation::Revocation;
 
 /// How many threads commit messages; each owns a shard of the conversations.
 pub const WRITER_THREADS: usize = 4;
@@ -52,7 +54,8 @@ impl broker::Receiver for LocalDelivery {
                 Wakeup::Frame { w, c, a, f } => {
                     self.hub.deliver_frame(Recipients { workspace_id: w, agents: a, contact: c, except: None }, f.into());
                 }
-                Wakeup::Revoke { w, u } => self.hub.revoke_agent(w, u),
+                Wakeup::Revoke { w, u } => self.hub.revoke(&Revocation::Member(w, u)),
+                Wakeup::Revoked { r } => self.hub.revoke(&r),
             }
         }
         if to_load.is_empty() {
@@ -81,7 +84,13 @@ impl broker::Receiver for LocalDelivery {
 
 impl Realtime {
     /// Starts the hub, the broker (NATS when `nats_url` is set, else Postgres) and the writers.
-    pub async fn start(pool: DbPool, database_url: String, nats_url: Option<&str>) -> anyhow::Result<Self> {
+    pub async fn start(
+        pool: DbPool,
+        database_url: String,
+        nats_url: Option<&str>,
+        limits: conversations::writer::VisitorLimits,
+        credential_check: std::time::Duration,
+    ) -> anyhow::Result<Self> {
         let instance_id = Uuid::now_v7();
         let hub = Arc::new(Hub::new());
         let receiver = Arc::new(LocalDelivery { hub: hub.clone(), pool: pool.clone() });
@@ -101,15 +110,20 @@ impl Realtime {
                 broker.publish(wakeups);
             })
         };
-        let writer = MessageWriter::start(pool, WRITER_THREADS, on_commit);
+        spawn_credential_checks(hub.clone(), pool.clone(), credential_check);
+        let writer = MessageWriter::start(pool, WRITER_THREADS, limits, on_commit);
         Ok(Self { instance_id, hub, writer, broker })
     }
 
-    /// Closes a member's agent sockets, here and on the other instances (removed, left, or their
-    /// workspace deleted).
-    pub fn revoke_agent(&self, workspace_id: crate::db::WorkspaceId, user_id: crate::db::UserId) {
-        self.broker.publish(vec![Wakeup::Revoke { w: workspace_id, u: user_id }]);
-        self.hub.revoke_agent(workspace_id, user_id);
+    /// Closes the sockets a revocation names, here at once and on the other instances through
+    /// the broker. Call it after the revocation has committed: the periodic re-check reads
+    /// Postgres, and should a wake-up be lost it ends those sockets within one interval.
+    pub fn revoke(&self, revocation: Revocation) {
+        if matches!(&revocation, Revocation::Credentials(c) if c.is_empty()) {
+            return;
+        }
+        self.hub.revoke(&revocation);
+        self.broker.publish(vec![Wakeup::Revoked { r: revocation }]);
     }
 
     /// Sends a frame that is not stored to local sockets and to the other instances.
@@ -117,4 +131,29 @@ impl Realtime {
         self.broker.publish(vec![Wakeup::Frame { w: to.workspace_id, c: to.contact, a: to.agents, f: frame.clone() }]);
         self.hub.deliver_frame(to, frame.into());
     }
+}
+
+/// Re-checks the credentials of this instance's sockets against Postgres every `interval`
+/// (the heartbeat), and closes those that no longer hold: the net under the broker's wake-ups.
+fn spawn_credential_checks(hub: Arc<Hub>, pool: DbPool, interval: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut ticks = tokio::time::interval(interval);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticks.tick().await;
+            let held = hub.held();
+            if held.is_empty() {
+                continue;
+            }
+            match db::run(&pool, move |conn| revocation::stale_credentials(conn, &held)).await {
+                Ok(stale) if !stale.is_empty() => {
+                    tracing::info!(sockets = stale.len(), "closing sockets whose credential no longer holds");
+                    hub.revoke_stale(&stale);
+                }
+                Ok(_) => {}
+                // Postgres away: keep the sockets; the next tick checks again.
+                Err(error) => tracing::warn!(error = ?error, "could not re-check socket credentials"),
+            }
+        }
+    });
 }

@@ -15,10 +15,11 @@ use governor::{Quota, RateLimiter};
 use uuid::Uuid;
 
 use super::{
-    hub::{Delivery, Mailbox, Recipients, SocketId},
+    hub::{Delivery, Mailbox, MailboxFlags, Recipients, SocketId},
     protocol::{
         AgentStatus, AuthorRef, ClientFrame, ConversationSummary, FrameError, MAX_FRAME_BYTES, MAX_RESUME, ServerFrame, parse_client_frame,
     },
+    revocation::{CLOSE_REVOKED, Credential},
 };
 use crate::{
     auth::CurrentUser,
@@ -129,8 +130,8 @@ async fn run(
 ) {
     let outcome = match wait_for_hello(&mut session, &mut stream).await {
         Ok((frame, resume)) => match authenticate(&state, agent, foreign_origin, frame).await {
-            Ok((identity, conversations)) => {
-                let mut connection = Connection::new(state, session.clone(), identity);
+            Ok((identity, credential, conversations)) => {
+                let mut connection = Connection::new(state, session.clone(), identity, credential);
                 // Boxed: the idle socket's task then stays small (memory per socket).
                 Box::pin(connection.serve(&mut stream, resume, conversations)).await
             }
@@ -169,11 +170,15 @@ async fn wait_for_hello(
 ) -> Result<(Hello, HashMap<ConversationId, i64>), Closing> {
     let deadline = tokio::time::sleep(HELLO_TIMEOUT);
     tokio::pin!(deadline);
+    let limiter = frame_limiter(VISITOR_FRAMES_PER_SECOND, VISITOR_FRAME_BURST);
     loop {
         let message = tokio::select! {
             message = stream.next() => message,
             _ = &mut deadline => return Err(close(CloseCode::Policy, "no hello frame within 10 seconds")),
         };
+        if matches!(message, Some(Ok(_))) && limiter.check().is_err() {
+            return Err(close(CloseCode::Policy, "too many frames; slow down"));
+        }
         let reply = match message {
             Some(Ok(AggregatedMessage::Text(text))) => match parse_client_frame(&text) {
                 Ok(ClientFrame::Hello { visitor_token, api_key, workspace_id, resume }) => {
@@ -193,6 +198,18 @@ async fn wait_for_hello(
         };
         session.text(error_frame(&reply)).await.map_err(|_| close(CloseCode::Normal, "closed"))?;
     }
+}
+
+fn frame_limiter(per_second: u32, burst: u32) -> governor::DefaultDirectRateLimiter {
+    RateLimiter::direct(
+        Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN)),
+    )
+}
+
+/// A revoked credential: the documented close code, so a client knows not to retry with it.
+fn revoked(reason: &str) -> Closing {
+    close(CloseCode::Other(CLOSE_REVOKED), reason)
 }
 
 fn protocol_close(error: ProtocolError) -> Closing {
@@ -221,7 +238,7 @@ async fn authenticate(
     agent: Option<CurrentUser>,
     foreign_origin: Option<String>,
     hello: Hello,
-) -> Result<(Identity, Option<Vec<Conversation>>), FrameError> {
+) -> Result<(Identity, Credential, Option<Vec<Conversation>>), FrameError> {
     let unauthorized =
         || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
     if let Some(secret) = hello.api_key {
@@ -232,7 +249,7 @@ async fn authenticate(
         let Some(crate::conversations::Author::Agent { user_id, name }) = key.author else {
             return Err(frame_error("unauthorized", "The member who created this API key has left the workspace; create a new key.", None));
         };
-        return Ok((Identity::Agent { workspace_id: key.workspace_id, user_id, name }, None));
+        return Ok((Identity::Agent { workspace_id: key.workspace_id, user_id, name }, Credential::ApiKey(key.id), None));
     }
     if let Some(token) = hello.visitor_token {
         let session_id = contacts::decode_token(state.settings.secret_bytes(), &token).ok_or_else(unauthorized)?;
@@ -255,12 +272,12 @@ async fn authenticate(
         })?;
         let identity =
             Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
-        return Ok((identity, Some(conversations)));
+        return Ok((identity, Credential::Visitor(session_id), Some(conversations)));
     }
     let Some(current) = agent else {
         return Err(frame_error("unauthorized", "Say hello with a visitor_token, or open the socket from a signed-in Parlor page.", None));
     };
-    let user_id = current.user.id;
+    let (user_id, session_id) = (current.user.id, current.session_id);
     let requested = hello.workspace_id;
     let workspace = db::run(&state.pool, move |conn| match requested {
         Some(id) => Ok(Workspace::find_for_member(conn, id, user_id)?.map(|(w, _)| w)),
@@ -277,7 +294,7 @@ async fn authenticate(
             None => frame_error("workspace_required", "You belong to several workspaces: say which one with workspace_id.", None),
         });
     };
-    Ok((Identity::Agent { workspace_id: workspace.id, user_id, name: current.user.name }, None))
+    Ok((Identity::Agent { workspace_id: workspace.id, user_id, name: current.user.name }, Credential::Session(session_id), None))
 }
 
 fn unavailable() -> FrameError {
@@ -289,6 +306,8 @@ struct Connection {
     state: Arc<AppState>,
     session: Session,
     identity: Identity,
+    /// What the socket was opened with: revoking it closes the socket.
+    credential: Credential,
     socket_id: SocketId,
     /// The last `seq` delivered per conversation: what is at or below it is a duplicate.
     seen: HashMap<ConversationId, i64>,
@@ -306,11 +325,12 @@ const CATCH_UP_MARGIN: time::Duration = time::Duration::seconds(5);
 type Step = Result<(), Closing>;
 
 impl Connection {
-    fn new(state: Arc<AppState>, session: Session, identity: Identity) -> Self {
+    fn new(state: Arc<AppState>, session: Session, identity: Identity, credential: Credential) -> Self {
         Self {
             state,
             session,
             identity,
+            credential,
             socket_id: 0,
             seen: HashMap::new(),
             known: HashMap::new(),
@@ -338,11 +358,11 @@ impl Connection {
             Identity::Visitor { .. } => super::hub::VISITOR_QUEUE,
             Identity::Agent { .. } => super::hub::AGENT_QUEUE,
         };
-        let (mailbox, mut deliveries, lagging) = Mailbox::new(capacity);
+        let (mailbox, mut deliveries, flags) = Mailbox::new(capacity);
         // Subscribe before replaying: whatever is committed meanwhile is queued, and the
         // overlap is dropped by seq.
         let first_socket = self.join(mailbox);
-        let result = self.session_loop(stream, resume, conversations, &mut deliveries, &lagging, first_socket).await;
+        let result = self.session_loop(stream, resume, conversations, &mut deliveries, &flags, first_socket).await;
         self.leave();
         result
     }
@@ -350,8 +370,10 @@ impl Connection {
     fn join(&mut self, mailbox: Mailbox) -> bool {
         let realtime = &self.state.realtime;
         let (id, count) = match &self.identity {
-            Identity::Agent { workspace_id, user_id, .. } => realtime.hub.join_agent(*workspace_id, *user_id, mailbox),
-            Identity::Visitor { contact_id, .. } => realtime.hub.join_visitor(*contact_id, mailbox),
+            Identity::Agent { workspace_id, user_id, .. } => realtime.hub.join_agent(*workspace_id, *user_id, self.credential, mailbox),
+            Identity::Visitor { workspace_id, contact_id, .. } => {
+                realtime.hub.join_visitor(*workspace_id, *contact_id, self.credential, mailbox)
+            }
         };
         self.socket_id = id;
         self.mark_online(true);
@@ -432,7 +454,7 @@ impl Connection {
         resume: HashMap<ConversationId, i64>,
         conversations: Option<Vec<Conversation>>,
         deliveries: &mut tokio::sync::mpsc::Receiver<Delivery>,
-        lagging: &std::sync::atomic::AtomicBool,
+        flags: &MailboxFlags,
         first_socket: bool,
     ) -> Step {
         let conversations = conversations.unwrap_or_default();
@@ -455,10 +477,7 @@ impl Connection {
             Identity::Visitor { .. } => (VISITOR_FRAMES_PER_SECOND, VISITOR_FRAME_BURST),
             Identity::Agent { .. } => (AGENT_FRAMES_PER_SECOND, AGENT_FRAME_BURST),
         };
-        let limiter = RateLimiter::direct(
-            Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
-                .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN)),
-        );
+        let limiter = frame_limiter(per_second, burst);
         let mut acks: FuturesUnordered<Ack> = FuturesUnordered::new();
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
         let mut last_heard = Instant::now();
@@ -466,11 +485,13 @@ impl Connection {
             tokio::select! {
                 message = stream.next() => {
                     last_heard = Instant::now();
+                    // Every frame a client sends costs the server work: pings and binary
+                    // frames count against the flood limit as much as text.
+                    if matches!(message, Some(Ok(_))) && limiter.check().is_err() {
+                        return Err(close(CloseCode::Policy, "too many frames; slow down"));
+                    }
                     match message {
                         Some(Ok(AggregatedMessage::Text(text))) => {
-                            if limiter.check().is_err() {
-                                return Err(close(CloseCode::Policy, "too many frames; slow down"));
-                            }
                             Box::pin(self.handle_text(&text, &mut acks)).await?;
                         }
                         Some(Ok(AggregatedMessage::Binary(_))) => {
@@ -494,7 +515,10 @@ impl Connection {
                     self.mark_online(true);
                 }
             }
-            if lagging.swap(false, Ordering::AcqRel) {
+            if let Some(reason) = flags.revoked.get() {
+                return Err(revoked(reason));
+            }
+            if flags.lagging.swap(false, Ordering::AcqRel) {
                 Box::pin(self.resync()).await?;
             }
         }
@@ -569,11 +593,12 @@ impl Connection {
     async fn send_failed(&mut self, client_id: Uuid, error: AppError) -> Step {
         let (code, message) = match &error {
             AppError::NotFound => ("not_found", "No such conversation.".to_string()),
+            AppError::LimitReached(message) => ("limit", message.clone()),
             AppError::BadRequest(message) => ("invalid_frame", message.clone()),
             AppError::Unavailable(_) => ("unavailable", "The message was not stored; send it again with the same client_id.".to_string()),
             _ => ("internal", "The message was not stored; send it again with the same client_id.".to_string()),
         };
-        if !matches!(error, AppError::NotFound | AppError::BadRequest(_)) {
+        if !matches!(error, AppError::NotFound | AppError::BadRequest(_) | AppError::LimitReached(_)) {
             tracing::warn!(error = ?error, "send failed");
         }
         self.error(frame_error(code, message, Some(client_id))).await
@@ -728,7 +753,7 @@ impl Connection {
             Delivery::Message(message, frame) => self.deliver_message(&message, &frame).await,
             Delivery::Frame(frame) => self.text(frame.to_string()).await,
             Delivery::Resync => self.resync().await,
-            Delivery::Revoked => Err(close(CloseCode::Policy, "you no longer belong to this workspace")),
+            Delivery::Revoked(reason) => Err(revoked(reason)),
         }
     }
 

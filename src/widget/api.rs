@@ -20,6 +20,7 @@ use crate::{
     },
     db::{self, ContactId, ConversationId},
     error::AppError,
+    realtime::revocation::{Credential, Revocation},
     state::AppState,
     web::client_ip,
     workspaces::Workspace,
@@ -158,6 +159,7 @@ struct SessionConversation {
 struct SessionVisitor {
     name: Option<String>,
     email: Option<String>,
+    /// The website signed this visitor's identity (`user_hash`); a claim without it is not.
     identified: bool,
 }
 
@@ -212,7 +214,8 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
             if email.as_deref().is_some_and(|e| !valid_email(e)) {
                 return Err(AppError::bad_request("user.email is not an email address."));
             }
-            Some((Identification { external_id, email, name: bounded("user.name", user.name, 200)? }, user.user_hash))
+            let name = bounded("user.name", user.name, 200)?;
+            Some((Identification { external_id, email, name, verified: false }, user.user_hash))
         }
         None => None,
     };
@@ -229,16 +232,19 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
     })
     .await?;
     check_origin(&req, &state, &settings)?;
-    if let Some((who, hash)) = &identification {
-        let verified = hash.as_deref().map(|hash| settings.verifies(&who.external_id, hash));
-        match verified {
-            Some(false) => return Err(AppError::Forbidden("This user_hash does not match the user id: identity refused.".into())),
-            None if settings.identity_required => {
-                return Err(AppError::Forbidden("This workspace requires a user_hash with every identity: identity refused.".into()));
+    let identification = match identification {
+        Some((mut who, hash)) => {
+            match hash.as_deref().map(|hash| settings.verifies(&who.external_id, hash)) {
+                Some(false) => return Err(AppError::Forbidden("This user_hash does not match the user id: identity refused.".into())),
+                None if settings.identity_required => {
+                    return Err(AppError::Forbidden("This workspace requires a user_hash with every identity: identity refused.".into()));
+                }
+                verified => who.verified = verified == Some(true),
             }
-            _ => {}
+            Some(who)
         }
-    }
+        None => None,
+    };
     // New contacts are what a flood would create; a returning visitor is not counted.
     if existing.is_none() || identification.is_some() {
         state.limiters.widget_session_per_ip.check(&client_ip(&req))?;
@@ -248,7 +254,7 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
     let connected = state.realtime.hub.agents_connected(workspace_id);
     let (visitor, conversations, agents, agents_online, availability) = db::run(&state.pool, move |conn| {
         let visitor = match (identification, existing) {
-            (Some((who, _)), existing) => Visitor::identify(conn, workspace_id, existing, &who)?,
+            (Some(who), existing) => Visitor::identify(conn, workspace_id, existing, &who)?,
             (None, Some(visitor)) => {
                 Visitor::touch(conn, &visitor)?;
                 visitor
@@ -274,11 +280,7 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
     Ok(HttpResponse::Ok().json(SessionResponse {
         visitor_token: contacts::encode_token(state.settings.secret_bytes(), visitor.session_id),
         visitor_id: visitor.contact.id,
-        visitor: SessionVisitor {
-            name: visitor.contact.name,
-            email: visitor.contact.email,
-            identified: visitor.contact.external_id.is_some(),
-        },
+        visitor: SessionVisitor { name: visitor.contact.name, email: visitor.contact.email, identified: visitor.contact.identity_verified },
         workspace: SessionWorkspace { name: workspace.name },
         settings: settings.public(),
         agents,
@@ -349,6 +351,8 @@ async fn end_session(req: HttpRequest, state: web::Data<AppState>, body: web::By
     let EndRequest { visitor_token } = parse(&body)?;
     let (visitor, settings) = visitor_of(&state, &visitor_token).await?;
     check_origin(&req, &state, &settings)?;
-    db::run(&state.pool, move |conn| Visitor::revoke(conn, visitor.contact.workspace_id, visitor.session_id)).await?;
+    let session_id = visitor.session_id;
+    db::run(&state.pool, move |conn| Visitor::revoke(conn, visitor.contact.workspace_id, session_id)).await?;
+    state.realtime.revoke(Revocation::Credentials(vec![Credential::Visitor(session_id)]));
     Ok(HttpResponse::NoContent().finish())
 }

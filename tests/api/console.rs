@@ -230,6 +230,38 @@ async fn members_who_opt_in_get_an_email_for_each_new_conversation() {
     assert_no_more_email(&app, &ada.email, 2, Duration::from_millis(600)).await;
 }
 
+#[tokio::test]
+async fn new_conversation_notices_come_at_most_once_a_minute_and_batch_what_started_meanwhile() {
+    let app = spawn_app().await;
+    let ada = Person::new("Ada");
+    let (workspace, site_key) = workspace(&app, &ada).await;
+    app.browser.post_form(&format!("/app/{workspace}/settings/notifications"), &[("email_new_conversations", "on")]).await;
+    let (_first, _, first) = visitor_writes(&app, &site_key, None, "First question").await;
+    let email = app.wait_for_email(&ada.email, "New conversation in Ada's Shop").await;
+    assert!(email.text.contains(&first), "the first of a quiet spell goes out at once");
+
+    // Three more visitors within the minute: no email now, one waiting job for all of them.
+    let mut later = Vec::new();
+    for n in 2..=4 {
+        let (socket, _, conversation) = visitor_writes(&app, &site_key, None, &format!("Question number {n}")).await;
+        later.push((socket, conversation));
+    }
+    // Her address's confirmation, and the first notice.
+    assert_no_more_email(&app, &ada.email, 2, Duration::from_millis(500)).await;
+    let waiting = app.query_string(
+        "SELECT count(*)::text AS value FROM jobs WHERE kind = 'new_conversation' AND done_at IS NULL AND run_at > now() + interval '50 seconds'",
+    );
+    assert_eq!(waiting.as_deref(), Some("1"), "one notice job, a minute after the first");
+
+    // A minute later (the clock moved on for the job), one digest names all three.
+    app.execute("UPDATE jobs SET run_at = now() WHERE kind = 'new_conversation' AND done_at IS NULL");
+    let digest = app.wait_for_email(&ada.email, "3 new conversations in Ada's Shop").await;
+    for (n, (_, conversation)) in (2..=4).zip(&later) {
+        assert!(digest.text.contains(&format!("Question number {n}")) && digest.text.contains(conversation.as_str()), "{}", digest.text);
+    }
+    assert_no_more_email(&app, &ada.email, 3, Duration::from_millis(600)).await;
+}
+
 /// An email job whose SMTP server is down fails, is retried later with backoff, and goes
 /// through once the server is back; it is sent once.
 #[tokio::test]

@@ -171,13 +171,15 @@ pub fn test_settings(database: &TestDatabase, data_dir: PathBuf) -> Settings {
         nats_url: None,
         stripe: None,
         // Tests play clients from several addresses through this header.
-        trust_forwarded_for: true,
+        trust_forwarded_for: parlor::config::ForwardedTrust::Hops(1),
         log_format: LogFormat::Pretty,
         database_pool_size: 4,
         rate_limits: RateLimits::default(),
         job_interval: std::time::Duration::from_millis(100),
         // Tests receive webhooks on 127.0.0.1.
         webhooks_allow_private_networks: true,
+        // A revoked socket's last line of defence, quick enough for a test to watch.
+        credential_check_interval: std::time::Duration::from_secs(1),
     }
 }
 

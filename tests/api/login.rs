@@ -108,3 +108,15 @@ async fn after_sign_in_the_page_asked_for_opens_but_never_another_site() {
     let response = phone.post_form("/login", &[("email", &ada.email), ("password", PASSWORD), ("next", "//evil.example/")]).await;
     assert_eq!(location(&response), "/app");
 }
+
+#[tokio::test]
+async fn a_signed_in_user_is_never_sent_to_another_site_by_a_crafted_next() {
+    let app = spawn_app().await;
+    app.browser.sign_up_ok(&Person::new("Ada")).await;
+    // Browsers drop the tab and read backslashes as slashes: each of these would leave the site.
+    for crafted in ["/%09/evil.example/", "/%0A/evil.example/", "/%5Cevil.example", "/%5C%5Cevil.example", "https:%2F%2Fevil.example"] {
+        let response = app.browser.get(&format!("/login?next={crafted}")).await;
+        assert_eq!(response.status(), 303, "{crafted}");
+        assert_eq!(location(&response), "/app", "{crafted}");
+    }
+}

@@ -18,6 +18,7 @@ mod password_reset;
 mod rate_limits;
 mod realtime;
 mod rest_api;
+mod revocation;
 mod sessions;
 mod signup;
 mod team;

@@ -61,3 +61,20 @@ async fn password_reset_requests_are_limited_per_account_and_per_ip() {
     }
     assert_eq!(one_ip.post_form("/password/forgot", &[("email", "x9@example.com")]).await.status(), 429);
 }
+
+#[tokio::test]
+async fn a_spoofed_forwarded_address_does_not_escape_the_sign_up_limit() {
+    // One proxy in front (nginx): it appends the real client's address, so a client that
+    // writes its own X-Forwarded-For only adds entries to the left of the one that counts.
+    let app = spawn_app_with(|s| s.rate_limits.signup_per_ip = Limit::per_hour(2)).await;
+    for (n, fake) in ["10.9.9.1", "10.9.9.2", "10.9.9.3"].iter().enumerate() {
+        let browser = app.browser_at(&format!("{fake}, 192.0.2.50"));
+        let response = browser.sign_up(&Person::new(&format!("Spoofer {n}"))).await;
+        if n < 2 {
+            assert_eq!(response.status(), 303, "sign-up {n} is within the limit");
+        } else {
+            assert_eq!(response.status(), 429, "a new fake left-most address does not reset the limit");
+        }
+    }
+    assert_eq!(app.count("users"), 2);
+}

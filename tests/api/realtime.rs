@@ -524,3 +524,41 @@ async fn a_visitor_message_reopens_a_resolved_conversation() {
     assert_eq!(agent.expect("ack").await["seq"], 3);
     assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("pending"));
 }
+
+#[tokio::test]
+async fn a_visitor_cannot_open_conversations_past_the_caps_and_nothing_is_stored() {
+    let app = spawn_app_with(|s| {
+        s.rate_limits.visitor_open_conversations = 2;
+        s.rate_limits.visitor_new_conversations_per_day = 3;
+    })
+    .await;
+    let site_key = workspace(&app).await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    let mut started = Vec::new();
+    for n in 0..2 {
+        visitor.say(None, &format!("Question {n}")).await;
+        started.push(visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string());
+    }
+    let refused_id = visitor.say(None, "A third open one").await;
+    let error = visitor.expect("error").await;
+    assert_eq!(error["code"], "limit", "{error}");
+    assert_eq!(error["client_id"], refused_id.as_str());
+    assert!(error["message"].as_str().unwrap().contains("open conversations"), "{error}");
+    assert_eq!(app.count("conversations"), 2);
+    assert_eq!(app.count("messages"), 2);
+    // Writing into an existing conversation is never limited.
+    visitor.say(Some(&started[0]), "More about the first").await;
+    assert_eq!(visitor.expect("ack").await["seq"], 2);
+
+    // Once one is resolved, a new one may start; past three a day, none.
+    app.execute(&format!("UPDATE conversations SET status = 'resolved' WHERE id = '{}'", started[1]));
+    visitor.say(None, "A new topic").await;
+    visitor.expect("ack").await;
+    app.execute("UPDATE conversations SET status = 'resolved'");
+    visitor.say(None, "A fourth today").await;
+    let error = visitor.expect("error").await;
+    assert_eq!(error["code"], "limit");
+    assert!(error["message"].as_str().unwrap().contains("24 hours"), "{error}");
+    assert_eq!(app.count("conversations"), 3);
+}

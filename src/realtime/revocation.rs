@@ -1,0 +1,172 @@
+//! Ending sockets whose credential no longer holds: which credential each socket was opened
+//! with, what a revocation names, and the periodic re-check that catches a revocation whose
+//! broker wake-up was lost.
+//!
+//! A revocation is applied to the local sockets at once and published through the broker to
+//! the other instances ([`super::Realtime::revoke`]); every instance also re-checks the
+//! credentials of its open sockets against Postgres once per heartbeat
+//! ([`stale_credentials`]), so a socket outlives its credential by one heartbeat at most.
+//! Revoked sockets close with [`CLOSE_REVOKED`] and a reason.
+
+use std::collections::HashSet;
+
+use diesel::{prelude::*, sql_types::Array, sql_types::Uuid as SqlUuid};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    db::{CachedSql, ContactId, SessionId, UserId, VisitorSessionId, WorkspaceId},
+    error::AppError,
+};
+
+/// The WebSocket close code of a socket whose credential was revoked (sign-out, a revoked key
+/// or visitor token, removal from the workspace, a deleted contact). Reconnecting with the same
+/// credential is refused: sign in again, or start a new widget session.
+pub const CLOSE_REVOKED: u16 = 4001;
+
+/// What a socket was opened with.
+#[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Credential {
+    /// An agent's sign-in session (the inbox page's cookie).
+    #[serde(rename = "s")]
+    Session(SessionId),
+    /// A secret API key (`sk_...`).
+    #[serde(rename = "k")]
+    ApiKey(Uuid),
+    /// A visitor token (`vt_...`).
+    #[serde(rename = "v")]
+    Visitor(VisitorSessionId),
+}
+
+/// Who lost access: published to every instance.
+#[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
+pub enum Revocation {
+    /// Sign-out (one device or all), password reset, a revoked key or visitor token.
+    #[serde(rename = "c")]
+    Credentials(Vec<Credential>),
+    /// A member removed from (or leaving) a workspace.
+    #[serde(rename = "m")]
+    Member(WorkspaceId, UserId),
+    /// A contact deleted: every socket of that visitor.
+    #[serde(rename = "ct")]
+    Contact(WorkspaceId, ContactId),
+    /// A workspace deleted: every socket into it.
+    #[serde(rename = "w")]
+    Workspace(WorkspaceId),
+}
+
+impl Revocation {
+    /// The reason a closed socket is given.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Credentials(credentials) => match credentials.first() {
+                Some(Credential::Session(_)) => "signed out",
+                Some(Credential::ApiKey(_)) => "API key revoked",
+                Some(Credential::Visitor(_)) => "visitor token revoked",
+                None => "credential revoked",
+            },
+            Self::Member(..) => "you no longer belong to this workspace",
+            Self::Contact(..) => "contact deleted",
+            Self::Workspace(_) => "workspace deleted",
+        }
+    }
+}
+
+/// A socket's credential with what else it depends on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Held {
+    pub workspace_id: WorkspaceId,
+    /// The agent of an agent socket (a signed-in member, or the member an API key writes as).
+    pub user_id: Option<UserId>,
+    pub credential: Credential,
+}
+
+#[derive(QueryableByName)]
+struct Live {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+}
+
+#[derive(QueryableByName)]
+struct LiveMembership {
+    #[diesel(sql_type = SqlUuid)]
+    workspace_id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    user_id: Uuid,
+}
+
+/// The credentials among `held` that no longer open a socket: a session signed out or
+/// expired, a key revoked or whose creator left, a visitor token revoked (or its contact
+/// deleted), or an agent no longer a member of the workspace. Four index probes per credential
+/// at most, in four statements whatever the number of sockets.
+pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<Held>, AppError> {
+    let mut sessions = Vec::new();
+    let mut keys = Vec::new();
+    let mut visitors = Vec::new();
+    let (mut member_workspaces, mut member_users) = (Vec::new(), Vec::new());
+    for h in held {
+        match h.credential {
+            Credential::Session(id) => sessions.push(id.0),
+            Credential::ApiKey(id) => keys.push(id),
+            Credential::Visitor(id) => visitors.push(id.0),
+        }
+        if let (Credential::Session(_), Some(user)) = (h.credential, h.user_id) {
+            member_workspaces.push(h.workspace_id.0);
+            member_users.push(user.0);
+        }
+    }
+    let live = |conn: &mut PgConnection, sql: &'static str, ids: &Vec<Uuid>| -> Result<HashSet<Uuid>, AppError> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        Ok(CachedSql::new(sql).bind::<Array<SqlUuid>, _>(ids).load::<Live>(conn)?.into_iter().map(|l| l.id).collect())
+    };
+    let live_sessions = live(conn, "SELECT id FROM sessions WHERE id = ANY($1) AND expires_at > now()", &sessions)?;
+    let live_keys = live(
+        conn,
+        "SELECT k.id FROM api_keys k WHERE k.id = ANY($1) AND k.revoked_at IS NULL
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = k.workspace_id AND m.user_id = k.created_by)",
+        &keys,
+    )?;
+    let live_visitors = live(conn, "SELECT id FROM visitor_sessions WHERE id = ANY($1) AND revoked_at IS NULL", &visitors)?;
+    let live_members: HashSet<(Uuid, Uuid)> = if member_users.is_empty() {
+        HashSet::new()
+    } else {
+        CachedSql::new(
+            "SELECT m.workspace_id, m.user_id FROM unnest($1::uuid[], $2::uuid[]) AS k(workspace_id, user_id)
+             JOIN memberships m ON m.workspace_id = k.workspace_id AND m.user_id = k.user_id",
+        )
+        .bind::<Array<SqlUuid>, _>(&member_workspaces)
+        .bind::<Array<SqlUuid>, _>(&member_users)
+        .load::<LiveMembership>(conn)?
+        .into_iter()
+        .map(|m| (m.workspace_id, m.user_id))
+        .collect()
+    };
+    Ok(held
+        .iter()
+        .filter(|h| match h.credential {
+            Credential::Session(id) => {
+                !live_sessions.contains(&id.0) || h.user_id.is_some_and(|u| !live_members.contains(&(h.workspace_id.0, u.0)))
+            }
+            Credential::ApiKey(id) => !live_keys.contains(&id),
+            Credential::Visitor(id) => !live_visitors.contains(&id.0),
+        })
+        .copied()
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn revocations_travel_as_short_json_and_come_back_the_same() {
+        let revocation = Revocation::Credentials(vec![Credential::Session(SessionId::new()), Credential::ApiKey(Uuid::now_v7())]);
+        let json = serde_json::to_string(&revocation).expect("serialises");
+        assert!(json.len() < 120, "{json}");
+        assert_eq!(serde_json::from_str::<Revocation>(&json).expect("parses"), revocation);
+        assert_eq!(revocation.reason(), "signed out");
+        assert_eq!(Revocation::Contact(WorkspaceId::new(), ContactId::new()).reason(), "contact deleted");
+    }
+}
