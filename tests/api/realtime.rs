@@ -392,6 +392,30 @@ async fn a_flooding_client_is_closed_with_a_policy_violation() {
 }
 
 #[tokio::test]
+async fn pings_and_binary_frames_count_against_the_flood_limit_too() {
+    use tokio_tungstenite::tungstenite::Message as WsMessage;
+    let app = spawn_app().await;
+    let site_key = workspace(&app).await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    for flood in [WsMessage::Ping(vec![1, 2, 3].into()), WsMessage::Binary(vec![0; 16].into())] {
+        let (mut socket, _) = Socket::visitor(&app, &token, json!({})).await;
+        for _ in 0..300 {
+            socket.send_ws(flood.clone()).await;
+        }
+        match socket.ended().await {
+            Ended::Closed(Some((code, reason))) => assert_eq!((code, reason.as_str()), (CloseCode::Policy, "too many frames; slow down")),
+            other => panic!("expected a policy close for {flood:?}, got {other:?}"),
+        }
+    }
+    // Before hello as well.
+    let mut socket = Socket::open(&app.address, &[]).await;
+    for _ in 0..300 {
+        socket.send_ws(WsMessage::Ping(vec![].into())).await;
+    }
+    assert!(matches!(socket.ended().await, Ended::Closed(Some((CloseCode::Policy, _)))));
+}
+
+#[tokio::test]
 async fn a_bad_visitor_token_is_refused_and_the_socket_closed() {
     let app = spawn_app().await;
     workspace(&app).await;

@@ -58,6 +58,11 @@ impl Socket {
         self.stream.send(WsMessage::Text(frame.to_string().into())).await.expect("send frame");
     }
 
+    /// A WebSocket control or binary frame, which carries no protocol frame.
+    pub async fn send_ws(&mut self, message: WsMessage) {
+        self.stream.send(message).await.expect("send frame");
+    }
+
     pub async fn send_raw(&mut self, text: String) {
         self.stream.send(WsMessage::Text(text.into())).await.expect("send frame");
     }
