@@ -74,7 +74,9 @@ impl ParlorProcess {
         let data_dir = TempDir::new();
         let log = data_dir.path.join("parlor.log");
         let log_file = std::fs::File::create(&log).expect("create the log file");
-        let mut command = Command::new(env!("CARGO_BIN_EXE_parlor"));
+        // PARLOR_TEST_BIN runs another build (e.g. a release binary) through the same tests.
+        let binary = std::env::var("PARLOR_TEST_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_parlor").to_string());
+        let mut command = Command::new(binary);
         // Nothing inherited: a NATS_URL or DATABASE_URL of the test run must not leak in.
         command
             .env_clear()
