@@ -96,9 +96,7 @@ impl PgTarget {
     }
 
     /// Opens a connection; the caller drives the returned [`Connection`].
-    pub async fn connect(
-        &self,
-    ) -> Result<(Client, Connection<Socket, impl TlsStream + Unpin + Send + 'static>), tokio_postgres::Error> {
+    pub async fn connect(&self) -> Result<(Client, Connection<Socket, impl TlsStream + Unpin + Send + 'static>), tokio_postgres::Error> {
         self.config.connect(self.tls.clone()).await
     }
 }
@@ -133,9 +131,8 @@ fn client_config(checks: Checks, root_cert: Option<PathBuf>) -> anyhow::Result<C
         }
         None => RootCertStore { roots: webpki_roots::TLS_SERVER_ROOTS.to_vec() },
     };
-    let webpki = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider)
-        .build()
-        .context("cannot build the certificate verifier")?;
+    let webpki =
+        WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider).build().context("cannot build the certificate verifier")?;
     Ok(match checks {
         Checks::Full => builder.with_webpki_verifier(webpki).with_no_client_auth(),
         _ => builder.dangerous().with_custom_certificate_verifier(Arc::new(AnyHostName(webpki))).with_no_client_auth(),

@@ -282,12 +282,7 @@ fn stored_messages(database_url: &str) -> Vec<Stored> {
     rows.lines()
         .map(|line| {
             let parts: Vec<&str> = line.splitn(4, ' ').collect();
-            Stored {
-                client_id: parts[0].into(),
-                conversation: parts[1].into(),
-                seq: parts[2].parse().expect("seq"),
-                body: parts[3].into(),
-            }
+            Stored { client_id: parts[0].into(), conversation: parts[1].into(), seq: parts[2].parse().expect("seq"), body: parts[3].into() }
         })
         .collect()
 }
@@ -311,7 +306,10 @@ fn assert_stored_exactly_once(stored: &[Stored], runs: &[(Visitor, Sent)], in_se
             assert_eq!(rows.len(), 1, "{body} ({client_id}) is stored {} times", rows.len());
             assert_eq!(rows[0].body, *body);
             if let Some(ack) = sent.acks.get(client_id) {
-                assert_eq!((ack["conversation_id"].as_str(), ack["seq"].as_i64()), (Some(rows[0].conversation.as_str()), Some(rows[0].seq)));
+                assert_eq!(
+                    (ack["conversation_id"].as_str(), ack["seq"].as_i64()),
+                    (Some(rows[0].conversation.as_str()), Some(rows[0].seq))
+                );
             }
         }
         let conversation: Vec<&Stored> = stored.iter().filter(|m| m.conversation == visitor.conversation).collect();
@@ -348,7 +346,8 @@ async fn visitors_of_a_killed_instance_resend_to_another_and_every_message_is_st
         visitors.push(visitor(&a, &site_key, &format!("v{n}"), MESSAGES).await);
     }
     let conversations: Vec<String> = visitors.iter().map(|v| v.conversation.clone()).collect();
-    let agent = tokio::spawn(agent_receives(b.address.clone(), b.origin(), email, conversations, VISITORS * (MESSAGES + 1), TRAFFIC_DEADLINE));
+    let agent =
+        tokio::spawn(agent_receives(b.address.clone(), b.origin(), email, conversations, VISITORS * (MESSAGES + 1), TRAFFIC_DEADLINE));
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let progress = Progress::default();
@@ -385,15 +384,19 @@ async fn postgres_restarted_under_traffic_loses_and_doubles_nothing_and_readines
         visitors.push(visitor(&parlor, &site_key, &format!("v{n}"), MESSAGES).await);
     }
     let conversations: Vec<String> = visitors.iter().map(|v| v.conversation.clone()).collect();
-    let agent =
-        tokio::spawn(agent_receives(parlor.address.clone(), parlor.origin(), email, conversations, VISITORS * (MESSAGES + 1), TRAFFIC_DEADLINE));
+    let agent = tokio::spawn(agent_receives(
+        parlor.address.clone(),
+        parlor.origin(),
+        email,
+        conversations,
+        VISITORS * (MESSAGES + 1),
+        TRAFFIC_DEADLINE,
+    ));
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let progress = Progress::default();
-    let senders: Vec<_> = visitors
-        .into_iter()
-        .map(|v| tokio::spawn(keep_sending(vec![parlor.address.clone()], v, STEADY, progress.clone())))
-        .collect();
+    let senders: Vec<_> =
+        visitors.into_iter().map(|v| tokio::spawn(keep_sending(vec![parlor.address.clone()], v, STEADY, progress.clone()))).collect();
     wait_for(&progress.acked, VISITORS * MESSAGES / 4).await;
     let pg = postgres.clone();
     tokio::task::spawn_blocking(move || pg.stop_immediately()).await.expect("pg_ctl stop");
@@ -501,4 +504,46 @@ async fn two_instances_fan_out_through_a_postgres_that_accepts_only_tls() {
     // Seq 1 is replayed from Postgres when the agent's socket resumes; 2 and 3 reach instance B
     // only as wake-ups through its broker connection, which must speak TLS to be let in.
     assert_eq!(bodies, vec![(1, "v0-0"), (2, "over TLS 1"), (3, "over TLS 2")]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sslmode_verify_ca_and_verify_full_check_the_servers_certificate_as_libpq_does() {
+    let postgres = tokio::task::spawn_blocking(|| PrivatePostgres::start(true)).await.expect("initdb");
+    let ca = postgres.ca_file.clone().expect("a TLS cluster has a CA");
+    let ca = ca.to_str().expect("utf-8 path");
+    let other = crate::helpers::TempDir::new();
+    let other_ca = other.path.join("other-ca.crt");
+    crate::servers::write_unrelated_ca(&other_ca);
+    let other_ca = other_ca.to_str().expect("utf-8 path");
+    // The same server under a name its certificate does not carry.
+    let misnamed = format!("postgres://postgres@db.invalid:{}/postgres?hostaddr=127.0.0.1", postgres.port);
+    let cases = [
+        (postgres.url("postgres", "sslmode=require"), true),
+        (postgres.url("postgres", "sslmode=prefer"), true),
+        (postgres.url("postgres", "sslmode=disable"), false),
+        (postgres.url("postgres", &format!("sslmode=verify-full&sslrootcert={ca}")), true),
+        (postgres.url("postgres", &format!("sslmode=verify-full&sslrootcert={other_ca}")), false),
+        (postgres.url("postgres", &format!("sslmode=verify-ca&sslrootcert={other_ca}")), false),
+        // As in libpq, `require` with a root certificate checks the chain.
+        (postgres.url("postgres", &format!("sslmode=require&sslrootcert={other_ca}")), false),
+        // The public roots do not know a private CA.
+        (postgres.url("postgres", "sslmode=verify-full"), false),
+        (format!("{misnamed}&sslmode=verify-ca&sslrootcert={ca}"), true),
+        (format!("{misnamed}&sslmode=verify-full&sslrootcert={ca}"), false),
+    ];
+    for (url, should_connect) in cases {
+        let target = parlor::db::tls::PgTarget::from_url(&url).expect("a valid URL");
+        let connected = match target.connect().await {
+            Ok((client, connection)) => {
+                let driver = tokio::spawn(connection);
+                let ssl = client.query_one("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", &[]).await.expect("query");
+                assert!(ssl.get::<_, bool>(0), "{url} connected without TLS");
+                drop(client);
+                let _ = driver.await;
+                true
+            }
+            Err(_) => false,
+        };
+        assert_eq!(connected, should_connect, "{url}");
+    }
 }

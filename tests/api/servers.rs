@@ -180,7 +180,10 @@ impl PrivatePostgres {
         std::fs::create_dir_all(&dir).expect("create the cluster folder");
         let mut cluster = Self { port, dir, bin, ca_file: None };
         cluster.chown();
-        cluster.run("initdb", &["-D", data.to_str().expect("utf-8 path"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"]);
+        cluster.run(
+            "initdb",
+            &["-D", data.to_str().expect("utf-8 path"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"],
+        );
         let mut conf = format!(
             "\nlisten_addresses = '127.0.0.1'\nport = {port}\nunix_socket_directories = '{}'\nfsync = off\nmax_connections = 200\n",
             cluster.dir.display()
@@ -270,6 +273,16 @@ fn append(path: &Path, text: &str) {
     use std::io::Write;
     let mut file = std::fs::OpenOptions::new().append(true).open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
     file.write_all(text.as_bytes()).expect("append");
+}
+
+/// A CA certificate that signed nothing the test servers use, written to `path`.
+pub fn write_unrelated_ca(path: &Path) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params.distinguished_name.push(DnType::CommonName, "Some other CA");
+    let cert = params.self_signed(&KeyPair::generate().expect("key")).expect("CA certificate");
+    std::fs::write(path, cert.pem()).expect("write the CA file");
 }
 
 /// A CA and a server certificate it signed for 127.0.0.1 and localhost. The server's files go
