@@ -80,6 +80,20 @@ struct Sent {
     reconnects: usize,
     /// Sends repeated after a broken socket or an `unavailable` answer.
     resent: usize,
+    /// Messages sent again on a new socket that were already stored (the first try committed,
+    /// its ack was lost): the retry was answered from the stored message.
+    answered_from_first_commit: usize,
+}
+
+/// Milliseconds since the Unix epoch, comparable with a UUIDv7's timestamp.
+fn unix_millis() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
+}
+
+/// When a message id (a UUIDv7, minted by the instance that stored the message) was made.
+fn minted_at(message_id: &str) -> u64 {
+    let id: Uuid = message_id.parse().expect("message ids are UUIDs");
+    id.get_timestamp().map(|t| t.to_unix().0 * 1000 + u64::from(t.to_unix().1 / 1_000_000)).expect("a UUIDv7")
 }
 
 /// Counts the test watches to time its fault.
@@ -88,13 +102,20 @@ struct Progress {
     /// Messages sent for the first time.
     sent: Arc<AtomicUsize>,
     acked: Arc<AtomicUsize>,
+    /// Set by the test: visitors asked to, drop their socket at the next ack (see [`keep_sending`]).
+    cut: Arc<std::sync::atomic::AtomicBool>,
+    cuts: Arc<AtomicUsize>,
 }
 
 /// Sends the visitor's messages at `pace` with up to [`WINDOW`] waiting for acks. When the
 /// socket breaks it reconnects, to the next of `addresses` if one refuses, and sends again
 /// every message not acked, with the same client id, in the same order. A message answered
 /// `unavailable` is sent again a little later.
-async fn keep_sending(addresses: Vec<String>, visitor: Visitor, pace: Pace, progress: Progress) -> (Visitor, Sent) {
+///
+/// With `cut_on_ack`, once the test sets `progress.cut` the visitor drops its socket the moment
+/// an ack arrives, unread acks and all, and goes to the next address: the network failing just
+/// after a commit, with the acks of the rest of the burst lost on the way.
+async fn keep_sending(addresses: Vec<String>, visitor: Visitor, pace: Pace, progress: Progress, cut_on_ack: bool) -> (Visitor, Sent) {
     let frame = |i: usize| {
         let (client_id, body) = &visitor.planned[i];
         json!({"type": "send", "client_id": client_id, "conversation_id": visitor.conversation, "body": body})
@@ -107,6 +128,9 @@ async fn keep_sending(addresses: Vec<String>, visitor: Visitor, pace: Pace, prog
     let mut retry: Vec<(Instant, usize)> = Vec::new();
     let mut last_seq = 1;
     let mut at = 0;
+    let mut cut_done = !cut_on_ack;
+    // Client ids sent again on a new socket, with when that was.
+    let mut resent_at: HashMap<String, u64> = HashMap::new();
     let deadline = Instant::now() + TRAFFIC_DEADLINE;
     while sent.acks.len() + 1 < visitor.planned.len() {
         assert!(Instant::now() < deadline, "a visitor stalled: {} of {} acked", sent.acks.len() + 1, visitor.planned.len());
@@ -124,6 +148,7 @@ async fn keep_sending(addresses: Vec<String>, visitor: Visitor, pace: Pace, prog
         for &i in &pending {
             alive = alive && socket.try_send(&frame(i)).await;
             sent.resent += 1;
+            resent_at.entry(visitor.planned[i].0.clone()).or_insert_with(unix_millis);
         }
         let mut due = Instant::now();
         while alive && sent.acks.len() + 1 < visitor.planned.len() && Instant::now() < deadline {
@@ -155,6 +180,12 @@ async fn keep_sending(addresses: Vec<String>, visitor: Visitor, pace: Pace, prog
                         }
                     }
                     pending.retain(|i| visitor.planned[*i].0 != client_id);
+                    if !cut_done && progress.cut.load(Ordering::Relaxed) {
+                        cut_done = true;
+                        progress.cuts.fetch_add(1, Ordering::Relaxed);
+                        at = (at + 1) % addresses.len();
+                        alive = false;
+                    }
                 }
                 Read::Frame(f) if f["type"] == "error" && f["code"] == "unavailable" && f["client_id"].is_string() => {
                     let i = index[f["client_id"].as_str().expect("client_id")];
@@ -167,9 +198,14 @@ async fn keep_sending(addresses: Vec<String>, visitor: Visitor, pace: Pace, prog
             }
         }
         if !alive {
+            drop(socket);
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+    sent.answered_from_first_commit = resent_at
+        .iter()
+        .filter(|(client_id, at)| sent.acks.get(*client_id).is_some_and(|ack| minted_at(ack["message_id"].as_str().expect("id")) < **at))
+        .count();
     (visitor, sent)
 }
 
@@ -351,12 +387,17 @@ async fn visitors_of_a_killed_instance_resend_to_another_and_every_message_is_st
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let progress = Progress::default();
+    // Half the visitors lose their connection just after a commit, the others lose instance A.
     let senders: Vec<_> = visitors
         .into_iter()
-        .map(|v| tokio::spawn(keep_sending(vec![a.address.clone(), b.address.clone()], v, BURSTS, progress.clone())))
+        .enumerate()
+        .map(|(n, v)| tokio::spawn(keep_sending(vec![a.address.clone(), b.address.clone()], v, BURSTS, progress.clone(), n % 2 == 0)))
         .collect();
-    // Right after a burst went out: some of it committed, some not, few acks on their way.
-    wait_for(&progress.sent, VISITORS * MESSAGES / 3).await;
+    wait_for(&progress.sent, VISITORS * MESSAGES / 4).await;
+    progress.cut.store(true, Ordering::Relaxed);
+    wait_for(&progress.cuts, VISITORS / 2).await;
+    // Right after a burst went out: some of it committed, some not, acks on their way.
+    wait_for(&progress.sent, VISITORS * MESSAGES / 2).await;
     a.kill();
 
     let mut runs = Vec::new();
@@ -364,6 +405,9 @@ async fn visitors_of_a_killed_instance_resend_to_another_and_every_message_is_st
         runs.push(sender.await.expect("visitor task"));
     }
     assert!(runs.iter().all(|(_, sent)| sent.reconnects > 0), "every visitor lost its socket and came back on instance B");
+    let answered_from_first_commit: usize = runs.iter().map(|(_, sent)| sent.answered_from_first_commit).sum();
+    eprintln!("{answered_from_first_commit} resends were already stored (their ack lost) and were answered from the stored message");
+    assert!(answered_from_first_commit > 0, "the cut visitors had sends committed and not acked, and sent them again");
     let stored = stored_messages(&database.url());
     assert_stored_exactly_once(&stored, &runs, true);
     let received = agent.await.expect("agent task");
@@ -395,8 +439,10 @@ async fn postgres_restarted_under_traffic_loses_and_doubles_nothing_and_readines
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let progress = Progress::default();
-    let senders: Vec<_> =
-        visitors.into_iter().map(|v| tokio::spawn(keep_sending(vec![parlor.address.clone()], v, STEADY, progress.clone()))).collect();
+    let senders: Vec<_> = visitors
+        .into_iter()
+        .map(|v| tokio::spawn(keep_sending(vec![parlor.address.clone()], v, STEADY, progress.clone(), false)))
+        .collect();
     wait_for(&progress.acked, VISITORS * MESSAGES / 4).await;
     let pg = postgres.clone();
     tokio::task::spawn_blocking(move || pg.stop_immediately()).await.expect("pg_ctl stop");
@@ -454,7 +500,7 @@ async fn nats_restarted_under_traffic_and_the_agent_on_the_other_instance_still_
 
     let progress = Progress::default();
     let senders: Vec<_> =
-        visitors.into_iter().map(|v| tokio::spawn(keep_sending(vec![a.address.clone()], v, STEADY, progress.clone()))).collect();
+        visitors.into_iter().map(|v| tokio::spawn(keep_sending(vec![a.address.clone()], v, STEADY, progress.clone(), false))).collect();
     wait_for(&progress.acked, VISITORS * MESSAGES / 4).await;
     nats.kill();
     // The rest of the traffic happens while NATS is down: no later wake-up reveals the gap,
