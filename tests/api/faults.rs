@@ -421,45 +421,47 @@ async fn postgres_restarted_under_traffic_loses_and_doubles_nothing_and_readines
     let postgres = Arc::new(tokio::task::spawn_blocking(|| PrivatePostgres::start(false)).await.expect("initdb"));
     let database_url = postgres.url("parlor", "");
     let env = ParlorEnv::new(database_url.clone());
-    let mut parlor = ParlorProcess::start(&env).await;
-    let (email, site_key) = workspace(&parlor, &database_url).await;
+    // Visitors on A, the agent on B: B hears of A's messages through the Postgres broker, whose
+    // connection the restart breaks too.
+    let mut a = ParlorProcess::start(&env).await;
+    let mut b = ParlorProcess::start(&env).await;
+    let (email, site_key) = workspace(&a, &database_url).await;
     let mut visitors = Vec::new();
     for n in 0..VISITORS {
-        visitors.push(visitor(&parlor, &site_key, &format!("v{n}"), MESSAGES).await);
+        visitors.push(visitor(&a, &site_key, &format!("v{n}"), MESSAGES).await);
     }
     let conversations: Vec<String> = visitors.iter().map(|v| v.conversation.clone()).collect();
-    let agent = tokio::spawn(agent_receives(
-        parlor.address.clone(),
-        parlor.origin(),
-        email,
-        conversations,
-        VISITORS * (MESSAGES + 1),
-        TRAFFIC_DEADLINE,
-    ));
+    let agent =
+        tokio::spawn(agent_receives(b.address.clone(), b.origin(), email, conversations, VISITORS * (MESSAGES + 1), TRAFFIC_DEADLINE));
     tokio::time::sleep(Duration::from_millis(300)).await;
 
     let progress = Progress::default();
-    let senders: Vec<_> = visitors
-        .into_iter()
-        .map(|v| tokio::spawn(keep_sending(vec![parlor.address.clone()], v, STEADY, progress.clone(), false)))
-        .collect();
+    let senders: Vec<_> =
+        visitors.into_iter().map(|v| tokio::spawn(keep_sending(vec![a.address.clone()], v, STEADY, progress.clone(), false))).collect();
     wait_for(&progress.acked, VISITORS * MESSAGES / 4).await;
     let pg = postgres.clone();
     tokio::task::spawn_blocking(move || pg.stop_immediately()).await.expect("pg_ctl stop");
     let acked_while_down = progress.acked.load(Ordering::Relaxed);
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let client = reqwest::Client::new();
-    let readyz = |client: reqwest::Client, address: String| async move {
-        client.get(format!("{address}/readyz")).timeout(Duration::from_secs(6)).send().await.map(|r| r.status().as_u16()).unwrap_or(0)
+    let readyz = |address: String| {
+        let client = client.clone();
+        async move {
+            let response = client.get(format!("{address}/readyz")).timeout(Duration::from_secs(6)).send().await;
+            response.map(|r| r.status().as_u16()).unwrap_or(0)
+        }
     };
-    assert_eq!(readyz(client.clone(), parlor.address.clone()).await, 503, "not ready while Postgres is down");
-    assert!(parlor.is_running(), "the server stays up while Postgres is down");
+    let down = futures_util::future::join(readyz(a.address.clone()), readyz(b.address.clone())).await;
+    assert_eq!(down, (503, 503), "not ready while Postgres is down");
+    assert!(a.is_running() && b.is_running(), "the servers stay up while Postgres is down");
     let pg = postgres.clone();
     tokio::task::spawn_blocking(move || pg.start_again()).await.expect("pg_ctl start");
     let back = Instant::now();
-    while readyz(client.clone(), parlor.address.clone()).await != 200 {
-        assert!(back.elapsed() < Duration::from_secs(5), "/readyz not green 5 s after Postgres came back");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+    for instance in [&a, &b] {
+        while readyz(instance.address.clone()).await != 200 {
+            assert!(back.elapsed() < Duration::from_secs(5), "/readyz not green 5 s after Postgres came back");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
     let ready_after = back.elapsed();
 
@@ -467,7 +469,8 @@ async fn postgres_restarted_under_traffic_loses_and_doubles_nothing_and_readines
     for sender in senders {
         runs.push(sender.await.expect("visitor task"));
     }
-    assert!(parlor.is_running(), "the server is still up:\n{}", parlor.log_tail());
+    assert!(a.is_running(), "instance A is still up:\n{}", a.log_tail());
+    assert!(b.is_running(), "instance B is still up:\n{}", b.log_tail());
     assert!(progress.acked.load(Ordering::Relaxed) > acked_while_down, "traffic went on after the restart");
     let stored = stored_messages(&database_url);
     // A send answered `unavailable` is sent again after later ones may have been stored, so
@@ -475,7 +478,7 @@ async fn postgres_restarted_under_traffic_loses_and_doubles_nothing_and_readines
     assert_stored_exactly_once(&stored, &runs, false);
     let received = agent.await.expect("agent task");
     assert_agent_got_each_once_in_order(&received, &stored);
-    eprintln!("readyz green {ready_after:?} after Postgres came back");
+    eprintln!("readyz green on both instances {ready_after:?} after Postgres came back");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
