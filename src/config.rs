@@ -2,7 +2,7 @@
 //!
 //! | variable | default | meaning |
 //! | --- | --- | --- |
-//! | `DATABASE_URL` | `postgres://postgres@127.0.0.1:5432/parlor` | Postgres; the database is created if missing |
+//! | `DATABASE_URL` | `postgres://postgres@127.0.0.1:5432/parlor` | Postgres; the database is created if missing; `sslmode` and `sslrootcert` work as in libpq on every connection ([`crate::db::tls`]) |
 //! | `PARLOR_ADDR` | `127.0.0.1:8080` | address the HTTP server binds |
 //! | `PUBLIC_URL` | `http://localhost:8080` | the URL people reach Parlor at: links in emails, the snippet, cookie `Secure` flag |
 //! | `DATA_DIR` | `./data` | local files: outgoing mail when no SMTP is set, the generated secret key |

@@ -7,6 +7,7 @@
 pub mod cached_sql;
 pub mod ids;
 pub mod schema;
+pub mod tls;
 
 use anyhow::Context;
 use diesel::{

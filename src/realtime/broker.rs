@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::db::{ContactId, MessageId, UserId, WorkspaceId};
+use crate::db::{ContactId, MessageId, UserId, WorkspaceId, tls::PgTarget};
 
 pub const PG_CHANNEL: &str = "parlor_events";
 pub const NATS_SUBJECT: &str = "parlor.events";
@@ -95,18 +95,19 @@ fn decode(origin: Uuid, payload: &[u8]) -> Option<Envelope> {
     }
 }
 
-/// Postgres LISTEN/NOTIFY on a connection of its own, never inside a message transaction.
+/// Postgres LISTEN/NOTIFY on a connection of its own, never inside a message transaction; TLS
+/// as `DATABASE_URL`'s `sslmode` asks ([`crate::db::tls`]).
 pub struct PgBroker {
     outgoing: mpsc::UnboundedSender<Vec<Wakeup>>,
 }
 
 impl PgBroker {
-    pub fn start(database_url: String, origin: Uuid, receiver: Arc<dyn Receiver>) -> Self {
+    pub fn start(target: PgTarget, origin: Uuid, receiver: Arc<dyn Receiver>) -> Self {
         let (outgoing, mut queue) = mpsc::unbounded_channel::<Vec<Wakeup>>();
         tokio::spawn(async move {
             let mut first = true;
             loop {
-                match Self::session(&database_url, origin, &receiver, &mut queue, &mut first).await {
+                match Self::session(&target, origin, &receiver, &mut queue, &mut first).await {
                     Ok(()) => return,
                     Err(error) => tracing::warn!(%error, "Postgres broker connection lost; reconnecting"),
                 }
@@ -118,13 +119,13 @@ impl PgBroker {
 
     /// One connection's life: LISTEN, then forward both ways until it fails.
     async fn session(
-        database_url: &str,
+        target: &PgTarget,
         origin: Uuid,
         receiver: &Arc<dyn Receiver>,
         queue: &mut mpsc::UnboundedReceiver<Vec<Wakeup>>,
         first: &mut bool,
     ) -> anyhow::Result<()> {
-        let (client, mut connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
+        let (client, mut connection) = target.connect().await?;
         let (notifications_tx, mut notifications) = mpsc::unbounded_channel();
         let driver = tokio::spawn(async move {
             let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));

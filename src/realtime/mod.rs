@@ -96,7 +96,7 @@ impl Realtime {
         let receiver = Arc::new(LocalDelivery { hub: hub.clone(), pool: pool.clone() });
         let broker: Arc<dyn Broker> = match nats_url {
             Some(url) => Arc::new(broker::NatsBroker::start(url, instance_id, receiver).await?),
-            None => Arc::new(broker::PgBroker::start(database_url, instance_id, receiver)),
+            None => Arc::new(broker::PgBroker::start(db::tls::PgTarget::from_url(&database_url)?, instance_id, receiver)),
         };
         let on_commit = {
             let (hub, broker) = (hub.clone(), broker.clone());

@@ -111,7 +111,7 @@ pub struct TestDatabase {
 /// registers `OPENSSL_cleanup` with `atexit`; the test binary exits while the servers' pool
 /// threads still hold connections, and the cleanup then crashes the process (SIGSEGV) after
 /// every test has passed. Asking for no atexit handler before the first connection avoids it.
-fn keep_openssl_alive_at_exit() {
+pub fn keep_openssl_alive_at_exit() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         unsafe extern "C" {

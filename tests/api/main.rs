@@ -1,8 +1,11 @@
 //! Integration tests: each test starts Parlor in-process on port 0 against its own database,
-//! cloned from a migrated template, and talks to it over HTTP like a browser.
+//! cloned from a migrated template, and talks to it over HTTP like a browser. The fault tests
+//! (`faults`) run the `parlor` binary instead, beside private Postgres and NATS servers
+//! (`servers`), so that they can kill and restart real processes.
 
 mod chromium;
 mod helpers;
+mod servers;
 mod socket_client;
 
 mod billing;
@@ -10,6 +13,7 @@ mod console;
 mod csrf;
 mod email;
 mod fake_stripe;
+mod faults;
 mod health;
 mod inbox;
 mod inbox_browser;

@@ -18,6 +18,14 @@ pub struct Socket {
     buffered: std::collections::VecDeque<Value>,
 }
 
+/// What one read brought, for clients that expect the server or the network to fail.
+#[derive(Debug)]
+pub enum Read {
+    Frame(Value),
+    Nothing,
+    Ended,
+}
+
 /// How a socket ended, as the client saw it.
 #[derive(Debug, PartialEq)]
 pub enum Ended {
@@ -34,6 +42,38 @@ impl Socket {
         }
         let (stream, _) = connect_async(request).await.expect("WebSocket upgrade");
         Socket { stream, buffered: Default::default() }
+    }
+
+    /// Opens a socket, or `None` when nothing answers within 5 s (an instance that was killed).
+    pub async fn try_open(address: &str, headers: &[(&'static str, String)]) -> Option<Socket> {
+        let url = format!("{}/ws", address.replace("http://", "ws://"));
+        let mut request = url.into_client_request().expect("request");
+        for (name, value) in headers {
+            request.headers_mut().insert(*name, value.parse().expect("header value"));
+        }
+        let (stream, _) = tokio::time::timeout(Duration::from_secs(5), connect_async(request)).await.ok()?.ok()?;
+        Some(Socket { stream, buffered: Default::default() })
+    }
+
+    /// Sends a frame; false when the socket is gone.
+    pub async fn try_send(&mut self, frame: &Value) -> bool {
+        self.stream.send(WsMessage::Text(frame.to_string().into())).await.is_ok()
+    }
+
+    /// The next JSON frame within `wait`, skipping pings; a close or an error is `Ended`.
+    pub async fn read(&mut self, wait: Duration) -> Read {
+        if let Some(frame) = self.buffered.pop_front() {
+            return Read::Frame(frame);
+        }
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.stream.next()).await {
+                Err(_) => return Read::Nothing,
+                Ok(Some(Ok(WsMessage::Text(text)))) => return Read::Frame(serde_json::from_str(&text).expect("server frames are JSON")),
+                Ok(Some(Ok(WsMessage::Close(_)))) | Ok(Some(Err(_))) | Ok(None) => return Read::Ended,
+                Ok(Some(Ok(_))) => continue,
+            }
+        }
     }
 
     /// A visitor socket that has said hello; `resume` maps conversation ids to the last seq held.
@@ -161,8 +201,13 @@ impl Socket {
 
 /// Starts a widget session for `site_key`; returns (visitor_token, visitor_id).
 pub async fn widget_session(app: &TestApp, site_key: &str) -> (String, String) {
+    widget_session_at(&app.address, site_key).await
+}
+
+/// [`widget_session`] on the Parlor at `address`.
+pub async fn widget_session_at(address: &str, site_key: &str) -> (String, String) {
     let response = reqwest::Client::new()
-        .post(format!("{}/api/widget/v1/sessions", app.address))
+        .post(format!("{address}/api/widget/v1/sessions"))
         .json(&json!({"site_key": site_key}))
         .send()
         .await
