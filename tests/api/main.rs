@@ -5,6 +5,7 @@ mod chromium;
 mod helpers;
 mod socket_client;
 
+mod api_keys;
 mod billing;
 mod console;
 mod csrf;
