@@ -75,6 +75,18 @@ fn json_error(error: JsonPayloadError, _: &HttpRequest) -> actix_web::Error {
     }
 }
 
+/// A JSON body that must be an object. serde's derived structs also take an array of their
+/// fields in order, which the schema (an object) does not allow, so the body is read as an
+/// object first.
+pub struct Object<T>(pub T);
+
+impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let object = serde_json::Map::deserialize(deserializer)?;
+        serde_json::from_value(serde_json::Value::Object(object)).map(Object).map_err(serde::de::Error::custom)
+    }
+}
+
 /// `Some(value)` for a field that is present, even as `null` (`Some(None)`); with
 /// `#[serde(default)]`, an absent field stays `None`.
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
@@ -341,9 +353,9 @@ async fn post_message(
     state: web::Data<AppState>,
     WriteKey(key): WriteKey,
     path: web::Path<Uuid>,
-    body: web::Json<PostMessage>,
+    body: web::Json<Object<PostMessage>>,
 ) -> Result<HttpResponse, AppError> {
-    let PostMessage { body, private, client_id } = body.into_inner();
+    let Object(PostMessage { body, private, client_id }) = body.into_inner();
     conversations::validate_body(&body).map_err(|(_, message)| AppError::BadRequest(message))?;
     if !says_something(&body) {
         return Err(AppError::bad_request("body cannot contain NUL characters."));
@@ -417,10 +429,10 @@ async fn update_conversation(
     state: web::Data<AppState>,
     WriteKey(key): WriteKey,
     path: web::Path<Uuid>,
-    body: web::Json<ConversationPatch>,
+    body: web::Json<Object<ConversationPatch>>,
 ) -> Result<HttpResponse, AppError> {
     use diesel::prelude::*;
-    let ConversationPatch { status, assignee_id } = body.into_inner();
+    let Object(ConversationPatch { status, assignee_id }) = body.into_inner();
     let status = status.map(NewStatus::as_str);
     let assignee = assignee_id.map(|id| id.map(UserId));
     let conversation = find(&state, &key, path.into_inner()).await?;
@@ -545,10 +557,10 @@ async fn update_contact(
     state: web::Data<AppState>,
     WriteKey(key): WriteKey,
     path: web::Path<Uuid>,
-    body: web::Json<ContactPatch>,
+    body: web::Json<Object<ContactPatch>>,
 ) -> Result<HttpResponse, AppError> {
     use diesel::prelude::*;
-    let ContactPatch { name, email } = body.into_inner();
+    let Object(ContactPatch { name, email }) = body.into_inner();
     // The length counts what was sent, as the schema's maxLength does.
     if name.as_ref().is_some_and(|n| !says_something(n) || n.chars().count() > 200) {
         return Err(AppError::bad_request("name is 1 to 200 characters, not only white space."));
@@ -631,9 +643,9 @@ pub struct InvitationJson {
         (status = 403, description = "The key lacks the `admin` scope, or its creator is no longer an owner or admin", body = openapi::ErrorBody),
         (status = 409, description = "Already a member, or too many invitations are waiting", body = openapi::ErrorBody),
         (status = 413, description = "The body is larger than 64 KiB", body = openapi::ErrorBody)))]
-async fn invite(state: web::Data<AppState>, AdminKey(key): AdminKey, body: web::Json<NewInvitation>) -> Result<HttpResponse, AppError> {
+async fn invite(state: web::Data<AppState>, AdminKey(key): AdminKey, body: web::Json<Object<NewInvitation>>) -> Result<HttpResponse, AppError> {
     use crate::{auth::users::normalize_email, conversations::Author, workspaces::team::Invitation};
-    let NewInvitation { email, role } = body.into_inner();
+    let Object(NewInvitation { email, role }) = body.into_inner();
     if email.chars().count() > 254 {
         return Err(AppError::bad_request("email is at most 254 characters."));
     }

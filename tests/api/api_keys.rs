@@ -239,7 +239,11 @@ async fn the_api_refuses_exactly_what_its_schema_refuses() {
     let padded = format!(" {} ", "x".repeat(198));
     let (status, updated) = api.call(Method::PATCH, &format!("/api/v1/contacts/{contact}"), Some(json!({"name": padded}))).await;
     assert_eq!((status, updated["name"].as_str().map(str::len)), (StatusCode::OK, Some(198)), "stored trimmed");
+    // An array of the fields in order is not the object the schema asks for.
+    assert_eq!(api.call(Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(json!(["resolved", null]))).await.0, 400);
+    assert_eq!(api.call(Method::POST, &messages, Some(json!(["Hi", false, null]))).await.0, 400);
     assert_eq!(app.count("messages"), 1);
+    assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("open"));
 
     // Any cursor of the documented shape is a position in the list.
     let cursor = "0000000000000000_00000000-0000-0000-0000-000000000000";
