@@ -162,7 +162,7 @@ impl ApiKey {
         if !secret_token::looks_valid(token) {
             return Ok(None);
         }
-        let found: Option<(Uuid, WorkspaceId, Vec<Option<String>>, UserId, String, String)> = api_keys::table
+        let found: Option<KeyRow> = api_keys::table
             .inner_join(users::table.on(users::id.nullable().eq(api_keys::created_by)))
             .inner_join(
                 memberships::table
@@ -170,12 +170,15 @@ impl ApiKey {
             )
             .filter(api_keys::key_hash.eq(secret_token::digest(secret)))
             .filter(api_keys::revoked_at.is_null())
+            // A key made before its creator's current membership began was made by someone who
+            // has since been removed: coming back does not bring their old keys back.
+            .filter(api_keys::created_at.ge(memberships::created_at))
             .select((api_keys::id, api_keys::workspace_id, api_keys::scopes, users::id, users::name, memberships::role))
             .first(conn)
             .optional()?;
         // No row also when the creator left the workspace (or deleted their account): a key
         // speaks for a member, and must not outlive their membership.
-        let Some((id, workspace_id, scopes, user_id, name, role)) = found else { return Ok(None) };
+        let Some(KeyRow { id, workspace_id, scopes, user_id, name, role }) = found else { return Ok(None) };
         let creator_role =
             Role::from_choice(&role).ok_or_else(|| AppError::internal(anyhow::anyhow!("unknown role in database: {role}")))?;
         let scopes = Scopes::from_column(&scopes)?;
@@ -209,6 +212,17 @@ impl ApiKey {
             )
         }))
     }
+}
+
+/// A live key with its creator as a member of its workspace (fields in the `select` order).
+#[derive(Queryable)]
+struct KeyRow {
+    id: Uuid,
+    workspace_id: WorkspaceId,
+    scopes: Vec<Option<String>>,
+    user_id: UserId,
+    name: String,
+    role: String,
 }
 
 /// The secret of an `Authorization: Bearer ...` header (the scheme is case-insensitive).

@@ -643,7 +643,11 @@ pub struct InvitationJson {
         (status = 403, description = "The key lacks the `admin` scope, or its creator is no longer an owner or admin", body = openapi::ErrorBody),
         (status = 409, description = "Already a member, or too many invitations are waiting", body = openapi::ErrorBody),
         (status = 413, description = "The body is larger than 64 KiB", body = openapi::ErrorBody)))]
-async fn invite(state: web::Data<AppState>, AdminKey(key): AdminKey, body: web::Json<Object<NewInvitation>>) -> Result<HttpResponse, AppError> {
+async fn invite(
+    state: web::Data<AppState>,
+    AdminKey(key): AdminKey,
+    body: web::Json<Object<NewInvitation>>,
+) -> Result<HttpResponse, AppError> {
     use crate::{auth::users::normalize_email, conversations::Author, workspaces::team::Invitation};
     let Object(NewInvitation { email, role }) = body.into_inner();
     if email.chars().count() > 254 {

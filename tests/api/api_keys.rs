@@ -7,7 +7,7 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Browser, Person, TestApp, spawn_app, unescape_html},
+    helpers::{Browser, Person, TestApp, location, spawn_app, unescape_html},
     rest_api::{Api, create_key_with, setup},
     socket_client::{Socket, widget_session},
     team::{invite, join_as_new},
@@ -174,6 +174,16 @@ async fn every_key_of_a_member_who_was_removed_stops_working() {
     socket.send(json!({"type": "hello", "api_key": keys[1]})).await;
     assert_eq!(socket.expect("error").await["code"], "unauthorized");
     assert_eq!(app.count("invitations"), 1, "only the one Ada sent to Grace");
+
+    // Invited back, Grace does not get her old keys back.
+    let link = invite(&app, &workspace, "grace@example.com", "admin").await;
+    assert_eq!(grace.sign_in("grace@example.com", "correct horse battery staple").await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&grace.post_form(&link, &[]).await), format!("/app/{workspace}?notice=joined_workspace"));
+    for key in &keys {
+        assert_eq!(Api { app: &app, key: key.clone() }.get("/api/v1/conversations").await.0, StatusCode::UNAUTHORIZED);
+    }
+    let fresh = Api { app: &app, key: create_key_with(&grace, &workspace, "Again", &["read"]).await };
+    assert_eq!(fresh.get("/api/v1/conversations").await.0, StatusCode::OK);
 }
 
 #[tokio::test]
