@@ -5,6 +5,25 @@
 //! chain. The page itself is rendered by [`crate::web::render_errors`], which knows the request.
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+use serde::Serialize;
+
+/// The JSON body of every error answer (the REST API documents it as its error schema).
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: `bad_request`, `unauthorized`, `forbidden`, `payment_required`,
+    /// `not_found`, `method_not_allowed`, `conflict`, `payload_too_large`, `unprocessable`,
+    /// `rate_limited`, `unavailable`, `internal`.
+    pub code: String,
+    /// What went wrong, for a person.
+    pub message: String,
+    /// Quote it when asking for help: it finds the request in the logs.
+    pub request_id: String,
+}
 
 #[derive(thiserror::Error)]
 pub enum AppError {
@@ -22,6 +41,13 @@ pub enum AppError {
     NotFound,
     #[error("{0}")]
     Conflict(String),
+    /// Well-formed, but naming something that cannot be used here (e.g. a user who is not a
+    /// member, as an assignee).
+    #[error("{0}")]
+    Unprocessable(String),
+    /// The address exists but not for this method; holds the `Allow` header's value.
+    #[error("This address does not accept that kind of request; it accepts {0}.")]
+    MethodNotAllowed(&'static str),
     #[error("Too many attempts. Please wait a while and try again.")]
     RateLimited,
     /// A fixed cap on what one visitor may create (open conversations, new ones a day).
@@ -57,6 +83,8 @@ impl AppError {
             Self::PaymentRequired(_) => "payment_required",
             Self::NotFound => "not_found",
             Self::Conflict(_) => "conflict",
+            Self::Unprocessable(_) => "unprocessable",
+            Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::RateLimited => "rate_limited",
             Self::LimitReached(_) => "limit",
             Self::PayloadTooLarge => "payload_too_large",
@@ -88,6 +116,8 @@ impl ResponseError for AppError {
             Self::PaymentRequired(_) => StatusCode::PAYMENT_REQUIRED,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::RateLimited | Self::LimitReached(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -97,7 +127,11 @@ impl ResponseError for AppError {
 
     /// A plain body; [`crate::web::render_errors`] replaces it with a page or JSON.
     fn error_response(&self) -> HttpResponse {
-        HttpResponse::build(self.status_code()).body(self.to_string())
+        let mut response = HttpResponse::build(self.status_code());
+        if let Self::MethodNotAllowed(allow) = self {
+            response.insert_header((actix_web::http::header::ALLOW, *allow));
+        }
+        response.body(self.to_string())
     }
 }
 

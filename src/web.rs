@@ -14,7 +14,11 @@ use tracing_actix_web::RequestId;
 
 use std::net::IpAddr;
 
-use crate::{config::ForwardedTrust, error::AppError, state::AppState};
+use crate::{
+    config::ForwardedTrust,
+    error::{AppError, ErrorBody, ErrorDetail},
+    state::AppState,
+};
 
 /// The dashboard's pages may load scripts, styles and images from Parlor alone, and may not be
 /// framed by other sites.
@@ -103,6 +107,10 @@ pub async fn render_errors(
     if status == StatusCode::TOO_MANY_REQUESTS {
         builder.insert_header((header::RETRY_AFTER, "60"));
     }
+    // RFC 9110: a 405 names the methods the address does accept.
+    if let Some(allow) = response.headers().get(header::ALLOW) {
+        builder.insert_header((header::ALLOW, allow.clone()));
+    }
     let code = app_error.map(AppError::code).unwrap_or(match status {
         StatusCode::NOT_FOUND => "not_found",
         StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
@@ -110,7 +118,7 @@ pub async fn render_errors(
         _ => "bad_request",
     });
     let rendered = if wants_json(&request) {
-        builder.json(serde_json::json!({ "error": { "code": code, "message": message, "request_id": request_id } }))
+        builder.json(ErrorBody { error: ErrorDetail { code: code.into(), message, request_id } })
     } else {
         let title = status.canonical_reason().unwrap_or("Error");
         let page = ErrorPage { status: status.as_u16(), title, message: &message, request_id: &request_id };

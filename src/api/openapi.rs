@@ -1,29 +1,15 @@
 //! The OpenAPI 3.1 document of the REST API, served at `GET /api/v1/openapi.json` and built
-//! from the handlers' own annotations, so that it cannot drift from what they accept.
+//! from the handlers' own annotations and the types they parse, so that it cannot drift from
+//! what they accept and answer. Each operation names the key scope it needs in its security
+//! requirement; every status it can answer is among its responses.
 
 use actix_web::HttpResponse;
 use utoipa::{
-    Modify, OpenApi, ToSchema,
+    Modify, OpenApi,
     openapi::security::{Http, HttpAuthScheme, SecurityScheme},
 };
 
-/// Every error answer.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct ErrorDetail {
-    /// `bad_request`, `unauthorized`, `not_found`, `conflict`, `rate_limited`, ...
-    code: String,
-    /// What went wrong, for a person.
-    message: String,
-    /// Quote it when asking for help: it finds the request in the logs.
-    request_id: String,
-}
+pub use crate::error::{ErrorBody, ErrorDetail};
 
 struct BearerKey;
 
@@ -31,7 +17,13 @@ impl Modify for BearerKey {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
         let mut scheme = Http::new(HttpAuthScheme::Bearer);
-        scheme.description = Some("A workspace's API key, `sk_...`, created in Settings, API keys.".into());
+        scheme.description = Some(
+            "A workspace's API key, `sk_...`, created by an admin in Settings, API keys, with its scopes: `read` (every GET), \
+             `write` (send messages, change conversations and contacts), `admin` (invite people; only while the key's creator \
+             is still an owner or admin). Each operation lists the scope it needs; a key without it answers 403. A key stops \
+             working (401) when it is revoked or its creator leaves the workspace."
+                .into(),
+        );
         components.add_security_scheme("api_key", SecurityScheme::Http(scheme));
     }
 }
@@ -49,9 +41,8 @@ impl Modify for BearerKey {
         super::update_contact,
         super::invite,
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, super::Scope)),
     modifiers(&BearerKey),
-    security(("api_key" = [])),
     tags((name = "conversations"), (name = "messages"), (name = "contacts"), (name = "team"))
 )]
 pub struct ApiDoc;

@@ -125,7 +125,8 @@ pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<H
     let live_keys = live(
         conn,
         "SELECT k.id FROM api_keys k WHERE k.id = ANY($1) AND k.revoked_at IS NULL
-           AND EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = k.workspace_id AND m.user_id = k.created_by)",
+           AND EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = k.workspace_id AND m.user_id = k.created_by
+                       AND k.created_at >= m.created_at)",
         &keys,
     )?;
     let live_visitors = live(conn, "SELECT id FROM visitor_sessions WHERE id = ANY($1) AND revoked_at IS NULL", &visitors)?;

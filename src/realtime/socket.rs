@@ -130,8 +130,9 @@ async fn run(
 ) {
     let outcome = match wait_for_hello(&mut session, &mut stream).await {
         Ok((frame, resume)) => match authenticate(&state, agent, foreign_origin, frame).await {
-            Ok((identity, credential, conversations)) => {
+            Ok((identity, credential, read_only, conversations)) => {
                 let mut connection = Connection::new(state, session.clone(), identity, credential);
+                connection.read_only = read_only;
                 // Boxed: the idle socket's task then stays small (memory per socket).
                 Box::pin(connection.serve(&mut stream, resume, conversations)).await
             }
@@ -238,7 +239,7 @@ async fn authenticate(
     agent: Option<CurrentUser>,
     foreign_origin: Option<String>,
     hello: Hello,
-) -> Result<(Identity, Credential, Option<Vec<Conversation>>), FrameError> {
+) -> Result<(Identity, Credential, bool, Option<Vec<Conversation>>), FrameError> {
     let unauthorized =
         || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
     if let Some(secret) = hello.api_key {
@@ -246,10 +247,15 @@ async fn authenticate(
         let Some(key) = key else {
             return Err(frame_error("unauthorized", "This API key is not valid (it may have been revoked).", None));
         };
+        if !key.may(crate::api::keys::Scope::Read) {
+            return Err(frame_error("forbidden", "This API key lacks the read scope, which a socket needs.", None));
+        }
+        let read_only = !key.can_write();
         let Some(crate::conversations::Author::Agent { user_id, name }) = key.author else {
             return Err(frame_error("unauthorized", "The member who created this API key has left the workspace; create a new key.", None));
         };
-        return Ok((Identity::Agent { workspace_id: key.workspace_id, user_id, name }, Credential::ApiKey(key.id), None));
+        let identity = Identity::Agent { workspace_id: key.workspace_id, user_id, name };
+        return Ok((identity, Credential::ApiKey(key.id), read_only, None));
     }
     if let Some(token) = hello.visitor_token {
         let session_id = contacts::decode_token(state.settings.secret_bytes(), &token).ok_or_else(unauthorized)?;
@@ -272,7 +278,7 @@ async fn authenticate(
         })?;
         let identity =
             Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
-        return Ok((identity, Credential::Visitor(session_id), Some(conversations)));
+        return Ok((identity, Credential::Visitor(session_id), false, Some(conversations)));
     }
     let Some(current) = agent else {
         return Err(frame_error("unauthorized", "Say hello with a visitor_token, or open the socket from a signed-in Parlor page.", None));
@@ -294,7 +300,7 @@ async fn authenticate(
             None => frame_error("workspace_required", "You belong to several workspaces: say which one with workspace_id.", None),
         });
     };
-    Ok((Identity::Agent { workspace_id: workspace.id, user_id, name: current.user.name }, Credential::Session(session_id), None))
+    Ok((Identity::Agent { workspace_id: workspace.id, user_id, name: current.user.name }, Credential::Session(session_id), false, None))
 }
 
 fn unavailable() -> FrameError {
@@ -308,6 +314,8 @@ struct Connection {
     identity: Identity,
     /// What the socket was opened with: revoking it closes the socket.
     credential: Credential,
+    /// An API key without the `write` scope: it may listen, not act.
+    read_only: bool,
     socket_id: SocketId,
     /// The last `seq` delivered per conversation: what is at or below it is a duplicate.
     seen: HashMap<ConversationId, i64>,
@@ -331,6 +339,7 @@ impl Connection {
             session,
             identity,
             credential,
+            read_only: false,
             socket_id: 0,
             seen: HashMap::new(),
             known: HashMap::new(),
@@ -534,6 +543,14 @@ impl Connection {
                 self.error(frame_error("already_authenticated", "This socket has already said hello.", None)).await
             }
             ClientFrame::Ping {} => self.text(ServerFrame::Pong {}.to_json()).await,
+            ClientFrame::Send { client_id, .. } if self.read_only => {
+                self.error(frame_error("forbidden", "This API key lacks the write scope: it may listen, not send.", Some(client_id))).await
+            }
+            ClientFrame::Typing { .. } | ClientFrame::Read { .. } | ClientFrame::Presence { .. } | ClientFrame::Viewing { .. }
+                if self.read_only =>
+            {
+                self.error(frame_error("forbidden", "This API key lacks the write scope: it may listen, not act.", None)).await
+            }
             ClientFrame::Send { client_id, conversation_id, body, private } => {
                 self.send(client_id, conversation_id, body, private, acks).await
             }

@@ -254,7 +254,7 @@ async fn seats_past_the_plan_answer_402_with_an_upgrade_prompt() {
     assert_eq!(json.status(), StatusCode::PAYMENT_REQUIRED);
 
     // And through the REST API.
-    let key = crate::rest_api::create_key(&app.browser, &workspace, "HR sync").await;
+    let key = crate::rest_api::create_key_with(&app.browser, &workspace, "HR sync", &["admin"]).await;
     let api = reqwest::Client::new()
         .post(format!("{}/api/v1/invitations", app.address))
         .bearer_auth(&key)

@@ -9,22 +9,31 @@ use crate::{
     socket_client::{Socket, widget_session},
 };
 
-/// Creates a key through the console and reads it from the page (its only showing).
+/// Creates a key with the form's default scopes (read and write) through the console and reads
+/// it from the page (its only showing).
 pub(crate) async fn create_key(browser: &Browser, workspace: &str, name: &str) -> String {
-    let response = browser.post_form(&format!("/app/{workspace}/settings/api-keys"), &[("name", name)]).await;
+    create_key_with(browser, workspace, name, &["read", "write"]).await
+}
+
+/// Creates a key with these scopes ticked.
+pub(crate) async fn create_key_with(browser: &Browser, workspace: &str, name: &str, scopes: &[&str]) -> String {
+    let boxes: Vec<String> = scopes.iter().map(|scope| format!("scope_{scope}")).collect();
+    let mut fields = vec![("name", name)];
+    fields.extend(boxes.iter().map(|field| (field.as_str(), "on")));
+    let response = browser.post_form(&format!("/app/{workspace}/settings/api-keys"), &fields).await;
     assert_eq!(response.status(), StatusCode::OK);
     let html = unescape_html(&response.text().await.unwrap());
     let start = html.find("value=\"sk_").expect("the new key is shown") + "value=\"".len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
 }
 
-struct Api<'a> {
-    app: &'a TestApp,
-    key: String,
+pub(crate) struct Api<'a> {
+    pub(crate) app: &'a TestApp,
+    pub(crate) key: String,
 }
 
 impl Api<'_> {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
+    pub(crate) async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (StatusCode, Value) {
         let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.app.address)).bearer_auth(&self.key);
         if let Some(body) = body {
             request = request.json(&body);
@@ -34,12 +43,12 @@ impl Api<'_> {
         (status, response.json().await.unwrap_or(Value::Null))
     }
 
-    async fn get(&self, path: &str) -> (StatusCode, Value) {
+    pub(crate) async fn get(&self, path: &str) -> (StatusCode, Value) {
         self.call(reqwest::Method::GET, path, None).await
     }
 }
 
-async fn setup(app: &TestApp) -> (String, String, String) {
+pub(crate) async fn setup(app: &TestApp) -> (String, String, String) {
     let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
     let site_key = app.query_string("SELECT site_key AS value FROM workspaces").unwrap();
     let key = create_key(&app.browser, &workspace, "CRM sync").await;
@@ -129,7 +138,8 @@ async fn conversations_and_messages_read_and_answer_through_the_api() {
     let bad = api.call(reqwest::Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(json!({"status": "gone"}))).await;
     assert_eq!(bad.0, 400);
     let stranger = json!({"assignee_id": "0190a000-0000-7000-8000-00000000dead"});
-    assert_eq!(api.call(reqwest::Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(stranger)).await.0, 400);
+    let (status, refused) = api.call(reqwest::Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(stranger)).await;
+    assert_eq!((status, refused["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unprocessable")), "{refused}");
     assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("resolved"));
 }
 
@@ -300,8 +310,8 @@ async fn the_openapi_document_describes_every_endpoint_and_what_it_answers() {
 #[tokio::test]
 async fn a_key_invites_teammates_by_email() {
     let app = spawn_app().await;
-    let (workspace, _, key) = setup(&app).await;
-    let api = Api { app: &app, key };
+    let (workspace, _, _) = setup(&app).await;
+    let api = Api { app: &app, key: create_key_with(&app.browser, &workspace, "HR sync", &["admin"]).await };
     let (status, invitation) =
         api.call(reqwest::Method::POST, "/api/v1/invitations", Some(json!({"email": " Grace@Example.com ", "role": "agent"}))).await;
     assert_eq!(status, 201, "{invitation}");
