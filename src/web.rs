@@ -1,5 +1,7 @@
-//! What every page and API answer shares: error pages, security headers, the client's IP,
-//! and the one-line notices shown after a redirect.
+//! What every page and API answer shares: error pages, the panic guard, security headers, the
+//! client's IP, and the one-line notices shown after a redirect.
+
+use std::panic::AssertUnwindSafe;
 
 use actix_web::{
     HttpMessage, HttpRequest, HttpResponse,
@@ -10,6 +12,7 @@ use actix_web::{
     web,
 };
 use askama::Template;
+use futures_util::FutureExt;
 use tracing_actix_web::RequestId;
 
 use crate::{error::AppError, state::AppState};
@@ -120,6 +123,33 @@ pub async fn render_errors(
     Ok(ServiceResponse::new(request, rendered))
 }
 
+/// Answers a request whose handler panicked with the one 500 of [`AppError`], instead of a
+/// dropped connection. Wrapped inside [`render_errors`], which renders the page or JSON with the
+/// request id and logs the panic's message at error level with it; the worker goes on serving.
+///
+/// Unwind safety: what requests share (the pool, the hub, the limiters, the mailer) takes no
+/// lock that a panicking request could leave poisoned for the next one to trip on; the hub and
+/// the mailer carry on past a poisoned lock or answer an error.
+pub async fn catch_panic(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let request = req.request().clone();
+    match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(response) => Ok(response?.map_into_boxed_body()),
+        Err(panic) => {
+            let message = panic_message(panic.as_ref());
+            let error = AppError::internal(anyhow::anyhow!("the request handler panicked: {message}"));
+            Ok(ServiceResponse::from_err(error, request))
+        }
+    }
+}
+
+/// The text a panic was raised with (`panic!` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload.downcast_ref::<&str>().copied().or_else(|| payload.downcast_ref::<String>().map(String::as_str)).unwrap_or("(no message)")
+}
+
 fn url_encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
@@ -209,4 +239,85 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "workspace_deleted" => "The workspace and all of its data are deleted.",
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use actix_web::{App, middleware::from_fn, test};
+    use tracing_actix_web::TracingLogger;
+
+    use super::*;
+
+    /// What the log says, to read back after the request.
+    #[derive(Clone, Default)]
+    struct CapturedLog(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for CapturedLog {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl CapturedLog {
+        fn text(&self) -> String {
+            String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+        }
+    }
+
+    async fn boom() -> HttpResponse {
+        panic!("boom: the handler gave up")
+    }
+
+    async fn fine() -> HttpResponse {
+        HttpResponse::Ok().body("still serving")
+    }
+
+    #[actix_web::test]
+    async fn a_handler_that_panics_gets_the_500_answer_with_its_request_id_and_the_log_gets_the_message() {
+        let log = CapturedLog::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        // The layers as `startup` stacks them around the routes.
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(catch_panic))
+                .wrap(from_fn(render_errors))
+                .wrap(TracingLogger::<crate::telemetry::ParlorRootSpan>::new())
+                .route("/api/boom", web::get().to(boom))
+                .route("/boom", web::get().to(boom))
+                .route("/api/fine", web::get().to(fine)),
+        )
+        .await;
+
+        let response = test::call_service(&app, test::TestRequest::get().uri("/api/boom").to_request()).await;
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body: serde_json::Value = test::read_body_json(response).await;
+        assert_eq!(body["error"]["code"], "internal");
+        assert_eq!(body["error"]["message"], "Something went wrong on our side. Please try again.");
+        let request_id = body["error"]["request_id"].as_str().unwrap_or_default().to_string();
+        assert_eq!(request_id.len(), 36, "a request id: {body}");
+        let logged = log.text();
+        let line = logged.lines().find(|line| line.contains(&request_id) && line.contains("ERROR")).unwrap_or_default();
+        assert!(line.contains("the request handler panicked: boom: the handler gave up"), "log: {logged}");
+        assert!(!body.to_string().contains("boom"), "the person never sees the panic's message");
+
+        let page = test::call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await;
+        assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let html = String::from_utf8_lossy(&test::read_body(page).await).into_owned();
+        assert!(html.contains("Something went wrong on our side.") && html.contains("request id <code>"), "{html}");
+        assert!(!html.contains("boom"));
+
+        // The same service goes on answering.
+        let after = test::call_service(&app, test::TestRequest::get().uri("/api/fine").to_request()).await;
+        assert_eq!(after.status(), StatusCode::OK);
+        assert_eq!(test::read_body(after).await, "still serving");
+    }
 }

@@ -184,7 +184,10 @@ async fn list_messages(
     if !(1..=200).contains(&limit) {
         return Err(AppError::bad_request("limit is 1 to 200."));
     }
-    let after = query.after_seq.unwrap_or(0).max(0);
+    let after = query.after_seq.unwrap_or(0);
+    if after < 0 {
+        return Err(AppError::bad_request("after_seq is 0 or more."));
+    }
     let workspace_id = key.workspace_id;
     let messages = db::run(&state.pool, move |conn| {
         conversations::messages_after(conn, workspace_id, Audience::Agents, conversation.id, after, None, limit + 1)
