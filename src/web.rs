@@ -22,13 +22,17 @@ use crate::{error::AppError, state::AppState};
 pub const DASHBOARD_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The headers every answer carries unless it sets its own.
+const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
+    (header::CONTENT_SECURITY_POLICY, DASHBOARD_CSP),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "same-origin"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+];
+
 /// Adds the security headers to every answer that does not set its own.
 pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
-    actix_web::middleware::DefaultHeaders::new()
-        .add((header::CONTENT_SECURITY_POLICY, DASHBOARD_CSP))
-        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .add((header::REFERRER_POLICY, "same-origin"))
-        .add((header::X_FRAME_OPTIONS, "DENY"))
+    SECURITY_HEADERS.into_iter().fold(actix_web::middleware::DefaultHeaders::new(), |headers, header| headers.add(header))
 }
 
 #[derive(Template)]
@@ -110,22 +114,38 @@ pub async fn render_errors(
         s if s.is_server_error() => "internal",
         _ => "bad_request",
     });
-    let rendered = if wants_json(&request) {
-        builder.json(serde_json::json!({ "error": { "code": code, "message": message, "request_id": request_id } }))
-    } else {
-        let title = status.canonical_reason().unwrap_or("Error");
-        let page = ErrorPage { status: status.as_u16(), title, message: &message, request_id: &request_id };
-        match page.render() {
-            Ok(html) => builder.content_type("text/html; charset=utf-8").body(html),
-            Err(_) => builder.content_type("text/plain; charset=utf-8").body(message),
-        }
-    };
+    let rendered = error_answer(builder, status, code, &message, &request_id, wants_json(&request));
     Ok(ServiceResponse::new(request, rendered))
 }
 
-/// Answers a request whose handler panicked with the one 500 of [`AppError`], instead of a
-/// dropped connection. Wrapped inside [`render_errors`], which renders the page or JSON with the
-/// request id and logs the panic's message at error level with it; the worker goes on serving.
+/// The error as a person reads it: JSON for API clients, else the error page; both with the
+/// request id.
+fn error_answer(
+    mut builder: actix_web::HttpResponseBuilder,
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    request_id: &str,
+    json: bool,
+) -> HttpResponse {
+    if json {
+        return builder.json(serde_json::json!({ "error": { "code": code, "message": message, "request_id": request_id } }));
+    }
+    let title = status.canonical_reason().unwrap_or("Error");
+    let page = ErrorPage { status: status.as_u16(), title, message, request_id };
+    match page.render() {
+        Ok(html) => builder.content_type("text/html; charset=utf-8").body(html),
+        Err(_) => builder.content_type("text/plain; charset=utf-8").body(message.to_string()),
+    }
+}
+
+/// Answers a request whose handler panicked with the one 500 of [`AppError`] (the page or
+/// JSON, with the request id) instead of a dropped connection, and logs the panic's message at
+/// error level with the request id. The worker goes on serving.
+///
+/// The answer is built here rather than by [`render_errors`]: a response needs the request, and
+/// holding a copy of it while the router runs is not allowed, so the answer travels as an error
+/// that carries its finished response.
 ///
 /// Unwind safety: what requests share (the pool, the hub, the limiters, the mailer) takes no
 /// lock that a panicking request could leave poisoned for the next one to trip on; the hub and
@@ -134,13 +154,22 @@ pub async fn catch_panic(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    let request = req.request().clone();
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string()).unwrap_or_default();
+    let json = wants_json(req.request());
     match AssertUnwindSafe(next.call(req)).catch_unwind().await {
         Ok(response) => Ok(response?.map_into_boxed_body()),
         Err(panic) => {
             let message = panic_message(panic.as_ref());
+            tracing::error!(request_id = %request_id, panic.message = %message, "the request handler panicked");
             let error = AppError::internal(anyhow::anyhow!("the request handler panicked: {message}"));
-            Ok(ServiceResponse::from_err(error, request))
+            let status = StatusCode::INTERNAL_SERVER_ERROR;
+            let mut builder = HttpResponse::build(status);
+            builder.insert_header((header::CACHE_CONTROL, "no-store"));
+            for header in SECURITY_HEADERS {
+                builder.insert_header(header);
+            }
+            let answer = error_answer(builder, status, error.code(), &error.to_string(), &request_id, json);
+            Err(actix_web::error::InternalError::from_response(error, answer).into())
         }
     }
 }
@@ -279,6 +308,21 @@ mod tests {
         HttpResponse::Ok().body("still serving")
     }
 
+    /// What the HTTP server sends for a request: the response, or the one an error carries.
+    async fn answer<S, R, B>(app: &S, request: R) -> (StatusCode, header::HeaderMap, String)
+    where
+        S: actix_web::dev::Service<R, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody + 'static,
+    {
+        let response = match test::try_call_service(app, request).await {
+            Ok(response) => response.into_parts().1.map_into_boxed_body(),
+            Err(error) => error.error_response(),
+        };
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = actix_web::body::to_bytes(response.into_body()).await.map(|b| String::from_utf8_lossy(&b).into_owned());
+        (status, headers, body.unwrap_or_default())
+    }
+
     #[actix_web::test]
     async fn a_handler_that_panics_gets_the_500_answer_with_its_request_id_and_the_log_gets_the_message() {
         let log = CapturedLog::default();
@@ -297,27 +341,26 @@ mod tests {
         )
         .await;
 
-        let response = test::call_service(&app, test::TestRequest::get().uri("/api/boom").to_request()).await;
-        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let body: serde_json::Value = test::read_body_json(response).await;
+        let (status, _, body) = answer(&app, test::TestRequest::get().uri("/api/boom").to_request()).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
         assert_eq!(body["error"]["code"], "internal");
         assert_eq!(body["error"]["message"], "Something went wrong on our side. Please try again.");
         let request_id = body["error"]["request_id"].as_str().unwrap_or_default().to_string();
         assert_eq!(request_id.len(), 36, "a request id: {body}");
         let logged = log.text();
         let line = logged.lines().find(|line| line.contains(&request_id) && line.contains("ERROR")).unwrap_or_default();
-        assert!(line.contains("the request handler panicked: boom: the handler gave up"), "log: {logged}");
+        assert!(line.contains("the request handler panicked") && line.contains("boom: the handler gave up"), "log: {logged}");
         assert!(!body.to_string().contains("boom"), "the person never sees the panic's message");
 
-        let page = test::call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await;
-        assert_eq!(page.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        let html = String::from_utf8_lossy(&test::read_body(page).await).into_owned();
+        let (status, headers, html) = answer(&app, test::TestRequest::get().uri("/boom").to_request()).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
         assert!(html.contains("Something went wrong on our side.") && html.contains("request id <code>"), "{html}");
+        assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
         assert!(!html.contains("boom"));
 
         // The same service goes on answering.
-        let after = test::call_service(&app, test::TestRequest::get().uri("/api/fine").to_request()).await;
-        assert_eq!(after.status(), StatusCode::OK);
-        assert_eq!(test::read_body(after).await, "still serving");
+        let (status, _, body) = answer(&app, test::TestRequest::get().uri("/api/fine").to_request()).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "still serving"));
     }
 }

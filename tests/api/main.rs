@@ -13,6 +13,7 @@ mod fake_stripe;
 mod health;
 mod inbox;
 mod inbox_browser;
+mod input_ranges;
 mod login;
 mod password_reset;
 mod rate_limits;
