@@ -18,7 +18,7 @@ use crate::{
     health,
     realtime::{Realtime, socket},
     telemetry::ParlorRootSpan,
-    web::{render_errors, security_headers},
+    web::{catch_panic, render_errors, security_headers},
 };
 
 pub struct Application {
@@ -92,6 +92,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
                 web::QueryConfig::default()
                     .error_handler(|_, _| crate::error::AppError::bad_request("The address has an invalid query.").into()),
             )
+            .wrap(middleware::from_fn(catch_panic))
             .wrap(middleware::from_fn(render_errors))
             .wrap(middleware::from_fn(auth::csrf::ensure_cookie))
             .wrap(security_headers())

@@ -1,5 +1,7 @@
-//! What every page and API answer shares: error pages, security headers, the client's IP,
-//! and the one-line notices shown after a redirect.
+//! What every page and API answer shares: error pages, the panic guard, security headers, the
+//! client's IP, and the one-line notices shown after a redirect.
+
+use std::panic::AssertUnwindSafe;
 
 use actix_web::{
     HttpMessage, HttpRequest, HttpResponse,
@@ -10,6 +12,7 @@ use actix_web::{
     web,
 };
 use askama::Template;
+use futures_util::FutureExt;
 use tracing_actix_web::RequestId;
 
 use std::net::IpAddr;
@@ -25,13 +28,17 @@ use crate::{
 pub const DASHBOARD_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
      connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+/// The headers every answer carries unless it sets its own.
+const SECURITY_HEADERS: [(header::HeaderName, &str); 4] = [
+    (header::CONTENT_SECURITY_POLICY, DASHBOARD_CSP),
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::REFERRER_POLICY, "same-origin"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+];
+
 /// Adds the security headers to every answer that does not set its own.
 pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
-    actix_web::middleware::DefaultHeaders::new()
-        .add((header::CONTENT_SECURITY_POLICY, DASHBOARD_CSP))
-        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .add((header::REFERRER_POLICY, "same-origin"))
-        .add((header::X_FRAME_OPTIONS, "DENY"))
+    SECURITY_HEADERS.into_iter().fold(actix_web::middleware::DefaultHeaders::new(), |headers, header| headers.add(header))
 }
 
 #[derive(Template)]
@@ -117,17 +124,70 @@ pub async fn render_errors(
         s if s.is_server_error() => "internal",
         _ => "bad_request",
     });
-    let rendered = if wants_json(&request) {
-        builder.json(ErrorBody { error: ErrorDetail { code: code.into(), message, request_id } })
-    } else {
-        let title = status.canonical_reason().unwrap_or("Error");
-        let page = ErrorPage { status: status.as_u16(), title, message: &message, request_id: &request_id };
-        match page.render() {
-            Ok(html) => builder.content_type("text/html; charset=utf-8").body(html),
-            Err(_) => builder.content_type("text/plain; charset=utf-8").body(message),
-        }
-    };
+    let rendered = error_answer(builder, status, code, &message, &request_id, wants_json(&request));
     Ok(ServiceResponse::new(request, rendered))
+}
+
+/// The error as a person reads it: JSON for API clients, else the error page; both with the
+/// request id.
+fn error_answer(
+    mut builder: actix_web::HttpResponseBuilder,
+    status: StatusCode,
+    code: &str,
+    message: &str,
+    request_id: &str,
+    json: bool,
+) -> HttpResponse {
+    if json {
+        return builder
+            .json(ErrorBody { error: ErrorDetail { code: code.into(), message: message.into(), request_id: request_id.into() } });
+    }
+    let title = status.canonical_reason().unwrap_or("Error");
+    let page = ErrorPage { status: status.as_u16(), title, message, request_id };
+    match page.render() {
+        Ok(html) => builder.content_type("text/html; charset=utf-8").body(html),
+        Err(_) => builder.content_type("text/plain; charset=utf-8").body(message.to_string()),
+    }
+}
+
+/// Answers a request whose handler panicked with the one 500 of [`AppError`] (the page or
+/// JSON, with the request id) instead of a dropped connection, and logs the panic's message at
+/// error level with the request id. The worker goes on serving.
+///
+/// The answer is built here rather than by [`render_errors`]: a response needs the request, and
+/// holding a copy of it while the router runs is not allowed, so the answer travels as an error
+/// that carries its finished response.
+///
+/// Unwind safety: what requests share (the pool, the hub, the limiters, the mailer) takes no
+/// lock that a panicking request could leave poisoned for the next one to trip on; the hub and
+/// the mailer carry on past a poisoned lock or answer an error.
+pub async fn catch_panic(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string()).unwrap_or_default();
+    let json = wants_json(req.request());
+    match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(response) => Ok(response?.map_into_boxed_body()),
+        Err(panic) => {
+            let message = panic_message(panic.as_ref());
+            tracing::error!(request_id = %request_id, panic.message = %message, "the request handler panicked");
+            let error = AppError::internal(anyhow::anyhow!("the request handler panicked: {message}"));
+            let status = StatusCode::INTERNAL_SERVER_ERROR;
+            let mut builder = HttpResponse::build(status);
+            builder.insert_header((header::CACHE_CONTROL, "no-store"));
+            for header in SECURITY_HEADERS {
+                builder.insert_header(header);
+            }
+            let answer = error_answer(builder, status, error.code(), &error.to_string(), &request_id, json);
+            Err(actix_web::error::InternalError::from_response(error, answer).into())
+        }
+    }
+}
+
+/// The text a panic was raised with (`panic!` gives a `&str` or a `String`).
+fn panic_message(payload: &(dyn std::any::Any + Send)) -> &str {
+    payload.downcast_ref::<&str>().copied().or_else(|| payload.downcast_ref::<String>().map(String::as_str)).unwrap_or("(no message)")
 }
 
 fn url_encode(value: &str) -> String {
@@ -296,6 +356,102 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Arc, Mutex};
+
+    use actix_web::{App, middleware::from_fn, test};
+    use tracing_actix_web::TracingLogger;
+
+    use super::*;
+
+    /// What the log says, to read back after the request.
+    #[derive(Clone, Default)]
+    struct CapturedLog(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for CapturedLog {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl CapturedLog {
+        fn text(&self) -> String {
+            String::from_utf8_lossy(&self.0.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+        }
+    }
+
+    async fn boom() -> HttpResponse {
+        panic!("boom: the handler gave up")
+    }
+
+    async fn fine() -> HttpResponse {
+        HttpResponse::Ok().body("still serving")
+    }
+
+    /// What the HTTP server sends for a request: the response, or the one an error carries.
+    async fn answer<S, R, B>(app: &S, request: R) -> (StatusCode, header::HeaderMap, String)
+    where
+        S: actix_web::dev::Service<R, Response = ServiceResponse<B>, Error = actix_web::Error>,
+        B: MessageBody + 'static,
+    {
+        let response = match test::try_call_service(app, request).await {
+            Ok(response) => response.into_parts().1.map_into_boxed_body(),
+            Err(error) => error.error_response(),
+        };
+        let (status, headers) = (response.status(), response.headers().clone());
+        let body = actix_web::body::to_bytes(response.into_body()).await.map(|b| String::from_utf8_lossy(&b).into_owned());
+        (status, headers, body.unwrap_or_default())
+    }
+
+    #[actix_web::test]
+    async fn a_handler_that_panics_gets_the_500_answer_with_its_request_id_and_the_log_gets_the_message() {
+        let log = CapturedLog::default();
+        let writer = log.clone();
+        let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(move || writer.clone()).finish();
+        let _guard = tracing::subscriber::set_default(subscriber);
+        // The layers as `startup` stacks them around the routes.
+        let app = test::init_service(
+            App::new()
+                .wrap(from_fn(catch_panic))
+                .wrap(from_fn(render_errors))
+                .wrap(TracingLogger::<crate::telemetry::ParlorRootSpan>::new())
+                .route("/api/boom", web::get().to(boom))
+                .route("/boom", web::get().to(boom))
+                .route("/api/fine", web::get().to(fine)),
+        )
+        .await;
+
+        let (status, _, body) = answer(&app, test::TestRequest::get().uri("/api/boom").to_request()).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        let body: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        assert_eq!(body["error"]["code"], "internal");
+        assert_eq!(body["error"]["message"], "Something went wrong on our side. Please try again.");
+        let request_id = body["error"]["request_id"].as_str().unwrap_or_default().to_string();
+        assert_eq!(request_id.len(), 36, "a request id: {body}");
+        let logged = log.text();
+        let line = logged.lines().find(|line| line.contains(&request_id) && line.contains("ERROR")).unwrap_or_default();
+        assert!(line.contains("the request handler panicked") && line.contains("boom: the handler gave up"), "log: {logged}");
+        assert!(!body.to_string().contains("boom"), "the person never sees the panic's message");
+
+        let (status, headers, html) = answer(&app, test::TestRequest::get().uri("/boom").to_request()).await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(html.contains("Something went wrong on our side.") && html.contains("request id <code>"), "{html}");
+        assert_eq!(headers.get(header::X_CONTENT_TYPE_OPTIONS).map(|v| v.as_bytes()), Some(&b"nosniff"[..]));
+        assert!(!html.contains("boom"));
+
+        // The same service goes on answering.
+        let (status, _, body) = answer(&app, test::TestRequest::get().uri("/api/fine").to_request()).await;
+        assert_eq!((status, body.as_str()), (StatusCode::OK, "still serving"));
+    }
+}
+
+/// Client addresses, redirects and links: what a request may make Parlor believe or follow.
+#[cfg(test)]
+mod trust_tests {
     use super::*;
 
     fn ip(text: &str) -> IpAddr {

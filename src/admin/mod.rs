@@ -10,7 +10,7 @@ mod privacy;
 mod shell;
 mod team;
 pub mod webhooks;
-mod widget;
+pub mod widget;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;

@@ -63,7 +63,7 @@ impl WidgetForm {
     }
 
     /// The changes, or the message for each field that is wrong.
-    fn validate(&self) -> Result<WidgetChanges, Box<FieldErrors>> {
+    pub fn validate(&self) -> Result<WidgetChanges, Box<FieldErrors>> {
         let mut errors = FieldErrors::default();
         let color = self.color.trim().to_ascii_lowercase();
         if !(color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit())) {

@@ -14,7 +14,7 @@ use diesel::prelude::*;
 use secrecy::ExposeSecret;
 use serde_json::json;
 use stripe_billing::Subscription;
-use stripe_webhook::{EventObject, Webhook};
+use stripe_webhook::{EventObject, Webhook, WebhookError};
 use time::OffsetDateTime;
 
 use super::{Account, plan_for_price, stripe_api::WORKSPACE_KEY};
@@ -153,12 +153,31 @@ fn parse_workspace(conn: &mut PgConnection, raw: Option<&str>) -> Result<Option<
     Ok(exists.then_some(id))
 }
 
+/// How far a signature's time may be from ours, as Stripe's libraries allow.
+pub const SIGNATURE_TOLERANCE_SECONDS: u64 = 300;
+
+/// The event of a `Stripe-Signature` header (`t=<unix seconds>,v1=<hex HMAC-SHA256>,...`) over
+/// `payload` with `secret`, checked at `now` (unix seconds).
+///
+/// A `t` too far from `now` is refused here first: the library subtracts it from the clock
+/// unchecked, which overflows for a `t` near the ends of `i64`.
+pub fn verify_event(payload: &str, signature: &str, secret: &str, now: i64) -> Result<stripe_webhook::Event, WebhookError> {
+    for value in signature.split(',').filter_map(|pair| pair.strip_prefix("t=")) {
+        let t: i64 = value.parse().map_err(WebhookError::BadHeader)?;
+        if now.checked_sub(t).is_none_or(|skew| skew.unsigned_abs() > SIGNATURE_TOLERANCE_SECONDS) {
+            return Err(WebhookError::BadTimestamp(t));
+        }
+    }
+    Webhook::construct_event_with_timestamp(payload, signature, secret, now)
+}
+
 /// Verifies, then applies an event once.
 pub async fn receive(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let (Some(settings), Some(api)) = (state.settings.stripe.as_ref(), state.stripe.as_ref()) else { return Err(AppError::NotFound) };
     let signature = req.headers().get("Stripe-Signature").and_then(|v| v.to_str().ok()).unwrap_or("");
     let payload = std::str::from_utf8(&body).map_err(|_| AppError::bad_request("The body is not UTF-8."))?;
-    let event = match Webhook::construct_event(payload, signature, settings.webhook_secret.expose_secret()) {
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    let event = match verify_event(payload, signature, settings.webhook_secret.expose_secret(), now) {
         Ok(event) => event,
         Err(error) => {
             tracing::warn!(%error, signature_present = !signature.is_empty(), "Stripe webhook refused");

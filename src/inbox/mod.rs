@@ -10,11 +10,12 @@
 
 pub mod canned;
 pub mod queries;
+pub mod snooze;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use self::{
@@ -355,7 +356,10 @@ async fn history_fragment(
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
     let conversation_id = ConversationId(path.1);
-    let before = query.before.max(1);
+    if query.before < 1 {
+        return Err(AppError::bad_request("before is the number of a message, 1 or more."));
+    }
+    let before = query.before;
     let (messages, name) = db::run(&state.pool, move |conn| {
         let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
         let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
@@ -479,29 +483,6 @@ pub struct StatusForm {
     keep: Option<String>,
 }
 
-fn snooze_until(form: &StatusForm, now: OffsetDateTime) -> Result<OffsetDateTime, AppError> {
-    let wake = match form.snooze.as_deref().unwrap_or("") {
-        "1h" => now + Duration::hours(1),
-        "4h" => now + Duration::hours(4),
-        "1d" => now + Duration::days(1),
-        "1w" => now + Duration::weeks(1),
-        "custom" => {
-            let text = form.until.as_deref().unwrap_or("");
-            let format = time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]");
-            let local = time::PrimitiveDateTime::parse(text, &format)
-                .map_err(|_| AppError::bad_request("Choose a date and time to snooze until."))?;
-            let offset = time::UtcOffset::from_whole_seconds(form.offset_minutes.unwrap_or(0).clamp(-1080, 1080) * 60)
-                .unwrap_or(time::UtcOffset::UTC);
-            local.assume_offset(offset).to_offset(time::UtcOffset::UTC)
-        }
-        _ => return Err(AppError::bad_request("Choose how long to snooze.")),
-    };
-    if wake <= now || wake > now + Duration::days(366) {
-        return Err(AppError::bad_request("Snooze until a time in the coming year."));
-    }
-    Ok(wake)
-}
-
 async fn set_status(
     state: web::Data<AppState>,
     member: Member,
@@ -516,7 +497,12 @@ async fn set_status(
         .copied()
         .find(|s| *s == form.status)
         .ok_or_else(|| AppError::bad_request("Choose open, pending, snoozed or resolved."))?;
-    let until = if status == "snoozed" { Some(snooze_until(&form, OffsetDateTime::now_utc())?) } else { None };
+    let until = if status == "snoozed" {
+        let choice = form.snooze.as_deref().unwrap_or("");
+        Some(snooze::wake_time(choice, form.until.as_deref(), form.offset_minutes, OffsetDateTime::now_utc())?)
+    } else {
+        None
+    };
     // The change and its webhook event commit together.
     let assignee = db::run(&state.pool, move |conn| {
         conn.build_transaction().run(|conn| {
@@ -679,23 +665,5 @@ mod tests {
             vec![("my ".into(), false), ("refund".into(), true), (" is late ".into(), false), ("again".into(), true)]
         );
         assert_eq!(marked("no match"), vec![("no match".into(), false)]);
-    }
-
-    #[test]
-    fn snoozing_needs_a_time_in_the_coming_year() {
-        let now = OffsetDateTime::now_utc();
-        let form = |snooze: &str, until: Option<&str>| StatusForm {
-            status: "snoozed".into(),
-            snooze: Some(snooze.into()),
-            until: until.map(str::to_string),
-            offset_minutes: Some(120),
-            keep: None,
-        };
-        assert_eq!(snooze_until(&form("1h", None), now).ok(), Some(now + Duration::hours(1)));
-        assert!(snooze_until(&form("custom", Some("2001-01-01T09:00")), now).is_err());
-        assert!(snooze_until(&form("forever", None), now).is_err());
-        let next_year = (now + Duration::days(30)).format(time::macros::format_description!("[year]-[month]-[day]T09:00")).unwrap();
-        let wake = snooze_until(&form("custom", Some(&next_year)), now).unwrap();
-        assert_eq!(wake.hour(), 7, "09:00 at UTC+2 is 07:00 UTC");
     }
 }

@@ -78,16 +78,31 @@ pub struct ConversationRow {
 }
 
 impl ConversationRow {
-    /// The keyset cursor of this row: `<RFC 3339 time>_<id>`.
+    /// The keyset cursor of this row.
     pub fn cursor(&self) -> String {
-        let at = self.last_message_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-        format!("{at}_{}", self.id)
+        format_cursor(self.last_message_at, self.id)
     }
 }
 
+/// The years a cursor's time may name: it is the time of a message, and a wider range would
+/// only let a hand-made cursor reach the ends of the date type.
+pub const CURSOR_YEARS: std::ops::RangeInclusive<i32> = 1970..=9999;
+
+/// A keyset cursor: `<RFC 3339 time in UTC>_<id>`.
+pub fn format_cursor(at: OffsetDateTime, id: Uuid) -> String {
+    let at = at.checked_to_offset(time::UtcOffset::UTC).unwrap_or(at);
+    let at = at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+    format!("{at}_{id}")
+}
+
+/// The time (in UTC) and id of a cursor from [`format_cursor`]; `None` for anything else,
+/// including a time outside [`CURSOR_YEARS`] once in UTC.
 pub fn parse_cursor(cursor: &str) -> Option<(OffsetDateTime, Uuid)> {
     let (at, id) = cursor.rsplit_once('_')?;
-    Some((OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()?, Uuid::parse_str(id).ok()?))
+    let at = OffsetDateTime::parse(at, &time::format_description::well_known::Rfc3339).ok()?;
+    // Stored as UTC: a time that has no UTC form within the date type's range is no cursor.
+    let at = at.checked_to_offset(time::UtcOffset::UTC).filter(|at| CURSOR_YEARS.contains(&at.year()))?;
+    Some((at, Uuid::parse_str(id).ok()?))
 }
 
 const ROW_COLUMNS: &str = "\
@@ -323,4 +338,24 @@ pub fn friendly_name(contact_id: Uuid) -> String {
     let bytes = contact_id.as_bytes();
     // The last bytes of a v7 id are random.
     format!("{} {}", COLORS[usize::from(bytes[15]) % 16], ANIMALS[usize::from(bytes[14]) % 16])
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn a_cursor_round_trips_and_one_beyond_the_years_is_refused() {
+        let id = Uuid::now_v7();
+        let at = datetime!(2026-11-30 12:34:56.789 +02:00);
+        let parsed = parse_cursor(&format_cursor(at, id));
+        assert_eq!(parsed, Some((at, id)));
+        assert_eq!(parsed.map(|(at, _)| at.offset()), Some(time::UtcOffset::UTC));
+        for time in ["9999-12-31T23:59:59-23:59", "0000-01-01T00:00:00+23:59", "1969-12-31T23:59:59Z", "garbage"] {
+            assert_eq!(parse_cursor(&format!("{time}_{id}")), None, "{time}");
+        }
+        assert_eq!(parse_cursor("2026-11-30T12:00:00Z_not-a-uuid"), None);
+    }
 }

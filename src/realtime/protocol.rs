@@ -16,7 +16,9 @@ pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// Conversations one `hello` may resume.
 pub const MAX_RESUME: usize = 200;
 
-#[derive(Deserialize, Debug)]
+/// A frame a client sends. Serialize is for SDKs and tests written in Rust, and lets the fuzz
+/// target check that what parses is read back unchanged.
+#[derive(Serialize, Deserialize, Debug, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientFrame {
     Hello {

@@ -98,10 +98,10 @@ impl PageContext {
     }
 }
 
-type Attributes = serde_json::Map<String, serde_json::Value>;
+pub type Attributes = serde_json::Map<String, serde_json::Value>;
 
 /// Custom attributes: short keys, and values that are text (short), numbers, booleans or null.
-fn validate_attributes(attributes: Option<Attributes>) -> Result<Option<Attributes>, AppError> {
+pub fn validate_attributes(attributes: Option<Attributes>) -> Result<Option<Attributes>, AppError> {
     let Some(attributes) = attributes else { return Ok(None) };
     if attributes.len() > contacts::MAX_ATTRIBUTES {
         return Err(AppError::bad_request(format!("At most {} attributes.", contacts::MAX_ATTRIBUTES)));

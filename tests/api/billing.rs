@@ -160,6 +160,24 @@ async fn webhook_signatures_are_checked_and_a_replayed_event_changes_nothing() {
 }
 
 #[tokio::test]
+async fn a_signed_webhook_whose_time_is_at_the_end_of_the_clock_is_refused_not_overflowed() {
+    let (app, fake) = billing_app(100).await;
+    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    app.browser.post_form(&format!("/app/{workspace}/billing/checkout"), &[("plan", "pro"), ("seats", "2")]).await;
+    let session = fake.last_session_id();
+    fake.complete_checkout(&session);
+    let event = fake.checkout_completed(&session).to_string();
+    for timestamp in [i64::MIN, i64::MIN + 1, i64::MAX] {
+        let response = deliver_signed(&app.address, &event, &signature(&event, fake_stripe::WEBHOOK_SECRET, timestamp)).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "t={timestamp}");
+        let body = response.text().await.unwrap();
+        assert!(body.contains("error comparing timestamps - over tolerance"), "t={timestamp}: {body}");
+    }
+    assert_eq!(app.count("stripe_events"), 0);
+    assert_eq!(app.count("billing_accounts WHERE stripe_subscription_id IS NOT NULL"), 0);
+}
+
+#[tokio::test]
 async fn every_subscription_transition_reaches_the_workspace() {
     let (app, fake) = billing_app(100).await;
     let ada = Person::new("Ada");

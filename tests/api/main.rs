@@ -18,6 +18,7 @@ mod faults;
 mod health;
 mod inbox;
 mod inbox_browser;
+mod input_ranges;
 mod login;
 mod password_reset;
 mod rate_limits;
