@@ -403,12 +403,18 @@ impl Connection {
         });
     }
 
+    /// Unregisters from the hub and announces the departure. Called by `Drop`, so that a socket
+    /// whose task ends early (a panic included) never stays registered or online.
     fn leave(&mut self) {
+        if self.socket_id == 0 {
+            return;
+        }
         let realtime = &self.state.realtime;
         let left = match &self.identity {
             Identity::Agent { workspace_id, user_id, .. } => realtime.hub.leave_agent(*workspace_id, *user_id, self.socket_id),
             Identity::Visitor { contact_id, .. } => realtime.hub.leave_visitor(*contact_id, self.socket_id),
         };
+        self.socket_id = 0;
         if left == 0 {
             self.announce_presence("offline");
             // Gone from this instance; an inbox open on another one renews the lease within a
@@ -826,5 +832,11 @@ impl Connection {
                 return Ok(());
             }
         }
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.leave();
     }
 }
