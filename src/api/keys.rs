@@ -34,6 +34,7 @@ use crate::{
         schema::{api_keys, memberships, users},
     },
     error::AppError,
+    realtime::revocation::{Credential, Revocation},
     state::AppState,
     web::{render, see_other},
     workspaces::Role,
@@ -451,6 +452,6 @@ async fn revoke(
     if revoked == 0 {
         return Err(AppError::NotFound);
     }
-    state.realtime.revoke(crate::realtime::revocation::Revocation::Credentials(vec![crate::realtime::revocation::Credential::ApiKey(id)]));
+    state.realtime.revoke(Revocation::Credentials(vec![Credential::ApiKey(id)]));
     Ok(see_other(&format!("/app/{workspace_id}/settings/api-keys?notice=api_key_revoked")))
 }

@@ -84,7 +84,11 @@ fn parse_range(job: &ClaimedJob) -> Result<Range, AppError> {
 }
 
 fn inbox_link(state: &AppState, workspace_id: WorkspaceId, conversation_id: ConversationId) -> String {
-    format!("{}/app/{workspace_id}/inbox/{conversation_id}", state.settings.public_base())
+    conversation_link(&state.settings.public_base(), workspace_id, conversation_id)
+}
+
+fn conversation_link(base: &str, workspace_id: WorkspaceId, conversation_id: ConversationId) -> String {
+    format!("{base}/app/{workspace_id}/inbox/{conversation_id}")
 }
 
 /// Emails the visitor the agents' replies of the range they still have not seen.
@@ -169,7 +173,7 @@ pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> 
                 let first = messages_after(conn, workspace_id, Audience::Agents, conversation_id, 0, Some(1), 1)?;
                 let Some(first) = first.into_iter().next() else { continue };
                 workspace_name = context.workspace_name;
-                started.push((context.contact_name, first, format!("{base}/app/{workspace_id}/inbox/{conversation_id}")));
+                started.push((context.contact_name, first, conversation_link(&base, workspace_id, conversation_id)));
             }
             if started.is_empty() {
                 return Ok(());
@@ -190,15 +194,14 @@ pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> 
                     link: link.clone(),
                 })
                 .collect();
+            let mut emails = Vec::with_capacity(to.len());
             for address in &to {
-                let message = match started.as_slice() {
+                emails.push(match started.as_slice() {
                     [(visitor, first, link)] => email::new_conversation(address, &workspace_name, visitor.as_deref(), first, link)?,
                     _ => email::new_conversations(address, &workspace_name, &digest)?,
-                };
-                let payload = serde_json::to_value(&message).map_err(AppError::internal)?;
-                let key = format!("email:{parent}:{}", hex_digest(&message.to));
-                enqueue(conn, workspace_id, JobKind::SendEmail, &key, payload, time::OffsetDateTime::now_utc())?;
+                });
             }
+            enqueue_sends(conn, workspace_id, parent, &emails)?;
             tracing::info!(conversations = started.len(), recipients = to.len(), "new-conversation notice enqueued");
             Ok::<_, AppError>(())
         })
@@ -228,24 +231,24 @@ pub async fn payment_failed(state: &web::Data<AppState>, job: &ClaimedJob) -> Re
 /// One send job per email, keyed by this job and the recipient, in one transaction.
 async fn fan_out(state: &web::Data<AppState>, job: &ClaimedJob, emails: Vec<email::Email>) -> Result<(), AppError> {
     let (workspace_id, parent) = (job.workspace_id, job.id);
-    db::run(&state.pool, move |conn| {
-        conn.build_transaction().run(|conn| {
-            for email in &emails {
-                let payload = serde_json::to_value(email).map_err(AppError::internal)?;
-                enqueue(
-                    conn,
-                    workspace_id,
-                    JobKind::SendEmail,
-                    // The address hashed: keys stay short whatever the address's length.
-                    &format!("email:{parent}:{}", hex_digest(&email.to)),
-                    payload,
-                    time::OffsetDateTime::now_utc(),
-                )?;
-            }
-            Ok::<_, AppError>(())
-        })
-    })
-    .await
+    db::run(&state.pool, move |conn| conn.build_transaction().run(|conn| enqueue_sends(conn, workspace_id, parent, &emails))).await
+}
+
+/// One send job per email under the notice job `parent`, in the caller's transaction.
+fn enqueue_sends(conn: &mut PgConnection, workspace_id: WorkspaceId, parent: uuid::Uuid, emails: &[email::Email]) -> Result<(), AppError> {
+    for email in emails {
+        let payload = serde_json::to_value(email).map_err(AppError::internal)?;
+        enqueue(
+            conn,
+            workspace_id,
+            JobKind::SendEmail,
+            // The address hashed: keys stay short whatever the address's length.
+            &format!("email:{parent}:{}", hex_digest(&email.to)),
+            payload,
+            time::OffsetDateTime::now_utc(),
+        )?;
+    }
+    Ok(())
 }
 
 /// Sends one email written by a notice job.

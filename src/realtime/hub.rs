@@ -187,6 +187,7 @@ impl Hub {
 
     /// Closes the sockets holding a credential the periodic re-check found stale.
     pub fn revoke_stale(&self, stale: &[Held]) {
+        let stale: std::collections::HashSet<&Held> = stale.iter().collect();
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
         for (workspace_id, sockets) in &inner.agents {
             for socket in sockets.values() {
@@ -207,7 +208,7 @@ impl Hub {
     /// The distinct credentials the sockets of this instance were opened with.
     pub fn held(&self) -> Vec<Held> {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
-        let mut held: Vec<Held> = inner
+        inner
             .agents
             .iter()
             .flat_map(|(w, sockets)| {
@@ -220,9 +221,7 @@ impl Hub {
             }))
             .collect::<std::collections::HashSet<_>>()
             .into_iter()
-            .collect();
-        held.shrink_to_fit();
-        held
+            .collect()
     }
 
     /// Whether the visitor has a socket open on this instance.
