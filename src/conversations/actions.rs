@@ -127,9 +127,18 @@ fn apply(conn: &mut PgConnection, workspace_id: WorkspaceId, actor: &Actor, id: 
         return target.select(Conversation::as_select()).first(conn).optional()?.ok_or(AppError::NotFound);
     }
     let status = change.status.map(StatusChange::columns).transpose()?;
+    let assignee_name = match change.assignee {
+        Some(Some(user)) => match member_name(conn, workspace_id, user)? {
+            Some(name) => Some(name),
+            // Another workspace's conversation is not found, whatever else the request says.
+            None if diesel::select(diesel::dsl::exists(target)).get_result(conn)? => {
+                return Err(AppError::Unprocessable(NOT_A_MEMBER.into()));
+            }
+            None => return Err(AppError::NotFound),
+        },
+        _ => None,
+    };
     let columns = Columns { status: status.map(|(s, _)| s), snoozed_until: status.map(|(_, until)| until), assignee_id: change.assignee };
-    // The UPDATE comes first so that another workspace's conversation is not found before
-    // anything else is said about the request; a refusal below rolls it back.
     let updated: Conversation = diesel::update(target)
         .set((columns, conversations::updated_at.eq(diesel::dsl::now)))
         .returning(Conversation::as_returning())
@@ -144,13 +153,10 @@ fn apply(conn: &mut PgConnection, workspace_id: WorkspaceId, actor: &Actor, id: 
         audit::record(conn, workspace_id, actor, action, &detail)?;
         events::emit(conn, &[events::status_changed(workspace_id, id, status, updated.assignee_id)])?;
     }
-    match change.assignee {
-        Some(Some(user)) => {
-            let name = member_name(conn, workspace_id, user)?.ok_or_else(|| AppError::Unprocessable(NOT_A_MEMBER.into()))?;
-            audit::record(conn, workspace_id, actor, "conversation.assigned", &format!("{id} to {name}"))?;
-        }
-        Some(None) => audit::record(conn, workspace_id, actor, "conversation.unassigned", &id.to_string())?,
-        None => {}
+    match (change.assignee, assignee_name) {
+        (Some(Some(_)), Some(name)) => audit::record(conn, workspace_id, actor, "conversation.assigned", &format!("{id} to {name}"))?,
+        (Some(_), _) => audit::record(conn, workspace_id, actor, "conversation.unassigned", &id.to_string())?,
+        (None, _) => {}
     }
     Ok(updated)
 }
