@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{ApiKey, Object, Page, ReadKey, WriteKey, actor, openapi, present};
+use super::{ApiKey, Object, Page, ReadKey, WriteKey, actor, openapi};
 use crate::{
     conversations::{
         Audience, Conversation, ConversationStatus,
@@ -149,7 +149,11 @@ fn conversation_json(conversation: &Conversation) -> ConversationDetail {
         (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
         (status = 403, description = "The key lacks the `read` scope", body = openapi::ErrorBody),
         (status = 404, description = "No such conversation in this workspace", body = openapi::ErrorBody)))]
-pub(super) async fn get_conversation(state: web::Data<AppState>, ReadKey(key): ReadKey, path: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
+pub(super) async fn get_conversation(
+    state: web::Data<AppState>,
+    ReadKey(key): ReadKey,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
     let conversation = find(&state, &key, path.into_inner()).await?;
     Ok(HttpResponse::Ok().json(conversation_json(&conversation)))
 }
@@ -181,8 +185,7 @@ pub struct ConversationPatch {
     #[serde(default)]
     status: Option<NewStatus>,
     /// A member's user id, or `null` to unassign.
-    #[serde(default, deserialize_with = "present")]
-    #[schema(value_type = Option<Uuid>)]
+    #[serde(default, with = "::serde_with::rust::double_option")]
     assignee_id: Option<Option<Uuid>>,
 }
 
@@ -202,10 +205,8 @@ pub(super) async fn update_conversation(
     body: web::Json<Object<ConversationPatch>>,
 ) -> Result<HttpResponse, AppError> {
     let Object(ConversationPatch { status, assignee_id }) = body.into_inner();
-    let change = Change {
-        status: status.map(|status| StatusChange::To(status.into())),
-        assignee: assignee_id.map(|assignee| assignee.map(UserId)),
-    };
+    let change =
+        Change { status: status.map(|status| StatusChange::To(status.into())), assignee: assignee_id.map(|assignee| assignee.map(UserId)) };
     let (workspace_id, id) = (key.workspace_id, ConversationId(path.into_inner()));
     let updated = actions::change(&state, workspace_id, actor(&key)?, id, change).await.map_err(|error| match error {
         AppError::Unprocessable(_) => AppError::Unprocessable("assignee_id is not a member of this workspace.".into()),
@@ -214,3 +215,20 @@ pub(super) async fn update_conversation(
     Ok(HttpResponse::Ok().json(conversation_json(&updated)))
 }
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assignee(body: &str) -> Option<Option<Uuid>> {
+        serde_json::from_str::<ConversationPatch>(body).map(|patch| patch.assignee_id).unwrap_or_else(|e| panic!("{body}: {e}"))
+    }
+
+    #[test]
+    fn a_patch_tells_a_left_out_assignee_from_a_null_one() {
+        let id = Uuid::now_v7();
+        assert_eq!(assignee("{}"), None, "no change");
+        assert_eq!(assignee(r#"{"assignee_id": null}"#), Some(None), "unassign");
+        assert_eq!(assignee(&format!(r#"{{"assignee_id": "{id}"}}"#)), Some(Some(id)));
+        assert!(serde_json::from_str::<ConversationPatch>(r#"{"status": "snoozed"}"#).is_err(), "snoozing needs the inbox");
+    }
+}

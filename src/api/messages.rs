@@ -121,4 +121,3 @@ pub(super) async fn post_message(
     let status = if stored.duplicate { actix_web::http::StatusCode::OK } else { actix_web::http::StatusCode::CREATED };
     Ok(HttpResponse::build(status).json(&stored.message))
 }
-

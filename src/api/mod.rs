@@ -81,12 +81,6 @@ impl<'de, T: serde::de::DeserializeOwned> Deserialize<'de> for Object<T> {
     }
 }
 
-/// `Some(value)` for a field that is present, even as `null` (`Some(None)`); with
-/// `#[serde(default)]`, an absent field stays `None`.
-fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(deserializer: D) -> Result<Option<T>, D::Error> {
-    T::deserialize(deserializer).map(Some)
-}
-
 /// Whether `text` says something: a character that is not white space (as Rust's `trim`
 /// counts it), and no NUL, which Postgres cannot store. The schema states it as the pattern
 /// `^[^\u0000]*[^\u0000\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000]*$`.
@@ -109,4 +103,3 @@ fn actor(key: &ApiKey) -> Result<Actor, AppError> {
         _ => Err(AppError::SignInRequired),
     }
 }
-

@@ -88,4 +88,3 @@ pub(super) async fn invite(
     state.mailer.send_later(crate::email::invitation(&address, &inviter, &workspace_name, role.role().label(), link)?);
     Ok(HttpResponse::Created().json(InvitationJson { id: invitation.id, email: invitation.email, role, expires_at: invitation.expires_at }))
 }
-

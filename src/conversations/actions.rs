@@ -121,7 +121,13 @@ pub async fn change(
     Ok(conversation)
 }
 
-fn apply(conn: &mut PgConnection, workspace_id: WorkspaceId, actor: &Actor, id: ConversationId, change: Change) -> Result<Conversation, AppError> {
+fn apply(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    actor: &Actor,
+    id: ConversationId,
+    change: Change,
+) -> Result<Conversation, AppError> {
     let target = conversations::table.filter(conversations::workspace_id.eq(workspace_id)).filter(conversations::id.eq(id));
     if change.is_empty() {
         return target.select(Conversation::as_select()).first(conn).optional()?.ok_or(AppError::NotFound);
@@ -203,12 +209,16 @@ pub async fn wake_snoozed(state: &AppState, workspace: Option<WorkspaceId>) -> R
             .load(conn)?;
             let parlor = Actor::parlor();
             for conversation in &woken {
-                audit::record(conn, conversation.workspace_id, &parlor, "conversation.snooze_ended", &format!("{} to open", conversation.id))?;
+                audit::record(
+                    conn,
+                    conversation.workspace_id,
+                    &parlor,
+                    "conversation.snooze_ended",
+                    &format!("{} to open", conversation.id),
+                )?;
             }
-            let events: Vec<_> = woken
-                .iter()
-                .map(|w| events::status_changed(w.workspace_id, w.id, ConversationStatus::Open, w.assignee_id))
-                .collect();
+            let events: Vec<_> =
+                woken.iter().map(|w| events::status_changed(w.workspace_id, w.id, ConversationStatus::Open, w.assignee_id)).collect();
             events::emit(conn, &events)?;
             Ok::<_, AppError>(woken)
         })

@@ -135,4 +135,3 @@ pub(super) async fn edit_contact(
         None => see_other(&format!("/app/{workspace_id}/inbox?notice=contact_saved")),
     })
 }
-

@@ -210,4 +210,3 @@ pub(super) async fn reply(
     state.realtime.writer.send(new).await?;
     Ok(back_to(workspace_id, conversation_id, form.keep.as_deref(), "reply_sent"))
 }
-

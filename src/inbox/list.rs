@@ -103,7 +103,12 @@ impl ListPane {
     }
 }
 
-pub(super) async fn load_list(state: &web::Data<AppState>, member: &Member, query: &ListQuery, selected: Option<Uuid>) -> Result<ListPane, AppError> {
+pub(super) async fn load_list(
+    state: &web::Data<AppState>,
+    member: &Member,
+    query: &ListQuery,
+    selected: Option<Uuid>,
+) -> Result<ListPane, AppError> {
     let (workspace_id, me) = (member.workspace_id(), member.current.user.id);
     let view = View::parse(query.view.as_deref());
     let status = queries::parse_status(query.status.as_deref());
@@ -189,4 +194,3 @@ pub(super) async fn row_fragment(
     let keep = format!("view={}&status={}", View::parse(query.view.as_deref()).as_str(), queries::parse_status(query.status.as_deref()));
     render(StatusCode::OK, &RowFragment { row: RowView::from_row(&state, row, None), workspace_id, keep })
 }
-

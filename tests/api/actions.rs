@@ -57,7 +57,11 @@ fn target(app: &TestApp, conversation: &str) -> Target {
 }
 
 fn user(app: &TestApp, name: &str) -> UserId {
-    diesel::sql_query("SELECT id FROM users WHERE name = $1").bind::<Text, _>(name).get_result::<Member>(&mut connect(app)).expect("user").id
+    diesel::sql_query("SELECT id FROM users WHERE name = $1")
+        .bind::<Text, _>(name)
+        .get_result::<Member>(&mut connect(app))
+        .expect("user")
+        .id
 }
 
 /// Without the background sweep, so that only the test wakes snoozed conversations.
@@ -143,7 +147,10 @@ async fn resolving_snoozing_and_waking_each_record_emit_and_tell_the_agents() {
     assert_eq!(statuses, ["resolved", "snoozed", "open"]);
     assert!(audit_log(&app.browser, &workspace).await.contains("Reopened a conversation whose snooze ended"));
     assert_eq!(
-        app.query_string(&format!("SELECT status || ' ' || coalesce(snoozed_until::text, '-') AS value FROM conversations WHERE id = '{conversation}'")).as_deref(),
+        app.query_string(&format!(
+            "SELECT status || ' ' || coalesce(snoozed_until::text, '-') AS value FROM conversations WHERE id = '{conversation}'"
+        ))
+        .as_deref(),
         Some("open -")
     );
     assert_eq!(actions::wake_snoozed(&app.state, None).await.ok(), Some(0), "woken once");
@@ -205,10 +212,10 @@ async fn no_action_reaches_a_conversation_of_another_workspace() {
         .id;
     let their_id = target(&app, &theirs).id;
     let mut eve_agent = Socket::agent(&app, &eve).await;
-    let state_of = format!(
-        "SELECT concat_ws(' ', status, assignee_id, snoozed_until, updated_at) AS value FROM conversations WHERE id = '{theirs}'"
-    );
-    let (before, audit_before, deliveries_before) = (app.query_string(&state_of), app.count("audit_events"), app.count("webhook_deliveries"));
+    let state_of =
+        format!("SELECT concat_ws(' ', status, assignee_id, snoozed_until, updated_at) AS value FROM conversations WHERE id = '{theirs}'");
+    let (before, audit_before, deliveries_before) =
+        (app.query_string(&state_of), app.count("audit_events"), app.count("webhook_deliveries"));
 
     let ada = Actor::member(ada_id, "Ada");
     let until = OffsetDateTime::now_utc() + time::Duration::hours(1);
