@@ -133,16 +133,18 @@ fn apply(
         return target.select(Conversation::as_select()).first(conn).optional()?.ok_or(AppError::NotFound);
     }
     let status = change.status.map(StatusChange::columns).transpose()?;
-    let assignee_name = match change.assignee {
+    // The new assignee by name, for the audit log: `Some(None)` unassigns.
+    let assignee_named = match change.assignee {
         Some(Some(user)) => match member_name(conn, workspace_id, user)? {
-            Some(name) => Some(name),
+            Some(name) => Some(Some(name)),
             // Another workspace's conversation is not found, whatever else the request says.
             None if diesel::select(diesel::dsl::exists(target)).get_result(conn)? => {
                 return Err(AppError::Unprocessable(NOT_A_MEMBER.into()));
             }
             None => return Err(AppError::NotFound),
         },
-        _ => None,
+        Some(None) => Some(None),
+        None => None,
     };
     let columns = Columns { status: status.map(|(s, _)| s), snoozed_until: status.map(|(_, until)| until), assignee_id: change.assignee };
     let updated: Conversation = diesel::update(target)
@@ -159,10 +161,10 @@ fn apply(
         audit::record(conn, workspace_id, actor, action, &detail)?;
         events::emit(conn, &[events::status_changed(workspace_id, id, status, updated.assignee_id)])?;
     }
-    match (change.assignee, assignee_name) {
-        (Some(Some(_)), Some(name)) => audit::record(conn, workspace_id, actor, "conversation.assigned", &format!("{id} to {name}"))?,
-        (Some(_), _) => audit::record(conn, workspace_id, actor, "conversation.unassigned", &id.to_string())?,
-        (None, _) => {}
+    match assignee_named {
+        Some(Some(name)) => audit::record(conn, workspace_id, actor, "conversation.assigned", &format!("{id} to {name}"))?,
+        Some(None) => audit::record(conn, workspace_id, actor, "conversation.unassigned", &id.to_string())?,
+        None => {}
     }
     Ok(updated)
 }

@@ -47,7 +47,7 @@ pub fn emit(conn: &mut PgConnection, events: &[Event]) -> Result<(), diesel::res
     let mut payloads = Vec::with_capacity(events.len());
     for event in events {
         let id = Uuid::now_v7();
-        workspace_ids.push(event.workspace_id.0);
+        workspace_ids.push(event.workspace_id);
         event_ids.push(id);
         types.push(event.event_type);
         payloads.push(event.envelope(id, now).to_string());
