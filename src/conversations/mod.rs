@@ -4,7 +4,9 @@
 //! filters by it; a visitor's calls also filter by its `ContactId`. A conversation outside
 //! those bounds is reported as not found.
 
+pub mod actions;
 pub mod contacts;
+pub mod status;
 pub mod writer;
 
 use diesel::{IntoSql, prelude::*, sql_types::Bool};
@@ -264,7 +266,7 @@ pub struct Conversation {
     pub id: ConversationId,
     pub workspace_id: WorkspaceId,
     pub contact_id: ContactId,
-    pub status: String,
+    pub status: ConversationStatus,
     pub assignee_id: Option<UserId>,
     pub last_seq: i64,
     #[serde(with = "time::serde::rfc3339")]
@@ -334,4 +336,5 @@ pub fn validate_body(body: &str) -> Result<(), (&'static str, String)> {
     Ok(())
 }
 
+pub use status::ConversationStatus;
 pub use writer::{MessageWriter, NewMessage, Stored};

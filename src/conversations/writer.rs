@@ -201,7 +201,7 @@ fn store_one(conn: &mut PgConnection, new: &NewMessage, limits: VisitorLimits) -
         (Some(id), author) => {
             let target = conversations::table.filter(conversations::workspace_id.eq(new.workspace_id)).filter(conversations::id.eq(id));
             let is_visitor = matches!(author, Author::Visitor { .. });
-            let previous_status: Option<String> = match author {
+            let previous_status: Option<super::ConversationStatus> = match author {
                 Author::Visitor { contact_id, .. } => target
                     .filter(conversations::contact_id.eq(contact_id))
                     .select(conversations::status)
@@ -211,8 +211,8 @@ fn store_one(conn: &mut PgConnection, new: &NewMessage, limits: VisitorLimits) -
                 Author::Agent { .. } => target.select(conversations::status).for_update().first(conn).optional()?,
             };
             let Some(previous_status) = previous_status else { return Err(AppError::NotFound.into()) };
-            let reopened = is_visitor && previous_status != "open";
-            let status = if reopened { "open".to_string() } else { previous_status };
+            let reopened = is_visitor && previous_status != super::ConversationStatus::Open;
+            let status = if reopened { super::ConversationStatus::Open } else { previous_status };
             let (seq, contact_id): (i64, ContactId) = diesel::update(target)
                 .set((
                     conversations::last_seq.eq(conversations::last_seq + 1),
@@ -300,7 +300,7 @@ struct Locked {
     #[diesel(sql_type = diesel::sql_types::Uuid)]
     contact_id: Uuid,
     #[diesel(sql_type = diesel::sql_types::Text)]
-    status: String,
+    status: super::ConversationStatus,
     #[diesel(sql_type = diesel::sql_types::BigInt)]
     last_seq: i64,
 }
@@ -457,9 +457,9 @@ fn store_batch_fast(
                 results[index] = Some(Err(AppError::NotFound));
                 continue;
             };
-            let reopened = is_visitor && numbering.locked.status != "open";
+            let reopened = is_visitor && numbering.locked.status != super::ConversationStatus::Open;
             if reopened {
-                numbering.locked.status = "open".to_string();
+                numbering.locked.status = super::ConversationStatus::Open;
             }
             numbering.locked.last_seq += 1;
             numbering.touched = true;

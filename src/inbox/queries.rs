@@ -1,6 +1,9 @@
 //! What the inbox reads: pages of a workspace's conversations (keyset, by last activity), one
-//! conversation with its contact, and full-text search. Every function takes the `WorkspaceId`
-//! of the signed-in member.
+//! conversation with its contact, and full-text search. It writes nothing: conversation
+//! changes are [`crate::conversations::actions`].
+//!
+//! Tenant rule: every function takes the `WorkspaceId` of the signed-in member (or of the API
+//! key) and filters by it.
 
 use diesel::{
     prelude::*,
@@ -10,6 +13,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
+    conversations::ConversationStatus,
     db::{ContactId, ConversationId, UserId, WorkspaceId, schema::contacts},
     error::AppError,
 };
@@ -42,10 +46,9 @@ impl View {
     }
 }
 
-pub const STATUSES: [&str; 4] = ["open", "pending", "snoozed", "resolved"];
-
-pub fn parse_status(text: Option<&str>) -> &'static str {
-    STATUSES.iter().copied().find(|s| Some(*s) == text).unwrap_or("open")
+/// The status a list link asks for: open, unless it names another.
+pub fn parse_status(text: Option<&str>) -> ConversationStatus {
+    text.and_then(ConversationStatus::parse).unwrap_or(ConversationStatus::Open)
 }
 
 /// One row of the conversation list.
@@ -54,7 +57,7 @@ pub struct ConversationRow {
     #[diesel(sql_type = SqlUuid)]
     pub id: Uuid,
     #[diesel(sql_type = Text)]
-    pub status: String,
+    pub status: ConversationStatus,
     #[diesel(sql_type = Nullable<SqlUuid>)]
     pub assignee_id: Option<Uuid>,
     #[diesel(sql_type = Nullable<Text>)]
@@ -117,43 +120,6 @@ LEFT JOIN LATERAL (
     WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1
 ) lm ON true";
 
-/// A conversation whose snooze ended.
-#[derive(diesel::QueryableByName, Debug, Clone)]
-pub struct Woken {
-    #[diesel(sql_type = SqlUuid)]
-    pub id: uuid::Uuid,
-    #[diesel(sql_type = SqlUuid)]
-    pub workspace_id: uuid::Uuid,
-    #[diesel(sql_type = diesel::sql_types::Nullable<SqlUuid>)]
-    pub assignee_id: Option<uuid::Uuid>,
-}
-
-/// Snoozed conversations whose time has come are open again, with a webhook event each, in
-/// one transaction. `None` wakes them in every workspace (the background sweep).
-pub fn wake_snoozed_in(conn: &mut PgConnection, workspace_id: Option<WorkspaceId>) -> Result<Vec<Woken>, AppError> {
-    conn.build_transaction().run(|conn| {
-        let woken: Vec<Woken> = diesel::sql_query(
-            "UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = now() \
-             WHERE status = 'snoozed' AND snoozed_until <= now() AND ($1::uuid IS NULL OR workspace_id = $1) \
-             RETURNING id, workspace_id, assignee_id",
-        )
-        .bind::<diesel::sql_types::Nullable<SqlUuid>, _>(workspace_id.map(|w| w.0))
-        .load(conn)?;
-        let events: Vec<_> = woken
-            .iter()
-            .map(|w| crate::webhooks::events::status_changed(WorkspaceId(w.workspace_id), w.id, "open", w.assignee_id))
-            .collect();
-        crate::webhooks::events::emit(conn, &events)?;
-        Ok(woken)
-    })
-}
-
-/// Snoozed conversations of the workspace whose time has come are open again.
-pub fn wake_snoozed(conn: &mut PgConnection, workspace_id: WorkspaceId) -> Result<(), AppError> {
-    wake_snoozed_in(conn, Some(workspace_id))?;
-    Ok(())
-}
-
 /// One page of the list, newest activity first, after `cursor` (exclusive). Returns up to
 /// [`PAGE_SIZE`] rows and whether more follow.
 pub fn list(
@@ -161,7 +127,7 @@ pub fn list(
     workspace_id: WorkspaceId,
     me: UserId,
     view: View,
-    status: &str,
+    status: ConversationStatus,
     cursor: Option<(OffsetDateTime, Uuid)>,
 ) -> Result<(Vec<ConversationRow>, bool), AppError> {
     // Fixed fragments per view, so that each shape uses its index: (workspace, status, time)
@@ -179,7 +145,7 @@ pub fn list(
     );
     let (at, id) = cursor.map_or((None, None), |(at, id)| (Some(at), Some(id)));
     let mut rows: Vec<ConversationRow> = diesel::sql_query(sql)
-        .bind::<SqlUuid, _>(workspace_id.0)
+        .bind::<SqlUuid, _>(workspace_id)
         .bind::<Text, _>(status)
         .bind::<SqlUuid, _>(me.0)
         .bind::<Nullable<Timestamptz>, _>(at)
@@ -194,7 +160,7 @@ pub fn list(
 /// One row, for a live update of the list; `None` when it is not this workspace's.
 pub fn row(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ConversationId) -> Result<Option<ConversationRow>, AppError> {
     let sql = format!("{ROW_COLUMNS} WHERE c.workspace_id = $1 AND c.id = $2");
-    Ok(diesel::sql_query(sql).bind::<SqlUuid, _>(workspace_id.0).bind::<SqlUuid, _>(id.0).get_result(conn).optional()?)
+    Ok(diesel::sql_query(sql).bind::<SqlUuid, _>(workspace_id).bind::<SqlUuid, _>(id.0).get_result(conn).optional()?)
 }
 
 /// How many open conversations each view holds, counted up to 100 (shown as "99+").
@@ -214,7 +180,7 @@ pub fn open_counts(conn: &mut PgConnection, workspace_id: WorkspaceId, me: UserI
            (SELECT count(*) FROM (SELECT 1 FROM conversations WHERE workspace_id = $1 AND assignee_id IS NULL AND status = 'open' LIMIT 100) b) AS unassigned, \
            (SELECT count(*) FROM (SELECT 1 FROM conversations WHERE workspace_id = $1 AND status = 'open' LIMIT 100) c) AS all",
     )
-    .bind::<SqlUuid, _>(workspace_id.0)
+    .bind::<SqlUuid, _>(workspace_id)
     .bind::<SqlUuid, _>(me.0)
     .get_result(conn)?;
     Ok((counts.mine, counts.unassigned, counts.all))
@@ -274,7 +240,7 @@ pub struct ConversationState {
 
 pub fn state(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ConversationId) -> Result<Option<ConversationState>, AppError> {
     Ok(diesel::sql_query("SELECT snoozed_until, visitor_read_seq FROM conversations WHERE workspace_id = $1 AND id = $2")
-        .bind::<SqlUuid, _>(workspace_id.0)
+        .bind::<SqlUuid, _>(workspace_id)
         .bind::<SqlUuid, _>(id.0)
         .get_result(conn)
         .optional()?)
@@ -320,7 +286,7 @@ pub fn search(conn: &mut PgConnection, workspace_id: WorkspaceId, query: &str) -
           WHERE m.workspace_id = $1 AND to_tsvector('simple', m.body) @@ q.q \
           ORDER BY rank DESC, m.created_at DESC LIMIT 40)",
     )
-    .bind::<SqlUuid, _>(workspace_id.0)
+    .bind::<SqlUuid, _>(workspace_id)
     .bind::<Text, _>(query)
     .load(conn)?)
 }

@@ -150,29 +150,13 @@ fn enqueue_unread_notices(conn: &mut PgConnection) -> Result<usize, AppError> {
 /// Wakes snoozed conversations whose time has come (telling the inbox and the webhooks), and
 /// enqueues the emails that became due since the last sweep.
 pub async fn find_due_work(state: &web::Data<AppState>) -> Result<(), AppError> {
-    let woken = db::run(&state.pool, |conn| {
-        let woken = crate::inbox::queries::wake_snoozed_in(conn, None)?;
+    crate::conversations::actions::wake_snoozed(state, None).await?;
+    db::run(&state.pool, |conn| {
         enqueue_follow_ups(conn)?;
         enqueue_unread_notices(conn)?;
-        Ok(woken)
+        Ok(())
     })
-    .await?;
-    for conversation in woken {
-        let frame = crate::realtime::protocol::ServerFrame::Conversation {
-            conversation_id: crate::db::ConversationId(conversation.id),
-            status: "open",
-            assignee_id: conversation.assignee_id,
-        }
-        .to_json();
-        let to = crate::realtime::hub::Recipients {
-            workspace_id: WorkspaceId(conversation.workspace_id),
-            agents: true,
-            contact: None,
-            except: None,
-        };
-        state.realtime.broadcast_frame(to, frame);
-    }
-    Ok(())
+    .await
 }
 
 /// One retention job per workspace with a retention setting, per day.

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    conversations::{AuthorKind, Message},
+    conversations::{AuthorKind, ConversationStatus, Message},
     db::{ConversationId, WorkspaceId},
 };
 
@@ -109,7 +109,7 @@ pub struct AuthorRef<'a> {
 #[derive(Serialize, Debug)]
 pub struct ConversationSummary {
     pub id: ConversationId,
-    pub status: String,
+    pub status: ConversationStatus,
     pub last_seq: i64,
 }
 
@@ -163,7 +163,7 @@ pub enum ServerFrame<'a> {
     },
     Conversation {
         conversation_id: ConversationId,
-        status: &'a str,
+        status: ConversationStatus,
         assignee_id: Option<Uuid>,
     },
     Viewing {

@@ -442,10 +442,7 @@ impl Connection {
                 visitor_id: Some(contact_id.0),
                 user_id: None,
                 conversations: Some(
-                    conversations
-                        .iter()
-                        .map(|c| ConversationSummary { id: c.id, status: c.status.clone(), last_seq: c.last_seq })
-                        .collect(),
+                    conversations.iter().map(|c| ConversationSummary { id: c.id, status: c.status, last_seq: c.last_seq }).collect(),
                 ),
                 heartbeat_seconds: HEARTBEAT.as_secs(),
             }
@@ -642,8 +639,12 @@ impl Connection {
                 .to_json();
                 self.text(ack).await?;
                 if stored.reopened {
-                    let frame =
-                        ServerFrame::Conversation { conversation_id: message.conversation_id, status: "open", assignee_id: None }.to_json();
+                    let frame = ServerFrame::Conversation {
+                        conversation_id: message.conversation_id,
+                        status: crate::conversations::ConversationStatus::Open,
+                        assignee_id: None,
+                    }
+                    .to_json();
                     let to =
                         Recipients { workspace_id: message.workspace_id, agents: true, contact: Some(message.contact_id), except: None };
                     self.state.realtime.broadcast_frame(to, frame);

@@ -10,7 +10,10 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::db::WorkspaceId;
+use crate::{
+    conversations::ConversationStatus,
+    db::{ConversationId, UserId, WorkspaceId},
+};
 
 /// One event about to be stored for every endpoint of its workspace that subscribes to it.
 pub struct Event {
@@ -44,7 +47,7 @@ pub fn emit(conn: &mut PgConnection, events: &[Event]) -> Result<(), diesel::res
     let mut payloads = Vec::with_capacity(events.len());
     for event in events {
         let id = Uuid::now_v7();
-        workspace_ids.push(event.workspace_id.0);
+        workspace_ids.push(event.workspace_id);
         event_ids.push(id);
         types.push(event.event_type);
         payloads.push(event.envelope(id, now).to_string());
@@ -63,12 +66,12 @@ pub fn emit(conn: &mut PgConnection, events: &[Event]) -> Result<(), diesel::res
     Ok(())
 }
 
-/// A status change made by a member or an API key.
+/// A conversation's new status, as a member, an API key or the end of a snooze set it.
 pub fn status_changed(
     workspace_id: WorkspaceId,
-    conversation_id: impl serde::Serialize,
-    status: &str,
-    assignee: Option<impl serde::Serialize>,
+    conversation_id: ConversationId,
+    status: ConversationStatus,
+    assignee: Option<UserId>,
 ) -> Event {
     Event {
         workspace_id,

@@ -151,7 +151,7 @@ struct SessionWorkspace {
 #[derive(Serialize)]
 struct SessionConversation {
     id: ConversationId,
-    status: String,
+    status: crate::conversations::ConversationStatus,
     last_seq: i64,
 }
 

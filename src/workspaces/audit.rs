@@ -1,4 +1,5 @@
-//! The audit log: who changed a workspace's settings, team, keys, webhooks and data, and when.
+//! The audit log: who changed a workspace's settings, team, keys, webhooks, data and
+//! conversations (status, snooze, assignee), and when.
 //! Admins read it in the console; it is never edited, and goes with the workspace.
 //!
 //! Tenant rule: written and read only with the `WorkspaceId` of an authenticated member.
@@ -25,11 +26,28 @@ pub struct AuditEvent {
     pub created_at: OffsetDateTime,
 }
 
-/// Who did something: a member, or Parlor itself (retention).
+/// Who did something: a member, or Parlor itself (retention, the end of a snooze).
 #[derive(Clone, Debug)]
 pub struct Actor {
     pub user_id: Option<UserId>,
     pub name: String,
+}
+
+impl Actor {
+    /// A member, in the dashboard.
+    pub fn member(user_id: UserId, name: &str) -> Self {
+        Self { user_id: Some(user_id), name: name.to_string() }
+    }
+
+    /// A member's API key, named after the member who created it.
+    pub fn api_key(user_id: UserId, creator: &str) -> Self {
+        Self { user_id: Some(user_id), name: format!("{creator} (API key)") }
+    }
+
+    /// Parlor itself.
+    pub fn parlor() -> Self {
+        Self { user_id: None, name: "Parlor".into() }
+    }
 }
 
 pub fn record(conn: &mut PgConnection, workspace_id: WorkspaceId, actor: &Actor, action: &str, detail: &str) -> Result<(), AppError> {
@@ -65,7 +83,7 @@ pub fn recorded<T>(
 
 /// An action Parlor took on its own, such as the daily retention clean-up.
 pub fn record_system(conn: &mut PgConnection, workspace_id: WorkspaceId, action: &str, detail: &str) -> Result<(), AppError> {
-    record(conn, workspace_id, &Actor { user_id: None, name: "Parlor".into() }, action, detail)
+    record(conn, workspace_id, &Actor::parlor(), action, detail)
 }
 
 /// The newest events first; `before` is the id of the last event of the previous page.
@@ -105,6 +123,11 @@ pub fn describe(action: &str) -> &'static str {
         "webhook.deleted" => "Deleted a webhook endpoint",
         "contact.exported" => "Exported a contact's data",
         "contact.deleted" => "Deleted a contact and their messages",
+        "conversation.status_changed" => "Changed a conversation's status",
+        "conversation.snoozed" => "Snoozed a conversation",
+        "conversation.snooze_ended" => "Reopened a conversation whose snooze ended",
+        "conversation.assigned" => "Assigned a conversation",
+        "conversation.unassigned" => "Unassigned a conversation",
         _ => "Changed something",
     }
 }

@@ -8,6 +8,7 @@ mod helpers;
 mod servers;
 mod socket_client;
 
+mod actions;
 mod api_keys;
 mod billing;
 mod console;

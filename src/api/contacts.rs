@@ -1,0 +1,149 @@
+//! `/api/v1/contacts`: a workspace's contacts (visitors) in pages by id, and edits of a
+//! contact's name and email.
+
+use actix_web::{HttpResponse, web};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{Object, Page, ReadKey, WriteKey, openapi, says_something};
+use crate::{
+    db::{self, ContactId, schema::contacts as contacts_table},
+    error::AppError,
+    inbox::queries,
+    state::AppState,
+};
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ContactsQuery {
+    /// The `next_cursor` of the previous page.
+    after: Option<Uuid>,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ContactJson {
+    id: Uuid,
+    name: Option<String>,
+    email: Option<String>,
+    /// The visitor's id in your system, as your website gave it.
+    external_id: Option<String>,
+    /// Whether your website signed `external_id` (identity verification). When false, the
+    /// id, name and email are only what the visitor's page claimed.
+    identity_verified: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    created_at: OffsetDateTime,
+}
+
+/// `GET /api/v1/contacts?after=<id>`: 50 per page, by id.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ContactsQuery), security(("api_key" = ["read"])),
+    responses((status = 200, body = Page<ContactJson>),
+        (status = 400, description = "A parameter does not fit the schema", body = openapi::ErrorBody),
+        (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
+        (status = 403, description = "The key lacks the `read` scope", body = openapi::ErrorBody)))]
+pub(super) async fn list_contacts(
+    state: web::Data<AppState>,
+    ReadKey(key): ReadKey,
+    query: web::Query<ContactsQuery>,
+) -> Result<HttpResponse, AppError> {
+    use diesel::prelude::*;
+    let workspace_id = key.workspace_id;
+    let after = query.after.unwrap_or(Uuid::nil());
+    let mut rows: Vec<ContactJson> = db::run(&state.pool, move |conn| {
+        Ok(contacts_table::table
+            .filter(contacts_table::workspace_id.eq(workspace_id))
+            .filter(contacts_table::id.gt(ContactId(after)))
+            .order(contacts_table::id.asc())
+            .limit(51)
+            .select((
+                contacts_table::id,
+                contacts_table::name,
+                contacts_table::email,
+                contacts_table::external_id,
+                contacts_table::identity_verified,
+                contacts_table::created_at,
+            ))
+            .load::<(ContactId, Option<String>, Option<String>, Option<String>, bool, OffsetDateTime)>(conn)?
+            .into_iter()
+            .map(|(id, name, email, external_id, identity_verified, created_at)| ContactJson {
+                id: id.0,
+                name,
+                email,
+                external_id,
+                identity_verified,
+                created_at,
+            })
+            .collect())
+    })
+    .await?;
+    let more = rows.len() > 50;
+    rows.truncate(50);
+    let next_cursor = if more { rows.last().map(|c| c.id.to_string()) } else { None };
+    Ok(HttpResponse::Ok().json(Page { data: rows, next_cursor }))
+}
+
+/// The fields a PATCH may change; either may be left out (`null` is no change too).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactPatch {
+    /// At most 200 characters, not only white space; stored without surrounding white space.
+    #[schema(
+        min_length = 1,
+        max_length = 200,
+        pattern = r"^[^\u0000]*[^\u0000\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000]*$"
+    )]
+    name: Option<String>,
+    #[schema(format = Email, max_length = 254)]
+    email: Option<String>,
+}
+
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts",
+    params(("id" = Uuid, Path, description = "Contact id")), request_body = ContactPatch, security(("api_key" = ["write"])),
+    responses((status = 200, body = ContactJson),
+        (status = 400, description = "The body does not fit the schema", body = openapi::ErrorBody),
+        (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
+        (status = 403, description = "The key lacks the `write` scope", body = openapi::ErrorBody),
+        (status = 404, description = "No such contact in this workspace", body = openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB", body = openapi::ErrorBody)))]
+pub(super) async fn update_contact(
+    state: web::Data<AppState>,
+    WriteKey(key): WriteKey,
+    path: web::Path<Uuid>,
+    body: web::Json<Object<ContactPatch>>,
+) -> Result<HttpResponse, AppError> {
+    use diesel::prelude::*;
+    let Object(ContactPatch { name, email }) = body.into_inner();
+    // The length counts what was sent, as the schema's maxLength does.
+    if name.as_ref().is_some_and(|n| !says_something(n) || n.chars().count() > 200) {
+        return Err(AppError::bad_request("name is 1 to 200 characters, not only white space."));
+    }
+    let name = name.map(|n| n.trim().to_string());
+    if email.as_ref().is_some_and(|e| e.chars().count() > 254 || e.trim().parse::<lettre::Address>().is_err()) {
+        return Err(AppError::bad_request("email is not an email address."));
+    }
+    let email = email.map(|e| e.trim().to_string());
+    let (workspace_id, id) = (key.workspace_id, ContactId(path.into_inner()));
+    let updated = db::run(&state.pool, move |conn| {
+        let target = contacts_table::table.filter(contacts_table::workspace_id.eq(workspace_id)).filter(contacts_table::id.eq(id));
+        let found: i64 = target.count().get_result(conn)?;
+        if found == 0 {
+            return Err(AppError::NotFound);
+        }
+        if let Some(name) = name {
+            diesel::update(target).set(contacts_table::name.eq(name)).execute(conn)?;
+        }
+        if let Some(email) = email {
+            diesel::update(target).set(contacts_table::email.eq(email)).execute(conn)?;
+        }
+        queries::contact(conn, workspace_id, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(ContactJson {
+        id: updated.id.0,
+        name: updated.name,
+        email: updated.email,
+        external_id: updated.external_id,
+        identity_verified: updated.identity_verified,
+        created_at: updated.created_at,
+    }))
+}

@@ -1,0 +1,239 @@
+//! Changes to a conversation's state: its status (snoozing included), its assignee, and the
+//! waking of snoozed conversations whose time has come. The one place that writes those
+//! columns: the inbox's forms, the REST API and the job sweep all come here.
+//!
+//! Each change is one transaction holding the UPDATE, its audit record and its webhook event,
+//! so that the history and the webhooks hold a change exactly when it happened; the
+//! `conversation` frame goes to the workspace's agents (here and, through the broker, on the
+//! other instances) only after the commit. A new kind of change (labels, a rating) is a field
+//! of [`Change`] with its part in `apply`: its columns, its audit record, its event.
+//!
+//! Tenant rule: every change takes the caller's `WorkspaceId` and updates by it and the
+//! conversation's id together, so another workspace's conversation answers `NotFound` and
+//! nothing changes. The sweep, which acts for every workspace, reads each conversation's
+//! workspace from its row.
+
+use diesel::{
+    prelude::*,
+    sql_types::{Nullable, Uuid as SqlUuid},
+};
+use time::OffsetDateTime;
+
+use crate::{
+    conversations::{Conversation, ConversationStatus},
+    db::{
+        self, ConversationId, UserId, WorkspaceId,
+        schema::{conversations, memberships, users},
+    },
+    error::AppError,
+    realtime::{Realtime, hub::Recipients, protocol::ServerFrame},
+    state::AppState,
+    webhooks::events,
+    workspaces::audit::{self, Actor},
+};
+
+/// The message of the `Unprocessable` refusal of an assignee who is not a member.
+pub const NOT_A_MEMBER: &str = "Only a member of this workspace can be assigned.";
+
+/// A new status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StatusChange {
+    /// Open, pending or resolved; a snooze ends with it.
+    To(ConversationStatus),
+    /// Snoozed: open again by itself at `until`.
+    Snooze { until: OffsetDateTime },
+}
+
+impl StatusChange {
+    /// The status and wake time to store.
+    fn columns(self) -> Result<(ConversationStatus, Option<OffsetDateTime>), AppError> {
+        match self {
+            Self::To(ConversationStatus::Snoozed) => Err(AppError::bad_request("Choose how long to snooze.")),
+            Self::To(status) => Ok((status, None)),
+            Self::Snooze { until } => Ok((ConversationStatus::Snoozed, Some(until))),
+        }
+    }
+}
+
+/// What one call changes: every part given is made in the same transaction, with one frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Change {
+    pub status: Option<StatusChange>,
+    /// `Some(None)` unassigns.
+    pub assignee: Option<Option<UserId>>,
+}
+
+impl Change {
+    fn is_empty(&self) -> bool {
+        self.status.is_none() && self.assignee.is_none()
+    }
+}
+
+/// The columns an UPDATE sets; `None` leaves one as it is.
+#[derive(AsChangeset)]
+#[diesel(table_name = conversations)]
+struct Columns {
+    status: Option<ConversationStatus>,
+    snoozed_until: Option<Option<OffsetDateTime>>,
+    assignee_id: Option<Option<UserId>>,
+}
+
+/// Gives the conversation a new status (see [`change`]).
+pub async fn set_status(
+    state: &AppState,
+    workspace_id: WorkspaceId,
+    actor: Actor,
+    id: ConversationId,
+    status: StatusChange,
+) -> Result<Conversation, AppError> {
+    change(state, workspace_id, actor, id, Change { status: Some(status), ..Change::default() }).await
+}
+
+/// Assigns the conversation to a member, or to nobody (see [`change`]).
+pub async fn assign(
+    state: &AppState,
+    workspace_id: WorkspaceId,
+    actor: Actor,
+    id: ConversationId,
+    assignee: Option<UserId>,
+) -> Result<Conversation, AppError> {
+    change(state, workspace_id, actor, id, Change { assignee: Some(assignee), ..Change::default() }).await
+}
+
+/// Makes `change` to the workspace's conversation `id` as `actor` and tells the workspace's
+/// agents; returns the conversation as it now is. An empty change only reads it.
+///
+/// Refusals: `NotFound` for a conversation that is not the workspace's; `Unprocessable`
+/// ([`NOT_A_MEMBER`]) for an assignee who is not a member; `BadRequest` for a snooze
+/// without a time.
+pub async fn change(
+    state: &AppState,
+    workspace_id: WorkspaceId,
+    actor: Actor,
+    id: ConversationId,
+    change: Change,
+) -> Result<Conversation, AppError> {
+    let conversation =
+        db::run(&state.pool, move |conn| conn.build_transaction().run(|conn| apply(conn, workspace_id, &actor, id, change))).await?;
+    if !change.is_empty() {
+        announce(&state.realtime, workspace_id, conversation.id, conversation.status, conversation.assignee_id);
+    }
+    Ok(conversation)
+}
+
+fn apply(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    actor: &Actor,
+    id: ConversationId,
+    change: Change,
+) -> Result<Conversation, AppError> {
+    let target = conversations::table.filter(conversations::workspace_id.eq(workspace_id)).filter(conversations::id.eq(id));
+    if change.is_empty() {
+        return target.select(Conversation::as_select()).first(conn).optional()?.ok_or(AppError::NotFound);
+    }
+    let status = change.status.map(StatusChange::columns).transpose()?;
+    // The new assignee by name, for the audit log: `Some(None)` unassigns.
+    let assignee_named = match change.assignee {
+        Some(Some(user)) => match member_name(conn, workspace_id, user)? {
+            Some(name) => Some(Some(name)),
+            // Another workspace's conversation is not found, whatever else the request says.
+            None if diesel::select(diesel::dsl::exists(target)).get_result(conn)? => {
+                return Err(AppError::Unprocessable(NOT_A_MEMBER.into()));
+            }
+            None => return Err(AppError::NotFound),
+        },
+        Some(None) => Some(None),
+        None => None,
+    };
+    let columns = Columns { status: status.map(|(s, _)| s), snoozed_until: status.map(|(_, until)| until), assignee_id: change.assignee };
+    let updated: Conversation = diesel::update(target)
+        .set((columns, conversations::updated_at.eq(diesel::dsl::now)))
+        .returning(Conversation::as_returning())
+        .get_result(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    if let Some((status, until)) = status {
+        let (action, detail) = match until {
+            Some(until) => ("conversation.snoozed", format!("{id} until {}", describe_time(until))),
+            None => ("conversation.status_changed", format!("{id} to {status}")),
+        };
+        audit::record(conn, workspace_id, actor, action, &detail)?;
+        events::emit(conn, &[events::status_changed(workspace_id, id, status, updated.assignee_id)])?;
+    }
+    match assignee_named {
+        Some(Some(name)) => audit::record(conn, workspace_id, actor, "conversation.assigned", &format!("{id} to {name}"))?,
+        Some(None) => audit::record(conn, workspace_id, actor, "conversation.unassigned", &id.to_string())?,
+        None => {}
+    }
+    Ok(updated)
+}
+
+/// The name of a member of the workspace; `None` for anyone else.
+fn member_name(conn: &mut PgConnection, workspace_id: WorkspaceId, user: UserId) -> Result<Option<String>, AppError> {
+    Ok(users::table
+        .inner_join(memberships::table)
+        .filter(memberships::workspace_id.eq(workspace_id))
+        .filter(users::id.eq(user))
+        .select(users::name)
+        .first(conn)
+        .optional()?)
+}
+
+fn describe_time(at: OffsetDateTime) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default()
+}
+
+/// A conversation whose snooze ended.
+#[derive(QueryableByName)]
+struct Woken {
+    #[diesel(sql_type = SqlUuid)]
+    id: ConversationId,
+    #[diesel(sql_type = SqlUuid)]
+    workspace_id: WorkspaceId,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    assignee_id: Option<UserId>,
+}
+
+/// Opens again the snoozed conversations whose time has come, in `workspace` or, with `None`
+/// (the background sweep), in every workspace: one transaction with an audit record and a
+/// webhook event each, then a frame each. Returns how many woke.
+pub async fn wake_snoozed(state: &AppState, workspace: Option<WorkspaceId>) -> Result<usize, AppError> {
+    let woken = db::run(&state.pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let woken: Vec<Woken> = diesel::sql_query(
+                "UPDATE conversations SET status = 'open', snoozed_until = NULL, updated_at = now() \
+                 WHERE status = 'snoozed' AND snoozed_until <= now() AND ($1::uuid IS NULL OR workspace_id = $1) \
+                 RETURNING id, workspace_id, assignee_id",
+            )
+            .bind::<Nullable<SqlUuid>, _>(workspace)
+            .load(conn)?;
+            let parlor = Actor::parlor();
+            for conversation in &woken {
+                audit::record(
+                    conn,
+                    conversation.workspace_id,
+                    &parlor,
+                    "conversation.snooze_ended",
+                    &format!("{} to open", conversation.id),
+                )?;
+            }
+            let events: Vec<_> =
+                woken.iter().map(|w| events::status_changed(w.workspace_id, w.id, ConversationStatus::Open, w.assignee_id)).collect();
+            events::emit(conn, &events)?;
+            Ok::<_, AppError>(woken)
+        })
+    })
+    .await?;
+    for conversation in &woken {
+        announce(&state.realtime, conversation.workspace_id, conversation.id, ConversationStatus::Open, conversation.assignee_id);
+    }
+    Ok(woken.len())
+}
+
+/// Tells every agent socket of the workspace, on every instance, where a conversation stands.
+fn announce(realtime: &Realtime, workspace_id: WorkspaceId, id: ConversationId, status: ConversationStatus, assignee: Option<UserId>) {
+    let frame = ServerFrame::Conversation { conversation_id: id, status, assignee_id: assignee.map(|a| a.0) }.to_json();
+    realtime.broadcast_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, frame);
+}

@@ -1,0 +1,212 @@
+//! One conversation in the inbox: its page (history, contact panel, past conversations, beside
+//! the list), older history when scrolling back, and replies sent without JavaScript.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use askama::Template;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    back_to, describe_time, iso,
+    list::{ListQuery, load_list, render_inbox},
+    queries::{self, ContactDetails},
+};
+use crate::{
+    auth::{CsrfForm, CsrfToken, Member},
+    conversations::{self, Audience, Author, Conversation, Message, writer::NewMessage},
+    db::{self, ConversationId, UserId},
+    error::AppError,
+    state::AppState,
+    web::render,
+    workspaces::{MemberListing, Workspace},
+};
+
+/// Messages per page of a conversation's history.
+const HISTORY_PAGE: i64 = 50;
+
+/// The conversation shown beside the list.
+pub struct OpenConversation {
+    pub conversation: Conversation,
+    pub name: String,
+    pub contact: ContactDetails,
+    pub messages: Vec<MessageView>,
+    pub older: Option<i64>,
+    pub members: Vec<MemberListing>,
+    pub past: Vec<Conversation>,
+    pub snoozed_until: Option<String>,
+    pub visitor_read_seq: i64,
+    pub online: bool,
+    pub first_seen: String,
+    pub error: Option<String>,
+}
+
+impl OpenConversation {
+    pub fn is_assignee(&self, user: impl std::borrow::Borrow<UserId>) -> bool {
+        self.conversation.assignee_id.as_ref() == Some(user.borrow())
+    }
+
+    /// The custom attributes the website sent, as text.
+    pub fn attributes(&self) -> Vec<(String, String)> {
+        let Some(map) = self.contact.attributes.as_object() else { return Vec::new() };
+        map.iter()
+            .map(|(key, value)| {
+                let text = match value {
+                    serde_json::Value::String(text) => text.clone(),
+                    other => other.to_string(),
+                };
+                (key.clone(), text)
+            })
+            .collect()
+    }
+}
+
+pub struct MessageView {
+    pub seq: i64,
+    pub kind: &'static str,
+    pub author: String,
+    pub body: String,
+    pub private: bool,
+    pub when: String,
+    pub when_iso: String,
+}
+
+impl MessageView {
+    fn from_message(message: Message, visitor_name: &str) -> Self {
+        MessageView {
+            seq: message.seq,
+            kind: message.author_kind.as_str(),
+            author: match message.author_kind.as_str() {
+                "visitor" => visitor_name.to_string(),
+                _ => message.author_name.clone().unwrap_or_else(|| "Parlor".into()),
+            },
+            when: describe_time(message.created_at),
+            when_iso: iso(message.created_at),
+            private: message.private,
+            body: message.body,
+        }
+    }
+}
+
+pub(super) async fn load_conversation(
+    state: &web::Data<AppState>,
+    member: &Member,
+    conversation_id: ConversationId,
+) -> Result<OpenConversation, AppError> {
+    let workspace_id = member.workspace_id();
+    let (conversation, state_row, contact, messages, members, past) = db::run(&state.pool, move |conn| {
+        let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
+        let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
+        let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
+        let after = (conversation.last_seq - HISTORY_PAGE).max(0);
+        let messages = conversations::messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, None, HISTORY_PAGE)?;
+        let members = Workspace::members(conn, workspace_id)?;
+        let past = Conversation::list_for_contact(conn, workspace_id, conversation.contact_id)?;
+        Ok((conversation, state_row, contact, messages, members, past))
+    })
+    .await?;
+    let name = contact.name.clone().unwrap_or_else(|| queries::friendly_name(contact.id.0));
+    let older = messages.first().map(|m| m.seq).filter(|&seq| seq > 1);
+    Ok(OpenConversation {
+        online: state.realtime.hub.visitor_connected(contact.id),
+        first_seen: describe_time(contact.created_at),
+        messages: messages.into_iter().map(|m| MessageView::from_message(m, &name)).collect(),
+        past: past.into_iter().filter(|c| c.id != conversation.id).collect(),
+        snoozed_until: state_row.snoozed_until.map(describe_time),
+        visitor_read_seq: state_row.visitor_read_seq,
+        conversation,
+        name,
+        contact,
+        older,
+        members,
+        error: None,
+    })
+}
+
+pub(super) async fn conversation_page(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let conversation_id = ConversationId(path.1);
+    let open = load_conversation(&state, &member, conversation_id).await?;
+    let list = load_list(&state, &member, &query, Some(conversation_id.0)).await?;
+    render_inbox(&state, &member, csrf, list, Some(open), query.notice.as_deref(), StatusCode::OK).await
+}
+
+#[derive(Deserialize)]
+pub struct HistoryQuery {
+    before: i64,
+}
+
+#[derive(Template)]
+#[template(path = "app/inbox_history.html")]
+struct HistoryFragment {
+    messages: Vec<MessageView>,
+    older: Option<i64>,
+}
+
+/// Older messages of a conversation (scrolling back), as HTML to put above the others.
+pub(super) async fn history_fragment(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let conversation_id = ConversationId(path.1);
+    if query.before < 1 {
+        return Err(AppError::bad_request("before is the number of a message, 1 or more."));
+    }
+    let before = query.before;
+    let (messages, name) = db::run(&state.pool, move |conn| {
+        let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
+        let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
+        let after = (before - 1 - HISTORY_PAGE).max(0);
+        let messages =
+            conversations::messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, Some(before - 1), HISTORY_PAGE)?;
+        Ok((messages, contact.name.unwrap_or_else(|| queries::friendly_name(contact.id.0))))
+    })
+    .await?;
+    let older = messages.first().map(|m| m.seq).filter(|&seq| seq > 1);
+    let messages = messages.into_iter().map(|m| MessageView::from_message(m, &name)).collect();
+    render(StatusCode::OK, &HistoryFragment { messages, older })
+}
+
+#[derive(Deserialize)]
+pub struct ReplyForm {
+    #[serde(default)]
+    body: String,
+    private: Option<String>,
+    client_id: Option<Uuid>,
+    keep: Option<String>,
+}
+
+/// `POST .../reply`: the composer without JavaScript (with it, replies go over the socket).
+pub(super) async fn reply(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    path: web::Path<(Uuid, Uuid)>,
+    CsrfForm(form): CsrfForm<ReplyForm>,
+) -> Result<HttpResponse, AppError> {
+    let conversation_id = ConversationId(path.1);
+    let workspace_id = member.workspace_id();
+    if let Err((_, message)) = conversations::validate_body(&form.body) {
+        let mut open = load_conversation(&state, &member, conversation_id).await?;
+        open.error = Some(message);
+        let list = load_list(&state, &member, &ListQuery::default(), Some(conversation_id.0)).await?;
+        return render_inbox(&state, &member, csrf, list, Some(open), None, StatusCode::UNPROCESSABLE_ENTITY).await;
+    }
+    let new = NewMessage {
+        workspace_id,
+        author: Author::Agent { user_id: member.current.user.id, name: member.current.user.name.clone() },
+        conversation_id: Some(conversation_id),
+        client_id: form.client_id.unwrap_or_else(Uuid::now_v7),
+        body: form.body,
+        private: form.private.is_some(),
+    };
+    state.realtime.writer.send(new).await?;
+    Ok(back_to(workspace_id, conversation_id, form.keep.as_deref(), "reply_sent"))
+}

@@ -1,0 +1,196 @@
+//! The conversation list: a workspace's conversations of one status in a view (mine,
+//! unassigned, all), newest activity first in keyset pages, as the list page, as the column
+//! beside an open conversation, and as single rows for live updates.
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use askama::Template;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::{
+    canned::CannedResponse,
+    conversation::OpenConversation,
+    describe_time, iso,
+    queries::{self, ConversationRow, View},
+};
+use crate::{
+    admin::{Nav, Shell},
+    auth::{CsrfToken, Member},
+    conversations::{ConversationStatus, actions},
+    db::{self, ContactId, ConversationId, UserId, WorkspaceId},
+    error::AppError,
+    state::AppState,
+    web::render,
+    workspaces::Workspace,
+};
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    pub(super) view: Option<String>,
+    pub(super) status: Option<String>,
+    pub(super) after: Option<String>,
+    pub(super) notice: Option<String>,
+}
+
+/// A row as the list shows it.
+pub struct RowView {
+    pub id: Uuid,
+    pub contact_id: Uuid,
+    pub name: String,
+    pub email: Option<String>,
+    pub preview: String,
+    pub preview_prefix: &'static str,
+    pub unread: i64,
+    pub when: String,
+    pub when_iso: String,
+    pub status: ConversationStatus,
+    pub assignee_id: Option<Uuid>,
+    pub assignee_name: Option<String>,
+    pub online: bool,
+    pub selected: bool,
+}
+
+fn preview_text(body: &str) -> String {
+    let line: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() > 90 { format!("{}…", line.chars().take(89).collect::<String>()) } else { line }
+}
+
+impl RowView {
+    fn from_row(state: &AppState, row: ConversationRow, selected: Option<Uuid>) -> Self {
+        let preview_prefix = match (row.last_author_kind.as_deref(), row.last_private) {
+            (_, Some(true)) => "Note: ",
+            (Some("agent"), _) => "Agent: ",
+            _ => "",
+        };
+        RowView {
+            id: row.id,
+            contact_id: row.contact_id,
+            name: row.contact_name.clone().unwrap_or_else(|| queries::friendly_name(row.contact_id)),
+            email: row.contact_email.clone(),
+            preview: row.last_body.as_deref().map(preview_text).unwrap_or_default(),
+            preview_prefix,
+            unread: row.unread,
+            when: describe_time(row.last_message_at),
+            when_iso: iso(row.last_message_at),
+            status: row.status,
+            assignee_id: row.assignee_id,
+            assignee_name: row.assignee_name.clone(),
+            online: state.realtime.hub.visitor_connected(ContactId(row.contact_id)),
+            selected: selected == Some(row.id),
+        }
+    }
+}
+
+/// The list column, shared by the list page and the conversation page.
+pub struct ListPane {
+    pub view: &'static str,
+    pub status: ConversationStatus,
+    pub rows: Vec<RowView>,
+    pub next: Option<String>,
+    pub counts: (i64, i64, i64),
+    pub query: String,
+}
+
+impl ListPane {
+    pub fn count_label(count: impl std::borrow::Borrow<i64>) -> String {
+        let count = *count.borrow();
+        if count >= 100 { "99+".into() } else { count.to_string() }
+    }
+
+    /// The list's own query string, to keep the list as it is when opening a conversation.
+    pub fn keep(&self) -> String {
+        format!("view={}&status={}", self.view, self.status)
+    }
+}
+
+pub(super) async fn load_list(
+    state: &web::Data<AppState>,
+    member: &Member,
+    query: &ListQuery,
+    selected: Option<Uuid>,
+) -> Result<ListPane, AppError> {
+    let (workspace_id, me) = (member.workspace_id(), member.current.user.id);
+    let view = View::parse(query.view.as_deref());
+    let status = queries::parse_status(query.status.as_deref());
+    let cursor = match query.after.as_deref() {
+        Some(text) => Some(queries::parse_cursor(text).ok_or_else(|| AppError::bad_request("This page link is not valid."))?),
+        None => None,
+    };
+    // The sweep wakes snoozed conversations too, but the list must not wait for it.
+    actions::wake_snoozed(state, Some(workspace_id)).await?;
+    let ((rows, more), counts) = db::run(&state.pool, move |conn| {
+        Ok((queries::list(conn, workspace_id, me, view, status, cursor)?, queries::open_counts(conn, workspace_id, me)?))
+    })
+    .await?;
+    let next = if more { rows.last().map(ConversationRow::cursor) } else { None };
+    let rows = rows.into_iter().map(|row| RowView::from_row(state, row, selected)).collect();
+    Ok(ListPane { view: view.as_str(), status, rows, next, counts, query: String::new() })
+}
+
+#[derive(Template)]
+#[template(path = "app/inbox.html")]
+struct InboxPage {
+    shell: Shell,
+    list: ListPane,
+    open: Option<OpenConversation>,
+    away: bool,
+    /// The workspace's canned responses, as JSON for the composer.
+    canned_json: String,
+    me: UserId,
+}
+
+pub(super) async fn list_page(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let list = load_list(&state, &member, &query, None).await?;
+    render_inbox(&state, &member, csrf, list, None, query.notice.as_deref(), StatusCode::OK).await
+}
+
+pub(super) async fn render_inbox(
+    state: &web::Data<AppState>,
+    member: &Member,
+    csrf: CsrfToken,
+    list: ListPane,
+    open: Option<OpenConversation>,
+    notice: Option<&str>,
+    status: StatusCode,
+) -> Result<HttpResponse, AppError> {
+    let (workspace_id, me) = (member.workspace_id(), member.current.user.id);
+    let (away, canned) =
+        db::run(&state.pool, move |conn| Ok((Workspace::is_away(conn, workspace_id, me)?, CannedResponse::list(conn, workspace_id)?)))
+            .await?;
+    let shell = Shell::load(state, member, csrf, Nav::Inbox, notice).await?;
+    let canned_json = serde_json::to_string(&canned).unwrap_or_else(|_| "[]".into());
+    render(status, &InboxPage { shell, list, open, away, canned_json, me })
+}
+
+#[derive(Template)]
+#[template(path = "app/inbox_row.html")]
+struct RowFragment {
+    row: RowView,
+    workspace_id: WorkspaceId,
+    keep: String,
+}
+
+#[derive(Deserialize)]
+pub struct RowQuery {
+    view: Option<String>,
+    status: Option<String>,
+}
+
+/// One row of the list, for `inbox.js` to insert or replace when something happens.
+pub(super) async fn row_fragment(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<RowQuery>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let conversation_id = ConversationId(path.1);
+    let row = db::run(&state.pool, move |conn| queries::row(conn, workspace_id, conversation_id)).await?.ok_or(AppError::NotFound)?;
+    let keep = format!("view={}&status={}", View::parse(query.view.as_deref()).as_str(), queries::parse_status(query.status.as_deref()));
+    render(StatusCode::OK, &RowFragment { row: RowView::from_row(&state, row, None), workspace_id, keep })
+}
