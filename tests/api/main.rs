@@ -9,6 +9,7 @@ mod servers;
 mod socket_client;
 
 mod api_keys;
+mod api_snapshots;
 mod billing;
 mod console;
 mod csrf;
