@@ -455,6 +455,7 @@ async fn failed_deliveries_are_retried_with_backoff_and_given_up_after_a_day() {
     visitor_writes(&app, &site_key, None, "Hello").await;
     wait_for_events(&received, 1).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
+    // The delivery's next attempt is stored, not shown.
     let state = app.query_string(
         "SELECT state || ' ' || attempts || ' ' || response_status || ' ' || (next_attempt_at > now() + interval '20 seconds') AS value FROM webhook_deliveries",
     );

@@ -1,4 +1,6 @@
-//! `spawn_app()` and the verbs tests speak in: `app.sign_up()`, `browser.sign_in()`, ...
+//! `spawn_app()` and the verbs tests speak in, each through the product's own routes:
+//! `app.sign_up_workspace()`, `workspace.add_member(Role::Agent)`, `workspace.visitor()`,
+//! `visitor.says(..)`, `agent.replies(..)`, `workspace.api_key(..)`, `browser.sign_in(..)`, ...
 
 use std::{
     path::PathBuf,
@@ -430,6 +432,8 @@ impl TestApp {
     }
 
     /// Runs SQL against this test's database and returns the first column of the first row.
+    /// Only to reach behind the API: to check what is stored, to age a row, or to simulate what
+    /// no route can do; a test arranges its world with the verbs below (`sign_up_workspace`, ...).
     pub fn query_string(&self, sql: &str) -> Option<String> {
         #[derive(diesel::QueryableByName)]
         struct Row {
@@ -440,6 +444,7 @@ impl TestApp {
         diesel::sql_query(sql).get_result::<Row>(&mut conn).ok().and_then(|r| r.value)
     }
 
+    /// See [`Self::query_string`]: only behind the API.
     pub fn execute(&self, sql: &str) -> usize {
         let mut conn = PgConnection::establish(&self.database.url()).expect("connect");
         diesel::sql_query(sql).execute(&mut conn).expect("sql")
@@ -627,13 +632,7 @@ impl<'a> TestWorkspace<'a> {
     }
 
     pub async fn api_key_named(&self, name: &str, scopes: &[&str]) -> String {
-        let boxes: Vec<String> = scopes.iter().map(|scope| format!("scope_{scope}")).collect();
-        let mut fields = vec![("name", name)];
-        fields.extend(boxes.iter().map(|field| (field.as_str(), "on")));
-        let response = self.owner.browser.post_form(&format!("/app/{}/settings/api-keys", self.id), &fields).await;
-        assert_eq!(response.status(), StatusCode::OK);
-        let html = unescape_html(&response.text().await.expect("body"));
-        between(&html, "value=\"sk_", "\"").map(|rest| format!("sk_{rest}")).expect("the new key is shown")
+        crate::rest_api::create_key_with(&self.owner.browser, &self.id, name, scopes).await
     }
 
     /// The id of the API key called `name`, from the console's list.
