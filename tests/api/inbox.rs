@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::{
-    helpers::{Browser, Person, Role, TestApp, spawn_app, unescape_html},
+    helpers::{Browser, Person, Role, spawn_app, unescape_html},
     socket_client::{Socket, widget_session},
 };
 
@@ -17,21 +17,13 @@ async fn canned_id(browser: &Browser, workspace: &str) -> String {
     page[at..at + 36].to_string()
 }
 
-/// A visitor writes `body`; returns the conversation id.
-async fn visitor_writes(app: &TestApp, site_key: &str, body: &str) -> String {
-    let (token, _) = widget_session(app, site_key).await;
-    let (mut socket, _) = Socket::visitor(app, &token, json!({})).await;
-    socket.say(None, body).await;
-    socket.expect("ack").await["conversation_id"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn the_views_list_whats_mine_unassigned_and_all_newest_first() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
     let ws = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
-    let first = visitor_writes(&app, &ws.site_key, "First visitor here").await;
-    let second = visitor_writes(&app, &ws.site_key, "Second visitor here").await;
+    let first = ws.visitor_says("First visitor here").await.1;
+    let second = ws.visitor_says("Second visitor here").await.1;
     let ada_id = ws.owner_id(&first).await;
     let response = app.browser.post_form(&format!("/app/{}/inbox/{first}/assign", ws.id), &[("assignee", &ada_id)]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -82,7 +74,7 @@ fn urlencode(text: &str) -> String {
 async fn a_conversation_shows_its_history_notes_and_contact_as_text() {
     let app = spawn_app().await;
     let ws = app.sign_up_workspace().await;
-    let conversation = visitor_writes(&app, &ws.site_key, "<script>alert(1)</script> help").await;
+    let conversation = ws.visitor_says("<script>alert(1)</script> help").await.1;
     let page = format!("/app/{}/inbox/{conversation}", ws.id);
     let response = app.browser.post_form(&format!("{page}/reply"), &[("body", "Checking the order"), ("private", "on")]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -117,7 +109,7 @@ async fn agents_assign_resolve_snooze_and_edit_contacts() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
     let ws = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
-    let conversation = visitor_writes(&app, &ws.site_key, "Need help").await;
+    let conversation = ws.visitor_says("Need help").await.1;
     let base = format!("/app/{}/inbox/{conversation}", ws.id);
     let mut agent = Socket::agent(&app, &app.browser).await;
 
@@ -177,7 +169,7 @@ async fn agents_assign_resolve_snooze_and_edit_contacts() {
 async fn another_workspaces_conversations_and_contacts_answer_404() {
     let app = spawn_app().await;
     let ws = app.sign_up_workspace().await;
-    let conversation = visitor_writes(&app, &ws.site_key, "Private matter").await;
+    let conversation = ws.visitor_says("Private matter").await.1;
     let contact = app.browser.contact_of(&ws.id, &conversation).await;
     let mallory = app.new_browser();
     let theirs = app.sign_up_workspace_as(&mallory, Person::new("Mallory")).await;
@@ -216,7 +208,7 @@ async fn another_workspaces_conversations_and_contacts_answer_404() {
 async fn search_ranks_messages_and_contacts_of_the_workspace() {
     let app = spawn_app().await;
     let ws = app.sign_up_workspace().await;
-    visitor_writes(&app, &ws.site_key, "My refund has not arrived").await;
+    ws.visitor_says("My refund has not arrived").await;
     let (shipper, _) = ws.visitor_says("Where do you ship?").await;
     shipper.gives_email("refund.hunter@example.com").await;
     let html = app.browser.get_html(&format!("/app/{}/inbox/search?q=refund", ws.id)).await;
@@ -240,7 +232,7 @@ async fn canned_responses_are_saved_validated_and_offered_in_the_composer() {
     let bad = app.browser.post_form(&path, &[("shortcut", "no spaces!"), ("body", "x")]).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count("canned_responses"), 1);
-    let conversation = visitor_writes(&app, &ws.site_key, "Hi").await;
+    let conversation = ws.visitor_says("Hi").await.1;
     let page = unescape_html(&app.browser.get_html(&format!("/app/{}/inbox/{conversation}", ws.id)).await);
     assert!(page.contains(r#""shortcut":"refund","body":"Refunds take 5 days.""#), "the composer gets them");
     let id = canned_id(&app.browser, &ws.id).await;
@@ -253,7 +245,7 @@ async fn agents_see_who_else_is_viewing_and_their_status_is_kept() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
     let ws = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
-    let conversation = visitor_writes(&app, &ws.site_key, "Hello").await;
+    let conversation = ws.visitor_says("Hello").await.1;
     let grace_browser = ws.add_member(Role::Agent).await.browser;
     let mut ada_socket = Socket::agent(&app, &app.browser).await;
     let origin = app.state.settings.public_origin();
