@@ -7,23 +7,18 @@ use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Browser, Person, TestApp, link_path, location, spawn_app, unescape_html},
+    helpers::{Browser, Person, Role, TestApp, link_path, location, spawn_app, unescape_html},
     rest_api::{Api, create_key_with, setup},
     socket_client::{Socket, widget_session},
     team::{invite, join_as_new},
 };
 
-fn user_id(app: &TestApp, email: &str) -> String {
-    app.query_string(&format!("SELECT id::text AS value FROM users WHERE email = '{email}'")).unwrap()
-}
-
 /// A conversation started by a visitor of the workspace of `site_key`, and its contact.
 async fn conversation(app: &TestApp, site_key: &str) -> (String, String) {
-    let (token, _) = widget_session(app, site_key).await;
+    let (token, contact) = widget_session(app, site_key).await;
     let (mut visitor, _) = Socket::visitor(app, &token, json!({})).await;
     visitor.say(None, "Hello").await;
     let id = visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
-    let contact = app.query_string(&format!("SELECT contact_id::text AS value FROM conversations WHERE id = '{id}'")).unwrap();
     (id, contact)
 }
 
@@ -63,6 +58,7 @@ async fn scopes_are_chosen_when_a_key_is_created_and_listed_with_it() {
     }
     create_key_with(&app.browser, &workspace, "Reporting", &["read"]).await;
     create_key_with(&app.browser, &workspace, "Onboarding bot", &["read", "admin"]).await;
+    // What is stored, beside what the listing shows.
     let scopes = |name: &str| {
         app.query_string(&format!("SELECT array_to_string(scopes, ',') AS value FROM api_keys WHERE name = '{name}'")).unwrap()
     };
@@ -139,13 +135,14 @@ async fn a_write_key_answers_but_cannot_invite() {
 #[tokio::test]
 async fn an_admin_key_invites_only_while_its_creator_is_an_admin() {
     let app = spawn_app().await;
-    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
-    let grace = grace_the_admin(&app, &workspace).await;
-    let api = Api { app: &app, key: create_key_with(&grace, &workspace, "HR sync", &["read", "write", "admin"]).await };
+    let ws = app.sign_up_workspace().await;
+    let workspace = &ws.id;
+    let grace = ws.add_member(Role::Admin).await.browser;
+    let api = Api { app: &app, key: create_key_with(&grace, workspace, "HR sync", &["read", "write", "admin"]).await };
     let (status, body) = api.call(Method::POST, "/api/v1/invitations", Some(json!({"email": "bo@example.com", "role": "agent"}))).await;
     assert_eq!(status, StatusCode::CREATED, "{body}");
 
-    let grace_id = user_id(&app, "grace@example.com");
+    let grace_id = ws.user_id("Grace").await;
     let demoted = app.browser.post_form(&format!("/app/{workspace}/team/{grace_id}/role"), &[("role", "agent")]).await;
     assert_eq!(demoted.status(), StatusCode::SEE_OTHER);
     let (status, body) = api.call(Method::POST, "/api/v1/invitations", Some(json!({"email": "cy@example.com", "role": "agent"}))).await;
@@ -173,7 +170,7 @@ async fn every_key_of_a_member_who_was_removed_stops_working() {
     for key in &keys {
         assert_eq!(Api { app: &app, key: key.clone() }.get("/api/v1/conversations").await.0, StatusCode::OK);
     }
-    let grace_id = user_id(&app, "grace@example.com");
+    let grace_id = app.browser.member_id(&workspace, "Grace").await;
     let removed = app.browser.post_form(&format!("/app/{workspace}/team/{grace_id}/remove"), &[]).await;
     assert_eq!(removed.status(), StatusCode::SEE_OTHER);
     for key in &keys {

@@ -309,7 +309,7 @@ async fn seats_past_the_plan_answer_402_with_an_upgrade_prompt() {
 async fn past_the_conversation_cap_every_message_still_arrives_and_the_dashboard_asks_to_upgrade() {
     let (app, _fake) = billing_app(2).await;
     let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
-    let site_key = app.query_string("SELECT site_key AS value FROM workspaces").unwrap();
+    let site_key = app.browser.site_key(&workspace).await;
     let mut agent = Socket::agent(&app, &app.browser).await;
     for n in 0..3 {
         let (token, _) = widget_session(&app, &site_key).await;

@@ -16,17 +16,10 @@ use serde_json::{Value, json};
 use sha2::Sha256;
 
 use crate::{
-    helpers::{Browser, Person, TempDir, TestApp, location, spawn_app, spawn_app_with, start_smtp_sink, unescape_html},
+    helpers::{Browser, Person, TempDir, TestApp, TestWorkspace, location, spawn_app, spawn_app_with, start_smtp_sink, unescape_html},
     socket_client::{Socket, widget_session},
     team::{invite, join_as_new},
 };
-
-/// The owner's workspace id and site key.
-async fn workspace(app: &TestApp, owner: &Person) -> (String, String) {
-    let workspace = app.browser.sign_up_ok(owner).await;
-    let site_key = app.query_string(&format!("SELECT site_key AS value FROM workspaces WHERE id = '{workspace}'")).unwrap();
-    (workspace, site_key)
-}
 
 /// A visitor (with an email, if given) writes; returns their token and the conversation id.
 async fn visitor_writes(app: &TestApp, site_key: &str, email: Option<&str>, body: &str) -> (Socket, String, String) {
@@ -51,7 +44,8 @@ async fn reply(browser: &Browser, workspace: &str, conversation: &str, body: &st
     assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap_or_default());
 }
 
-/// Moves a conversation's last activity into the past, as if time went by.
+/// Moves a conversation's last activity into the past, as if time went by (behind the API: no
+/// route moves time).
 fn age_conversation(app: &TestApp, conversation: &str, seconds: i64) {
     app.execute(&format!("UPDATE conversations SET last_message_at = now() - interval '{seconds} seconds' WHERE id = '{conversation}'"));
 }
@@ -90,7 +84,7 @@ async fn session_availability(app: &TestApp, site_key: &str) -> Value {
 #[tokio::test]
 async fn business_hours_decide_what_the_widget_says_and_bad_hours_change_nothing() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     assert_eq!(session_availability(&app, &site_key).await["within_hours"], true, "hours off: always open");
 
     // Open only on a day that is not today.
@@ -123,6 +117,7 @@ async fn business_hours_decide_what_the_widget_says_and_bad_hours_change_nothing
     assert!(page.contains("Monday: closing time must come after opening time."), "{page}");
     assert!(page.contains("\"Mars/Olympus\" is not a time zone"));
     assert!(page.contains("Wait between 0.5 and 1440 minutes"));
+    // What is stored: the refused form changed nothing.
     assert_eq!(app.query_string("SELECT time_zone AS value FROM workspaces").unwrap(), "UTC");
     assert_eq!(session_availability(&app, &site_key).await["within_hours"], false);
 
@@ -145,7 +140,7 @@ async fn business_hours_decide_what_the_widget_says_and_bad_hours_change_nothing
 async fn outside_hours_a_visitor_message_is_emailed_to_the_team_once() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
-    let (workspace, site_key) = workspace(&app, &ada).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
     let other_day = ((weekday_today_utc() + 3) % 7).to_string();
     let (open, opens, closes) = (format!("open_{other_day}"), format!("opens_{other_day}"), format!("closes_{other_day}"));
     save_hours(&app, &workspace, &[("hours_enabled", "on"), (&open, "on"), (&opens, "09:00"), (&closes, "17:00")]).await;
@@ -164,7 +159,7 @@ async fn outside_hours_a_visitor_message_is_emailed_to_the_team_once() {
 async fn within_hours_agents_hear_of_a_message_nobody_read_and_not_of_one_they_read() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
-    let (workspace, site_key) = workspace(&app, &ada).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
     let (_visitor, _, unread) = visitor_writes(&app, &site_key, None, "Hello? Anyone?").await;
     let (_other, _, answered) = visitor_writes(&app, &site_key, None, "Where is my parcel?").await;
     reply(&app.browser, &workspace, &answered, "On its way!").await;
@@ -183,7 +178,7 @@ async fn within_hours_agents_hear_of_a_message_nobody_read_and_not_of_one_they_r
 #[tokio::test]
 async fn unseen_replies_are_emailed_to_the_visitor_once_batched_and_not_when_read() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let (visitor, _, conversation) = visitor_writes(&app, &site_key, Some("grace@example.com"), "Do you ship to Norway?").await;
     drop(visitor);
     reply(&app.browser, &workspace, &conversation, "Yes, we do.").await;
@@ -218,7 +213,7 @@ async fn unseen_replies_are_emailed_to_the_visitor_once_batched_and_not_when_rea
 async fn members_who_opt_in_get_an_email_for_each_new_conversation() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
-    let (workspace, site_key) = workspace(&app, &ada).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
     let saved = app.browser.post_form(&format!("/app/{workspace}/settings/notifications"), &[("email_new_conversations", "on")]).await;
     assert_eq!(location(&saved), format!("/app/{workspace}/settings?notice=notifications_saved"));
     let (_visitor, _, conversation) = visitor_writes(&app, &site_key, None, "First question").await;
@@ -234,7 +229,7 @@ async fn members_who_opt_in_get_an_email_for_each_new_conversation() {
 async fn new_conversation_notices_come_at_most_once_a_minute_and_batch_what_started_meanwhile() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
-    let (workspace, site_key) = workspace(&app, &ada).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
     app.browser.post_form(&format!("/app/{workspace}/settings/notifications"), &[("email_new_conversations", "on")]).await;
     let (_first, _, first) = visitor_writes(&app, &site_key, None, "First question").await;
     let email = app.wait_for_email(&ada.email, "New conversation in Ada's Shop").await;
@@ -248,12 +243,14 @@ async fn new_conversation_notices_come_at_most_once_a_minute_and_batch_what_star
     }
     // Her address's confirmation, and the first notice.
     assert_no_more_email(&app, &ada.email, 2, Duration::from_millis(500)).await;
+    // The job's due time is not shown anywhere.
     let waiting = app.query_string(
         "SELECT count(*)::text AS value FROM jobs WHERE kind = 'new_conversation' AND done_at IS NULL AND run_at > now() + interval '50 seconds'",
     );
     assert_eq!(waiting.as_deref(), Some("1"), "one notice job, a minute after the first");
 
     // A minute later (the clock moved on for the job), one digest names all three.
+    // Brings the job forward: waiting a minute is no test.
     app.execute("UPDATE jobs SET run_at = now() WHERE kind = 'new_conversation' AND done_at IS NULL");
     let digest = app.wait_for_email(&ada.email, "3 new conversations in Ada's Shop").await;
     for (n, (_, conversation)) in (2..=4).zip(&later) {
@@ -268,7 +265,7 @@ async fn new_conversation_notices_come_at_most_once_a_minute_and_batch_what_star
 async fn email_jobs_retry_with_backoff_until_the_smtp_server_answers() {
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let app = spawn_app_with(move |s| s.mail = MailSettings::Smtp(format!("smtp://127.0.0.1:{port}").into())).await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let (_visitor, _, conversation) = visitor_writes(&app, &site_key, Some("grace@example.com"), "Hello").await;
     reply(&app.browser, &workspace, &conversation, "Welcome!").await;
     age_conversation(&app, &conversation, 150);
@@ -290,6 +287,7 @@ async fn email_jobs_retry_with_backoff_until_the_smtp_server_answers() {
     // The SMTP server comes up; the retry is due.
     let spool = TempDir::new();
     let mut server = start_smtp_sink(port, &spool.path).await;
+    // Brings the retry forward: waiting out the backoff is no test.
     app.execute("UPDATE jobs SET run_at = now() WHERE kind = 'reply_follow_up'");
 
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -404,7 +402,7 @@ async fn add_endpoint(app: &TestApp, workspace: &str, url: &str, events: &[&str]
 #[tokio::test]
 async fn webhooks_are_signed_and_carry_conversation_message_and_status_events() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let (url, received) = receiver(200).await;
     let (endpoint, secret) =
         add_endpoint(&app, &workspace, &url, &["conversation_created", "message_created", "conversation_status_changed"]).await;
@@ -451,12 +449,13 @@ async fn webhooks_are_signed_and_carry_conversation_message_and_status_events() 
 #[tokio::test]
 async fn failed_deliveries_are_retried_with_backoff_and_given_up_after_a_day() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let (url, received) = receiver(500).await;
     let (endpoint, _) = add_endpoint(&app, &workspace, &url, &["message_created"]).await;
     visitor_writes(&app, &site_key, None, "Hello").await;
     wait_for_events(&received, 1).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
+    // The delivery's next attempt is stored, not shown.
     let state = app.query_string(
         "SELECT state || ' ' || attempts || ' ' || response_status || ' ' || (next_attempt_at > now() + interval '20 seconds') AS value FROM webhook_deliveries",
     );
@@ -466,6 +465,7 @@ async fn failed_deliveries_are_retried_with_backoff_and_given_up_after_a_day() {
     assert!(page.contains("HTTP 500") && page.contains("the endpoint answered 500"), "{page}");
 
     // The retry comes; still failing, and the event is now more than a day old: given up.
+    // Ages the delivery by a day: waiting it out is no test.
     app.execute("UPDATE webhook_deliveries SET next_attempt_at = now(), created_at = now() - interval '24 hours'");
     wait_for_events(&received, 2).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
@@ -477,7 +477,7 @@ async fn failed_deliveries_are_retried_with_backoff_and_given_up_after_a_day() {
 #[tokio::test]
 async fn endpoints_are_validated_and_private_networks_refused_when_not_allowed() {
     let app = spawn_app_with(|s| s.webhooks_allow_private_networks = false).await;
-    let (workspace, _) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, .. } = app.sign_up_workspace().await;
     for (url, events, error) in [
         ("not a url", vec!["message_created"], "Enter a full URL"),
         ("ftp://example.com/x", vec!["message_created"], "must start with https://"),
@@ -497,11 +497,11 @@ async fn endpoints_are_validated_and_private_networks_refused_when_not_allowed()
 #[tokio::test]
 async fn contacts_are_exported_and_deleted_with_all_their_messages() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let (_visitor, _, conversation) = visitor_writes(&app, &site_key, Some("grace@example.com"), "My order 1234 is late").await;
     reply(&app.browser, &workspace, &conversation, "Sorry, checking now").await;
     let (_other, _, kept) = visitor_writes(&app, &site_key, None, "Unrelated").await;
-    let contact = app.query_string(&format!("SELECT contact_id::text AS value FROM conversations WHERE id = '{conversation}'")).unwrap();
+    let contact = app.browser.contact_of(&workspace, &conversation).await;
 
     let export = app.browser.get(&format!("/app/{workspace}/contacts/{contact}/export")).await;
     assert_eq!(export.status(), 200);
@@ -526,13 +526,14 @@ async fn contacts_are_exported_and_deleted_with_all_their_messages() {
 #[tokio::test]
 async fn retention_deletes_only_conversations_resolved_long_enough_ago() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let (_a, _, old) = visitor_writes(&app, &site_key, None, "Old question").await;
     let (_b, _, recent) = visitor_writes(&app, &site_key, None, "Recent question").await;
     let (_c, _, open) = visitor_writes(&app, &site_key, None, "Open question").await;
     for id in [&old, &recent] {
         app.browser.post_form(&format!("/app/{workspace}/inbox/{id}/status"), &[("status", "resolved")]).await;
     }
+    // Ages two conversations by 40 days: waiting it out is no test.
     app.execute(&format!("UPDATE conversations SET updated_at = now() - interval '40 days' WHERE id IN ('{old}', '{open}')"));
 
     let bad = app.browser.post_form(&format!("/app/{workspace}/settings/retention"), &[("retention_days", "0")]).await;
@@ -558,12 +559,12 @@ async fn retention_deletes_only_conversations_resolved_long_enough_ago() {
 #[tokio::test]
 async fn a_workspace_export_streams_everything_but_secrets() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let (_v, _, conversation) = visitor_writes(&app, &site_key, Some("grace@example.com"), "Export me").await;
     reply(&app.browser, &workspace, &conversation, "Exported reply").await;
     let (url, _) = receiver(200).await;
     let (_, secret) = add_endpoint(&app, &workspace, &url, &["message_created"]).await;
-    let identity_secret = app.query_string("SELECT identity_secret AS value FROM widget_settings").unwrap();
+    let identity_secret = app.browser.identity_secret(&workspace).await;
 
     let response = app.browser.get(&format!("/app/{workspace}/settings/export")).await;
     assert_eq!(response.status(), 200);
@@ -584,7 +585,7 @@ async fn a_workspace_export_streams_everything_but_secrets() {
 async fn only_the_owner_deletes_a_workspace_and_only_with_its_name() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
-    let (workspace, site_key) = workspace(&app, &ada).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
     let link = invite(&app, &workspace, "bo@example.com", "admin").await;
     let bo = join_as_new(&app, &link, "Bo").await;
     visitor_writes(&app, &site_key, None, "Hello").await;
@@ -617,15 +618,15 @@ async fn only_the_owner_deletes_a_workspace_and_only_with_its_name() {
 #[tokio::test]
 async fn every_new_admin_route_is_forbidden_to_agents_and_hidden_from_other_workspaces() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let link = invite(&app, &workspace, "agent@example.com", "agent").await;
     let agent = join_as_new(&app, &link, "Agent").await;
     let stranger = app.new_browser();
-    stranger.sign_up_ok(&Person::new("Eve")).await;
+    let eve_workspace = stranger.sign_up_ok(&Person::new("Eve")).await;
     let (url, _) = receiver(200).await;
     let (endpoint, _) = add_endpoint(&app, &workspace, &url, &["message_created"]).await;
     let (_v, _, conversation) = visitor_writes(&app, &site_key, None, "Hi").await;
-    let contact = app.query_string(&format!("SELECT contact_id::text AS value FROM conversations WHERE id = '{conversation}'")).unwrap();
+    let contact = app.browser.contact_of(&workspace, &conversation).await;
 
     let w = &workspace;
     let gets = [
@@ -666,14 +667,13 @@ async fn every_new_admin_route_is_forbidden_to_agents_and_hidden_from_other_work
     let own = agent.post_form(&format!("/app/{w}/settings/notifications"), &[("email_new_conversations", "on")]).await;
     assert_eq!(own.status(), StatusCode::SEE_OTHER);
     // Another workspace's endpoint is not found from this one.
-    let eve_workspace = app.query_string("SELECT w.id::text AS value FROM workspaces w WHERE w.name = 'Eve''s Shop'").unwrap();
     assert_eq!(stranger.get(&format!("/app/{eve_workspace}/settings/webhooks/{endpoint}")).await.status(), StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]
 async fn the_audit_log_names_who_did_what() {
     let app = spawn_app().await;
-    let (workspace, _) = workspace(&app, &Person::new("Ada Lovelace")).await;
+    let TestWorkspace { id: workspace, .. } = app.sign_up_workspace_as(&app.browser, Person::new("Ada Lovelace")).await;
     app.browser.post_form(&format!("/app/{workspace}/settings"), &[("name", "Ada's Store")]).await;
     invite(&app, &workspace, "grace@example.com", "agent").await;
     let page = app.browser.get_html(&format!("/app/{workspace}/settings/audit")).await;
@@ -687,7 +687,7 @@ async fn the_audit_log_names_who_did_what() {
 #[tokio::test]
 async fn a_snooze_that_ends_reopens_the_conversation_by_itself_and_tells_inbox_and_webhooks() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app, &Person::new("Ada")).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let (url, received) = receiver(200).await;
     add_endpoint(&app, &workspace, &url, &["conversation_status_changed"]).await;
     let (_visitor, _, conversation) = visitor_writes(&app, &site_key, None, "Remind me later").await;
@@ -695,6 +695,7 @@ async fn a_snooze_that_ends_reopens_the_conversation_by_itself_and_tells_inbox_a
         app.browser.post_form(&format!("/app/{workspace}/inbox/{conversation}/status"), &[("status", "snoozed"), ("snooze", "1h")]).await;
     assert_eq!(snoozed.status(), StatusCode::SEE_OTHER);
     let mut agent = Socket::agent(&app, &app.browser).await;
+    // Ends the snooze now: waiting an hour is no test.
     app.execute(&format!("UPDATE conversations SET snoozed_until = now() - interval '1 second' WHERE id = '{conversation}'"));
 
     // Nobody opens the inbox: the background sweep wakes it.
@@ -717,7 +718,7 @@ async fn a_snooze_that_ends_reopens_the_conversation_by_itself_and_tells_inbox_a
 async fn a_notice_to_the_team_fans_out_into_one_email_job_per_member() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
-    let (workspace, site_key) = workspace(&app, &ada).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
     join_as_new(&app, &invite(&app, &workspace, "cy@example.com", "agent").await, "Cy").await;
     let (_visitor, _, conversation) = visitor_writes(&app, &site_key, None, "Hello, team?").await;
     age_conversation(&app, &conversation, 180);

@@ -40,12 +40,12 @@ const BURSTS: Pace = Pace { burst: 5, every: Duration::from_millis(300) };
 /// No test here may hang: every loop gives up by then.
 const TRAFFIC_DEADLINE: Duration = Duration::from_secs(45);
 
-/// A workspace signed up on `instance`; returns the owner's email and the site key.
-async fn workspace(instance: &ParlorProcess, database_url: &str) -> (String, String) {
+/// Ada signs up on `instance` (a process, not a `TestApp`); returns her email and the site key.
+async fn sign_up_on(instance: &ParlorProcess) -> (String, String) {
     let person = Person::new("Ada");
-    Browser::new(&instance.address).sign_up_ok(&person).await;
-    let site_key = query(database_url, "SELECT site_key AS value FROM workspaces").expect("a workspace");
-    (person.email, site_key)
+    let browser = Browser::new(&instance.address);
+    let workspace = browser.sign_up_ok(&person).await;
+    (person.email, browser.site_key(&workspace).await)
 }
 
 /// One visitor: a conversation, and what it sends into it.
@@ -376,7 +376,7 @@ async fn visitors_of_a_killed_instance_resend_to_another_and_every_message_is_st
     let env = ParlorEnv::new(database.url());
     let mut a = ParlorProcess::start(&env).await;
     let b = ParlorProcess::start(&env).await;
-    let (email, site_key) = workspace(&a, &database.url()).await;
+    let (email, site_key) = sign_up_on(&a).await;
     let mut visitors = Vec::new();
     for n in 0..VISITORS {
         visitors.push(visitor(&a, &site_key, &format!("v{n}"), MESSAGES).await);
@@ -425,7 +425,7 @@ async fn postgres_restarted_under_traffic_loses_and_doubles_nothing_and_readines
     // connection the restart breaks too.
     let mut a = ParlorProcess::start(&env).await;
     let mut b = ParlorProcess::start(&env).await;
-    let (email, site_key) = workspace(&a, &database_url).await;
+    let (email, site_key) = sign_up_on(&a).await;
     let mut visitors = Vec::new();
     for n in 0..VISITORS {
         visitors.push(visitor(&a, &site_key, &format!("v{n}"), MESSAGES).await);
@@ -490,7 +490,7 @@ async fn nats_restarted_under_traffic_and_the_agent_on_the_other_instance_still_
     let env = ParlorEnv { nats_url: Some(nats.url()), ..ParlorEnv::new(database.url()) };
     let a = ParlorProcess::start(&env).await;
     let b = ParlorProcess::start(&env).await;
-    let (email, site_key) = workspace(&a, &database.url()).await;
+    let (email, site_key) = sign_up_on(&a).await;
     let mut visitors = Vec::new();
     for n in 0..VISITORS {
         visitors.push(visitor(&a, &site_key, &format!("v{n}"), MESSAGES).await);
@@ -536,7 +536,7 @@ async fn two_instances_fan_out_through_a_postgres_that_accepts_only_tls() {
     let env = ParlorEnv::new(database_url.clone());
     let a = ParlorProcess::start(&env).await;
     let b = ParlorProcess::start(&env).await;
-    let (email, site_key) = workspace(&a, &database_url).await;
+    let (email, site_key) = sign_up_on(&a).await;
     let first = visitor(&a, &site_key, "v0", 0).await;
     let agent =
         tokio::spawn(agent_receives(b.address.clone(), b.origin(), email, vec![first.conversation.clone()], 3, Duration::from_secs(15)));

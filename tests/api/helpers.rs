@@ -1,4 +1,6 @@
-//! `spawn_app()` and the verbs tests speak in: `app.sign_up()`, `browser.sign_in()`, ...
+//! `spawn_app()` and the verbs tests speak in, each through the product's own routes:
+//! `app.sign_up_workspace()`, `workspace.add_member(Role::Agent)`, `workspace.visitor()`,
+//! `visitor.says(..)`, `agent.replies(..)`, `workspace.api_key(..)`, `browser.sign_in(..)`, ...
 
 use std::{
     path::PathBuf,
@@ -238,6 +240,7 @@ async fn start(database: Arc<TestDatabase>, configure: impl FnOnce(&mut Settings
 }
 
 /// One person's browser: its own cookies, no automatic redirects (tests look at them).
+#[derive(Clone)]
 pub struct Browser {
     pub client: reqwest::Client,
     pub jar: Arc<reqwest::cookie::Jar>,
@@ -317,6 +320,54 @@ impl Browser {
         self.jar.cookies(&url).map(|v| v.to_str().expect("ascii cookies").to_string()).unwrap_or_default()
     }
 
+    /// The ids of this person's sessions as the account page lists them: (this browser's,
+    /// every other device's).
+    pub async fn sessions(&self) -> (String, Vec<String>) {
+        let page = self.get_html("/app/account").await;
+        let (mut this, mut others) = (None, Vec::new());
+        for row in page.split("<tr>").skip(2) {
+            let Some(id) = between(row, "/app/account/sessions/", "/revoke") else { continue };
+            if row.contains("This device") { this = Some(id) } else { others.push(id) }
+        }
+        (this.expect("the account page lists this device"), others)
+    }
+
+    /// The workspace's site key, as its settings page shows it.
+    pub async fn site_key(&self, workspace: &str) -> String {
+        let settings = self.get_html(&format!("/app/{workspace}/settings")).await;
+        between(&settings, "<dt>Site key</dt><dd><code>", "</code>").expect("the settings page shows the site key")
+    }
+
+    /// The widget's identity secret, as the widget settings page shows it to an admin.
+    pub async fn identity_secret(&self, workspace: &str) -> String {
+        let page = self.get_html(&format!("/app/{workspace}/widget")).await;
+        between(&page, r#"id="identity-secret" class="code" type="text" readonly value=""#, "\"").expect("the identity secret is shown")
+    }
+
+    /// The contact of a conversation, as its inbox page names it.
+    pub async fn contact_of(&self, workspace: &str, conversation: &str) -> String {
+        let page = self.get_html(&format!("/app/{workspace}/inbox/{conversation}")).await;
+        let open = page.find(r#"<section class="inbox-conversation""#).expect("the conversation is open");
+        between(&page[open..], r#"data-contact=""#, "\"").expect("the conversation names its contact")
+    }
+
+    /// The user id of the member called `name`, as this admin's team page names it in its forms.
+    pub async fn member_id(&self, workspace: &str, name: &str) -> String {
+        let page = unescape_html(&self.get_html(&format!("/app/{workspace}/team")).await);
+        let label = page.find(&format!(">Role of {name}</label>")).unwrap_or_else(|| panic!("{name} is on the team page"));
+        let id_at = page[..label].rfind("for=\"role-").expect("the role select's label") + "for=\"role-".len();
+        page[id_at..id_at + 36].to_string()
+    }
+
+    /// The signed-in person's user id, as the assign form of an open conversation offers it.
+    pub async fn own_user_id(&self, workspace: &str, conversation: &str) -> String {
+        let page = self.get_html(&format!("/app/{workspace}/inbox/{conversation}")).await;
+        let mut options = page.split("<option value=\"").skip(1);
+        let own = options.find(|option| option.split("</option>").next().is_some_and(|o| o.ends_with(" (you)")));
+        let field = r#"<input type="hidden" name="assignee" value=""#;
+        own.map(|option| option[..36].to_string()).or_else(|| between(&page, field, "\"")).expect("the assign form names me")
+    }
+
     /// Whether this browser's session opens the dashboard.
     pub async fn is_signed_in(&self) -> bool {
         let response = self.get("/app").await;
@@ -381,6 +432,8 @@ impl TestApp {
     }
 
     /// Runs SQL against this test's database and returns the first column of the first row.
+    /// Only to reach behind the API: to check what is stored, to age a row, or to simulate what
+    /// no route can do; a test arranges its world with the verbs below (`sign_up_workspace`, ...).
     pub fn query_string(&self, sql: &str) -> Option<String> {
         #[derive(diesel::QueryableByName)]
         struct Row {
@@ -391,6 +444,7 @@ impl TestApp {
         diesel::sql_query(sql).get_result::<Row>(&mut conn).ok().and_then(|r| r.value)
     }
 
+    /// See [`Self::query_string`]: only behind the API.
     pub fn execute(&self, sql: &str) -> usize {
         let mut conn = PgConnection::establish(&self.database.url()).expect("connect");
         diesel::sql_query(sql).execute(&mut conn).expect("sql")
@@ -457,4 +511,183 @@ pub async fn start_smtp_sink(port: u16, spool: &std::path::Path) -> tokio::proce
     let ready = tokio::time::timeout(Duration::from_secs(15), lines.next_line()).await;
     assert!(matches!(ready, Ok(Ok(Some(ref line))) if line == "ready"), "SMTP sink did not start: {ready:?}");
     server
+}
+
+/// A role a new member is invited with.
+#[derive(Clone, Copy, Debug)]
+pub enum Role {
+    Admin,
+    Agent,
+}
+
+impl Role {
+    fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Agent => "agent",
+        }
+    }
+}
+
+/// A workspace as its owner sees it after signing up: the owner's signed-in browser (the same
+/// cookies as `app.browser` when signed up through it), the workspace's id and its site key.
+pub struct TestWorkspace<'a> {
+    pub app: &'a TestApp,
+    pub id: String,
+    pub site_key: String,
+    pub owner: Member<'a>,
+}
+
+/// Someone signed in to a workspace's dashboard.
+pub struct Member<'a> {
+    pub app: &'a TestApp,
+    pub browser: Browser,
+    pub person: Person,
+    pub workspace: String,
+}
+
+/// A visitor of a workspace's website with an open widget: their token, their contact id and a
+/// socket that has said hello. `says` starts a conversation, then keeps writing in it.
+pub struct Visitor {
+    pub address: String,
+    pub token: String,
+    pub contact_id: String,
+    pub socket: crate::socket_client::Socket,
+    pub conversation: Option<String>,
+}
+
+impl TestApp {
+    /// Ada signs up through `app.browser`: her workspace, with her signed in as its owner.
+    pub async fn sign_up_workspace(&self) -> TestWorkspace<'_> {
+        self.sign_up_workspace_as(&self.browser, Person::new("Ada")).await
+    }
+
+    /// `person` signs up through `browser` and becomes the owner of a new workspace.
+    pub async fn sign_up_workspace_as(&self, browser: &Browser, person: Person) -> TestWorkspace<'_> {
+        let id = browser.sign_up_ok(&person).await;
+        let site_key = browser.site_key(&id).await;
+        let owner = Member { app: self, browser: browser.clone(), person, workspace: id.clone() };
+        TestWorkspace { app: self, id, site_key, owner }
+    }
+}
+
+impl<'a> TestWorkspace<'a> {
+    /// The owner invites someone new as `role` and they accept with a new account.
+    pub async fn add_member(&self, role: Role) -> Member<'a> {
+        self.add_member_named("Grace", role).await
+    }
+
+    /// [`Self::add_member`] with a name of one's choice (names tell members apart on pages).
+    pub async fn add_member_named(&self, name: &str, role: Role) -> Member<'a> {
+        let person = Person::new(name);
+        let link = self.invite(&person.email, role).await;
+        let browser = self.app.new_browser();
+        let response = browser.post_form(&link, &[("name", &person.name), ("password", &person.password)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "the invitation is accepted");
+        Member { app: self.app, browser, person, workspace: self.id.clone() }
+    }
+
+    /// The owner invites `email` as `role`; returns the path of the link the invitation email carries.
+    pub async fn invite(&self, email: &str, role: Role) -> String {
+        let path = format!("/app/{}/team/invitations", self.id);
+        let response = self.owner.browser.post_form(&path, &[("email", email), ("role", role.as_str())]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap_or_default());
+        link_path(&self.app.wait_for_email(email, "invited you").await)
+    }
+
+    /// Someone who already has an account (signed in through `browser`) is invited and accepts.
+    pub async fn add_existing_member(&self, browser: &Browser, person: &Person, role: Role) {
+        let link = self.invite(&person.email, role).await;
+        let response = browser.post_form(&link, &[]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "the invitation is accepted");
+    }
+
+    /// A visitor opens the widget on the workspace's website.
+    pub async fn visitor(&self) -> Visitor {
+        let (token, contact_id) = crate::socket_client::widget_session(self.app, &self.site_key).await;
+        let (socket, _) = crate::socket_client::Socket::visitor(self.app, &token, serde_json::json!({})).await;
+        Visitor { address: self.app.address.clone(), token, contact_id, socket, conversation: None }
+    }
+
+    /// A new visitor writes `body`; returns them and the conversation it started.
+    pub async fn visitor_says(&self, body: &str) -> (Visitor, String) {
+        let mut visitor = self.visitor().await;
+        let conversation = visitor.says(body).await;
+        (visitor, conversation)
+    }
+
+    /// The user id of the member called `name`, as the owner's team page names it in its forms.
+    pub async fn user_id(&self, name: &str) -> String {
+        self.owner.browser.member_id(&self.id, name).await
+    }
+
+    /// The owner's own user id, as the assign form of an open conversation offers it.
+    pub async fn owner_id(&self, conversation: &str) -> String {
+        self.owner.browser.own_user_id(&self.id, conversation).await
+    }
+
+    /// An API key with these scopes, created by the owner in the console (its only showing).
+    pub async fn api_key(&self, scopes: &[&str]) -> String {
+        self.api_key_named("CRM sync", scopes).await
+    }
+
+    pub async fn api_key_named(&self, name: &str, scopes: &[&str]) -> String {
+        crate::rest_api::create_key_with(&self.owner.browser, &self.id, name, scopes).await
+    }
+
+    /// The id of the API key called `name`, from the console's list.
+    pub async fn api_key_id(&self, name: &str) -> String {
+        crate::rest_api::api_key_id(&self.owner.browser, &self.id, name).await
+    }
+
+    /// The widget's identity secret, as the widget settings page shows it to an admin.
+    pub async fn identity_secret(&self) -> String {
+        self.owner.browser.identity_secret(&self.id).await
+    }
+}
+
+impl Member<'_> {
+    /// Answers in the inbox, as typed into the reply box.
+    pub async fn replies(&self, conversation: &str, body: &str) {
+        let path = format!("/app/{}/inbox/{conversation}/reply", self.workspace);
+        let response = self.browser.post_form(&path, &[("body", body)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap_or_default());
+    }
+
+    /// Sets a conversation's status from the inbox (`open`, `pending`, `resolved`).
+    pub async fn sets_status(&self, conversation: &str, status: &str) {
+        let path = format!("/app/{}/inbox/{conversation}/status", self.workspace);
+        let response = self.browser.post_form(&path, &[("status", status)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER, "{}", response.text().await.unwrap_or_default());
+    }
+
+    /// This member's live socket, as the dashboard opens it.
+    pub async fn socket(&self) -> crate::socket_client::Socket {
+        crate::socket_client::Socket::agent(self.app, &self.browser).await
+    }
+}
+
+impl Visitor {
+    /// Types an email address into the widget (the visitor context API).
+    pub async fn gives_email(&self, email: &str) {
+        let body = serde_json::json!({"visitor_token": self.token, "email": email}).to_string();
+        let response =
+            reqwest::Client::new().post(format!("{}/api/widget/v1/context", self.address)).body(body).send().await.expect("POST context");
+        assert_eq!(response.status(), StatusCode::NO_CONTENT, "{}", response.text().await.unwrap_or_default());
+    }
+
+    /// Writes `body` and waits for the ack; returns the conversation id.
+    pub async fn says(&mut self, body: &str) -> String {
+        self.socket.say(self.conversation.as_deref(), body).await;
+        let conversation = self.socket.expect("ack").await["conversation_id"].as_str().expect("the ack names the conversation").to_string();
+        self.conversation = Some(conversation.clone());
+        conversation
+    }
+}
+
+/// The text between `start` and the next `end`.
+fn between(text: &str, start: &str, end: &str) -> Option<String> {
+    let from = text.find(start)? + start.len();
+    let to = text[from..].find(end)?;
+    Some(text[from..from + to].to_string())
 }

@@ -5,41 +5,27 @@ use reqwest::StatusCode;
 use serde_json::json;
 
 use crate::{
-    helpers::{Browser, Person, TestApp, spawn_app, unescape_html},
+    helpers::{Browser, Person, Role, spawn_app, unescape_html},
     socket_client::{Socket, widget_session},
 };
 
-struct Workspace {
-    id: String,
-    site_key: String,
-}
-
-async fn workspace(app: &TestApp, browser: &Browser, person: &Person) -> Workspace {
-    let id = browser.sign_up_ok(person).await;
-    let site_key = app.query_string(&format!("SELECT site_key AS value FROM workspaces WHERE id = '{id}'")).unwrap();
-    Workspace { id, site_key }
-}
-
-/// A visitor writes `body`; returns the conversation id.
-async fn visitor_writes(app: &TestApp, site_key: &str, body: &str) -> String {
-    let (token, _) = widget_session(app, site_key).await;
-    let (mut socket, _) = Socket::visitor(app, &token, json!({})).await;
-    socket.say(None, body).await;
-    socket.expect("ack").await["conversation_id"].as_str().unwrap().to_string()
-}
-
-fn user_id(app: &TestApp, person: &Person) -> String {
-    app.query_string(&format!("SELECT id::text AS value FROM users WHERE email = '{}'", person.email)).unwrap()
+/// The id of the workspace's first canned response, from its delete form.
+async fn canned_id(browser: &Browser, workspace: &str) -> String {
+    let page = browser.get_html(&format!("/app/{workspace}/settings/canned")).await;
+    let marker = format!("/app/{workspace}/settings/canned/");
+    let at = page.find(&marker).expect("a canned response is listed") + marker.len();
+    page[at..at + 36].to_string()
 }
 
 #[tokio::test]
 async fn the_views_list_whats_mine_unassigned_and_all_newest_first() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
-    let ws = workspace(&app, &app.browser, &ada).await;
-    let first = visitor_writes(&app, &ws.site_key, "First visitor here").await;
-    let second = visitor_writes(&app, &ws.site_key, "Second visitor here").await;
-    let response = app.browser.post_form(&format!("/app/{}/inbox/{first}/assign", ws.id), &[("assignee", &user_id(&app, &ada))]).await;
+    let ws = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
+    let first = ws.visitor_says("First visitor here").await.1;
+    let second = ws.visitor_says("Second visitor here").await.1;
+    let ada_id = ws.owner_id(&first).await;
+    let response = app.browser.post_form(&format!("/app/{}/inbox/{first}/assign", ws.id), &[("assignee", &ada_id)]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
     let all = unescape_html(&app.browser.get_html(&format!("/app/{}/inbox?view=all", ws.id)).await);
@@ -58,7 +44,8 @@ async fn the_views_list_whats_mine_unassigned_and_all_newest_first() {
 #[tokio::test]
 async fn the_list_pages_by_keyset_without_gaps_or_repeats() {
     let app = spawn_app().await;
-    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
+    let ws = app.sign_up_workspace().await;
+    // Thirty conversations a minute apart: no route backdates activity.
     app.execute(&format!(
         "WITH c AS (INSERT INTO contacts (id, workspace_id) SELECT gen_random_uuid(), '{0}' FROM generate_series(1, 30) RETURNING id) \
          INSERT INTO conversations (id, workspace_id, contact_id, last_message_at) \
@@ -86,8 +73,8 @@ fn urlencode(text: &str) -> String {
 #[tokio::test]
 async fn a_conversation_shows_its_history_notes_and_contact_as_text() {
     let app = spawn_app().await;
-    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
-    let conversation = visitor_writes(&app, &ws.site_key, "<script>alert(1)</script> help").await;
+    let ws = app.sign_up_workspace().await;
+    let conversation = ws.visitor_says("<script>alert(1)</script> help").await.1;
     let page = format!("/app/{}/inbox/{conversation}", ws.id);
     let response = app.browser.post_form(&format!("{page}/reply"), &[("body", "Checking the order"), ("private", "on")]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -121,23 +108,27 @@ async fn a_conversation_shows_its_history_notes_and_contact_as_text() {
 async fn agents_assign_resolve_snooze_and_edit_contacts() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
-    let ws = workspace(&app, &app.browser, &ada).await;
-    let conversation = visitor_writes(&app, &ws.site_key, "Need help").await;
+    let ws = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
+    let conversation = ws.visitor_says("Need help").await.1;
     let base = format!("/app/{}/inbox/{conversation}", ws.id);
     let mut agent = Socket::agent(&app, &app.browser).await;
 
     // Assign: to a member, not to a stranger.
     let stranger = Person::new("Mallory");
     app.new_browser().sign_up_ok(&stranger).await;
-    let refused = app.browser.post_form(&format!("{base}/assign"), &[("assignee", &user_id(&app, &stranger))]).await;
+    // A stranger's user id is on no page of this workspace.
+    let stranger_id = app.query_string(&format!("SELECT id::text AS value FROM users WHERE email = '{}'", stranger.email)).unwrap();
+    let refused = app.browser.post_form(&format!("{base}/assign"), &[("assignee", &stranger_id)]).await;
     assert_eq!(refused.status(), 400);
-    app.browser.post_form(&format!("{base}/assign"), &[("assignee", &user_id(&app, &ada))]).await;
+    let ada_id = ws.owner_id(&conversation).await;
+    app.browser.post_form(&format!("{base}/assign"), &[("assignee", &ada_id)]).await;
     let changed = agent.expect("conversation").await;
-    assert_eq!(changed["assignee_id"], user_id(&app, &ada).as_str());
+    assert_eq!(changed["assignee_id"], ada_id.as_str());
 
     // Resolve, and a new visitor message reopens it.
     app.browser.post_form(&format!("{base}/status"), &[("status", "resolved")]).await;
     assert_eq!(agent.expect("conversation").await["status"], "resolved");
+    // What is stored, not only what was broadcast.
     assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("resolved"));
 
     // Snooze: presets, a custom time, and bad times.
@@ -152,12 +143,13 @@ async fn agents_assign_resolve_snooze_and_edit_contacts() {
     let bogus = app.browser.post_form(&format!("{base}/status"), &[("status", "archived")]).await;
     assert_eq!(bogus.status(), 400);
     // A snooze that has ended shows the conversation as open again.
+    // Ends the snooze now: waiting four hours is no test.
     app.execute("UPDATE conversations SET snoozed_until = now() - interval '1 minute'");
     let open = app.browser.get_html(&format!("/app/{}/inbox?status=open", ws.id)).await;
     assert!(open.contains(&conversation));
 
     // The contact's name and email.
-    let contact = app.query_string("SELECT contact_id::text AS value FROM conversations").unwrap();
+    let contact = app.browser.contact_of(&ws.id, &conversation).await;
     let saved = app
         .browser
         .post_form(
@@ -169,20 +161,21 @@ async fn agents_assign_resolve_snooze_and_edit_contacts() {
     assert!(app.browser.get_html(&base).await.contains("Lin Wu"));
     let bad = app.browser.post_form(&format!("/app/{}/contacts/{contact}", ws.id), &[("name", "Lin"), ("email", "not an email")]).await;
     assert_eq!(bad.status(), 400);
+    // What is stored: the refused edit changed nothing.
     assert_eq!(app.query_string("SELECT email AS value FROM contacts").as_deref(), Some("lin@example.com"));
 }
 
 #[tokio::test]
 async fn another_workspaces_conversations_and_contacts_answer_404() {
     let app = spawn_app().await;
-    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
-    let conversation = visitor_writes(&app, &ws.site_key, "Private matter").await;
-    let contact = app.query_string("SELECT contact_id::text AS value FROM conversations").unwrap();
+    let ws = app.sign_up_workspace().await;
+    let conversation = ws.visitor_says("Private matter").await.1;
+    let contact = app.browser.contact_of(&ws.id, &conversation).await;
     let mallory = app.new_browser();
-    let theirs = workspace(&app, &mallory, &Person::new("Mallory")).await;
+    let theirs = app.sign_up_workspace_as(&mallory, Person::new("Mallory")).await;
     let canned_id = {
         app.browser.post_form(&format!("/app/{}/settings/canned", ws.id), &[("shortcut", "hi"), ("body", "Hello!")]).await;
-        app.query_string("SELECT id::text AS value FROM canned_responses").unwrap()
+        canned_id(&app.browser, &ws.id).await
     };
     let other = &theirs.id;
     for path in [
@@ -214,10 +207,10 @@ async fn another_workspaces_conversations_and_contacts_answer_404() {
 #[tokio::test]
 async fn search_ranks_messages_and_contacts_of_the_workspace() {
     let app = spawn_app().await;
-    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
-    visitor_writes(&app, &ws.site_key, "My refund has not arrived").await;
-    visitor_writes(&app, &ws.site_key, "Where do you ship?").await;
-    app.execute("UPDATE contacts SET email = 'refund.hunter@example.com' WHERE id = (SELECT contact_id FROM conversations ORDER BY created_at DESC LIMIT 1)");
+    let ws = app.sign_up_workspace().await;
+    ws.visitor_says("My refund has not arrived").await;
+    let (shipper, _) = ws.visitor_says("Where do you ship?").await;
+    shipper.gives_email("refund.hunter@example.com").await;
     let html = app.browser.get_html(&format!("/app/{}/inbox/search?q=refund", ws.id)).await;
     assert!(html.contains("<mark>refund</mark> has not arrived"), "{html}");
     assert!(html.contains("refund.hunter@example.com"));
@@ -229,7 +222,7 @@ async fn search_ranks_messages_and_contacts_of_the_workspace() {
 #[tokio::test]
 async fn canned_responses_are_saved_validated_and_offered_in_the_composer() {
     let app = spawn_app().await;
-    let ws = workspace(&app, &app.browser, &Person::new("Ada")).await;
+    let ws = app.sign_up_workspace().await;
     let path = format!("/app/{}/settings/canned", ws.id);
     let saved = app.browser.post_form(&path, &[("shortcut", "/Refund"), ("body", "Refunds take 5 days.")]).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
@@ -239,10 +232,10 @@ async fn canned_responses_are_saved_validated_and_offered_in_the_composer() {
     let bad = app.browser.post_form(&path, &[("shortcut", "no spaces!"), ("body", "x")]).await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(app.count("canned_responses"), 1);
-    let conversation = visitor_writes(&app, &ws.site_key, "Hi").await;
+    let conversation = ws.visitor_says("Hi").await.1;
     let page = unescape_html(&app.browser.get_html(&format!("/app/{}/inbox/{conversation}", ws.id)).await);
     assert!(page.contains(r#""shortcut":"refund","body":"Refunds take 5 days.""#), "the composer gets them");
-    let id = app.query_string("SELECT id::text AS value FROM canned_responses").unwrap();
+    let id = canned_id(&app.browser, &ws.id).await;
     assert_eq!(app.browser.post_form(&format!("{path}/{id}/delete"), &[]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("canned_responses"), 0);
 }
@@ -251,16 +244,9 @@ async fn canned_responses_are_saved_validated_and_offered_in_the_composer() {
 async fn agents_see_who_else_is_viewing_and_their_status_is_kept() {
     let app = spawn_app().await;
     let ada = Person::new("Ada");
-    let ws = workspace(&app, &app.browser, &ada).await;
-    let conversation = visitor_writes(&app, &ws.site_key, "Hello").await;
-    let grace = Person::new("Grace");
-    let grace_browser = app.new_browser();
-    grace_browser.sign_up_ok(&grace).await;
-    app.execute(&format!(
-        "INSERT INTO memberships (workspace_id, user_id, role) VALUES ('{}', '{}', 'agent')",
-        ws.id,
-        user_id(&app, &grace)
-    ));
+    let ws = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
+    let conversation = ws.visitor_says("Hello").await.1;
+    let grace_browser = ws.add_member(Role::Agent).await.browser;
     let mut ada_socket = Socket::agent(&app, &app.browser).await;
     let origin = app.state.settings.public_origin();
     let mut grace_socket = Socket::open(&app.address, &[("origin", origin), ("cookie", grace_browser.cookie_header())]).await;

@@ -13,7 +13,7 @@ use crate::{
 /// A workspace with one conversation a visitor started; returns (workspace id, conversation id).
 async fn workspace_with_a_conversation(app: &TestApp) -> (String, String) {
     let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
-    let site_key = app.query_string(&format!("SELECT site_key AS value FROM workspaces WHERE id = '{workspace}'")).unwrap();
+    let site_key = app.browser.site_key(&workspace).await;
     let (token, _) = widget_session(app, &site_key).await;
     let (mut socket, _) = Socket::visitor(app, &token, json!({})).await;
     socket.say(None, "Hello?").await;

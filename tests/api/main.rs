@@ -10,6 +10,7 @@ mod socket_client;
 
 mod actions;
 mod api_keys;
+mod api_snapshots;
 mod billing;
 mod console;
 mod csrf;

@@ -60,10 +60,12 @@ async fn a_reset_link_expires_after_an_hour() {
     app.browser.sign_up_ok(&ada).await;
     app.new_browser().post_form("/password/forgot", &[("email", &ada.email)]).await;
     let link = link_path(&app.wait_for_email(&ada.email, "Reset").await);
+    // The token's lifetime is stored, not shown.
     let lifetime = app.query_string(
         "SELECT round(extract(epoch FROM expires_at - created_at))::text AS value FROM user_tokens WHERE purpose = 'reset_password'",
     );
     assert_eq!(lifetime, Some("3600".into()));
+    // Ages the token: waiting an hour is no test.
     app.execute("UPDATE user_tokens SET expires_at = now() - interval '1 second' WHERE purpose = 'reset_password'");
     let laptop = app.new_browser();
     assert_eq!(laptop.get(&link).await.status(), 410);

@@ -5,7 +5,7 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Browser, Person, TestApp, spawn_app, unescape_html},
+    helpers::{Browser, Person, Role, TestApp, spawn_app, unescape_html},
     socket_client::{Socket, widget_session},
 };
 
@@ -25,6 +25,14 @@ pub(crate) async fn create_key_with(browser: &Browser, workspace: &str, name: &s
     let html = unescape_html(&response.text().await.unwrap());
     let start = html.find("value=\"sk_").expect("the new key is shown") + "value=\"".len();
     html[start..start + html[start..].find('"').unwrap()].to_string()
+}
+
+/// The id of the key called `name`, from the console's list.
+pub(crate) async fn api_key_id(browser: &Browser, workspace: &str, name: &str) -> String {
+    let page = browser.get_html(&format!("/app/{workspace}/settings/api-keys")).await;
+    let at = page.find(&format!("data-confirm=\"Revoke {name}?")).unwrap_or_else(|| panic!("the key {name} is listed"));
+    let action = page[..at].rfind("/settings/api-keys/").expect("the revoke form") + "/settings/api-keys/".len();
+    page[action..action + 36].to_string()
 }
 
 pub(crate) struct Api<'a> {
@@ -48,11 +56,11 @@ impl Api<'_> {
     }
 }
 
+/// Ada's workspace and a key with the form's default scopes: (workspace id, site key, key).
 pub(crate) async fn setup(app: &TestApp) -> (String, String, String) {
-    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
-    let site_key = app.query_string("SELECT site_key AS value FROM workspaces").unwrap();
-    let key = create_key(&app.browser, &workspace, "CRM sync").await;
-    (workspace, site_key, key)
+    let ws = app.sign_up_workspace().await;
+    let key = ws.api_key(&["read", "write"]).await;
+    (ws.id, ws.site_key, key)
 }
 
 #[tokio::test]
@@ -65,12 +73,13 @@ async fn keys_are_shown_once_listed_by_prefix_and_refused_once_revoked() {
     assert!(page.contains(&format!("{}…", &key[..10])));
     let api = Api { app: &app, key: key.clone() };
     assert_eq!(api.get("/api/v1/conversations").await.0, 200);
+    // What is stored: the list shows the day, not the moment.
     assert!(app.query_string("SELECT last_used_at::text AS value FROM api_keys").is_some(), "last use recorded");
 
     let (status, body) = Api { app: &app, key: "sk_wrong".into() }.get("/api/v1/conversations").await;
     assert_eq!(status, 401);
     assert_eq!(body["error"]["code"], "unauthorized");
-    let id = app.query_string("SELECT id::text AS value FROM api_keys").unwrap();
+    let id = api_key_id(&app.browser, &workspace, "CRM sync").await;
     app.browser.post_form(&format!("/app/{workspace}/settings/api-keys/{id}/revoke"), &[]).await;
     assert_eq!(api.get("/api/v1/conversations").await.0, 401);
     let nameless = app.browser.post_form(&format!("/app/{workspace}/settings/api-keys"), &[("name", " ")]).await;
@@ -80,13 +89,14 @@ async fn keys_are_shown_once_listed_by_prefix_and_refused_once_revoked() {
 #[tokio::test]
 async fn only_admins_manage_keys() {
     let app = spawn_app().await;
-    let (workspace, _, _) = setup(&app).await;
+    let ws = app.sign_up_workspace().await;
+    ws.api_key(&["read", "write"]).await;
+    let workspace = &ws.id;
     let grace = Person::new("Grace");
     let browser = app.new_browser();
     browser.sign_up_ok(&grace).await;
     assert_eq!(browser.get(&format!("/app/{workspace}/settings/api-keys")).await.status(), 404);
-    let user = app.query_string(&format!("SELECT id::text AS value FROM users WHERE email = '{}'", grace.email)).unwrap();
-    app.execute(&format!("INSERT INTO memberships (workspace_id, user_id, role) VALUES ('{workspace}', '{user}', 'agent')"));
+    ws.add_existing_member(&browser, &grace, Role::Agent).await;
     assert_eq!(browser.get(&format!("/app/{workspace}/settings/api-keys")).await.status(), 403);
     assert_eq!(browser.post_form(&format!("/app/{workspace}/settings/api-keys"), &[("name", "mine")]).await.status(), 403);
     assert_eq!(app.count("api_keys"), 1);
@@ -95,7 +105,7 @@ async fn only_admins_manage_keys() {
 #[tokio::test]
 async fn conversations_and_messages_read_and_answer_through_the_api() {
     let app = spawn_app().await;
-    let (_, site_key, key) = setup(&app).await;
+    let (workspace, site_key, key) = setup(&app).await;
     let api = Api { app: &app, key };
     let (token, _) = widget_session(&app, &site_key).await;
     let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
@@ -130,7 +140,7 @@ async fn conversations_and_messages_read_and_answer_through_the_api() {
     assert_eq!(bodies, ["It ships tomorrow.", "VIP"]);
     assert_eq!(api.get(&format!("/api/v1/conversations/{conversation}/messages?limit=0")).await.0, 400);
 
-    let ada = app.query_string("SELECT id::text AS value FROM users").unwrap();
+    let ada = app.browser.own_user_id(&workspace, &conversation).await;
     let patch = json!({"status": "resolved", "assignee_id": ada});
     let (status, changed) = api.call(reqwest::Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(patch)).await;
     assert_eq!(status, 200, "{changed}");
@@ -140,6 +150,7 @@ async fn conversations_and_messages_read_and_answer_through_the_api() {
     let stranger = json!({"assignee_id": "0190a000-0000-7000-8000-00000000dead"});
     let (status, refused) = api.call(reqwest::Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(stranger)).await;
     assert_eq!((status, refused["error"]["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("unprocessable")), "{refused}");
+    // What is stored: the refused patches changed nothing.
     assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("resolved"));
 }
 
@@ -148,6 +159,7 @@ async fn lists_page_by_cursor_and_contacts_update() {
     let app = spawn_app().await;
     let (workspace, _, key) = setup(&app).await;
     let api = Api { app: &app, key };
+    // Sixty conversations a minute apart: no route backdates activity.
     app.execute(&format!(
         "WITH c AS (INSERT INTO contacts (id, workspace_id) SELECT gen_random_uuid(), '{workspace}' FROM generate_series(1, 60) RETURNING id) \
          INSERT INTO conversations (id, workspace_id, contact_id, last_message_at) \
@@ -180,11 +192,10 @@ async fn lists_page_by_cursor_and_contacts_update() {
 async fn a_key_never_reaches_another_workspace() {
     let app = spawn_app().await;
     let (_, site_key, _) = setup(&app).await;
-    let (token, _) = widget_session(&app, &site_key).await;
+    let (token, contact) = widget_session(&app, &site_key).await;
     let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
     visitor.say(None, "Secret").await;
     let conversation = visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
-    let contact = app.query_string("SELECT contact_id::text AS value FROM conversations").unwrap();
 
     let mallory = app.new_browser();
     let theirs = mallory.sign_up_ok(&Person::new("Mallory")).await;

@@ -8,17 +8,11 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::{
-    helpers::{PASSWORD, Person, TestApp, link_path, spawn_app, spawn_instance_of},
+    helpers::{PASSWORD, TestApp, TestWorkspace, link_path, spawn_app, spawn_instance_of},
     rest_api::create_key,
     socket_client::{Ended, Socket, widget_session},
 };
 use parlor::realtime::revocation::CLOSE_REVOKED;
-
-/// A workspace with a signed-in owner: (workspace id, site key).
-async fn workspace(app: &TestApp) -> (String, String) {
-    let id = app.browser.sign_up_ok(&Person::new("Ada")).await;
-    (id.clone(), app.query_string(&format!("SELECT site_key AS value FROM workspaces WHERE id = '{id}'")).unwrap())
-}
 
 /// Waits for the server to close `socket` with the revocation code within `limit`; returns
 /// the reason it gave.
@@ -49,8 +43,7 @@ const AT_ONCE: Duration = Duration::from_secs(2);
 #[tokio::test]
 async fn signing_out_closes_the_inbox_socket_of_that_session_only() {
     let app = spawn_app().await;
-    workspace(&app).await;
-    let ada_email = app.query_string("SELECT email AS value FROM users").unwrap();
+    let ada_email = app.sign_up_workspace().await.owner.person.email;
     let phone = app.new_browser();
     phone.sign_in(&ada_email, PASSWORD).await;
     let mut laptop_socket = agent_socket(&app, &app.browser).await;
@@ -67,7 +60,7 @@ async fn signing_out_closes_the_inbox_socket_of_that_session_only() {
 async fn signing_out_everywhere_closes_sockets_on_every_instance() {
     let app = spawn_app().await;
     let other = spawn_instance_of(&app, |_| {}).await;
-    workspace(&app).await;
+    app.sign_up_workspace().await;
     let mut here = agent_socket(&app, &app.browser).await;
     let mut there = agent_socket(&other, &app.browser).await;
     let response = app.browser.post_form("/app/account/sessions/revoke-all", &[]).await;
@@ -79,14 +72,12 @@ async fn signing_out_everywhere_closes_sockets_on_every_instance() {
 #[tokio::test]
 async fn signing_out_one_device_from_another_closes_that_devices_socket() {
     let app = spawn_app().await;
-    workspace(&app).await;
-    let ada_email = app.query_string("SELECT email AS value FROM users").unwrap();
+    let ada_email = app.sign_up_workspace().await.owner.person.email;
     let phone = app.new_browser();
     phone.sign_in(&ada_email, PASSWORD).await;
     let other = spawn_instance_of(&app, |_| {}).await;
     let mut phone_socket = agent_socket(&other, &phone).await;
-    let phone_session =
-        app.query_string("SELECT id::text AS value FROM sessions ORDER BY created_at DESC LIMIT 1").expect("the phone's session");
+    let phone_session = phone.sessions().await.0;
     let response = app.browser.post_form(&format!("/app/account/sessions/{phone_session}/revoke"), &[]).await;
     assert_eq!(response.status(), 303);
     closed_as_revoked(&mut phone_socket, AT_ONCE).await;
@@ -96,8 +87,7 @@ async fn signing_out_one_device_from_another_closes_that_devices_socket() {
 async fn a_password_reset_closes_every_socket_of_the_old_sessions() {
     let app = spawn_app().await;
     let other = spawn_instance_of(&app, |_| {}).await;
-    workspace(&app).await;
-    let ada_email = app.query_string("SELECT email AS value FROM users").unwrap();
+    let ada_email = app.sign_up_workspace().await.owner.person.email;
     let mut socket = agent_socket(&other, &app.browser).await;
     let laptop = app.new_browser();
     laptop.post_form("/password/forgot", &[("email", &ada_email)]).await;
@@ -111,8 +101,8 @@ async fn a_password_reset_closes_every_socket_of_the_old_sessions() {
 async fn a_revoked_api_key_closes_its_socket_on_every_instance() {
     let app = spawn_app().await;
     let other = spawn_instance_of(&app, |_| {}).await;
-    let (workspace, _) = workspace(&app).await;
-    let key = create_key(&app.browser, &workspace, "bot").await;
+    let ws = app.sign_up_workspace().await;
+    let key = ws.api_key_named("bot", &["read", "write"]).await;
     let mut sockets = Vec::new();
     for instance in [&app, &other] {
         let mut socket = Socket::open(&instance.address, &[]).await;
@@ -120,8 +110,8 @@ async fn a_revoked_api_key_closes_its_socket_on_every_instance() {
         socket.expect("welcome").await;
         sockets.push(socket);
     }
-    let id = app.query_string("SELECT id::text AS value FROM api_keys").unwrap();
-    app.browser.post_form(&format!("/app/{workspace}/settings/api-keys/{id}/revoke"), &[]).await;
+    let id = ws.api_key_id("bot").await;
+    app.browser.post_form(&format!("/app/{}/settings/api-keys/{id}/revoke", ws.id), &[]).await;
     for socket in &mut sockets {
         assert_eq!(closed_as_revoked(socket, AT_ONCE).await, "API key revoked");
     }
@@ -131,7 +121,7 @@ async fn a_revoked_api_key_closes_its_socket_on_every_instance() {
 async fn ending_a_widget_session_closes_the_visitors_sockets_on_every_instance() {
     let app = spawn_app().await;
     let other = spawn_instance_of(&app, |_| {}).await;
-    let (_, site_key) = workspace(&app).await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
     let (token, _) = widget_session(&app, &site_key).await;
     let (mut here, _) = Socket::visitor(&app, &token, json!({})).await;
     let (mut there, _) = Socket::visitor(&other, &token, json!({})).await;
@@ -150,7 +140,7 @@ async fn ending_a_widget_session_closes_the_visitors_sockets_on_every_instance()
 async fn deleting_a_contact_closes_their_sockets_and_nothing_more_arrives() {
     let app = spawn_app().await;
     let other = spawn_instance_of(&app, |_| {}).await;
-    let (workspace, site_key) = workspace(&app).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let (token, visitor_id) = widget_session(&app, &site_key).await;
     let (mut visitor, _) = Socket::visitor(&other, &token, json!({})).await;
     visitor.say(None, "Please delete my data").await;
@@ -168,7 +158,7 @@ async fn deleting_a_contact_closes_their_sockets_and_nothing_more_arrives() {
 #[tokio::test]
 async fn a_revocation_without_a_wakeup_still_closes_the_socket_at_the_next_check() {
     let app = spawn_app().await;
-    let (workspace, site_key) = workspace(&app).await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
     let interval = app.state.settings.credential_check_interval;
     let mut agent = agent_socket(&app, &app.browser).await;
     let (token, _) = widget_session(&app, &site_key).await;
@@ -178,6 +168,7 @@ async fn a_revocation_without_a_wakeup_still_closes_the_socket_at_the_next_check
     bot.send(json!({"type": "hello", "api_key": key})).await;
     bot.expect("welcome").await;
 
+    // Revoked behind Parlor's back: every route that revokes also sends the wake-up.
     app.execute("UPDATE visitor_sessions SET revoked_at = now()");
     app.execute("UPDATE api_keys SET revoked_at = now()");
     app.execute("DELETE FROM sessions");

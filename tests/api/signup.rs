@@ -14,7 +14,7 @@ async fn signing_up_creates_the_workspace_and_shows_the_install_snippet() {
     assert!(target.starts_with("/app/") && target.ends_with("?welcome=1"), "{target}");
     let html = app.browser.get_html(&target).await;
     assert!(html.contains("Welcome to Parlor, Ada Lovelace!"), "{html}");
-    let site_key = app.query_string("SELECT site_key AS value FROM workspaces").unwrap();
+    let site_key = app.browser.site_key(target.trim_start_matches("/app/").trim_end_matches("?welcome=1")).await;
     assert!(site_key.starts_with("pk_"));
     // The snippet, exactly as it must be pasted, shown as text (escaped in the page's HTML).
     let snippet = format!(r#"<script src="http://localhost:8080/widget.js" data-site-key="{site_key}" async></script>"#);
@@ -22,6 +22,7 @@ async fn signing_up_creates_the_workspace_and_shows_the_install_snippet() {
     assert!(unescape_html(&html).contains(&snippet), "snippet missing from {html}");
     assert!(html.contains("Copy snippet"));
 
+    // What is stored: one user, the owner of one workspace.
     assert_eq!(app.count("users"), 1);
     assert_eq!(app.query_string("SELECT role AS value FROM memberships"), Some("owner".into()));
     assert_eq!(app.query_string("SELECT name AS value FROM workspaces"), Some("Ada Lovelace's Shop".into()));
@@ -32,6 +33,7 @@ async fn signing_up_creates_the_workspace_and_shows_the_install_snippet() {
 async fn a_password_is_stored_as_an_argon2id_hash() {
     let app = spawn_app().await;
     app.browser.sign_up_ok(&Person::new("Grace")).await;
+    // What is stored: no page shows a hash.
     let hash = app.query_string("SELECT password_hash AS value FROM users").unwrap();
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
 }

