@@ -8,6 +8,7 @@ pub mod rate_limit;
 mod routes;
 pub mod secret_token;
 pub mod session;
+pub mod signing;
 pub mod users;
 
 pub use csrf::{CsrfForm, CsrfToken, EmptyForm};

@@ -260,5 +260,5 @@ pub async fn send_email(state: &web::Data<AppState>, job: &ClaimedJob) -> Result
 
 fn hex_digest(text: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }

@@ -22,15 +22,14 @@ use std::{
 
 use actix_web::web;
 use diesel::{prelude::*, sql_types::Uuid as SqlUuid};
-use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
-use sha2::Sha256;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 pub mod events;
 
 use crate::{
+    auth::signing::hmac_sha256,
     db::{
         self, WorkspaceId,
         schema::{webhook_deliveries, webhook_endpoints},
@@ -89,12 +88,8 @@ pub struct DeliveryLog {
 
 /// `v1=` and the hex HMAC-SHA256, keyed with the endpoint's secret, of `{timestamp}.{body}`.
 pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    let digest = mac.finalize().into_bytes();
-    format!("v1={}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    let tag = hmac_sha256(secret.as_bytes(), &[timestamp.to_string().as_bytes(), b".", body]);
+    format!("v1={}", hex::encode(tag))
 }
 
 /// Whether an address is on the public internet (not loopback, private, link-local, ...).
@@ -162,7 +157,7 @@ pub fn validate_events(chosen: &[String]) -> Result<Vec<String>, String> {
 
 fn new_secret() -> String {
     let bytes: [u8; 24] = rand::random();
-    format!("whsec_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!("whsec_{}", hex::encode(bytes))
 }
 
 pub fn create(conn: &mut PgConnection, workspace_id: WorkspaceId, url: &str, events: &[String]) -> Result<Endpoint, AppError> {
