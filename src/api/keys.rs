@@ -26,7 +26,6 @@ use uuid::Uuid;
 
 use crate::auth::EmptyForm;
 use crate::{
-    admin::{Nav, Shell},
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin, secret_token},
     conversations::Author,
     db::{
@@ -36,7 +35,7 @@ use crate::{
     error::AppError,
     realtime::revocation::{Credential, Revocation},
     state::AppState,
-    web::{render, see_other},
+    web::{Nav, Shell, render, see_other},
     workspaces::Role,
 };
 

@@ -23,14 +23,13 @@ use self::{
     queries::{ContactDetails, ConversationRow, View},
 };
 use crate::{
-    admin::{Nav, Shell},
     auth::{CsrfForm, CsrfToken, Member},
     conversations::{self, Audience, Author, Conversation, Message, writer::NewMessage},
     db::{self, ContactId, ConversationId, UserId, schema::conversations as conversations_table},
     error::AppError,
     realtime::{hub::Recipients, protocol::ServerFrame},
     state::AppState,
-    web::{render, see_other},
+    web::{Nav, Shell, render, see_other},
     workspaces::{MemberListing, Workspace},
 };
 
