@@ -5,6 +5,7 @@
 //! a workspace the user does not belong to answers 404 before the handler runs.
 
 mod account;
+mod api_keys;
 mod availability;
 mod privacy;
 mod team;
@@ -29,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/workspaces/new", web::get().to(new_workspace_form))
         .route("/app/workspaces/new", web::post().to(create_workspace))
         .configure(account::configure)
+        .configure(api_keys::configure)
         .route("/app/{workspace_id}", web::get().to(home))
         .configure(widget::configure)
         .configure(team::configure)

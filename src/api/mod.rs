@@ -1,6 +1,6 @@
 //! The REST API (`/api/v1`) for other systems, authenticated by secret API keys (`sk_...`):
 //! conversations, their messages, replies as an agent, status and assignee changes, contacts,
-//! invitations. The keys themselves are managed by admins in Settings ([`keys`]); what each
+//! invitations. The keys themselves are managed by admins in Settings ([`crate::auth::api_keys`]); what each
 //! handler needs of its key (`read`, `write`, `admin`) is the type of its key argument.
 //!
 //! The request and response types here are what the OpenAPI document ([`openapi`]) describes:
@@ -10,7 +10,6 @@
 //! Tenant rule: the key names the workspace ([`ApiKey`]); every query takes its
 //! `WorkspaceId`, and another workspace's object answers 404.
 
-pub mod keys;
 pub mod openapi;
 
 use actix_web::{HttpRequest, HttpResponse, error::JsonPayloadError, middleware, web};
@@ -18,7 +17,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-pub use self::keys::{AdminKey, ApiKey, ReadKey, Scope, Scopes, WriteKey};
+pub use crate::auth::api_keys::{AdminKey, ApiKey, ReadKey, Scope, Scopes, WriteKey};
 use crate::{
     conversations::{self, Audience, Conversation, writer::NewMessage},
     db::{self, ContactId, ConversationId, UserId, schema::contacts as contacts_table, schema::conversations as conversations_table},
@@ -37,7 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/api/v1/openapi.json", "GET").route(web::get().to(openapi::document)));
     cfg.service(
         web::scope("/api/v1")
-            .wrap(middleware::from_fn(keys::authenticate_requests))
+            .wrap(middleware::from_fn(crate::auth::api_keys::authenticate_requests))
             .app_data(web::JsonConfig::default().limit(BODY_LIMIT).error_handler(json_error))
             .app_data(web::QueryConfig::default().error_handler(|error, _| AppError::BadRequest(format!("{error}.")).into()))
             // A path id that is not a UUID names nothing.

@@ -1,6 +1,7 @@
 //! Accounts: sign-up, sign-in and sign-out, email verification, password reset, sessions,
 //! CSRF, and the extractors that say who is asking ([`CurrentUser`], [`Member`]).
 
+pub mod api_keys;
 pub mod csrf;
 pub mod extractors;
 pub mod password;
