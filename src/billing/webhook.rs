@@ -25,7 +25,7 @@ use crate::{
         schema::{billing_accounts, stripe_events, workspaces},
     },
     error::AppError,
-    jobs::queue::{self as jobs, JobKind},
+    queue::{self, JobKind},
     state::AppState,
 };
 
@@ -238,7 +238,7 @@ pub async fn receive(state: web::Data<AppState>, req: HttpRequest, body: web::By
                     diesel::update(billing_accounts::table.find(workspace_id))
                         .set(billing_accounts::payment_failed_at.eq(OffsetDateTime::now_utc()))
                         .execute(conn)?;
-                    jobs::enqueue(
+                    queue::enqueue(
                         conn,
                         workspace_id,
                         JobKind::PaymentFailed,

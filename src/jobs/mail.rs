@@ -9,7 +9,7 @@ use actix_web::web;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{ClaimedJob, JobKind, enqueue};
+use crate::queue::{ClaimedJob, JobKind, enqueue};
 use crate::{
     conversations::{Audience, AuthorKind, Message, messages_after},
     db::{

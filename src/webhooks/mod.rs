@@ -370,7 +370,7 @@ fn record_attempt(conn: &mut PgConnection, delivery: &Claimed, outcome: &Attempt
                 .execute(conn)?;
         }
         Some(error) => {
-            let next = now + crate::jobs::queue::backoff(delivery.attempts);
+            let next = now + crate::queue::backoff(delivery.attempts);
             let give_up = next > delivery.created_at + RETRY_FOR;
             diesel::update(row)
                 .set((

@@ -1,15 +1,28 @@
-//! The job queue's write side: what a job is ([`JobKind`]), enqueuing one idempotently, and the
-//! backoff between tries. Kept apart from the worker so that the code that enqueues (the message
-//! writer, the Stripe webhook) depends on nothing but the database.
+//! The job queue: what a job is ([`JobKind`]), enqueuing one idempotently, claiming due jobs
+//! with a lease, and finishing them (done, or retried with backoff). It depends on nothing but
+//! the database, so whoever has work for later (the message writer, billing, webhooks) and the
+//! worker that runs it (`jobs`) all use it without depending on one another.
+//!
+//! - A job is enqueued with a dedupe key: enqueuing the same work twice stores it once, so
+//!   whoever enqueues may retry freely.
+//! - A worker claims due jobs with `FOR UPDATE SKIP LOCKED` and a lease: two instances never run
+//!   the same job at once, and a job whose worker died runs again once its lease is over.
+//! - A failed job is retried with exponential backoff ([`backoff`]), up to [`MAX_ATTEMPTS`] times.
+//!
+//! Tenant rule: every job row carries its `workspace_id`, set from the enqueuer's `WorkspaceId`
+//! and handed back to the job's handler by row decoding.
 
 use std::time::Duration;
 
-use diesel::prelude::*;
+use diesel::{prelude::*, sql_types::Integer};
 use serde_json::Value;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::db::{WorkspaceId, schema::jobs};
+use crate::{
+    db::{WorkspaceId, schema::jobs},
+    error::AppError,
+};
 
 /// What a job does; stored as its `kind`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,4 +138,107 @@ pub fn enqueue_new_conversation_emails(
 pub fn backoff(attempt: i32) -> Duration {
     let exponent = attempt.clamp(1, 16) as u32 - 1;
     Duration::from_secs(30u64.saturating_mul(1 << exponent).min(2 * 3600))
+}
+
+/// A job that failed this many times is given up and kept, with its last error, for a week.
+pub const MAX_ATTEMPTS: i32 = 8;
+/// How long a claimed job is leased to its worker.
+const LEASE: Duration = Duration::from_secs(300);
+/// Jobs claimed per round.
+const CLAIM_BATCH: i64 = 20;
+
+/// A claimed job.
+#[derive(QueryableByName, Debug, Clone)]
+pub struct ClaimedJob {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: Uuid,
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub workspace_id: WorkspaceId,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub kind: String,
+    #[diesel(sql_type = diesel::sql_types::Jsonb)]
+    pub payload: Value,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    pub attempts: i32,
+}
+
+/// Leases up to [`CLAIM_BATCH`] due jobs to this worker.
+pub fn claim(conn: &mut PgConnection) -> Result<Vec<ClaimedJob>, AppError> {
+    use diesel::sql_types::{BigInt, Timestamptz};
+    let now = OffsetDateTime::now_utc();
+    Ok(diesel::sql_query(
+        "UPDATE jobs SET locked_until = $2, attempts = attempts + 1
+         WHERE id IN (
+             SELECT id FROM jobs
+             WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+             ORDER BY run_at LIMIT $3
+             FOR UPDATE SKIP LOCKED)
+         RETURNING id, workspace_id, kind, payload, attempts",
+    )
+    .bind::<Timestamptz, _>(now)
+    .bind::<Timestamptz, _>(now + LEASE)
+    .bind::<BigInt, _>(CLAIM_BATCH)
+    .load(conn)?)
+}
+
+pub fn finish(conn: &mut PgConnection, job: &ClaimedJob, outcome: &Result<(), AppError>) -> Result<(), AppError> {
+    let now = OffsetDateTime::now_utc();
+    let row = jobs::table.find(job.id);
+    match outcome {
+        Ok(()) => {
+            diesel::update(row).set((jobs::done_at.eq(now), jobs::locked_until.eq(None::<OffsetDateTime>))).execute(conn)?;
+        }
+        Err(error) => {
+            let message: String = format!("{error:?}").chars().take(1000).collect();
+            if job.attempts >= MAX_ATTEMPTS {
+                tracing::error!(job.id = %job.id, kind = %job.kind, error = %message, "job failed for good");
+                diesel::update(row).set((jobs::failed_at.eq(now), jobs::last_error.eq(message))).execute(conn)?;
+            } else {
+                let retry_at = now + backoff(job.attempts);
+                tracing::warn!(job.id = %job.id, kind = %job.kind, error = %message, %retry_at, "job failed; will retry");
+                diesel::update(row)
+                    .set((jobs::run_at.eq(retry_at), jobs::locked_until.eq(None::<OffsetDateTime>), jobs::last_error.eq(message)))
+                    .execute(conn)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Finished jobs are kept a week (to be looked at), then deleted.
+pub fn prune(conn: &mut PgConnection) -> Result<usize, AppError> {
+    Ok(diesel::sql_query(
+        "DELETE FROM jobs WHERE (done_at IS NOT NULL OR failed_at IS NOT NULL) AND created_at < now() - make_interval(days => $1)",
+    )
+    .bind::<Integer, _>(7)
+    .execute(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_from_thirty_seconds_and_is_capped() {
+        assert_eq!(backoff(1), Duration::from_secs(30));
+        assert_eq!(backoff(2), Duration::from_secs(60));
+        assert_eq!(backoff(4), Duration::from_secs(240));
+        assert_eq!(backoff(12), Duration::from_secs(7200));
+        assert_eq!(backoff(99), Duration::from_secs(7200));
+    }
+
+    #[test]
+    fn every_kind_parses_back() {
+        for kind in [
+            JobKind::ReplyFollowUp,
+            JobKind::UnreadNotice,
+            JobKind::NewConversation,
+            JobKind::Retention,
+            JobKind::PaymentFailed,
+            JobKind::SendEmail,
+        ] {
+            assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(JobKind::parse("nope"), None);
+    }
 }
