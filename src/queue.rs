@@ -40,9 +40,21 @@ pub enum JobKind {
     /// Send one email, already written: the notices fan out into one of these per recipient,
     /// so that a failure retries that recipient alone and nobody gets a copy twice.
     SendEmail,
+    /// One attempt at delivering a webhook event to an endpoint.
+    WebhookDelivery,
 }
 
 impl JobKind {
+    pub const ALL: [JobKind; 7] = [
+        Self::ReplyFollowUp,
+        Self::UnreadNotice,
+        Self::NewConversation,
+        Self::Retention,
+        Self::PaymentFailed,
+        Self::SendEmail,
+        Self::WebhookDelivery,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ReplyFollowUp => "reply_follow_up",
@@ -51,13 +63,12 @@ impl JobKind {
             Self::Retention => "retention",
             Self::PaymentFailed => "payment_failed",
             Self::SendEmail => "send_email",
+            Self::WebhookDelivery => "webhook_delivery",
         }
     }
 
     pub fn parse(kind: &str) -> Option<Self> {
-        [Self::ReplyFollowUp, Self::UnreadNotice, Self::NewConversation, Self::Retention, Self::PaymentFailed, Self::SendEmail]
-            .into_iter()
-            .find(|k| k.as_str() == kind)
+        Self::ALL.into_iter().find(|k| k.as_str() == kind)
     }
 }
 
@@ -162,18 +173,22 @@ pub struct ClaimedJob {
     pub attempts: i32,
 }
 
-/// Leases up to [`CLAIM_BATCH`] due jobs to this worker.
+/// Leases up to [`CLAIM_BATCH`] due jobs to this worker, the longest due first (`RETURNING`
+/// alone keeps no order): two webhook events of one endpoint go out in the order they happened.
 pub fn claim(conn: &mut PgConnection) -> Result<Vec<ClaimedJob>, AppError> {
     use diesel::sql_types::{BigInt, Timestamptz};
     let now = OffsetDateTime::now_utc();
     Ok(diesel::sql_query(
-        "UPDATE jobs SET locked_until = $2, attempts = attempts + 1
-         WHERE id IN (
-             SELECT id FROM jobs
-             WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
-             ORDER BY run_at LIMIT $3
-             FOR UPDATE SKIP LOCKED)
-         RETURNING id, workspace_id, kind, payload, attempts",
+        "WITH claimed AS (
+             UPDATE jobs SET locked_until = $2, attempts = attempts + 1
+             WHERE id IN (
+                 SELECT id FROM jobs
+                 WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
+                 ORDER BY run_at LIMIT $3
+                 FOR UPDATE SKIP LOCKED)
+             RETURNING id, workspace_id, kind, payload, attempts, run_at
+         )
+         SELECT id, workspace_id, kind, payload, attempts FROM claimed ORDER BY run_at, id",
     )
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(now + LEASE)
@@ -229,14 +244,7 @@ mod tests {
 
     #[test]
     fn every_kind_parses_back() {
-        for kind in [
-            JobKind::ReplyFollowUp,
-            JobKind::UnreadNotice,
-            JobKind::NewConversation,
-            JobKind::Retention,
-            JobKind::PaymentFailed,
-            JobKind::SendEmail,
-        ] {
+        for kind in JobKind::ALL {
             assert_eq!(JobKind::parse(kind.as_str()), Some(kind));
         }
         assert_eq!(JobKind::parse("nope"), None);

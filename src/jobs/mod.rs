@@ -14,6 +14,7 @@ mod sweep;
 pub use sweep::schedule_retention;
 
 use actix_web::web;
+use tracing::Instrument;
 
 use crate::{
     db,
@@ -23,8 +24,13 @@ use crate::{
 };
 
 async fn run_job(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    // Instrumented rather than entered: an entered span stays on the thread across an await,
+    // where another task's log lines would pick it up.
     let span = tracing::info_span!("job", job.id = %job.id, kind = %job.kind, workspace.id = %job.workspace_id);
-    let _entered = span.enter();
+    handle(state, job).instrument(span).await
+}
+
+async fn handle(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
     match JobKind::parse(&job.kind) {
         Some(JobKind::ReplyFollowUp) => mail::reply_follow_up(state, job).await,
         Some(JobKind::UnreadNotice) => mail::unread_notice(state, job).await,
@@ -32,11 +38,13 @@ async fn run_job(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), Ap
         Some(JobKind::Retention) => sweep::retention(state, job).await,
         Some(JobKind::PaymentFailed) => mail::payment_failed(state, job).await,
         Some(JobKind::SendEmail) => mail::send_email(state, job).await,
+        Some(JobKind::WebhookDelivery) => crate::webhooks::deliver(state, job).await,
         None => Err(AppError::internal(anyhow::anyhow!("unknown job kind {}", job.kind))),
     }
 }
 
-/// Claims and runs due jobs until none is left.
+/// Claims and runs due jobs until none is left, one after the other in the order they became
+/// due: two webhook events of one endpoint must not overtake each other on the way.
 pub async fn run_due(state: &web::Data<AppState>) -> Result<usize, AppError> {
     let mut ran = 0;
     loop {
@@ -53,7 +61,7 @@ pub async fn run_due(state: &web::Data<AppState>) -> Result<usize, AppError> {
 }
 
 /// Starts the worker of this instance: every `interval` it looks for work that became due
-/// (sweep), runs due jobs, and delivers due webhooks.
+/// (the sweep, webhook deliveries whose next attempt is due), then runs due jobs.
 pub fn start(state: web::Data<AppState>) {
     let interval = state.settings.job_interval;
     tokio::spawn(async move {
@@ -65,11 +73,11 @@ pub fn start(state: web::Data<AppState>) {
             if let Err(error) = sweep::find_due_work(&state).await {
                 tracing::warn!(error = ?error, "job sweep failed");
             }
+            if let Err(error) = db::run(&state.pool, crate::webhooks::enqueue_due).await {
+                tracing::warn!(error = ?error, "enqueuing webhook deliveries failed");
+            }
             if let Err(error) = run_due(&state).await {
                 tracing::warn!(error = ?error, "running jobs failed");
-            }
-            if let Err(error) = crate::webhooks::deliver_due(&state).await {
-                tracing::warn!(error = ?error, "webhook deliveries failed");
             }
             rounds += 1;
             if rounds % 720 == 1 {
