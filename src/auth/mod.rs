@@ -1,5 +1,6 @@
-//! Accounts: sign-up, sign-in and sign-out, email verification, password reset, sessions,
-//! CSRF, and the extractors that say who is asking ([`CurrentUser`], [`Member`]).
+//! Accounts and credentials: sign-up, sign-in and sign-out, email verification, password reset,
+//! sessions, CSRF, API keys ([`api_keys`]), the one HMAC-SHA256 helper ([`signing`]), and the
+//! extractors that say who is asking ([`CurrentUser`], [`Member`], the API key scopes).
 
 pub mod api_keys;
 pub mod csrf;
