@@ -1,7 +1,8 @@
 //! The REST API (`/api/v1`) for other systems, authenticated by secret API keys (`sk_...`):
 //! conversations, their messages, replies as an agent, status and assignee changes, contacts,
-//! invitations. The keys themselves are managed by admins in Settings ([`crate::auth::api_keys`]); what each
-//! handler needs of its key (`read`, `write`, `admin`) is the type of its key argument.
+//! invitations. The keys themselves ([`crate::auth::api_keys`]) are managed by admins in
+//! Settings; what each handler needs of its key (`read`, `write`, `admin`) is the type of its
+//! key argument.
 //!
 //! The request and response types here are what the OpenAPI document ([`openapi`]) describes:
 //! every limit a handler enforces is in their schema, so that a request the document calls
