@@ -14,6 +14,7 @@ pub mod error;
 pub mod health;
 pub mod inbox;
 pub mod jobs;
+pub mod queue;
 pub mod realtime;
 pub mod startup;
 pub mod state;

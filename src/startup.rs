@@ -107,7 +107,6 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .configure(auth::configure)
             .configure(crate::inbox::configure)
             .configure(crate::api::configure)
-            .configure(crate::api::keys::configure)
             .configure(crate::billing::pages::configure)
             .configure(admin::configure)
     })

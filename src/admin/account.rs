@@ -6,8 +6,8 @@ use askama::Template;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
-use super::{Nav, NoticeQuery, Shell};
 use crate::auth::EmptyForm;
+use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{
         CsrfForm, CsrfToken, CurrentUser,

@@ -7,7 +7,7 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Nav, NoticeQuery, Shell};
+use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
     db,

@@ -1,13 +1,13 @@
-//! The dashboard: its shell (navigation, workspace switcher, sign-out), the pages of a
-//! workspace, creating another workspace, and the account page (sessions, verification).
+//! The dashboard's pages: a workspace's home and settings, creating another workspace, and the
+//! account page (sessions, verification). The layout around them is [`crate::web::layout`].
 //!
 //! Tenant rule: every workspace page takes a [`Member`] (or [`WorkspaceAdmin`]) extractor, so
 //! a workspace the user does not belong to answers 404 before the handler runs.
 
 mod account;
+mod api_keys;
 mod availability;
 mod privacy;
-mod shell;
 mod team;
 pub mod webhooks;
 pub mod widget;
@@ -21,16 +21,16 @@ use crate::{
     db,
     error::AppError,
     state::AppState,
-    web::{notice_text, render, see_other},
+    web::{Nav, NoticeQuery, Shell, notice_text, render, see_other},
     workspaces::{self, Workspace},
 };
-pub use shell::{Nav, Shell};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/app", web::get().to(app_root))
         .route("/app/workspaces/new", web::get().to(new_workspace_form))
         .route("/app/workspaces/new", web::post().to(create_workspace))
         .configure(account::configure)
+        .configure(api_keys::configure)
         .route("/app/{workspace_id}", web::get().to(home))
         .configure(widget::configure)
         .configure(team::configure)
@@ -40,13 +40,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/{workspace_id}/settings/notifications", web::post().to(save_notifications))
         .route("/app/{workspace_id}/settings", web::get().to(settings))
         .route("/app/{workspace_id}/settings", web::post().to(rename_workspace));
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    pub notice: Option<String>,
-    #[serde(default)]
-    welcome: Option<String>,
 }
 
 /// `/app` opens the user's first workspace; a user without one is asked to create one.

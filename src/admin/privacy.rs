@@ -13,9 +13,9 @@ use diesel::{
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Nav, NoticeQuery, Shell};
 use crate::auth::EmptyForm;
 use crate::realtime::revocation::Revocation;
+use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
     db::{self, ContactId, WorkspaceId, schema::contacts},

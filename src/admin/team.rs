@@ -10,9 +10,9 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Nav, NoticeQuery, Shell};
 use crate::auth::EmptyForm;
 use crate::realtime::revocation::Revocation;
+use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{
         CsrfForm, CsrfToken, CurrentUser, Member, WorkspaceAdmin, password,

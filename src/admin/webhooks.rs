@@ -9,8 +9,8 @@ use askama::Template;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Nav, NoticeQuery, Shell};
 use crate::auth::EmptyForm;
+use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
     db,

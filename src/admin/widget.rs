@@ -8,8 +8,9 @@ use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::{Nav, NoticeQuery, Shell, install_snippet};
+use super::install_snippet;
 use crate::auth::EmptyForm;
+use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{CsrfForm, CsrfToken, Member, WorkspaceAdmin},
     db,

@@ -1,7 +1,7 @@
 //! The REST API (`/api/v1`) for other systems, authenticated by secret API keys (`sk_...`):
 //! conversations ([`conversations`]), their messages and replies as an agent ([`messages`]),
-//! contacts ([`contacts`]), invitations ([`team`]). The keys themselves are managed by admins
-//! in Settings ([`keys`]); what each handler needs of its key (`read`, `write`, `admin`) is the
+//! contacts ([`contacts`]), invitations ([`team`]). The keys themselves
+//! ([`crate::auth::api_keys`]) are managed by admins in Settings; what each handler needs of its key (`read`, `write`, `admin`) is the
 //! type of its key argument.
 //!
 //! The request and response types here are what the OpenAPI document ([`openapi`]) describes:
@@ -13,7 +13,6 @@
 
 pub mod contacts;
 pub mod conversations;
-pub mod keys;
 pub mod messages;
 pub mod openapi;
 pub mod team;
@@ -21,7 +20,7 @@ pub mod team;
 use actix_web::{HttpRequest, HttpResponse, error::JsonPayloadError, middleware, web};
 use serde::{Deserialize, Deserializer, Serialize};
 
-pub use self::keys::{AdminKey, ApiKey, ReadKey, Scope, Scopes, WriteKey};
+pub use crate::auth::api_keys::{AdminKey, ApiKey, ReadKey, Scope, Scopes, WriteKey};
 use crate::{conversations::Author, error::AppError, workspaces::audit::Actor};
 
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -31,7 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(resource("/api/v1/openapi.json", "GET").route(web::get().to(openapi::document)));
     cfg.service(
         web::scope("/api/v1")
-            .wrap(middleware::from_fn(keys::authenticate_requests))
+            .wrap(middleware::from_fn(crate::auth::api_keys::authenticate_requests))
             .app_data(web::JsonConfig::default().limit(BODY_LIMIT).error_handler(json_error))
             .app_data(web::QueryConfig::default().error_handler(|error, _| AppError::BadRequest(format!("{error}.")).into()))
             // A path id that is not a UUID names nothing.

@@ -15,11 +15,16 @@ use actix_web::{
 };
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use futures_util::future::LocalBoxFuture;
-use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
-use sha2::Sha256;
 
-use crate::{auth::secret_token, error::AppError, state::AppState};
+use crate::{
+    auth::{
+        secret_token,
+        signing::{hmac_sha256, hmac_sha256_matches},
+    },
+    error::AppError,
+    state::AppState,
+};
 
 pub const COOKIE: &str = "parlor_csrf";
 pub const FIELD: &str = "csrf_token";
@@ -54,13 +59,6 @@ pub async fn ensure_cookie(
     Ok(response)
 }
 
-fn sign(secret: &[u8], seed: &str) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    mac.update(b"csrf:");
-    mac.update(seed.as_bytes());
-    mac
-}
-
 /// The token to put into the hidden `csrf_token` field of this page's forms.
 #[derive(Clone, Debug)]
 pub struct CsrfToken(pub String);
@@ -70,7 +68,7 @@ impl CsrfToken {
         let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
         let seed =
             req.extensions().get::<CsrfSeed>().cloned().ok_or_else(|| AppError::internal(anyhow::anyhow!("csrf middleware missing")))?;
-        let tag = sign(state.settings.secret_bytes(), &seed.0).finalize().into_bytes();
+        let tag = hmac_sha256(state.settings.secret_bytes(), &[b"csrf:", seed.0.as_bytes()]);
         Ok(Self(URL_SAFE_NO_PAD.encode(tag)))
     }
 }
@@ -88,7 +86,11 @@ fn verify(req: &HttpRequest, submitted: Option<&str>) -> Result<(), AppError> {
     let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
     let seed = req.extensions().get::<CsrfSeed>().cloned().ok_or_else(AppError::csrf)?;
     let submitted = submitted.and_then(|t| URL_SAFE_NO_PAD.decode(t).ok()).ok_or_else(AppError::csrf)?;
-    sign(state.settings.secret_bytes(), &seed.0).verify_slice(&submitted).map_err(|_| AppError::csrf())
+    if hmac_sha256_matches(state.settings.secret_bytes(), &[b"csrf:", seed.0.as_bytes()], &submitted) {
+        Ok(())
+    } else {
+        Err(AppError::csrf())
+    }
 }
 
 /// A urlencoded form whose CSRF token has been checked; otherwise 403 and the handler never runs.

@@ -1,6 +1,8 @@
-//! Accounts: sign-up, sign-in and sign-out, email verification, password reset, sessions,
-//! CSRF, and the extractors that say who is asking ([`CurrentUser`], [`Member`]).
+//! Accounts and credentials: sign-up, sign-in and sign-out, email verification, password reset,
+//! sessions, CSRF, API keys ([`api_keys`]), the one HMAC-SHA256 helper ([`signing`]), and the
+//! extractors that say who is asking ([`CurrentUser`], [`Member`], the API key scopes).
 
+pub mod api_keys;
 pub mod csrf;
 pub mod extractors;
 pub mod password;
@@ -8,6 +10,7 @@ pub mod rate_limit;
 mod routes;
 pub mod secret_token;
 pub mod session;
+pub mod signing;
 pub mod users;
 
 pub use csrf::{CsrfForm, CsrfToken, EmptyForm};

@@ -13,13 +13,12 @@ use serde::Deserialize;
 use super::{Account, Usage, limits, stripe_api::CheckoutRequest, usage};
 use crate::auth::EmptyForm;
 use crate::{
-    admin::{Nav, Shell},
     auth::{CsrfForm, CsrfToken, WorkspaceOwner},
     config::{PaidPlan, StripeSettings},
     db::{self, schema::billing_accounts},
     error::AppError,
     state::AppState,
-    web::{render, see_other, utc_minute},
+    web::{Nav, Shell, render, see_other, utc_minute},
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {

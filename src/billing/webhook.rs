@@ -25,7 +25,7 @@ use crate::{
         schema::{billing_accounts, stripe_events, workspaces},
     },
     error::AppError,
-    jobs::queue::{self as jobs, JobKind},
+    queue::{self, JobKind},
     state::AppState,
 };
 
@@ -147,10 +147,11 @@ fn apply_subscription(conn: &mut PgConnection, workspace_id: WorkspaceId, new: &
     Ok(())
 }
 
-fn parse_workspace(conn: &mut PgConnection, raw: Option<&str>) -> Result<Option<WorkspaceId>, AppError> {
-    let Some(id) = raw.and_then(|r| r.parse::<WorkspaceId>().ok()) else { return Ok(None) };
-    let exists: bool = diesel::select(diesel::dsl::exists(workspaces::table.find(id))).get_result(conn)?;
-    Ok(exists.then_some(id))
+/// The workspace an event names, if it exists; its id is read back from the table, never
+/// built from the text Stripe sent.
+fn known_workspace(conn: &mut PgConnection, raw: Option<&str>) -> Result<Option<WorkspaceId>, AppError> {
+    let Some(id) = raw.and_then(|r| r.parse::<uuid::Uuid>().ok()) else { return Ok(None) };
+    Ok(workspaces::table.filter(workspaces::id.eq(id)).select(workspaces::id).first::<WorkspaceId>(conn).optional()?)
 }
 
 /// How far a signature's time may be from ours, as Stripe's libraries allow.
@@ -174,16 +175,7 @@ pub fn verify_event(payload: &str, signature: &str, secret: &str, now: i64) -> R
 /// Verifies, then applies an event once.
 pub async fn receive(state: web::Data<AppState>, req: HttpRequest, body: web::Bytes) -> Result<HttpResponse, AppError> {
     let (Some(settings), Some(api)) = (state.settings.stripe.as_ref(), state.stripe.as_ref()) else { return Err(AppError::NotFound) };
-    let signature = req.headers().get("Stripe-Signature").and_then(|v| v.to_str().ok()).unwrap_or("");
-    let payload = std::str::from_utf8(&body).map_err(|_| AppError::bad_request("The body is not UTF-8."))?;
-    let now = OffsetDateTime::now_utc().unix_timestamp();
-    let event = match verify_event(payload, signature, settings.webhook_secret.expose_secret(), now) {
-        Ok(event) => event,
-        Err(error) => {
-            tracing::warn!(%error, signature_present = !signature.is_empty(), "Stripe webhook refused");
-            return Err(AppError::bad_request(format!("The webhook is not valid: {error}.")));
-        }
-    };
+    let event = verified(settings, &req, &body)?;
     let event_id = event.id.to_string();
     let kind = event.type_.as_str().to_string();
     tracing::info!(event.id = %event_id, event.kind = %kind, "Stripe webhook");
@@ -203,63 +195,84 @@ pub async fn receive(state: web::Data<AppState>, req: HttpRequest, body: web::By
         Some(id) => Some(api.subscription(id).await?),
         None => None,
     };
-    let named = subscription
-        .as_ref()
-        .and_then(|s| workspace_in(Some(&s.metadata)))
-        .or_else(|| change.as_ref().and_then(|c| c.workspace_id.clone()));
-    let new_state = subscription.as_ref().map(|s| state_of(settings, s));
-    let customer_id = change.as_ref().and_then(|c| c.customer_id.clone());
-
-    let applied = db::run(&state.pool, move |conn| {
-        conn.build_transaction().run(|conn| {
-            let workspace_id = parse_workspace(conn, named.as_deref())?;
-            let inserted = diesel::insert_into(stripe_events::table)
-                .values((stripe_events::id.eq(&event_id), stripe_events::type_.eq(&kind), stripe_events::workspace_id.eq(workspace_id)))
-                .on_conflict_do_nothing()
-                .execute(conn)?;
-            if inserted == 0 {
-                return Ok(false);
-            }
-            let Some(workspace_id) = workspace_id else {
-                if change_of_interest(&kind) {
-                    tracing::warn!(event.id = %event_id, event.kind = %kind, "a Stripe event names no known workspace; ignored");
-                }
-                return Ok(true);
-            };
-            if let Some(new_state) = &new_state {
-                apply_subscription(conn, workspace_id, new_state)?;
-            } else if let Some(customer_id) = &customer_id {
-                diesel::update(billing_accounts::table.find(workspace_id))
-                    .set(billing_accounts::stripe_customer_id.eq(customer_id))
-                    .execute(conn)?;
-            }
-            match kind.as_str() {
-                "invoice.payment_failed" => {
-                    diesel::update(billing_accounts::table.find(workspace_id))
-                        .set(billing_accounts::payment_failed_at.eq(OffsetDateTime::now_utc()))
-                        .execute(conn)?;
-                    jobs::enqueue(
-                        conn,
-                        workspace_id,
-                        JobKind::PaymentFailed,
-                        &format!("payment_failed:{event_id}"),
-                        json!({}),
-                        OffsetDateTime::now_utc(),
-                    )?;
-                }
-                "invoice.paid" => {
-                    diesel::update(billing_accounts::table.find(workspace_id))
-                        .set(billing_accounts::payment_failed_at.eq(None::<OffsetDateTime>))
-                        .execute(conn)?;
-                }
-                _ => {}
-            }
-            tracing::info!(workspace.id = %workspace_id, event.kind = %kind, "billing updated from Stripe");
-            Ok::<_, AppError>(true)
-        })
-    })
-    .await?;
+    let incoming = Incoming {
+        named: subscription
+            .as_ref()
+            .and_then(|s| workspace_in(Some(&s.metadata)))
+            .or_else(|| change.as_ref().and_then(|c| c.workspace_id.clone())),
+        new_state: subscription.as_ref().map(|s| state_of(settings, s)),
+        customer_id: change.and_then(|c| c.customer_id),
+        event_id,
+        kind,
+    };
+    let applied = db::run(&state.pool, move |conn| conn.build_transaction().run(|conn| apply(conn, &incoming))).await?;
     Ok(HttpResponse::Ok().json(json!({ "received": true, "duplicate": !applied })))
+}
+
+/// The event of a request whose `Stripe-Signature` holds; else the 400 that says why.
+fn verified(settings: &StripeSettings, req: &HttpRequest, body: &[u8]) -> Result<stripe_webhook::Event, AppError> {
+    let signature = req.headers().get("Stripe-Signature").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let payload = std::str::from_utf8(body).map_err(|_| AppError::bad_request("The body is not UTF-8."))?;
+    let now = OffsetDateTime::now_utc().unix_timestamp();
+    verify_event(payload, signature, settings.webhook_secret.expose_secret(), now).map_err(|error| {
+        tracing::warn!(%error, signature_present = !signature.is_empty(), "Stripe webhook refused");
+        AppError::bad_request(format!("The webhook is not valid: {error}."))
+    })
+}
+
+/// A verified event with what it asks to change, read back from Stripe.
+struct Incoming {
+    event_id: String,
+    kind: String,
+    /// The workspace id the event's object names, as Stripe sent it back.
+    named: Option<String>,
+    new_state: Option<SubscriptionState>,
+    customer_id: Option<String>,
+}
+
+/// Records the event and applies it to its workspace, in the caller's transaction. Returns
+/// false when the event was already recorded (a replay that raced this one).
+fn apply(conn: &mut PgConnection, incoming: &Incoming) -> Result<bool, AppError> {
+    let Incoming { event_id, kind, named, new_state, customer_id } = incoming;
+    let workspace_id = known_workspace(conn, named.as_deref())?;
+    let inserted = diesel::insert_into(stripe_events::table)
+        .values((stripe_events::id.eq(event_id), stripe_events::type_.eq(kind), stripe_events::workspace_id.eq(workspace_id)))
+        .on_conflict_do_nothing()
+        .execute(conn)?;
+    if inserted == 0 {
+        return Ok(false);
+    }
+    let Some(workspace_id) = workspace_id else {
+        if change_of_interest(kind) {
+            tracing::warn!(event.id = %event_id, event.kind = %kind, "a Stripe event names no known workspace; ignored");
+        }
+        return Ok(true);
+    };
+    let account = billing_accounts::table.find(workspace_id);
+    if let Some(new_state) = new_state {
+        apply_subscription(conn, workspace_id, new_state)?;
+    } else if let Some(customer_id) = customer_id {
+        diesel::update(account).set(billing_accounts::stripe_customer_id.eq(customer_id)).execute(conn)?;
+    }
+    match kind.as_str() {
+        "invoice.payment_failed" => {
+            diesel::update(account).set(billing_accounts::payment_failed_at.eq(OffsetDateTime::now_utc())).execute(conn)?;
+            queue::enqueue(
+                conn,
+                workspace_id,
+                JobKind::PaymentFailed,
+                &format!("payment_failed:{event_id}"),
+                json!({}),
+                OffsetDateTime::now_utc(),
+            )?;
+        }
+        "invoice.paid" => {
+            diesel::update(account).set(billing_accounts::payment_failed_at.eq(None::<OffsetDateTime>)).execute(conn)?;
+        }
+        _ => {}
+    }
+    tracing::info!(workspace.id = %workspace_id, event.kind = %kind, "billing updated from Stripe");
+    Ok(true)
 }
 
 fn change_of_interest(kind: &str) -> bool {

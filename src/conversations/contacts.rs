@@ -6,8 +6,6 @@
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use diesel::prelude::*;
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
 use uuid::Uuid;
 
 use crate::{
@@ -90,15 +88,8 @@ pub struct Visitor {
     pub contact: Contact,
 }
 
-fn mac(secret: &[u8], session_id: VisitorSessionId) -> Hmac<Sha256> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    mac.update(b"visitor:");
-    mac.update(session_id.0.as_bytes());
-    mac
-}
-
 pub fn encode_token(secret: &[u8], session_id: VisitorSessionId) -> String {
-    let signature = mac(secret, session_id).finalize().into_bytes();
+    let signature = crate::auth::signing::hmac_sha256(secret, &[b"visitor:", session_id.0.as_bytes()]);
     format!("vt_{}.{}", URL_SAFE_NO_PAD.encode(session_id.0.as_bytes()), URL_SAFE_NO_PAD.encode(signature))
 }
 
@@ -108,8 +99,7 @@ pub fn decode_token(secret: &[u8], token: &str) -> Option<VisitorSessionId> {
     let id_bytes = URL_SAFE_NO_PAD.decode(id_part).ok()?;
     let session_id = VisitorSessionId(Uuid::from_slice(&id_bytes).ok()?);
     let signature = URL_SAFE_NO_PAD.decode(signature_part).ok()?;
-    mac(secret, session_id).verify_slice(&signature).ok()?;
-    Some(session_id)
+    crate::auth::signing::hmac_sha256_matches(secret, &[b"visitor:", session_id.0.as_bytes()], &signature).then_some(session_id)
 }
 
 impl Visitor {

@@ -232,7 +232,6 @@ diesel::table! {
         state -> Text,
         attempts -> Int4,
         next_attempt_at -> Timestamptz,
-        locked_until -> Nullable<Timestamptz>,
         response_status -> Nullable<Int4>,
         last_error -> Nullable<Text>,
         created_at -> Timestamptz,

@@ -12,12 +12,11 @@ use uuid::Uuid;
 
 use crate::auth::EmptyForm;
 use crate::{
-    admin::{Nav, NoticeQuery, Shell},
     auth::{CsrfForm, CsrfToken, Member},
     db::{self, WorkspaceId, schema::canned_responses},
     error::AppError,
     state::AppState,
-    web::{render, see_other},
+    web::{Nav, NoticeQuery, Shell, render, see_other},
 };
 
 pub const MAX_BODY: usize = 5000;

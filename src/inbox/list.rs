@@ -14,13 +14,12 @@ use super::{
     queries::{self, ConversationRow, View},
 };
 use crate::{
-    admin::{Nav, Shell},
     auth::{CsrfToken, Member},
     conversations::{ConversationStatus, actions},
     db::{self, ContactId, ConversationId, UserId, WorkspaceId},
     error::AppError,
     state::AppState,
-    web::render,
+    web::{Nav, Shell, render},
     workspaces::Workspace,
 };
 

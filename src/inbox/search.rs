@@ -8,12 +8,11 @@ use uuid::Uuid;
 
 use super::{describe_time, queries};
 use crate::{
-    admin::{Nav, Shell},
     auth::{CsrfToken, Member},
     db,
     error::AppError,
     state::AppState,
-    web::render,
+    web::{Nav, Shell, render},
 };
 
 #[derive(Deserialize)]

@@ -9,7 +9,7 @@ use actix_web::web;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use super::{ClaimedJob, JobKind, enqueue};
+use crate::queue::{ClaimedJob, JobKind, enqueue};
 use crate::{
     conversations::{Audience, AuthorKind, Message, messages_after},
     db::{
@@ -260,5 +260,5 @@ pub async fn send_email(state: &web::Data<AppState>, job: &ClaimedJob) -> Result
 
 fn hex_digest(text: &str) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(sha2::Sha256::digest(text.as_bytes()))
 }

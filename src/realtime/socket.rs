@@ -243,11 +243,13 @@ async fn authenticate(
     let unauthorized =
         || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
     if let Some(secret) = hello.api_key {
-        let key = db::run(&state.pool, move |conn| crate::api::ApiKey::authenticate(conn, &secret)).await.map_err(|_| unavailable())?;
+        let key = db::run(&state.pool, move |conn| crate::auth::api_keys::ApiKey::authenticate(conn, &secret))
+            .await
+            .map_err(|_| unavailable())?;
         let Some(key) = key else {
             return Err(frame_error("unauthorized", "This API key is not valid (it may have been revoked).", None));
         };
-        if !key.may(crate::api::keys::Scope::Read) {
+        if !key.may(crate::auth::api_keys::Scope::Read) {
             return Err(frame_error("forbidden", "This API key lacks the read scope, which a socket needs.", None));
         }
         let read_only = !key.can_write();

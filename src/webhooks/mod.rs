@@ -3,9 +3,10 @@
 //! - An event is stored as one delivery row per subscribed endpoint in the transaction that
 //!   made it happen (the message's, the status change's): no event is lost to a crash between
 //!   the change and the notification.
-//! - Deliveries are claimed with `FOR UPDATE SKIP LOCKED` and a lease by any instance, POSTed
-//!   with a signature (see [`sign`] and docs/api.md), and retried with backoff for 24 hours.
-//!   Each delivery keeps its attempts, its last response code and error: the console's log.
+//! - Each attempt at a delivery is a job on the one job queue ([`delivery`]), run by any
+//!   instance: POSTed with a signature (see [`sign`] and docs/api.md) and retried with the
+//!   queue's backoff for 24 hours. Each delivery keeps its attempts, its last response code and
+//!   error: the console's log.
 //! - Receivers deduplicate by the event id (`Parlor-Webhook-Id`), since a delivery whose
 //!   answer was lost is sent again.
 //! - Endpoints on private networks (loopback, RFC 1918, link-local) are refused, at creation
@@ -15,29 +16,25 @@
 //! Tenant rule: endpoints and deliveries are read and written with the `WorkspaceId` of an
 //! authenticated admin; events carry the workspace of the change that caused them.
 
-use std::{
-    net::{IpAddr, SocketAddr},
-    time::Duration,
-};
+use std::{net::IpAddr, time::Duration};
 
-use actix_web::web;
-use diesel::{prelude::*, sql_types::Uuid as SqlUuid};
-use hmac::{Hmac, Mac};
-use serde_json::{Value, json};
-use sha2::Sha256;
+use diesel::prelude::*;
+use serde_json::json;
 use time::OffsetDateTime;
 use uuid::Uuid;
 
+mod delivery;
 pub mod events;
 
 use crate::{
+    auth::signing::hmac_sha256,
     db::{
-        self, WorkspaceId,
+        WorkspaceId,
         schema::{webhook_deliveries, webhook_endpoints},
     },
     error::AppError,
-    state::AppState,
 };
+pub use delivery::{deliver, enqueue_due, http_client};
 pub use events::{Event, emit, status_changed};
 
 /// The events an endpoint can subscribe to.
@@ -47,8 +44,6 @@ pub const MAX_ENDPOINTS: i64 = 10;
 /// A delivery is retried for this long after its event, then marked failed.
 pub const RETRY_FOR: Duration = Duration::from_secs(24 * 3600);
 const TIMEOUT: Duration = Duration::from_secs(10);
-const CLAIM_BATCH: i64 = 50;
-const LEASE: Duration = Duration::from_secs(60);
 /// Deliveries shown in the console per endpoint.
 pub const LOG_SIZE: i64 = 50;
 
@@ -89,12 +84,8 @@ pub struct DeliveryLog {
 
 /// `v1=` and the hex HMAC-SHA256, keyed with the endpoint's secret, of `{timestamp}.{body}`.
 pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
-    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(secret.as_bytes()) else { return String::new() };
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    let digest = mac.finalize().into_bytes();
-    format!("v1={}", digest.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    let tag = hmac_sha256(secret.as_bytes(), &[timestamp.to_string().as_bytes(), b".", body]);
+    format!("v1={}", hex::encode(tag))
 }
 
 /// Whether an address is on the public internet (not loopback, private, link-local, ...).
@@ -162,7 +153,7 @@ pub fn validate_events(chosen: &[String]) -> Result<Vec<String>, String> {
 
 fn new_secret() -> String {
     let bytes: [u8; 24] = rand::random();
-    format!("whsec_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>())
+    format!("whsec_{}", hex::encode(bytes))
 }
 
 pub fn create(conn: &mut PgConnection, workspace_id: WorkspaceId, url: &str, events: &[String]) -> Result<Endpoint, AppError> {
@@ -235,187 +226,6 @@ pub fn deliveries(conn: &mut PgConnection, workspace_id: WorkspaceId, endpoint_i
             webhook_deliveries::next_attempt_at,
         ))
         .load(conn)?)
-}
-
-/// Resolves endpoint host names, keeping only public addresses unless private ones are allowed:
-/// a name that resolves to an internal address cannot turn Parlor against its own network.
-struct PublicResolver {
-    allow_private: bool,
-}
-
-impl reqwest::dns::Resolve for PublicResolver {
-    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
-        let allow_private = self.allow_private;
-        Box::pin(async move {
-            let found: Vec<SocketAddr> = tokio::net::lookup_host((name.as_str(), 0)).await?.collect();
-            let allowed: Vec<SocketAddr> = found.into_iter().filter(|a| allow_private || is_public(a.ip())).collect();
-            if allowed.is_empty() {
-                return Err("the host resolves to no public address".into());
-            }
-            Ok(Box::new(allowed.into_iter()) as reqwest::dns::Addrs)
-        })
-    }
-}
-
-/// The HTTP client deliveries go through: no redirects followed, a 10 s timeout.
-pub fn http_client(allow_private: bool) -> anyhow::Result<reqwest::Client> {
-    Ok(reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(TIMEOUT)
-        .user_agent(concat!("Parlor-Webhooks/", env!("CARGO_PKG_VERSION")))
-        .dns_resolver(std::sync::Arc::new(PublicResolver { allow_private }))
-        .build()?)
-}
-
-#[derive(Queryable, Debug)]
-struct Claimed {
-    id: Uuid,
-    event_id: Uuid,
-    payload: Value,
-    attempts: i32,
-    created_at: OffsetDateTime,
-    url: String,
-    secret: String,
-}
-
-fn claim(conn: &mut PgConnection) -> Result<Vec<Claimed>, AppError> {
-    let now = OffsetDateTime::now_utc();
-    #[derive(QueryableByName)]
-    struct Id {
-        #[diesel(sql_type = SqlUuid)]
-        id: Uuid,
-    }
-    let ids: Vec<Uuid> = diesel::sql_query(
-        "UPDATE webhook_deliveries SET locked_until = $2, attempts = attempts + 1
-         WHERE id IN (
-             SELECT id FROM webhook_deliveries
-             WHERE state = 'pending' AND next_attempt_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
-             ORDER BY next_attempt_at LIMIT $3
-             FOR UPDATE SKIP LOCKED)
-         RETURNING id",
-    )
-    .bind::<diesel::sql_types::Timestamptz, _>(now)
-    .bind::<diesel::sql_types::Timestamptz, _>(now + LEASE)
-    .bind::<diesel::sql_types::BigInt, _>(CLAIM_BATCH)
-    .load::<Id>(conn)?
-    .into_iter()
-    .map(|row| row.id)
-    .collect();
-    Ok(webhook_deliveries::table
-        .inner_join(webhook_endpoints::table)
-        .filter(webhook_deliveries::id.eq_any(&ids))
-        .select((
-            webhook_deliveries::id,
-            webhook_deliveries::event_id,
-            webhook_deliveries::payload,
-            webhook_deliveries::attempts,
-            webhook_deliveries::created_at,
-            webhook_endpoints::url,
-            webhook_endpoints::secret,
-        ))
-        .load(conn)?)
-}
-
-/// What one attempt gave: the response code, if any, and an error to show.
-struct Attempt {
-    status: Option<u16>,
-    error: Option<String>,
-}
-
-async fn attempt(client: &reqwest::Client, allow_private: bool, delivery: &Claimed) -> Attempt {
-    if let Err(message) = validate_url(&delivery.url, allow_private) {
-        return Attempt { status: None, error: Some(message) };
-    }
-    let body = delivery.payload.to_string();
-    let timestamp = OffsetDateTime::now_utc().unix_timestamp();
-    let sent = client
-        .post(&delivery.url)
-        .header("content-type", "application/json")
-        .header(HEADER_ID, delivery.event_id.to_string())
-        .header(HEADER_TIMESTAMP, timestamp.to_string())
-        .header(HEADER_SIGNATURE, sign(&delivery.secret, timestamp, body.as_bytes()))
-        .body(body)
-        .send()
-        .await;
-    match sent {
-        Ok(response) if response.status().is_success() => Attempt { status: Some(response.status().as_u16()), error: None },
-        Ok(response) => {
-            Attempt { status: Some(response.status().as_u16()), error: Some(format!("the endpoint answered {}", response.status())) }
-        }
-        Err(error) => {
-            let cause = if error.is_timeout() {
-                "no answer within 10 seconds".to_string()
-            } else if error.is_connect() {
-                format!(
-                    "could not connect: {}",
-                    std::error::Error::source(&error).map(|s| s.to_string()).unwrap_or_else(|| error.to_string())
-                )
-            } else {
-                error.to_string()
-            };
-            Attempt { status: None, error: Some(cause) }
-        }
-    }
-}
-
-fn record_attempt(conn: &mut PgConnection, delivery: &Claimed, outcome: &Attempt) -> Result<(), AppError> {
-    let now = OffsetDateTime::now_utc();
-    let row = webhook_deliveries::table.find(delivery.id);
-    let status = outcome.status.map(i32::from);
-    match &outcome.error {
-        None => {
-            diesel::update(row)
-                .set((
-                    webhook_deliveries::state.eq("delivered"),
-                    webhook_deliveries::response_status.eq(status),
-                    webhook_deliveries::last_error.eq(None::<String>),
-                    webhook_deliveries::delivered_at.eq(now),
-                    webhook_deliveries::locked_until.eq(None::<OffsetDateTime>),
-                ))
-                .execute(conn)?;
-        }
-        Some(error) => {
-            let next = now + crate::jobs::queue::backoff(delivery.attempts);
-            let give_up = next > delivery.created_at + RETRY_FOR;
-            diesel::update(row)
-                .set((
-                    webhook_deliveries::state.eq(if give_up { "failed" } else { "pending" }),
-                    webhook_deliveries::response_status.eq(status),
-                    webhook_deliveries::last_error.eq(error.chars().take(500).collect::<String>()),
-                    webhook_deliveries::next_attempt_at.eq(next),
-                    webhook_deliveries::locked_until.eq(None::<OffsetDateTime>),
-                ))
-                .execute(conn)?;
-        }
-    }
-    Ok(())
-}
-
-/// Sends every due delivery, up to eight at a time, until none is due.
-pub async fn deliver_due(state: &web::Data<AppState>) -> Result<usize, AppError> {
-    let allow_private = state.settings.webhooks_allow_private_networks;
-    let mut sent = 0;
-    loop {
-        let claimed = db::run(&state.pool, claim).await?;
-        if claimed.is_empty() {
-            return Ok(sent);
-        }
-        let mut running = tokio::task::JoinSet::new();
-        for delivery in claimed {
-            let (client, state) = (state.webhook_client.clone(), state.clone());
-            if running.len() >= 8 {
-                running.join_next().await;
-            }
-            running.spawn(async move {
-                let outcome = attempt(&client, allow_private, &delivery).await;
-                if let Err(error) = db::run(&state.pool, move |conn| record_attempt(conn, &delivery, &outcome)).await {
-                    tracing::warn!(error = ?error, "could not record a webhook attempt");
-                }
-            });
-            sent += 1;
-        }
-        while running.join_next().await.is_some() {}
-    }
 }
 
 /// A `ping` event to one endpoint, whatever it subscribes to, from the console's Send test.

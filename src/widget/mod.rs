@@ -60,7 +60,7 @@ fn asset(source: &'static str, content_type: &'static str) -> WidgetAsset {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     let gzipped = encoder.write_all(body.as_bytes()).and_then(|()| encoder.finish()).unwrap_or_default();
     let digest = Sha256::digest(body.as_bytes());
-    WidgetAsset { body, gzipped, content_type, version: digest.iter().take(6).map(|b| format!("{b:02x}")).collect() }
+    WidgetAsset { body, gzipped, content_type, version: hex::encode(&digest[..6]) }
 }
 
 impl WidgetAsset {

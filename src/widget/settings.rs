@@ -5,11 +5,10 @@
 //! site key the widget presented.
 
 use diesel::prelude::*;
-use hmac::{Hmac, Mac};
 use serde::Serialize;
-use sha2::Sha256;
 
 use crate::{
+    auth::signing::{hmac_sha256, hmac_sha256_matches},
     db::{WorkspaceId, schema::widget_settings},
     error::AppError,
 };
@@ -64,8 +63,7 @@ pub struct PublicWidgetSettings {
 }
 
 fn new_identity_secret() -> String {
-    let bytes: [u8; 32] = rand::random();
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(rand::random::<[u8; 32]>())
 }
 
 impl WidgetSettings {
@@ -165,38 +163,25 @@ impl WidgetSettings {
 
     /// Whether `user_hash` is the HMAC-SHA256 (hex) of `user_id` under the identity secret.
     pub fn verifies(&self, user_id: &str, user_hash: &str) -> bool {
-        let Some(expected) = decode_hex(user_hash.trim()) else { return false };
-        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(self.identity_secret.as_bytes()) else { return false };
-        mac.update(user_id.as_bytes());
-        mac.verify_slice(&expected).is_ok()
+        let Ok(expected) = hex::decode(user_hash.trim()) else { return false };
+        hmac_sha256_matches(self.identity_secret.as_bytes(), &[user_id.as_bytes()], &expected)
     }
-}
-
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len()).step_by(2).map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok()).collect()
 }
 
 /// The hex HMAC-SHA256 a customer's server computes for a user id (used by tests and docs).
 pub fn identity_hash(secret: &str, user_id: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap_or_else(|_| unreachable!("HMAC takes any key length"));
-    mac.update(user_id.as_bytes());
-    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(hmac_sha256(secret.as_bytes(), &[user_id.as_bytes()]))
 }
 
 /// WCAG relative luminance of a `#rrggbb` color.
 fn luminance(color: &str) -> Option<f64> {
-    let hex = color.strip_prefix('#')?;
-    if hex.len() != 6 {
-        return None;
-    }
-    let channel = |i: usize| -> Option<f64> {
-        let value = f64::from(u8::from_str_radix(hex.get(i..i + 2)?, 16).ok()?) / 255.0;
-        Some(if value <= 0.03928 { value / 12.92 } else { ((value + 0.055) / 1.055).powf(2.4) })
+    let mut rgb = [0u8; 3];
+    hex::decode_to_slice(color.strip_prefix('#')?, &mut rgb).ok()?;
+    let channel = |byte: u8| {
+        let value = f64::from(byte) / 255.0;
+        if value <= 0.03928 { value / 12.92 } else { ((value + 0.055) / 1.055).powf(2.4) }
     };
-    Some(0.2126 * channel(0)? + 0.7152 * channel(2)? + 0.0722 * channel(4)?)
+    Some(0.2126 * channel(rgb[0]) + 0.7152 * channel(rgb[1]) + 0.0722 * channel(rgb[2]))
 }
 
 pub fn contrast_ratio(a: &str, b: &str) -> Option<f64> {

@@ -1,5 +1,5 @@
-//! What every page and API answer shares: error pages, the panic guard, security headers, the
-//! client's IP, and the one-line notices shown after a redirect.
+//! Error answers and the panic guard: what a person sees when a request fails, and the
+//! security headers every answer carries.
 
 use std::panic::AssertUnwindSafe;
 
@@ -9,19 +9,12 @@ use actix_web::{
     dev::{ServiceRequest, ServiceResponse},
     http::{StatusCode, header},
     middleware::Next,
-    web,
 };
 use askama::Template;
 use futures_util::FutureExt;
 use tracing_actix_web::RequestId;
 
-use std::net::IpAddr;
-
-use crate::{
-    config::ForwardedTrust,
-    error::{AppError, ErrorBody, ErrorDetail},
-    state::AppState,
-};
+use crate::error::{AppError, ErrorBody, ErrorDetail};
 
 /// The dashboard's pages may load scripts, styles and images from Parlor alone, and may not be
 /// framed by other sites.
@@ -194,171 +187,11 @@ fn url_encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// The client's IP for rate limits and the session list: the TCP peer, or behind trusted
-/// proxies the right-most `X-Forwarded-For` address that no trusted proxy added (see
-/// [`ForwardedTrust`]). Left-most entries are whatever the client wrote, so they never count.
-pub fn client_ip(req: &HttpRequest) -> String {
-    let peer = req.peer_addr().map(|addr| addr.ip());
-    let trust = req.app_data::<web::Data<AppState>>().map(|s| &s.settings.trust_forwarded_for);
-    let forwarded: Vec<&str> = req
-        .headers()
-        .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
-    match (trust, peer) {
-        (Some(trust), Some(peer)) => forwarded_client(trust, peer, &forwarded).to_string(),
-        (None, Some(peer)) => peer.to_string(),
-        (_, None) => "unknown".into(),
-    }
-}
-
-/// Walks the chain from the TCP peer leftwards through `X-Forwarded-For` while the hop is a
-/// trusted proxy; the first address that is not one is the client.
-pub fn forwarded_client(trust: &ForwardedTrust, peer: IpAddr, forwarded: &[&str]) -> IpAddr {
-    // An unparsable entry ends the walk: nothing left of it can be believed.
-    let chain = forwarded.iter().rev().map_while(|entry| parse_forwarded_ip(entry));
-    match trust {
-        ForwardedTrust::Nobody | ForwardedTrust::Hops(0) => peer,
-        ForwardedTrust::Hops(hops) => {
-            // The peer is the first trusted proxy; each further hop added one entry.
-            let mut client = peer;
-            for (index, address) in chain.enumerate() {
-                client = address;
-                if index + 1 >= usize::from(*hops) {
-                    break;
-                }
-            }
-            client
-        }
-        ForwardedTrust::Networks(networks) => {
-            let trusted = |ip: &IpAddr| networks.iter().any(|n| n.contains(ip));
-            let mut client = peer;
-            for address in chain {
-                if !trusted(&client) {
-                    break;
-                }
-                client = address;
-            }
-            client
-        }
-    }
-}
-
-/// `203.0.113.7`, `[2001:db8::1]`, or either with a port.
-fn parse_forwarded_ip(entry: &str) -> Option<IpAddr> {
-    if let Ok(ip) = entry.parse() {
-        return Some(ip);
-    }
-    entry.parse::<std::net::SocketAddr>().ok().map(|s| s.ip())
-}
-
-pub fn user_agent(req: &HttpRequest) -> String {
-    req.headers().get(header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_string()
-}
-
-/// Renders a template with a status: forms shown again with their errors use 4xx codes.
-pub fn render(status: StatusCode, template: &impl Template) -> Result<HttpResponse, AppError> {
-    Ok(HttpResponse::build(status)
-        .content_type("text/html; charset=utf-8")
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(template.render()?))
-}
-
-pub fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther().insert_header((header::LOCATION, location.to_string())).finish()
-}
-
-/// Only a path of this site is followed after sign-in, never another site (open redirect).
-/// Browsers strip tabs and newlines and read `\\` as `/`, so `/\t/evil.example` would leave:
-/// anything with a control character, a backslash or a scheme falls back to the dashboard, and
-/// what is left must parse as a path on our own origin.
-pub fn safe_next(next: Option<&str>) -> String {
-    const DASHBOARD: &str = "/app";
-    let Some(next) = next else { return DASHBOARD.into() };
-    if !next.starts_with('/') || next.starts_with("//") || next.len() > 2000 || next.chars().any(|c| c.is_control() || c == '\\') {
-        return DASHBOARD.into();
-    }
-    let Ok(base) = url::Url::parse("http://parlor.invalid/") else { return DASHBOARD.into() };
-    match base.join(next) {
-        Ok(url) if url.origin() == base.origin() => {
-            let mut path = url.path().to_string();
-            if let Some(query) = url.query() {
-                path.push('?');
-                path.push_str(query);
-            }
-            if let Some(fragment) = url.fragment() {
-                path.push('#');
-                path.push_str(fragment);
-            }
-            path
-        }
-        _ => DASHBOARD.into(),
-    }
-}
-
-/// Whether a URL someone else supplied may be shown as a link: absolute http(s) only.
-pub fn is_web_link(url: &str) -> bool {
-    url::Url::parse(url).is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-}
-
-/// Fixed messages shown after a redirect (`?notice=...`); unknown keys show nothing, so no
-/// one can put their own words on a Parlor page.
-/// A moment as the console shows it: `2026-11-28 14:05 UTC`.
-pub fn utc_minute(at: time::OffsetDateTime) -> String {
-    at.format(time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC")).unwrap_or_default()
-}
-
-pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
-    Some(match key? {
-        "signed_out" => "You are signed out.",
-        "signed_out_everywhere" => "You are signed out on every device.",
-        "password_reset" => "Your password is changed, and every other device is signed out.",
-        "email_verified" => "Thanks, your email address is confirmed.",
-        "verification_sent" => "We sent you a new confirmation link.",
-        "session_revoked" => "That device is signed out.",
-        "workspace_renamed" => "The workspace name is saved.",
-        "workspace_created" => "Your new workspace is ready.",
-        "invitation_sent" => "The invitation is on its way. Its link works for 7 days.",
-        "invitation_revoked" => "The invitation is revoked; its link no longer works.",
-        "role_changed" => "The role is changed.",
-        "member_removed" => "They are removed from the workspace and signed out.",
-        "ownership_transferred" => "The workspace has a new owner; you are an admin now.",
-        "left_workspace" => "You left the workspace.",
-        "joined_workspace" => "Welcome to the team!",
-        "api_key_revoked" => "The key is revoked: requests with it are refused from now on.",
-        "reply_sent" => "Your reply is sent.",
-        "conversation_assigned" => "The assignee is saved.",
-        "conversation_resolved" => "The conversation is resolved. A new message from the visitor reopens it.",
-        "conversation_snoozed" => "The conversation is snoozed; it comes back as open at the time you chose.",
-        "conversation_updated" => "The conversation's status is saved.",
-        "contact_saved" => "The contact is saved.",
-        "canned_saved" => "The canned response is saved. Type / and its shortcut in a reply to use it.",
-        "canned_deleted" => "The canned response is deleted.",
-        "widget_saved" => "The widget settings are saved. Pages that already show the chat pick them up on their next load.",
-        "identity_secret_rotated" => {
-            "The identity secret is new: update it on your server, since hashes made with the old one are refused now."
-        }
-        "availability_saved" => "Business hours and follow-up are saved. The widget picks them up on its next load.",
-        "notifications_saved" => "Your email notifications are saved.",
-        "webhook_created" => "The endpoint is added. Copy its signing secret below to verify deliveries.",
-        "webhook_saved" => "The endpoint is saved.",
-        "webhook_deleted" => "The endpoint is deleted; no more events go to it.",
-        "webhook_test_sent" => "A test event is on its way; its delivery shows below within seconds.",
-        "retention_saved" => "Data retention is saved. The clean-up runs daily.",
-        "contact_deleted" => "The contact and all of their conversations and messages are deleted.",
-        "workspace_deleted" => "The workspace and all of its data are deleted.",
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};
 
-    use actix_web::{App, middleware::from_fn, test};
+    use actix_web::{App, middleware::from_fn, test, web};
     use tracing_actix_web::TracingLogger;
 
     use super::*;
@@ -446,74 +279,5 @@ mod tests {
         // The same service goes on answering.
         let (status, _, body) = answer(&app, test::TestRequest::get().uri("/api/fine").to_request()).await;
         assert_eq!((status, body.as_str()), (StatusCode::OK, "still serving"));
-    }
-}
-
-/// Client addresses, redirects and links: what a request may make Parlor believe or follow.
-#[cfg(test)]
-mod trust_tests {
-    use super::*;
-
-    fn ip(text: &str) -> IpAddr {
-        text.parse().expect("ip")
-    }
-
-    #[test]
-    fn the_client_is_the_right_most_address_no_trusted_proxy_added() {
-        let peer = ip("10.0.0.2");
-        let chain = ["6.6.6.6", "198.51.100.7"];
-        assert_eq!(forwarded_client(&ForwardedTrust::Nobody, peer, &chain), peer);
-        assert_eq!(forwarded_client(&ForwardedTrust::Hops(1), peer, &chain), ip("198.51.100.7"));
-        assert_eq!(forwarded_client(&ForwardedTrust::Hops(2), peer, &["6.6.6.6", "198.51.100.7", "10.0.0.9"]), ip("198.51.100.7"));
-        // Fewer entries than hops: the left-most there is.
-        assert_eq!(forwarded_client(&ForwardedTrust::Hops(3), peer, &["198.51.100.7"]), ip("198.51.100.7"));
-        assert_eq!(forwarded_client(&ForwardedTrust::Hops(1), peer, &[]), peer);
-        let private = ForwardedTrust::parse("10.0.0.0/8, 192.168.1.7").expect("networks");
-        assert_eq!(forwarded_client(&private, peer, &["6.6.6.6", "198.51.100.7", "10.1.2.3"]), ip("198.51.100.7"));
-        // A peer that is not a trusted proxy is the client, whatever it claims.
-        assert_eq!(forwarded_client(&private, ip("203.0.113.5"), &chain), ip("203.0.113.5"));
-        // Garbage stops the walk at the last believable hop.
-        assert_eq!(forwarded_client(&ForwardedTrust::Hops(2), peer, &["1.2.3.4", "not-an-ip"]), peer);
-        assert_eq!(forwarded_client(&ForwardedTrust::Hops(1), peer, &["[2001:db8::1]:443"]), ip("2001:db8::1"));
-    }
-
-    #[test]
-    fn trust_settings_parse_or_say_what_is_wrong() {
-        assert_eq!(ForwardedTrust::parse("false").expect("false"), ForwardedTrust::Nobody);
-        assert_eq!(ForwardedTrust::parse("true").expect("true"), ForwardedTrust::Hops(1));
-        assert_eq!(ForwardedTrust::parse("2").expect("2"), ForwardedTrust::Hops(2));
-        assert!(ForwardedTrust::parse("11").is_err());
-        assert!(ForwardedTrust::parse("10.0.0.0/8,nonsense").is_err());
-    }
-
-    #[test]
-    fn only_http_urls_become_links() {
-        assert!(is_web_link("https://shop.example/cart?x=1"));
-        assert!(is_web_link("HTTP://shop.example/"));
-        for not_a_link in
-            ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "data:text/html,x", "vbscript:x", "/relative"]
-        {
-            assert!(!is_web_link(not_a_link), "{not_a_link}");
-        }
-    }
-
-    #[test]
-    fn next_is_followed_only_to_a_path_of_this_site() {
-        for evil in [
-            "/\t/evil.example/",
-            "/\u{9}/evil.example/",
-            "//evil.example",
-            "/\\evil.example",
-            "https://evil.example/",
-            "javascript:alert(1)",
-            "/\n/evil.example",
-            "evil.example",
-            "",
-        ] {
-            assert_eq!(safe_next(Some(evil)), "/app", "{evil:?}");
-        }
-        assert_eq!(safe_next(None), "/app");
-        assert_eq!(safe_next(Some("/app/123/inbox?view=mine#c1")), "/app/123/inbox?view=mine#c1");
-        assert_eq!(safe_next(Some("/app/../settings")), "/settings");
     }
 }
