@@ -14,10 +14,12 @@ mod sweep;
 pub use sweep::schedule_retention;
 
 use actix_web::web;
+use futures_util::StreamExt;
 use tracing::Instrument;
+use uuid::Uuid;
 
 use crate::{
-    db,
+    db::{self, WorkspaceId},
     error::AppError,
     queue::{self, ClaimedJob, JobKind, enqueue},
     state::AppState,
@@ -43,8 +45,25 @@ async fn handle(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), App
     }
 }
 
-/// Claims and runs due jobs until none is left, one after the other in the order they became
-/// due: two webhook events of one endpoint must not overtake each other on the way.
+/// Jobs of different lanes run at once, at most this many: one endpoint that never answers
+/// (10 s per attempt) must not hold back every email and every other workspace's webhooks.
+const LANES_AT_ONCE: usize = 8;
+
+/// A workspace, and the job when it needs no company.
+type Lane = (WorkspaceId, Option<Uuid>);
+
+/// Which jobs must run one after the other: a workspace's webhook deliveries share a lane, so
+/// two events of one endpoint never overtake each other on the way; any other job has a lane
+/// of its own.
+fn lane(job: &ClaimedJob) -> Lane {
+    match JobKind::parse(&job.kind) {
+        Some(JobKind::WebhookDelivery) => (job.workspace_id, None),
+        _ => (job.workspace_id, Some(job.id)),
+    }
+}
+
+/// Claims and runs due jobs until none is left: lanes ([`lane`]) at once, each lane's jobs in
+/// the order they became due.
 pub async fn run_due(state: &web::Data<AppState>) -> Result<usize, AppError> {
     let mut ran = 0;
     loop {
@@ -52,12 +71,27 @@ pub async fn run_due(state: &web::Data<AppState>) -> Result<usize, AppError> {
         if claimed.is_empty() {
             return Ok(ran);
         }
+        ran += claimed.len();
+        let mut lanes: Vec<(Lane, Vec<ClaimedJob>)> = Vec::new();
         for job in claimed {
-            let outcome = run_job(state, &job).await;
-            ran += 1;
-            db::run(&state.pool, move |conn| queue::finish(conn, &job, &outcome)).await?;
+            let key = lane(&job);
+            match lanes.iter_mut().find(|(k, _)| *k == key) {
+                Some((_, jobs)) => jobs.push(job),
+                None => lanes.push((key, vec![job])),
+            }
         }
+        let results: Vec<Result<(), AppError>> =
+            futures_util::stream::iter(lanes).map(|(_, jobs)| run_lane(state, jobs)).buffer_unordered(LANES_AT_ONCE).collect().await;
+        results.into_iter().collect::<Result<(), AppError>>()?;
     }
+}
+
+async fn run_lane(state: &web::Data<AppState>, jobs: Vec<ClaimedJob>) -> Result<(), AppError> {
+    for job in jobs {
+        let outcome = run_job(state, &job).await;
+        db::run(&state.pool, move |conn| queue::finish(conn, &job, &outcome)).await?;
+    }
+    Ok(())
 }
 
 /// Starts the worker of this instance: every `interval` it looks for work that became due
