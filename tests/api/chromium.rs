@@ -49,8 +49,9 @@ impl Chromium {
         let turn = ONE_AT_A_TIME.clone().lock_owned().await;
         let binary = std::env::var("PARLOR_CHROMIUM").unwrap_or_else(|_| "chromium".into());
         let profile = TempDir::new();
-        // Chromium's own defaults rather than puppeteer's: those keep background tabs
-        // "visible", and a test looks at what a background tab does.
+        // The flags these tests were written for rather than chromiumoxide's (puppeteer's)
+        // defaults, which change how background tabs and their timers behave: a test watches
+        // the inbox in a background tab.
         let config = BrowserConfig::builder()
             .chrome_executable(&binary)
             .user_data_dir(&profile.path)
@@ -59,7 +60,8 @@ impl Chromium {
             .window_size(1280, 900)
             .viewport(None)
             .launch_timeout(Duration::from_secs(30))
-            .request_timeout(Duration::from_secs(60))
+            // A DevTools call unanswered this long is a failure, not something to wait out.
+            .request_timeout(PATIENCE)
             .args([
                 "disable-gpu",
                 "disable-quic",
