@@ -31,7 +31,7 @@ pub use chromiumoxide::cdp::browser_protocol::dom::BackendNodeId;
 /// How long a test waits for something a person would see before it fails.
 const PATIENCE: Duration = Duration::from_secs(30);
 /// How often a wait looks again.
-const POLL: Duration = Duration::from_millis(50);
+const POLL: Duration = Duration::from_millis(100);
 
 /// One browser at a time: on two cores, several at once starve each other and the servers
 /// under test.
