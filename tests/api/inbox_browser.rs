@@ -3,10 +3,7 @@
 
 use serde_json::json;
 
-use crate::{
-    chromium::{Chromium, serve_site},
-    helpers::spawn_app_on_public_url,
-};
+use crate::{chromium::Chromium, helpers::spawn_app_on_public_url, sites::serve_site};
 
 #[tokio::test]
 async fn sign_up_paste_the_snippet_and_answer_a_visitor_live() {

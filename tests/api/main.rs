@@ -6,6 +6,7 @@
 mod chromium;
 mod helpers;
 mod servers;
+mod sites;
 mod socket_client;
 
 mod actions;

@@ -3,8 +3,9 @@
 use serde_json::json;
 
 use crate::{
-    chromium::{Chromium, Network, Page, serve_site},
+    chromium::{BackendNodeId, Chromium, Page},
     helpers::{Person, TestApp, spawn_app_on_public_url},
+    sites::{Network, serve_site},
     socket_client::Socket,
 };
 
@@ -40,7 +41,7 @@ async fn next_from_visitor(agent: &mut Socket) -> serde_json::Value {
 }
 
 /// The launcher's look as computed in the page: `width|height|background|font-size|border`.
-async fn launcher_style(page: &Page<'_>, launcher: i64) -> String {
+async fn launcher_style(page: &Page, launcher: BackendNodeId) -> String {
     page.call_on(
         launcher,
         "function () { const s = getComputedStyle(this); return [s.width, s.height, s.backgroundColor, s.fontSize, s.borderTopWidth].join('|'); }",
