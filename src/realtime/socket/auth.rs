@@ -84,63 +84,73 @@ pub(super) struct Authenticated {
     pub conversations: Option<Vec<Conversation>>,
 }
 
-/// Checks the credential of a `hello`.
+/// Checks the credential of a `hello`: an API key first, then a visitor token, then the
+/// agent's session cookie.
 pub(super) async fn authenticate(
     state: &AppState,
     agent: Option<CurrentUser>,
     foreign_origin: Option<String>,
     hello: Hello,
 ) -> Result<Authenticated, FrameError> {
-    let unauthorized =
-        || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
     if let Some(secret) = hello.api_key {
-        let key = db::run(&state.pool, move |conn| crate::api::ApiKey::authenticate(conn, &secret)).await.map_err(|_| unavailable())?;
-        let Some(key) = key else {
-            return Err(frame_error("unauthorized", "This API key is not valid (it may have been revoked).", None));
-        };
-        if !key.may(crate::api::keys::Scope::Read) {
-            return Err(frame_error("forbidden", "This API key lacks the read scope, which a socket needs.", None));
-        }
-        let read_only = !key.can_write();
-        let Some(crate::conversations::Author::Agent { user_id, name }) = key.author else {
-            return Err(frame_error("unauthorized", "The member who created this API key has left the workspace; create a new key.", None));
-        };
-        let identity = Identity::Agent { workspace_id: key.workspace_id, user_id, name };
-        return Ok(Authenticated { identity, credential: Credential::ApiKey(key.id), read_only, conversations: None });
+        return by_api_key(state, secret).await;
     }
     if let Some(token) = hello.visitor_token {
-        let session_id = contacts::decode_token(state.settings.secret_bytes(), &token).ok_or_else(unauthorized)?;
-        let public_origin = state.settings.public_origin();
-        let found = db::run(&state.pool, move |conn| {
-            let Some(visitor) = Visitor::find(conn, session_id)? else { return Ok(None) };
-            if let Some(origin) = foreign_origin {
-                let settings = WidgetSettings::load(conn, visitor.contact.workspace_id)?;
-                if !settings.allows_origin(&origin, &public_origin) {
-                    return Ok(Some(Err(())));
-                }
-            }
-            let conversations = Conversation::list_for_contact(conn, visitor.contact.workspace_id, visitor.contact.id)?;
-            Ok(Some(Ok((visitor, conversations))))
-        })
-        .await
-        .map_err(|_| unavailable())?;
-        let (visitor, conversations) = found.ok_or_else(unauthorized)?.map_err(|()| {
-            frame_error("origin_not_allowed", "This website may not use this chat: its domain is not among the allowed domains.", None)
-        })?;
-        let identity =
-            Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
-        return Ok(Authenticated {
-            identity,
-            credential: Credential::Visitor(session_id),
-            read_only: false,
-            conversations: Some(conversations),
-        });
+        return by_visitor_token(state, &token, foreign_origin).await;
     }
     let Some(current) = agent else {
         return Err(frame_error("unauthorized", "Say hello with a visitor_token, or open the socket from a signed-in Parlor page.", None));
     };
+    by_session(state, current, hello.workspace_id).await
+}
+
+async fn by_api_key(state: &AppState, secret: String) -> Result<Authenticated, FrameError> {
+    let key = db::run(&state.pool, move |conn| crate::api::ApiKey::authenticate(conn, &secret)).await.map_err(|_| unavailable())?;
+    let Some(key) = key else {
+        return Err(frame_error("unauthorized", "This API key is not valid (it may have been revoked).", None));
+    };
+    if !key.may(crate::api::keys::Scope::Read) {
+        return Err(frame_error("forbidden", "This API key lacks the read scope, which a socket needs.", None));
+    }
+    let read_only = !key.can_write();
+    let Some(crate::conversations::Author::Agent { user_id, name }) = key.author else {
+        return Err(frame_error("unauthorized", "The member who created this API key has left the workspace; create a new key.", None));
+    };
+    let identity = Identity::Agent { workspace_id: key.workspace_id, user_id, name };
+    Ok(Authenticated { identity, credential: Credential::ApiKey(key.id), read_only, conversations: None })
+}
+
+/// A visitor, with its conversations loaded in the same database call: a reconnect storm
+/// costs one round trip per socket here.
+async fn by_visitor_token(state: &AppState, token: &str, foreign_origin: Option<String>) -> Result<Authenticated, FrameError> {
+    let unauthorized =
+        || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
+    let session_id = contacts::decode_token(state.settings.secret_bytes(), token).ok_or_else(unauthorized)?;
+    let public_origin = state.settings.public_origin();
+    let found = db::run(&state.pool, move |conn| {
+        let Some(visitor) = Visitor::find(conn, session_id)? else { return Ok(None) };
+        if let Some(origin) = foreign_origin {
+            let settings = WidgetSettings::load(conn, visitor.contact.workspace_id)?;
+            if !settings.allows_origin(&origin, &public_origin) {
+                return Ok(Some(Err(())));
+            }
+        }
+        let conversations = Conversation::list_for_contact(conn, visitor.contact.workspace_id, visitor.contact.id)?;
+        Ok(Some(Ok((visitor, conversations))))
+    })
+    .await
+    .map_err(|_| unavailable())?;
+    let (visitor, conversations) = found.ok_or_else(unauthorized)?.map_err(|()| {
+        frame_error("origin_not_allowed", "This website may not use this chat: its domain is not among the allowed domains.", None)
+    })?;
+    let identity =
+        Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
+    Ok(Authenticated { identity, credential: Credential::Visitor(session_id), read_only: false, conversations: Some(conversations) })
+}
+
+/// A signed-in agent, in the workspace they name, or in their only one.
+async fn by_session(state: &AppState, current: CurrentUser, requested: Option<WorkspaceId>) -> Result<Authenticated, FrameError> {
     let (user_id, session_id) = (current.user.id, current.session_id);
-    let requested = hello.workspace_id;
     let workspace = db::run(&state.pool, move |conn| match requested {
         Some(id) => Ok(Workspace::find_for_member(conn, id, user_id)?.map(|(w, _)| w)),
         None => {

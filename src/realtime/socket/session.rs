@@ -55,15 +55,8 @@ impl Connection {
         self.text(frame).await
     }
 
-    pub(super) async fn session_loop(
-        &mut self,
-        stream: &mut AggregatedMessageStream,
-        resume: HashMap<ConversationId, i64>,
-        conversations: Option<Vec<Conversation>>,
-        deliveries: &mut tokio::sync::mpsc::Receiver<Delivery>,
-        flags: &MailboxFlags,
-        first_socket: bool,
-    ) -> Step {
+    /// Welcome, presence and resume: what a socket gets before the loop.
+    async fn open(&mut self, resume: HashMap<ConversationId, i64>, conversations: Option<Vec<Conversation>>, first_socket: bool) -> Step {
         let conversations = conversations.unwrap_or_default();
         self.welcome(&conversations).await?;
         for conversation in &conversations {
@@ -79,7 +72,20 @@ impl Connection {
         for (conversation_id, last_seq) in resume.into_iter().take(MAX_RESUME) {
             Box::pin(self.replay(conversation_id, last_seq)).await?;
         }
+        Ok(())
+    }
 
+    pub(super) async fn session_loop(
+        &mut self,
+        stream: &mut AggregatedMessageStream,
+        resume: HashMap<ConversationId, i64>,
+        conversations: Option<Vec<Conversation>>,
+        deliveries: &mut tokio::sync::mpsc::Receiver<Delivery>,
+        flags: &MailboxFlags,
+        first_socket: bool,
+    ) -> Step {
+        // Boxed: its future is dropped once done, and the idle socket's task stays small.
+        Box::pin(self.open(resume, conversations, first_socket)).await?;
         let (per_second, burst) = match self.identity {
             Identity::Visitor { .. } => (VISITOR_FRAMES_PER_SECOND, VISITOR_FRAME_BURST),
             Identity::Agent { .. } => (AGENT_FRAMES_PER_SECOND, AGENT_FRAME_BURST),
