@@ -9,6 +9,7 @@
 //! cross-site call needs no CORS preflight (one round trip less before the chat appears).
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use diesel::PgConnection;
 use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 use super::settings::{PublicWidgetSettings, WidgetSettings};
@@ -18,7 +19,7 @@ use crate::{
         Conversation,
         contacts::{self, Identification, Visitor, VisitorContext},
     },
-    db::{self, ContactId, ConversationId},
+    db::{self, ContactId, ConversationId, UserId, WorkspaceId},
     error::AppError,
     realtime::revocation::{Credential, Revocation},
     state::AppState,
@@ -206,19 +207,7 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
     }
     let context = context.unwrap_or_default().validate(&req)?;
     let attributes = validate_attributes(attributes)?;
-    let identification = match user {
-        Some(user) => {
-            let external_id = bounded("user.id", Some(user.id), 200)?
-                .ok_or_else(|| AppError::bad_request("user.id is required to identify a visitor."))?;
-            let email = bounded("user.email", user.email, 254)?;
-            if email.as_deref().is_some_and(|e| !valid_email(e)) {
-                return Err(AppError::bad_request("user.email is not an email address."));
-            }
-            let name = bounded("user.name", user.name, 200)?;
-            Some((Identification { external_id, email, name, verified: false }, user.user_hash))
-        }
-        None => None,
-    };
+    let claim = user.map(UserIdentity::validate).transpose()?;
     let continuing = visitor_token.as_deref().and_then(|t| contacts::decode_token(state.settings.secret_bytes(), t));
 
     let (workspace, settings, existing) = db::run(&state.pool, move |conn| {
@@ -232,28 +221,85 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
     })
     .await?;
     check_origin(&req, &state, &settings)?;
-    let identification = match identification {
-        Some((mut who, hash)) => {
-            match hash.as_deref().map(|hash| settings.verifies(&who.external_id, hash)) {
-                Some(false) => return Err(AppError::Forbidden("This user_hash does not match the user id: identity refused.".into())),
-                None if settings.identity_required => {
-                    return Err(AppError::Forbidden("This workspace requires a user_hash with every identity: identity refused.".into()));
-                }
-                verified => who.verified = verified == Some(true),
-            }
-            Some(who)
-        }
-        None => None,
-    };
+    let identification = claim.map(|(who, hash)| verify_identity(who, hash.as_deref(), &settings)).transpose()?;
     // New contacts are what a flood would create; a returning visitor is not counted.
     if existing.is_none() || identification.is_some() {
         state.limiters.widget_session_per_ip.check(&client_ip(&req))?;
     }
 
     let workspace_id = workspace.id;
+    let arrival = Arrival { identification, existing, context, attributes };
     let connected = state.realtime.hub.agents_connected(workspace_id);
-    let (visitor, conversations, agents, agents_online, availability) = db::run(&state.pool, move |conn| {
-        let visitor = match (identification, existing) {
+    let session = db::run(&state.pool, move |conn| arrival.welcome(conn, workspace_id, connected)).await?;
+    let visitor = session.visitor;
+    Ok(HttpResponse::Ok().json(SessionResponse {
+        visitor_token: contacts::encode_token(state.settings.secret_bytes(), visitor.session_id),
+        visitor_id: visitor.contact.id,
+        visitor: SessionVisitor { name: visitor.contact.name, email: visitor.contact.email, identified: visitor.contact.identity_verified },
+        workspace: SessionWorkspace { name: workspace.name },
+        settings: settings.public(),
+        agents: session.agents,
+        agents_online: session.agents_online,
+        availability: session.availability,
+        conversations: session
+            .conversations
+            .into_iter()
+            .map(|c| SessionConversation { id: c.id, status: c.status, last_seq: c.last_seq })
+            .collect(),
+    }))
+}
+
+impl UserIdentity {
+    /// The identity the page claims, with its `user_hash`; not yet verified.
+    fn validate(self) -> Result<(Identification, Option<String>), AppError> {
+        let external_id =
+            bounded("user.id", Some(self.id), 200)?.ok_or_else(|| AppError::bad_request("user.id is required to identify a visitor."))?;
+        let email = bounded("user.email", self.email, 254)?;
+        if email.as_deref().is_some_and(|e| !valid_email(e)) {
+            return Err(AppError::bad_request("user.email is not an email address."));
+        }
+        let name = bounded("user.name", self.name, 200)?;
+        Ok((Identification { external_id, email, name, verified: false }, self.user_hash))
+    }
+}
+
+/// Marks a claimed identity verified when its hash matches; refuses a wrong hash, and a
+/// missing one where the workspace requires it.
+fn verify_identity(mut who: Identification, hash: Option<&str>, settings: &WidgetSettings) -> Result<Identification, AppError> {
+    match hash.map(|hash| settings.verifies(&who.external_id, hash)) {
+        Some(false) => Err(AppError::Forbidden("This user_hash does not match the user id: identity refused.".into())),
+        None if settings.identity_required => {
+            Err(AppError::Forbidden("This workspace requires a user_hash with every identity: identity refused.".into()))
+        }
+        verified => {
+            who.verified = verified == Some(true);
+            Ok(who)
+        }
+    }
+}
+
+/// A visitor arriving on a page, as the request describes it once checked.
+struct Arrival {
+    identification: Option<Identification>,
+    existing: Option<Visitor>,
+    context: VisitorContext,
+    attributes: Option<Attributes>,
+}
+
+/// What the chat shows a visitor as it opens.
+struct Welcome {
+    visitor: Visitor,
+    conversations: Vec<Conversation>,
+    agents: Vec<SessionAgent>,
+    agents_online: bool,
+    availability: PublicAvailability,
+}
+
+impl Arrival {
+    /// Finds, identifies or creates the visitor, records the page, and reads what the chat
+    /// shows. `connected`: the agents with an inbox open on this instance.
+    fn welcome(self, conn: &mut PgConnection, workspace_id: WorkspaceId, connected: Vec<UserId>) -> Result<Welcome, AppError> {
+        let visitor = match (self.identification, self.existing) {
             (Some(who), existing) => Visitor::identify(conn, workspace_id, existing, &who)?,
             (None, Some(visitor)) => {
                 Visitor::touch(conn, &visitor)?;
@@ -261,7 +307,7 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
             }
             (None, None) => Visitor::create(conn, workspace_id)?,
         };
-        Visitor::update_context(conn, &visitor, &context, attributes.as_ref())?;
+        Visitor::update_context(conn, &visitor, &self.context, self.attributes.as_ref())?;
         let conversations = Conversation::list_for_contact(conn, workspace_id, visitor.contact.id)?;
         let agents = Workspace::members(conn, workspace_id)?.into_iter().take(3).map(|m| SessionAgent { name: m.name }).collect();
         // Agents of this instance count at once; those of other instances through their lease.
@@ -274,23 +320,8 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
         }
         let agents_online = agents_online || Workspace::anyone_online(conn, workspace_id)?;
         let availability = Availability::load(conn, workspace_id)?.public(time::OffsetDateTime::now_utc());
-        Ok((visitor, conversations, agents, agents_online, availability))
-    })
-    .await?;
-    Ok(HttpResponse::Ok().json(SessionResponse {
-        visitor_token: contacts::encode_token(state.settings.secret_bytes(), visitor.session_id),
-        visitor_id: visitor.contact.id,
-        visitor: SessionVisitor { name: visitor.contact.name, email: visitor.contact.email, identified: visitor.contact.identity_verified },
-        workspace: SessionWorkspace { name: workspace.name },
-        settings: settings.public(),
-        agents,
-        agents_online,
-        availability,
-        conversations: conversations
-            .into_iter()
-            .map(|c| SessionConversation { id: c.id, status: c.status, last_seq: c.last_seq })
-            .collect(),
-    }))
+        Ok(Welcome { visitor, conversations, agents, agents_online, availability })
+    }
 }
 
 #[derive(Deserialize)]

@@ -228,6 +228,62 @@ async fn a_burst_from_many_visitors_shares_commits_without_replaying_any_batch()
 }
 
 #[tokio::test]
+async fn first_messages_sent_together_start_one_conversation_each_within_the_caps_without_replaying() {
+    let app = spawn_app_with(|s| {
+        s.rate_limits.widget_session_per_ip = parlor::config::Limit::per_hour(100);
+        s.rate_limits.visitor_open_conversations = 2;
+    })
+    .await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
+    let mut visitors = Vec::new();
+    for _ in 0..12 {
+        let (token, _) = widget_session(&app, &site_key).await;
+        visitors.push(Socket::visitor(&app, &token, json!({})).await.0);
+    }
+    let before = app.state.realtime.writer.stats();
+
+    // Every visitor fires three first messages at once, the first one twice (a retry whose ack
+    // was lost, so it still carries no conversation id): one more than the cap allows.
+    let mut first_ids = Vec::new();
+    for (n, socket) in visitors.iter_mut().enumerate() {
+        let first_id = uuid::Uuid::now_v7().to_string();
+        let first = json!({"type": "send", "client_id": first_id, "body": format!("visitor {n}, question 1")});
+        socket.send(first.clone()).await;
+        socket.send(first).await;
+        for question in 2..=3 {
+            let body = format!("visitor {n}, question {question}");
+            socket.send(json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "body": body})).await;
+        }
+        first_ids.push(first_id);
+    }
+    for (socket, first_id) in visitors.iter_mut().zip(&first_ids) {
+        let mut answers = Vec::new();
+        while answers.len() < 4 {
+            let frame = socket.next().await;
+            if frame["type"] == "ack" || frame["type"] == "error" {
+                answers.push(frame);
+            }
+        }
+        let (firsts, others): (Vec<&serde_json::Value>, Vec<&serde_json::Value>) =
+            answers.iter().partition(|f| f["client_id"] == first_id.as_str());
+        assert_eq!(firsts.len(), 2, "{answers:?}");
+        assert_eq!(firsts[0], firsts[1], "the retry is acked like its first try");
+        assert_eq!((firsts[0]["type"].as_str(), firsts[0]["seq"].as_i64()), (Some("ack"), Some(1)));
+        let (acked, refused): (Vec<&&serde_json::Value>, Vec<&&serde_json::Value>) = others.iter().partition(|f| f["type"] == "ack");
+        assert_eq!((acked.len(), refused.len()), (1, 1), "{answers:?}");
+        assert_ne!(acked[0]["conversation_id"], firsts[0]["conversation_id"]);
+        assert_eq!(acked[0]["seq"], 1);
+        assert_eq!(refused[0]["code"], "limit", "{answers:?}");
+    }
+    assert_eq!(app.count("conversations"), 12 * 2, "two each: the retry started nothing, the third was refused");
+    assert_eq!(app.count("messages"), 12 * 2);
+
+    let after = app.state.realtime.writer.stats();
+    assert_eq!(after.messages - before.messages, 12 * 4);
+    assert_eq!(after.replayed, 0, "first messages take the one batch statement too");
+}
+
+#[tokio::test]
 async fn a_visitor_who_reconnects_gets_exactly_what_was_sent_while_away() {
     let app = spawn_app().await;
     let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;

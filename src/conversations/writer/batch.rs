@@ -1,0 +1,282 @@
+//! The one way messages are stored: a batch of sends (one, or as many as the writer took)
+//! becomes a fixed number of statements, whatever mix of new conversations, replies and
+//! retries it holds. A single send is a batch of one.
+//!
+//! Tenant rule: each send is looked up, counted, locked and written under its own
+//! `WorkspaceId`; a conversation of another workspace (or, for a visitor, of another contact)
+//! is not found.
+
+use std::collections::HashMap;
+
+use diesel::{prelude::*, result::DatabaseErrorKind};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use super::{
+    NewMessage, Stored, VisitorLimits,
+    statements::{self, Rows, Touched, VisitorCounts},
+};
+use crate::{
+    conversations::{Audience, Author, ConversationStatus, Message},
+    db::{ContactId, ConversationId, MessageId, WorkspaceId},
+    error::AppError,
+};
+
+type Outcome = Result<Stored, AppError>;
+
+/// Stores `sends` in the caller's transaction and answers each in order. An error here is a
+/// failed statement, which leaves the transaction unusable; a refused send (not found, over a
+/// limit) is its own answer and stores nothing.
+pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: VisitorLimits) -> QueryResult<Vec<Outcome>> {
+    let taken = statements::taken_client_ids(conn, sends)?;
+    let mut batch = Batch { sends, results: sends.iter().map(|_| None).collect(), rows: Rows::default(), now: now_in_microseconds() };
+    let mut first_send: HashMap<(WorkspaceId, Uuid), usize> = HashMap::new();
+    let (mut repeats, mut starts, mut appends) = (Vec::new(), Vec::new(), Vec::new());
+    for (index, new) in sends.iter().enumerate() {
+        let key = (new.workspace_id, new.client_id);
+        if let Some(&earlier) = first_send.get(&key) {
+            // The same send twice in one batch: the second is a retry of the first.
+            repeats.push((index, earlier));
+            continue;
+        }
+        first_send.insert(key, index);
+        if taken.contains(&key) {
+            batch.results[index] = Some(find_previous(conn, new).and_then(|p| p.ok_or_else(client_id_vanished)));
+            continue;
+        }
+        match (new.conversation_id, &new.author) {
+            (Some(conversation_id), _) => appends.push((index, conversation_id)),
+            (None, Author::Visitor { contact_id, .. }) => starts.push((index, *contact_id)),
+            (None, Author::Agent { .. }) => batch.results[index] = Some(Err(AppError::bad_request("conversation_id is required."))),
+        }
+    }
+    batch.start_conversations(conn, &starts, limits)?;
+    batch.append(conn, &appends)?;
+    batch.rows.write(conn, batch.now)?;
+    for (index, earlier) in repeats {
+        batch.results[index] = Some(match &batch.results[earlier] {
+            Some(Ok(first)) => Ok(Stored { duplicate: true, new_conversation: false, reopened: false, ..first.clone() }),
+            _ => find_previous(conn, sends[index]).and_then(|p| p.ok_or(AppError::NotFound)),
+        });
+    }
+    Ok(batch
+        .results
+        .into_iter()
+        .map(|result| result.unwrap_or_else(|| Err(AppError::internal(anyhow::anyhow!("message left unstored")))))
+        .collect())
+}
+
+/// Stores one send as a batch of one in its own savepoint: how a batch whose statements
+/// failed together is replayed, so that one bad send cannot fail the others.
+pub(super) fn store_alone(conn: &mut PgConnection, new: &NewMessage, limits: VisitorLimits) -> Outcome {
+    let stored = conn.transaction::<_, StoreError, _>(|conn| {
+        let outcome = store(conn, &[new], limits)?.pop().ok_or_else(|| AppError::internal(anyhow::anyhow!("no answer for a send")))?;
+        Ok(outcome?)
+    });
+    match stored {
+        Ok(stored) => Ok(stored),
+        // The same client id committed by another writer first: its result is ours.
+        Err(StoreError::ClientIdTaken) => find_previous(conn, new)?.ok_or_else(client_id_vanished),
+        Err(StoreError::App(error)) => Err(error),
+    }
+}
+
+enum StoreError {
+    /// Another transaction stored the same client id first: read its result instead.
+    ClientIdTaken,
+    App(AppError),
+}
+
+impl From<diesel::result::Error> for StoreError {
+    fn from(error: diesel::result::Error) -> Self {
+        match error {
+            diesel::result::Error::DatabaseError(DatabaseErrorKind::UniqueViolation, ref info)
+                if info.constraint_name() == Some("messages_workspace_id_client_id_key") =>
+            {
+                Self::ClientIdTaken
+            }
+            other => Self::App(other.into()),
+        }
+    }
+}
+
+impl From<AppError> for StoreError {
+    fn from(error: AppError) -> Self {
+        Self::App(error)
+    }
+}
+
+fn client_id_vanished() -> AppError {
+    AppError::internal(anyhow::anyhow!("client id vanished"))
+}
+
+/// The earlier result of `client_id`, if this author already sent it.
+fn find_previous(conn: &mut PgConnection, new: &NewMessage) -> Result<Option<Stored>, AppError> {
+    use crate::db::schema::messages;
+    let existing: Option<(ConversationId, i64)> = messages::table
+        .filter(messages::workspace_id.eq(new.workspace_id))
+        .filter(messages::client_id.eq(new.client_id))
+        .select((messages::conversation_id, messages::seq))
+        .first(conn)
+        .optional()?;
+    let Some((conversation_id, seq)) = existing else { return Ok(None) };
+    let audience = match &new.author {
+        Author::Visitor { contact_id, .. } => Audience::Visitor(*contact_id),
+        Author::Agent { .. } => Audience::Agents,
+    };
+    let found = crate::conversations::messages_after(conn, new.workspace_id, audience, conversation_id, seq - 1, Some(seq), 1)?;
+    match found.into_iter().next() {
+        Some(message) if message.author_kind == new.author.kind() && message.author_id == Some(new.author.id()) => {
+            Ok(Some(Stored { message, duplicate: true, new_conversation: false, reopened: false }))
+        }
+        // The id belongs to someone else's message: tell nothing about it.
+        _ => Err(AppError::bad_request("This client_id is already used by another message; send with a new one.")),
+    }
+}
+
+/// The current time as Postgres will keep it (microseconds): the ack of a retry, read back,
+/// must equal the first one.
+fn now_in_microseconds() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000).unwrap_or(now)
+}
+
+/// A batch on its way to the statement that stores it.
+struct Batch<'a> {
+    sends: &'a [&'a NewMessage],
+    results: Vec<Option<Outcome>>,
+    rows: Rows<'a>,
+    now: OffsetDateTime,
+}
+
+impl<'a> Batch<'a> {
+    /// Adds a message to the rows to write and answers its send.
+    fn stored(&mut self, index: usize, conversation_id: ConversationId, contact_id: ContactId, seq: i64, flags: (bool, bool)) {
+        let new = self.sends[index];
+        let (id, private) = (MessageId::new(), new.private && matches!(new.author, Author::Agent { .. }));
+        self.rows.message(id, new, conversation_id, seq, private);
+        let message = Message {
+            id,
+            workspace_id: new.workspace_id,
+            conversation_id,
+            contact_id,
+            seq,
+            client_id: new.client_id,
+            author_kind: new.author.kind(),
+            author_id: Some(new.author.id()),
+            author_name: new.author.name(),
+            body: new.body.clone(),
+            private,
+            created_at: self.now,
+        };
+        let (new_conversation, reopened) = flags;
+        self.results[index] = Some(Ok(Stored { message, duplicate: false, new_conversation, reopened }));
+    }
+
+    /// First messages: each visitor's limits are checked under the lock of its contact, in
+    /// this transaction, counting the conversations this batch starts before it.
+    fn start_conversations(&mut self, conn: &mut PgConnection, starts: &[(usize, ContactId)], limits: VisitorLimits) -> QueryResult<()> {
+        if starts.is_empty() {
+            return Ok(());
+        }
+        let mut keys: Vec<(ContactId, WorkspaceId)> =
+            starts.iter().map(|&(index, contact)| (contact, self.sends[index].workspace_id)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut counts: HashMap<(ContactId, WorkspaceId), VisitorCounts> =
+            statements::lock_and_count_visitors(conn, &keys)?.into_iter().map(|c| ((c.id, c.workspace_id), c)).collect();
+        for &(index, contact_id) in starts {
+            let workspace_id = self.sends[index].workspace_id;
+            if let Err(error) = check_visitor_limits(counts.get_mut(&(contact_id, workspace_id)), limits) {
+                self.results[index] = Some(Err(error));
+                continue;
+            }
+            let conversation_id = ConversationId::new();
+            self.rows.start(conversation_id, workspace_id, contact_id);
+            self.stored(index, conversation_id, contact_id, 1, (true, false));
+        }
+        Ok(())
+    }
+
+    /// Messages into existing conversations, numbered from their locked rows.
+    fn append(&mut self, conn: &mut PgConnection, appends: &[(usize, ConversationId)]) -> QueryResult<()> {
+        if appends.is_empty() {
+            return Ok(());
+        }
+        let mut keys: Vec<(ConversationId, WorkspaceId)> =
+            appends.iter().map(|&(index, id)| (id, self.sends[index].workspace_id)).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut conversations: HashMap<(ConversationId, WorkspaceId), (Touched, ContactId)> = statements::lock_conversations(conn, &keys)?
+            .into_iter()
+            .map(|c| {
+                let touched = Touched {
+                    id: c.id,
+                    workspace_id: c.workspace_id,
+                    last_seq: c.last_seq,
+                    status: c.status,
+                    agent_read: 0,
+                    visitor_read: 0,
+                };
+                ((c.id, c.workspace_id), (touched, c.contact_id))
+            })
+            .collect();
+        let mut touched_order = Vec::new();
+        for &(index, conversation_id) in appends {
+            let new = self.sends[index];
+            // A visitor may write only into its own conversations; anyone only within the workspace.
+            let entitled = conversations.get_mut(&(conversation_id, new.workspace_id)).filter(|(_, contact)| match &new.author {
+                Author::Visitor { contact_id, .. } => contact == contact_id,
+                Author::Agent { .. } => true,
+            });
+            let Some((numbering, contact_id)) = entitled else {
+                self.results[index] = Some(Err(AppError::NotFound));
+                continue;
+            };
+            let is_visitor = matches!(new.author, Author::Visitor { .. });
+            // A visitor writing into a conversation reopens it here, in the batch's one
+            // statement, rather than through `actions`: that would cost a transaction per
+            // message on the hot path. Its webhook event is recorded with the message's.
+            let reopened = is_visitor && numbering.status != ConversationStatus::Open;
+            if reopened {
+                numbering.status = ConversationStatus::Open;
+            }
+            numbering.last_seq += 1;
+            if is_visitor {
+                numbering.visitor_read = numbering.last_seq;
+            } else {
+                numbering.agent_read = numbering.last_seq;
+            }
+            let (seq, contact_id) = (numbering.last_seq, *contact_id);
+            touched_order.push((conversation_id, new.workspace_id));
+            self.stored(index, conversation_id, contact_id, seq, (false, reopened));
+        }
+        for key in touched_order {
+            if let Some((touched, _)) = conversations.remove(&key) {
+                self.rows.touch(touched);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Refuses a visitor's new conversation past their caps, and counts it when it passes. `None`:
+/// the contact does not exist in the workspace.
+fn check_visitor_limits(counts: Option<&mut VisitorCounts>, limits: VisitorLimits) -> Result<(), AppError> {
+    let Some(counts) = counts else { return Err(AppError::NotFound) };
+    if counts.open >= i64::from(limits.open_conversations) {
+        return Err(AppError::LimitReached(format!(
+            "You have {} open conversations, the most one visitor may have: continue one of them instead.",
+            counts.open
+        )));
+    }
+    if counts.started_today >= i64::from(limits.new_conversations_per_day) {
+        return Err(AppError::LimitReached(format!(
+            "You started {} conversations in the last 24 hours, the most one visitor may: continue one of them instead.",
+            counts.started_today
+        )));
+    }
+    counts.open += 1;
+    counts.started_today += 1;
+    Ok(())
+}

@@ -1,0 +1,315 @@
+//! One WebSocket connection at `GET /ws`: authentication by the first frame ([`auth`]), the
+//! session loop with sends acked after commit ([`session`]), and resume, de-duplication and gap
+//! repair by `seq` ([`replay`]). This file holds the connection's state and its place in the hub.
+//!
+//! Tenant rule: a socket acts only within the workspace its credential names ([`Identity`]);
+//! every read, write and broadcast it makes carries that `WorkspaceId`.
+
+mod auth;
+mod replay;
+mod session;
+
+use auth::{Authenticated, authenticate, wait_for_hello};
+
+use std::{collections::HashMap, num::NonZeroU32, sync::Arc, time::Duration};
+
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use actix_ws::{AggregatedMessageStream, CloseCode, CloseReason, ProtocolError, Session};
+use governor::{Quota, RateLimiter};
+use uuid::Uuid;
+
+use crate::realtime::{
+    hub::{Mailbox, Recipients, SocketId},
+    protocol::{AuthorRef, ClientFrame, FrameError, MAX_FRAME_BYTES, ServerFrame},
+    revocation::{CLOSE_REVOKED, Credential},
+};
+use crate::{
+    auth::CurrentUser,
+    conversations::{Audience, Author, AuthorKind, Conversation, Stored},
+    db::{ContactId, ConversationId, UserId, WorkspaceId},
+    error::AppError,
+    state::AppState,
+};
+
+/// A socket must say `hello` within this time.
+pub const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+/// The server pings this often...
+pub const HEARTBEAT: Duration = Duration::from_secs(20);
+/// ...and drops a socket it has not heard from for this long.
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
+/// An agent's open inbox marks them online this far ahead, renewed at every heartbeat: other
+/// instances (the widget's "online now", offline mode) see it through Postgres.
+const ONLINE_LEASE: Duration = Duration::from_secs(45);
+/// Sends of one socket waiting for their commit.
+const MAX_IN_FLIGHT: usize = 64;
+/// Frames per second a visitor may send on average, and in a burst; more closes the socket.
+const VISITOR_FRAMES_PER_SECOND: u32 = 20;
+const VISITOR_FRAME_BURST: u32 = 100;
+/// Agents (and, later, API clients) answer many conversations from one socket.
+const AGENT_FRAMES_PER_SECOND: u32 = 100;
+const AGENT_FRAME_BURST: u32 = 500;
+
+/// Upgrades to a WebSocket. The session cookie counts only when the page that opened the socket
+/// is Parlor's own (`Origin` equal to `PUBLIC_URL`): no cross-site WebSocket hijacking.
+pub async fn connect(
+    req: HttpRequest,
+    body: web::Payload,
+    state: web::Data<AppState>,
+    user: Option<CurrentUser>,
+) -> Result<HttpResponse, actix_web::Error> {
+    let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let own_origin = origin == Some(state.settings.public_origin().as_str());
+    let agent = user.filter(|_| own_origin);
+    // A visitor's socket from a page other than Parlor's chat window: checked against the
+    // workspace's allowed domains once the token says which workspace.
+    let foreign_origin = origin.filter(|_| !own_origin).map(str::to_string);
+    let (response, session, stream) = actix_ws::handle(&req, body)?;
+    let stream = stream.max_frame_size(MAX_FRAME_BYTES).aggregate_continuations().max_continuation_size(MAX_FRAME_BYTES);
+    actix_web::rt::spawn(run(state.into_inner(), agent, foreign_origin, session, stream));
+    Ok(response)
+}
+
+/// Who is on the other end, once `hello` is accepted.
+#[derive(Clone, Debug)]
+enum Identity {
+    Visitor { workspace_id: WorkspaceId, contact_id: ContactId, name: Option<String> },
+    Agent { workspace_id: WorkspaceId, user_id: UserId, name: String },
+}
+
+impl Identity {
+    fn workspace_id(&self) -> WorkspaceId {
+        match self {
+            Self::Visitor { workspace_id, .. } | Self::Agent { workspace_id, .. } => *workspace_id,
+        }
+    }
+
+    fn audience(&self) -> Audience {
+        match self {
+            Self::Visitor { contact_id, .. } => Audience::Visitor(*contact_id),
+            Self::Agent { .. } => Audience::Agents,
+        }
+    }
+
+    fn author(&self) -> Author {
+        match self {
+            Self::Visitor { contact_id, name, .. } => Author::Visitor { contact_id: *contact_id, name: name.clone() },
+            Self::Agent { user_id, name, .. } => Author::Agent { user_id: *user_id, name: name.clone() },
+        }
+    }
+
+    fn author_ref(&self) -> AuthorRef<'_> {
+        match self {
+            Self::Visitor { contact_id, name, .. } => {
+                AuthorRef { kind: AuthorKind::Visitor, id: Some(contact_id.0), name: name.as_deref() }
+            }
+            Self::Agent { user_id, name, .. } => AuthorRef { kind: AuthorKind::Agent, id: Some(user_id.0), name: Some(name) },
+        }
+    }
+}
+
+/// Why a socket is being closed.
+struct Closing(CloseReason);
+
+fn close(code: CloseCode, description: &str) -> Closing {
+    Closing(CloseReason { code, description: Some(description.to_string()) })
+}
+
+type Ack = std::pin::Pin<Box<dyn std::future::Future<Output = (Uuid, Result<Stored, AppError>)>>>;
+
+async fn run(
+    state: Arc<AppState>,
+    agent: Option<CurrentUser>,
+    foreign_origin: Option<String>,
+    mut session: Session,
+    mut stream: AggregatedMessageStream,
+) {
+    let outcome = match wait_for_hello(&mut session, &mut stream).await {
+        Ok((frame, resume)) => match authenticate(&state, agent, foreign_origin, frame).await {
+            Ok(mut authenticated) => {
+                let conversations = authenticated.conversations.take();
+                let mut connection = Connection::new(state, session.clone(), authenticated);
+                // Boxed: the idle socket's task then stays small (memory per socket).
+                Box::pin(connection.serve(&mut stream, resume, conversations)).await
+            }
+            Err(error) => {
+                let _ = session.text(error_frame(&error)).await;
+                Err(close(CloseCode::Policy, &error.message))
+            }
+        },
+        Err(closing) => Err(closing),
+    };
+    if let Err(Closing(reason)) = outcome {
+        let _ = session.close(Some(reason)).await;
+    } else {
+        let _ = session.close(None).await;
+    }
+}
+
+fn error_frame(error: &FrameError) -> String {
+    ServerFrame::Error { code: error.code, message: &error.message, client_id: error.client_id, conversation_id: None }.to_json()
+}
+
+fn frame_error(code: &'static str, message: impl Into<String>, client_id: Option<Uuid>) -> FrameError {
+    FrameError { code, message: message.into(), client_id }
+}
+
+fn frame_limiter(per_second: u32, burst: u32) -> governor::DefaultDirectRateLimiter {
+    RateLimiter::direct(
+        Quota::per_second(NonZeroU32::new(per_second).unwrap_or(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN)),
+    )
+}
+
+/// A revoked credential: the documented close code, so a client knows not to retry with it.
+fn revoked(reason: &str) -> Closing {
+    close(CloseCode::Other(CLOSE_REVOKED), reason)
+}
+
+fn protocol_close(error: ProtocolError) -> Closing {
+    match error {
+        ProtocolError::Overflow => close(CloseCode::Size, "frame larger than 64 KiB"),
+        _ => close(CloseCode::Protocol, "invalid WebSocket frame"),
+    }
+}
+
+fn frame_name(frame: &ClientFrame) -> &'static str {
+    match frame {
+        ClientFrame::Hello { .. } => "hello",
+        ClientFrame::Send { .. } => "send",
+        ClientFrame::Typing { .. } => "typing",
+        ClientFrame::Read { .. } => "read",
+        ClientFrame::Presence { .. } => "presence",
+        ClientFrame::Viewing { .. } => "viewing",
+        ClientFrame::Ping {} => "ping",
+    }
+}
+
+/// An authenticated socket.
+struct Connection {
+    state: Arc<AppState>,
+    session: Session,
+    identity: Identity,
+    /// What the socket was opened with: revoking it closes the socket.
+    credential: Credential,
+    /// An API key without the `write` scope: it may listen, not act.
+    read_only: bool,
+    socket_id: SocketId,
+    /// The last `seq` delivered per conversation: what is at or below it is a duplicate.
+    seen: HashMap<ConversationId, i64>,
+    /// Conversations this socket may touch, with their visitor.
+    known: HashMap<ConversationId, ContactId>,
+    connected_at: time::OffsetDateTime,
+    /// `created_at` of the newest message sent on this socket: where a catch-up starts.
+    last_delivered_at: Option<time::OffsetDateTime>,
+}
+
+type Step = Result<(), Closing>;
+
+impl Connection {
+    fn new(state: Arc<AppState>, session: Session, authenticated: Authenticated) -> Self {
+        let Authenticated { identity, credential, read_only, conversations: _ } = authenticated;
+        Self {
+            state,
+            session,
+            identity,
+            credential,
+            read_only,
+            socket_id: 0,
+            seen: HashMap::new(),
+            known: HashMap::new(),
+            connected_at: time::OffsetDateTime::now_utc(),
+            last_delivered_at: None,
+        }
+    }
+
+    async fn text(&mut self, frame: impl Into<String>) -> Step {
+        let frame: String = frame.into();
+        self.session.text(frame).await.map_err(|_| close(CloseCode::Normal, "closed"))
+    }
+
+    async fn error(&mut self, error: FrameError) -> Step {
+        self.text(error_frame(&error)).await
+    }
+
+    async fn serve(
+        &mut self,
+        stream: &mut AggregatedMessageStream,
+        resume: HashMap<ConversationId, i64>,
+        conversations: Option<Vec<Conversation>>,
+    ) -> Step {
+        let capacity = match self.identity {
+            Identity::Visitor { .. } => super::hub::VISITOR_QUEUE,
+            Identity::Agent { .. } => super::hub::AGENT_QUEUE,
+        };
+        let (mailbox, mut deliveries, flags) = Mailbox::new(capacity);
+        // Subscribe before replaying: whatever is committed meanwhile is queued, and the
+        // overlap is dropped by seq.
+        let first_socket = self.join(mailbox);
+        let result = self.session_loop(stream, resume, conversations, &mut deliveries, &flags, first_socket).await;
+        self.leave();
+        result
+    }
+
+    fn join(&mut self, mailbox: Mailbox) -> bool {
+        let realtime = &self.state.realtime;
+        let (id, count) = match &self.identity {
+            Identity::Agent { workspace_id, user_id, .. } => realtime.hub.join_agent(*workspace_id, *user_id, self.credential, mailbox),
+            Identity::Visitor { workspace_id, contact_id, .. } => {
+                realtime.hub.join_visitor(*workspace_id, *contact_id, self.credential, mailbox)
+            }
+        };
+        self.socket_id = id;
+        self.mark_online(true);
+        count == 1
+    }
+
+    /// Records in Postgres that this agent is online (for a lease) or gone, in the background.
+    fn mark_online(&self, online: bool) {
+        let Identity::Agent { workspace_id, user_id, .. } = &self.identity else { return };
+        let (workspace_id, user_id, pool) = (*workspace_id, *user_id, self.state.pool.clone());
+        let until = online.then(|| time::OffsetDateTime::now_utc() + ONLINE_LEASE);
+        actix_web::rt::spawn(async move {
+            if let Err(error) =
+                crate::db::run(&pool, move |conn| crate::workspaces::Workspace::mark_online(conn, workspace_id, user_id, until)).await
+            {
+                tracing::warn!(error = ?error, "could not record an agent's presence");
+            }
+        });
+    }
+
+    /// Unregisters from the hub and announces the departure. Called by `Drop`, so that a socket
+    /// whose task ends early (a panic included) never stays registered or online.
+    fn leave(&mut self) {
+        if self.socket_id == 0 {
+            return;
+        }
+        let realtime = &self.state.realtime;
+        let left = match &self.identity {
+            Identity::Agent { workspace_id, user_id, .. } => realtime.hub.leave_agent(*workspace_id, *user_id, self.socket_id),
+            Identity::Visitor { contact_id, .. } => realtime.hub.leave_visitor(*contact_id, self.socket_id),
+        };
+        self.socket_id = 0;
+        if left == 0 {
+            self.announce_presence("offline");
+            // Gone from this instance; an inbox open on another one renews the lease within a
+            // heartbeat.
+            self.mark_online(false);
+        }
+    }
+
+    fn announce_presence(&self, status: &'static str) {
+        let (kind, id) = match &self.identity {
+            Identity::Agent { user_id, .. } => (AuthorKind::Agent, user_id.0),
+            Identity::Visitor { contact_id, .. } => (AuthorKind::Visitor, contact_id.0),
+        };
+        let frame = ServerFrame::Presence { kind, id, status }.to_json();
+        let to = Recipients { workspace_id: self.identity.workspace_id(), agents: true, contact: None, except: Some(self.socket_id) };
+        self.state.realtime.broadcast_frame(to, frame);
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.leave();
+    }
+}
