@@ -108,7 +108,7 @@ pub fn enqueue_new_conversation_emails(
     if started.is_empty() {
         return Ok(());
     }
-    let workspace_ids: Vec<Uuid> = started.iter().map(|(w, _)| w.0).collect();
+    let workspace_ids: Vec<WorkspaceId> = started.iter().map(|(w, _)| *w).collect();
     let conversation_ids: Vec<Uuid> = started.iter().map(|(_, c)| c.0).collect();
     crate::db::CachedSql::new(
         "WITH wanted AS (

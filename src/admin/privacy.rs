@@ -157,7 +157,7 @@ async fn export_contact(
             return Err(AppError::NotFound);
         }
         let document: Document =
-            diesel::sql_query(CONTACT_EXPORT).bind::<SqlUuid, _>(workspace_id.0).bind::<SqlUuid, _>(contact_id.0).get_result(conn)?;
+            diesel::sql_query(CONTACT_EXPORT).bind::<SqlUuid, _>(workspace_id).bind::<SqlUuid, _>(contact_id).get_result(conn)?;
         audit::record(conn, workspace_id, &actor, "contact.exported", &contact_id.to_string())?;
         Ok(document.document)
     })
@@ -258,7 +258,7 @@ fn write_export(
         let mut after = Uuid::nil();
         loop {
             let rows: Vec<ExportRow> =
-                diesel::sql_query(query).bind::<SqlUuid, _>(workspace.id.0).bind::<SqlUuid, _>(after).load(&mut conn)?;
+                diesel::sql_query(query).bind::<SqlUuid, _>(workspace.id).bind::<SqlUuid, _>(after).load(&mut conn)?;
             let Some(last) = rows.last() else { break };
             after = last.id;
             let full = rows.len() == 1000;

@@ -47,13 +47,11 @@ impl FromRequest for Member {
                 return Ok(member.clone());
             }
             let current = current.await?;
-            let workspace_id: WorkspaceId =
-                req.match_info().get("workspace_id").and_then(|raw| raw.parse().ok()).ok_or(AppError::NotFound)?;
+            let named: uuid::Uuid = req.match_info().get("workspace_id").and_then(|raw| raw.parse().ok()).ok_or(AppError::NotFound)?;
             let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
             let user_id = current.user.id;
-            let (workspace, role) = db::run(&state.pool, move |conn| Workspace::find_for_member(conn, workspace_id, user_id))
-                .await?
-                .ok_or(AppError::NotFound)?;
+            let (workspace, role) =
+                db::run(&state.pool, move |conn| Workspace::find_named_by_member(conn, named, user_id)).await?.ok_or(AppError::NotFound)?;
             tracing::Span::current().record("workspace.id", tracing::field::display(workspace.id));
             let member = Member { current, workspace, role };
             req.extensions_mut().insert(member.clone());

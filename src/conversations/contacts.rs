@@ -264,7 +264,7 @@ impl Visitor {
             )
             .bind::<diesel::sql_types::Jsonb, _>(merged)
             .bind::<diesel::sql_types::Uuid, _>(visitor.contact.id.0)
-            .bind::<diesel::sql_types::Uuid, _>(visitor.contact.workspace_id.0)
+            .bind::<diesel::sql_types::Uuid, _>(visitor.contact.workspace_id)
             .bind::<diesel::sql_types::BigInt, _>(MAX_ATTRIBUTES as i64)
             .execute(conn)?;
             if updated == 0 {

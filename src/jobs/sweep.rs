@@ -33,7 +33,7 @@ struct Due {
     #[diesel(sql_type = SqlUuid)]
     id: Uuid,
     #[diesel(sql_type = SqlUuid)]
-    workspace_id: Uuid,
+    workspace_id: WorkspaceId,
     #[diesel(sql_type = BigInt)]
     last_seq: i64,
     #[diesel(sql_type = BigInt)]
@@ -82,7 +82,7 @@ fn enqueue_follow_ups(conn: &mut PgConnection) -> Result<usize, AppError> {
         for item in &due {
             enqueue(
                 conn,
-                WorkspaceId(item.workspace_id),
+                item.workspace_id,
                 JobKind::ReplyFollowUp,
                 &format!("follow_up:{}:{}", item.id, item.last_seq),
                 json!({ "conversation_id": item.id, "from_seq": item.from_seq, "through_seq": item.last_seq }),
@@ -102,13 +102,13 @@ fn enqueue_unread_notices(conn: &mut PgConnection) -> Result<usize, AppError> {
         .bind::<Integer, _>(UNREAD_SETTLE_SECONDS)
         .bind::<BigInt, _>(SWEEP_LIMIT)
         .load(conn)?;
-    let mut hours: std::collections::HashMap<Uuid, bool> = std::collections::HashMap::new();
+    let mut hours: std::collections::HashMap<WorkspaceId, bool> = std::collections::HashMap::new();
     let mut enqueued = 0;
     for candidate in candidates {
         let within_hours = match hours.get(&candidate.workspace_id) {
             Some(within) => *within,
             None => {
-                let within = Availability::load(conn, WorkspaceId(candidate.workspace_id))?.within_hours(now);
+                let within = Availability::load(conn, candidate.workspace_id)?.within_hours(now);
                 hours.insert(candidate.workspace_id, within);
                 within
             }
@@ -128,7 +128,7 @@ fn enqueue_unread_notices(conn: &mut PgConnection) -> Result<usize, AppError> {
             if marked == 1 {
                 enqueue(
                     conn,
-                    WorkspaceId(candidate.workspace_id),
+                    candidate.workspace_id,
                     JobKind::UnreadNotice,
                     &format!("unread:{}:{}", candidate.id, candidate.last_seq),
                     json!({
@@ -193,7 +193,7 @@ pub async fn retention(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<
                 "DELETE FROM conversations WHERE id IN (
                     SELECT id FROM conversations WHERE workspace_id = $1 AND status = 'resolved' AND updated_at < $2 LIMIT $3)",
             )
-            .bind::<SqlUuid, _>(workspace_id.0)
+            .bind::<SqlUuid, _>(workspace_id)
             .bind::<Timestamptz, _>(cutoff)
             .bind::<BigInt, _>(RETENTION_CHUNK)
             .execute(conn)?;

@@ -26,7 +26,7 @@ pub enum ClientFrame {
         /// A secret API key (`sk_...`): an agent socket for a server, without a cookie.
         api_key: Option<String>,
         /// For agents who belong to several workspaces.
-        workspace_id: Option<WorkspaceId>,
+        workspace_id: Option<Uuid>,
         #[serde(default)]
         resume: HashMap<ConversationId, i64>,
     },

@@ -90,7 +90,7 @@ struct Live {
 #[derive(QueryableByName)]
 struct LiveMembership {
     #[diesel(sql_type = SqlUuid)]
-    workspace_id: Uuid,
+    workspace_id: WorkspaceId,
     #[diesel(sql_type = SqlUuid)]
     user_id: Uuid,
 }
@@ -111,7 +111,7 @@ pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<H
             Credential::Visitor(id) => visitors.push(id.0),
         }
         if let (Credential::Session(_), Some(user)) = (h.credential, h.user_id) {
-            member_workspaces.push(h.workspace_id.0);
+            member_workspaces.push(h.workspace_id);
             member_users.push(user.0);
         }
     }
@@ -130,7 +130,7 @@ pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<H
         &keys,
     )?;
     let live_visitors = live(conn, "SELECT id FROM visitor_sessions WHERE id = ANY($1) AND revoked_at IS NULL", &visitors)?;
-    let live_members: HashSet<(Uuid, Uuid)> = if member_users.is_empty() {
+    let live_members: HashSet<(WorkspaceId, Uuid)> = if member_users.is_empty() {
         HashSet::new()
     } else {
         CachedSql::new(
@@ -148,7 +148,7 @@ pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<H
         .iter()
         .filter(|h| match h.credential {
             Credential::Session(id) => {
-                !live_sessions.contains(&id.0) || h.user_id.is_some_and(|u| !live_members.contains(&(h.workspace_id.0, u.0)))
+                !live_sessions.contains(&id.0) || h.user_id.is_some_and(|u| !live_members.contains(&(h.workspace_id, u.0)))
             }
             Credential::ApiKey(id) => !live_keys.contains(&id),
             Credential::Visitor(id) => !live_visitors.contains(&id.0),

@@ -123,9 +123,15 @@ impl Workspace {
 
     /// The workspace and the user's role in it, if the user is a member.
     pub fn find_for_member(conn: &mut PgConnection, id: WorkspaceId, user: UserId) -> Result<Option<(Workspace, Role)>, AppError> {
+        Self::find_named_by_member(conn, id.as_uuid(), user)
+    }
+
+    /// The workspace a request names (a path segment, a socket's `hello`), if the user belongs
+    /// to it. The bare id is only a lookup key: the `WorkspaceId` comes from the row.
+    pub fn find_named_by_member(conn: &mut PgConnection, named: uuid::Uuid, user: UserId) -> Result<Option<(Workspace, Role)>, AppError> {
         let found: Option<(Workspace, String)> = workspaces::table
             .inner_join(memberships::table)
-            .filter(workspaces::id.eq(id))
+            .filter(workspaces::id.eq(named))
             .filter(memberships::user_id.eq(user))
             .select((Workspace::as_select(), memberships::role))
             .first(conn)

@@ -571,7 +571,8 @@ async fn a_lost_wakeup_is_repaired_from_postgres() {
     let wakeup = parlor::realtime::broker::pack(
         uuid::Uuid::now_v7(),
         vec![parlor::realtime::broker::Wakeup::Message {
-            w: workspace_id.parse().unwrap(),
+            // A workspace id is never parsed from text; a wake-up from another instance is decoded.
+            w: serde_json::from_value(serde_json::json!(workspace_id)).unwrap(),
             c: contact_id.parse().unwrap(),
             m: third.parse().unwrap(),
         }],

@@ -23,7 +23,7 @@ use crate::{
         Conversation,
         contacts::{self, Visitor},
     },
-    db::{self, ConversationId, WorkspaceId},
+    db::{self, ConversationId},
     state::AppState,
     widget::settings::WidgetSettings,
     workspaces::Workspace,
@@ -32,7 +32,7 @@ use crate::{
 pub(super) struct Hello {
     visitor_token: Option<String>,
     api_key: Option<String>,
-    workspace_id: Option<WorkspaceId>,
+    workspace_id: Option<uuid::Uuid>,
 }
 
 /// Waits for the first valid `hello`; anything else before it gets an error frame.
@@ -150,10 +150,10 @@ async fn by_visitor_token(state: &AppState, token: &str, foreign_origin: Option<
 }
 
 /// A signed-in agent, in the workspace they name, or in their only one.
-async fn by_session(state: &AppState, current: CurrentUser, requested: Option<WorkspaceId>) -> Result<Authenticated, FrameError> {
+async fn by_session(state: &AppState, current: CurrentUser, requested: Option<uuid::Uuid>) -> Result<Authenticated, FrameError> {
     let (user_id, session_id) = (current.user.id, current.session_id);
     let workspace = db::run(&state.pool, move |conn| match requested {
-        Some(id) => Ok(Workspace::find_for_member(conn, id, user_id)?.map(|(w, _)| w)),
+        Some(named) => Ok(Workspace::find_named_by_member(conn, named, user_id)?.map(|(w, _)| w)),
         None => {
             let mut all = Workspace::list_for_user(conn, user_id)?;
             Ok(if all.len() == 1 { all.pop() } else { None })
