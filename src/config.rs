@@ -206,10 +206,45 @@ impl LogFormat {
 
 pub const DEFAULT_DATABASE_URL: &str = "postgres://postgres@127.0.0.1:5432/parlor";
 
+/// An environment variable, unless unset or blank.
+fn var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// A whole-number environment variable, or `default` when unset.
+fn number(name: &str, default: u32) -> anyhow::Result<u32> {
+    match var(name) {
+        None => Ok(default),
+        Some(text) => text.trim().parse().with_context(|| format!("{name} must be a whole number, not {text:?}")),
+    }
+}
+
+impl StripeSettings {
+    /// Billing is on when `STRIPE_SECRET_KEY` is set; then its webhook secret and a price are required.
+    fn from_env() -> anyhow::Result<Option<Self>> {
+        let Some(key) = var("STRIPE_SECRET_KEY") else { return Ok(None) };
+        let webhook_secret = var("STRIPE_WEBHOOK_SECRET")
+            .context("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (Stripe's dashboard, Webhooks, signing secret)")?;
+        let plans: Vec<PaidPlan> =
+            PAID_PLANS.iter().filter_map(|(key, name, variable)| var(variable).map(|price_id| PaidPlan { key, name, price_id })).collect();
+        if plans.is_empty() {
+            bail!("with STRIPE_SECRET_KEY set, name at least one paid plan's price: STRIPE_PRICE_PRO=price_...");
+        }
+        Ok(Some(StripeSettings {
+            secret_key: SecretString::from(key),
+            webhook_secret: SecretString::from(webhook_secret),
+            api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into()),
+            plans,
+            free_seats: number("BILLING_FREE_SEATS", 1)?.max(1),
+            free_conversations: number("BILLING_FREE_CONVERSATIONS", 100)?,
+            trial_days: number("BILLING_TRIAL_DAYS", 14)?.min(730),
+        }))
+    }
+}
+
 impl Settings {
     /// Reads the environment; a missing `SECRET_KEY` is generated once and kept in `DATA_DIR`.
     pub fn from_env() -> anyhow::Result<Self> {
-        let var = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
         let data_dir = PathBuf::from(var("DATA_DIR").unwrap_or_else(|| "./data".into()));
         let public_url = parse_public_url(&var("PUBLIC_URL").unwrap_or_else(|| "http://localhost:8080".into()))?;
         let addr = var("PARLOR_ADDR")
@@ -225,35 +260,7 @@ impl Settings {
             Some(url) => MailSettings::Smtp(SecretString::from(url)),
             None => MailSettings::Files(data_dir.join("mail")),
         };
-        let number = |name: &str, default: u32| -> anyhow::Result<u32> {
-            match var(name) {
-                None => Ok(default),
-                Some(text) => text.trim().parse().with_context(|| format!("{name} must be a whole number, not {text:?}")),
-            }
-        };
-        let stripe = match var("STRIPE_SECRET_KEY") {
-            None => None,
-            Some(key) => {
-                let webhook_secret = var("STRIPE_WEBHOOK_SECRET")
-                    .context("STRIPE_WEBHOOK_SECRET is required with STRIPE_SECRET_KEY (Stripe's dashboard, Webhooks, signing secret)")?;
-                let plans: Vec<PaidPlan> = PAID_PLANS
-                    .iter()
-                    .filter_map(|(key, name, variable)| var(variable).map(|price_id| PaidPlan { key, name, price_id }))
-                    .collect();
-                if plans.is_empty() {
-                    bail!("with STRIPE_SECRET_KEY set, name at least one paid plan's price: STRIPE_PRICE_PRO=price_...");
-                }
-                Some(StripeSettings {
-                    secret_key: SecretString::from(key),
-                    webhook_secret: SecretString::from(webhook_secret),
-                    api_base: var("STRIPE_API_BASE").unwrap_or_else(|| "https://api.stripe.com".into()),
-                    plans,
-                    free_seats: number("BILLING_FREE_SEATS", 1)?.max(1),
-                    free_conversations: number("BILLING_FREE_CONVERSATIONS", 100)?,
-                    trial_days: number("BILLING_TRIAL_DAYS", 14)?.min(730),
-                })
-            }
-        };
+        let stripe = StripeSettings::from_env()?;
         let log_format = LogFormat::from_env()?;
         let flag = |name: &str| match var(name).as_deref() {
             None | Some("false") | Some("0") => Ok(false),
