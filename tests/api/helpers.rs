@@ -47,7 +47,7 @@ fn template_name() -> &'static str {
             hasher.update(std::fs::read(&path).expect("read migration"));
         }
         let digest = hasher.finalize();
-        format!("parlor_template_{}", digest.iter().take(6).map(|b| format!("{b:02x}")).collect::<String>())
+        format!("parlor_template_{}", hex::encode(&digest[..6]))
     })
 }
 
