@@ -181,8 +181,8 @@ pub fn claim(conn: &mut PgConnection) -> Result<Vec<ClaimedJob>, AppError> {
     Ok(diesel::sql_query(
         "WITH claimed AS (
              UPDATE jobs SET locked_until = $2, attempts = attempts + 1
-             WHERE id IN (
-                 SELECT id FROM jobs
+             WHERE (id, workspace_id) IN (
+                 SELECT id, workspace_id FROM jobs
                  WHERE done_at IS NULL AND failed_at IS NULL AND run_at <= $1 AND (locked_until IS NULL OR locked_until < $1)
                  ORDER BY run_at LIMIT $3
                  FOR UPDATE SKIP LOCKED)
@@ -198,7 +198,7 @@ pub fn claim(conn: &mut PgConnection) -> Result<Vec<ClaimedJob>, AppError> {
 
 pub fn finish(conn: &mut PgConnection, job: &ClaimedJob, outcome: &Result<(), AppError>) -> Result<(), AppError> {
     let now = OffsetDateTime::now_utc();
-    let row = jobs::table.find(job.id);
+    let row = jobs::table.find(job.id).filter(jobs::workspace_id.eq(job.workspace_id));
     match outcome {
         Ok(()) => {
             diesel::update(row).set((jobs::done_at.eq(now), jobs::locked_until.eq(None::<OffsetDateTime>))).execute(conn)?;

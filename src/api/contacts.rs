@@ -1,5 +1,8 @@
 //! `/api/v1/contacts`: a workspace's contacts (visitors) in pages by id, and edits of a
 //! contact's name and email.
+//!
+//! Tenant rule: every query takes the key's `WorkspaceId`, and an edit filters on it together
+//! with the contact's id, so another workspace's contact answers 404.
 
 use actix_web::{HttpResponse, web};
 use serde::{Deserialize, Serialize};

@@ -174,7 +174,9 @@ impl ApiKey {
         let creator_role =
             Role::from_choice(&role).ok_or_else(|| AppError::internal(anyhow::anyhow!("unknown role in database: {role}")))?;
         let scopes = Scopes::from_column(&scopes)?;
-        diesel::update(api_keys::table.find(id)).set(api_keys::last_used_at.eq(diesel::dsl::now)).execute(conn)?;
+        diesel::update(api_keys::table.find(id).filter(api_keys::workspace_id.eq(workspace_id)))
+            .set(api_keys::last_used_at.eq(diesel::dsl::now))
+            .execute(conn)?;
         Ok(Some(ApiKey { id, workspace_id, author: Some(Author::Agent { user_id, name }), scopes, creator_role }))
     }
 

@@ -8,6 +8,9 @@
 //!   events that arrive late or out of order cannot roll a workspace back.
 //! - The workspace comes from the `workspace_id` metadata Parlor set at checkout, never from an
 //!   email address.
+//!
+//! Tenant rule: the `WorkspaceId` is the one the `workspaces` row decodes for that metadata (an
+//! unknown workspace changes nothing), and every write is keyed by it.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use diesel::prelude::*;

@@ -3,6 +3,10 @@
 //! A visitor token is `vt_<session id>.<HMAC-SHA256(SECRET_KEY, session id)>`: the signature
 //! rejects forged tokens without touching the database, and the `visitor_sessions` row makes
 //! each token revocable.
+//!
+//! Tenant rule: a visitor's `WorkspaceId` comes from its contact row (row decoding, once the
+//! signed token named the session); every other function takes one, and every update filters
+//! on it together with the id.
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use diesel::prelude::*;
@@ -287,9 +291,11 @@ impl Visitor {
     }
 
     pub fn touch(conn: &mut PgConnection, visitor: &Visitor) -> Result<(), AppError> {
-        diesel::update(visitor_sessions::table.find(visitor.session_id))
-            .set(visitor_sessions::last_seen_at.eq(diesel::dsl::now))
-            .execute(conn)?;
+        diesel::update(
+            visitor_sessions::table.find(visitor.session_id).filter(visitor_sessions::workspace_id.eq(visitor.contact.workspace_id)),
+        )
+        .set(visitor_sessions::last_seen_at.eq(diesel::dsl::now))
+        .execute(conn)?;
         diesel::update(contacts::table.find(visitor.contact.id).filter(contacts::workspace_id.eq(visitor.contact.workspace_id)))
             .set(contacts::last_seen_at.eq(diesel::dsl::now))
             .execute(conn)?;

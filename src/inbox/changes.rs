@@ -1,6 +1,9 @@
 //! The inbox's forms that change a conversation (assignee, status, snooze) and its contact.
 //! The conversation changes are made by [`crate::conversations::actions`], which records,
 //! emits and announces them; these handlers read the form and choose where to go back to.
+//!
+//! Tenant rule: every handler takes a [`Member`] and passes its `WorkspaceId` on; a contact
+//! edit filters on it together with the contact's id, so another workspace's answers 404.
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;

@@ -4,6 +4,9 @@
 //! that is no longer true. A notice to several people fans out into one [`JobKind::SendEmail`]
 //! per recipient, enqueued in one transaction under the notice's own key: a failure retries
 //! that recipient alone.
+//!
+//! Tenant rule: each job reads and writes only the rows of its own `workspace_id` (decoded from
+//! the job row).
 
 use actix_web::web;
 use diesel::prelude::*;

@@ -1,6 +1,9 @@
 //! Finding work that became due with time: replies a visitor has not seen, visitor messages no
 //! agent has read, and each workspace's daily retention run. The sweep only enqueues jobs (with
 //! dedupe keys), so any number of instances may sweep at once.
+//!
+//! Tenant rule: the sweep reads across workspaces, but every row it marks or deletes is matched
+//! on its own `workspace_id` as well as its id, and every job it enqueues carries that workspace.
 
 use actix_web::web;
 use diesel::{
@@ -59,7 +62,7 @@ WITH due AS (
     FOR UPDATE OF c SKIP LOCKED
 )
 UPDATE conversations c SET visitor_emailed_seq = due.last_seq
-FROM due WHERE c.id = due.id
+FROM due WHERE c.id = due.id AND c.workspace_id = due.workspace_id
 RETURNING due.id, due.workspace_id, due.last_seq, due.from_seq, true AS waited";
 
 /// Visitor messages no agent has read: candidates, decided in Rust against business hours.
@@ -190,7 +193,7 @@ pub async fn retention(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<
         let mut total = 0;
         loop {
             let deleted = diesel::sql_query(
-                "DELETE FROM conversations WHERE id IN (
+                "DELETE FROM conversations WHERE workspace_id = $1 AND id IN (
                     SELECT id FROM conversations WHERE workspace_id = $1 AND status = 'resolved' AND updated_at < $2 LIMIT $3)",
             )
             .bind::<SqlUuid, _>(workspace_id)

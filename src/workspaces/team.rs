@@ -130,9 +130,14 @@ impl Invitation {
             if Workspace::find_for_member(conn, invitation.workspace_id, user_id)?.is_none() {
                 crate::billing::ensure_seat_available(conn, billing, invitation.workspace_id, true)?;
             }
-            let used = diesel::update(invitations::table.find(invitation.id).filter(invitations::accepted_at.is_null()))
-                .set(invitations::accepted_at.eq(diesel::dsl::now))
-                .execute(conn)?;
+            let used = diesel::update(
+                invitations::table
+                    .find(invitation.id)
+                    .filter(invitations::workspace_id.eq(invitation.workspace_id))
+                    .filter(invitations::accepted_at.is_null()),
+            )
+            .set(invitations::accepted_at.eq(diesel::dsl::now))
+            .execute(conn)?;
             if used == 0 {
                 return Err(AppError::NotFound);
             }
