@@ -1,6 +1,8 @@
 //! Changes to a conversation's state: its status (snoozing included), its assignee, and the
 //! waking of snoozed conversations whose time has come. The one place that writes those
-//! columns: the inbox's forms, the REST API and the job sweep all come here.
+//! columns: the inbox's forms, the REST API and the job sweep all come here. One exception,
+//! on purpose: a visitor's message reopens its conversation inside the message writer's batch
+//! statement (`writer/batch.rs` says why), with its webhook event stored beside the message.
 //!
 //! Each change is one transaction holding the UPDATE, its audit record and its webhook event,
 //! so that the history and the webhooks hold a change exactly when it happened; the

@@ -6,6 +6,8 @@
 //! into one. It comes only from row decoding (diesel reads it from a column: the authenticated
 //! extractors read it from the member's, key's or visitor's row), from a job payload written
 //! from another `WorkspaceId`, or from [`WorkspaceId::new`] when a workspace is created.
+//! It is `Deserialize` for those payloads (jobs, broker wake-ups), which Parlor writes itself;
+//! request bodies, forms and paths take a bare `Uuid` and look the workspace up instead.
 
 use diesel_derive_newtype::DieselNewType;
 use serde::{Deserialize, Serialize};

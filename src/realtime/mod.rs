@@ -5,6 +5,11 @@
 //! sockets through the [`hub::Hub`] and to other instances as a wake-up through the
 //! [`broker::Broker`]. Sockets keep the last `seq` they delivered per conversation, drop what
 //! they already sent and fetch from Postgres whatever they missed.
+//!
+//! Tenant rule: a socket's workspace comes from its credential's row when it opens, every
+//! frame it receives is addressed by that `WorkspaceId` ([`hub::Recipients`]), and what it
+//! fetches from Postgres is read with it. The heartbeat's credential check reads credentials
+//! by their own ids only (a session, key or visitor token is one tenant's by construction).
 
 pub mod broker;
 pub mod hub;
