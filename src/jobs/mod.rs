@@ -45,8 +45,11 @@ async fn handle(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), App
     }
 }
 
-/// Jobs of different lanes run at once, at most this many: one endpoint that never answers
-/// (10 s per attempt) must not hold back every email and every other workspace's webhooks.
+/// Jobs of different lanes run at once, at most this many, so that within a round one endpoint
+/// that never answers (10 s per attempt) does not hold back the emails and the other
+/// workspaces' deliveries claimed with it. The next round still waits for the slowest lane: a
+/// workspace with many due deliveries to a dead endpoint delays it by 10 s per delivery
+/// claimed (a lane per endpoint that keeps going between rounds would end that).
 const LANES_AT_ONCE: usize = 8;
 
 /// A workspace, and the job when it needs no company.
