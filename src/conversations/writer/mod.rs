@@ -85,7 +85,7 @@ fn record_consequences(conn: &mut PgConnection, results: &[Result<Stored, AppErr
     crate::webhooks::events::emit(conn, &message_events(&fresh))?;
     let started: Vec<(WorkspaceId, ConversationId)> =
         fresh.iter().filter(|s| s.new_conversation).map(|s| (s.message.workspace_id, s.message.conversation_id)).collect();
-    crate::queue::enqueue_new_conversation_emails(conn, &started)
+    super::notices::enqueue_new_conversation_emails(conn, &started)
 }
 
 /// The events of a committed batch of messages.
