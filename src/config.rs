@@ -22,6 +22,8 @@
 //! | `TRUST_FORWARDED_FOR` | `false` | proxies in front of Parlor whose `X-Forwarded-For` is believed: a number of hops (`1` for one nginx; `true` means 1) or a list of networks (`10.0.0.0/8,192.168.1.7`) |
 //! | `VISITOR_MAX_OPEN_CONVERSATIONS` | `5` | conversations one visitor may have open (not resolved) at once |
 //! | `VISITOR_MAX_NEW_CONVERSATIONS_PER_DAY` | `20` | conversations one visitor may start in 24 hours |
+//! | `STORAGE_URL` | unset: files under `DATA_DIR/uploads` | `s3://bucket/prefix` keeps files in S3-compatible storage, with `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` (default `us-east-1`) and `AWS_ENDPOINT_URL` (MinIO, R2, ...) |
+//! | `UPLOAD_MAX_BYTES` | `26214400` (25 MB) | the largest file one upload may be |
 //! | `RUST_LOG` | `info` | log filter |
 //! | `LOG_FORMAT` | `pretty` | `pretty` or `json` |
 
@@ -53,7 +55,55 @@ pub struct Settings {
     /// How often each instance re-checks the credentials of its open sockets: the socket
     /// heartbeat in production, shorter in tests.
     pub credential_check_interval: Duration,
+    /// Where uploaded files are kept.
+    pub storage: StorageSettings,
+    /// The largest file one upload may be, in bytes.
+    pub upload_max_bytes: u64,
+    /// How long a link to a file works.
+    pub file_link_ttl: Duration,
 }
+
+/// Where uploaded files are kept (`STORAGE_URL`).
+#[derive(Clone, Debug)]
+pub enum StorageSettings {
+    /// Files under this folder (`DATA_DIR/uploads` by default).
+    Local(PathBuf),
+    /// An S3-compatible bucket: `STORAGE_URL=s3://bucket/prefix` and the usual `AWS_*` variables.
+    S3 {
+        bucket: String,
+        /// Keys start with it (no slashes at either end); may be empty.
+        prefix: String,
+        region: String,
+        /// `AWS_ENDPOINT_URL`, for MinIO, R2 and others; AWS itself when unset.
+        endpoint: Option<String>,
+        access_key_id: Option<String>,
+        secret_access_key: Option<SecretString>,
+        session_token: Option<SecretString>,
+    },
+}
+
+impl StorageSettings {
+    fn from_env(data_dir: &std::path::Path) -> anyhow::Result<Self> {
+        let Some(raw) = var("STORAGE_URL") else { return Ok(Self::Local(data_dir.join("uploads"))) };
+        let url = Url::parse(raw.trim()).with_context(|| format!("STORAGE_URL must look like s3://bucket/prefix, not {raw:?}"))?;
+        if url.scheme() != "s3" {
+            bail!("STORAGE_URL must be an s3:// URL (s3://bucket/prefix), not {:?}", url.scheme());
+        }
+        let bucket = url.host_str().filter(|b| !b.is_empty()).context("STORAGE_URL names no bucket: s3://bucket/prefix")?.to_string();
+        Ok(Self::S3 {
+            bucket,
+            prefix: url.path().trim_matches('/').to_string(),
+            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")).unwrap_or_else(|| "us-east-1".into()),
+            endpoint: var("AWS_ENDPOINT_URL"),
+            access_key_id: var("AWS_ACCESS_KEY_ID"),
+            secret_access_key: var("AWS_SECRET_ACCESS_KEY").map(SecretString::from),
+            session_token: var("AWS_SESSION_TOKEN").map(SecretString::from),
+        })
+    }
+}
+
+/// The default of `UPLOAD_MAX_BYTES`: 25 MB.
+pub const DEFAULT_UPLOAD_MAX_BYTES: u64 = 25 * 1024 * 1024;
 
 /// Where outgoing email goes.
 #[derive(Clone, Debug)]
@@ -171,6 +221,8 @@ pub struct RateLimits {
     pub reset_per_account: Limit,
     pub verify_resend_per_account: Limit,
     pub widget_session_per_ip: Limit,
+    /// Files one visitor may upload.
+    pub uploads_per_visitor: Limit,
     /// Conversations one visitor may have open (not resolved) at once.
     pub visitor_open_conversations: u32,
     /// Conversations one visitor may start in 24 hours.
@@ -187,6 +239,7 @@ impl Default for RateLimits {
             reset_per_account: Limit::per_hour(3),
             verify_resend_per_account: Limit::per_hour(3),
             widget_session_per_ip: Limit::per_minutes(30, 1),
+            uploads_per_visitor: Limit::per_minutes(20, 1),
             visitor_open_conversations: 5,
             visitor_new_conversations_per_day: 20,
         }
@@ -267,6 +320,7 @@ impl Settings {
             Some("true") | Some("1") => Ok(true),
             Some(other) => bail!("{name} must be true or false, not {other:?}"),
         };
+        let storage = StorageSettings::from_env(&data_dir)?;
         let trust_forwarded_for = ForwardedTrust::parse(&var("TRUST_FORWARDED_FOR").unwrap_or_default())?;
         let webhooks_allow_private_networks = flag("WEBHOOKS_ALLOW_PRIVATE_NETWORKS")?;
         let job_interval = match var("JOB_INTERVAL_MS") {
@@ -297,6 +351,15 @@ impl Settings {
             job_interval,
             webhooks_allow_private_networks,
             credential_check_interval: crate::realtime::socket::HEARTBEAT,
+            storage,
+            upload_max_bytes: match var("UPLOAD_MAX_BYTES") {
+                None => DEFAULT_UPLOAD_MAX_BYTES,
+                Some(text) => match text.trim().parse::<u64>() {
+                    Ok(bytes @ 1..=5_368_709_120) => bytes,
+                    _ => bail!("UPLOAD_MAX_BYTES must be a number of bytes from 1 to 5368709120 (5 GB), not {text:?}"),
+                },
+            },
+            file_link_ttl: crate::files::links::DEFAULT_TTL,
         })
     }
 

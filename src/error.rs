@@ -55,6 +55,9 @@ pub enum AppError {
     LimitReached(String),
     #[error("The request body is too large.")]
     PayloadTooLarge,
+    /// Larger than a stated limit, which the message names ("This file is larger than 25 MB.").
+    #[error("{0}")]
+    TooLarge(String),
     #[error("The service is not available right now. Please try again shortly.")]
     Unavailable(#[source] anyhow::Error),
     #[error("Something went wrong on our side. Please try again.")]
@@ -87,7 +90,7 @@ impl AppError {
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::RateLimited => "rate_limited",
             Self::LimitReached(_) => "limit",
-            Self::PayloadTooLarge => "payload_too_large",
+            Self::PayloadTooLarge | Self::TooLarge(_) => "payload_too_large",
             Self::Unavailable(_) => "unavailable",
             Self::Internal(_) => "internal",
         }
@@ -119,7 +122,7 @@ impl ResponseError for AppError {
             Self::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             Self::RateLimited | Self::LimitReached(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::PayloadTooLarge | Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -11,6 +11,7 @@ pub mod conversations;
 pub mod db;
 pub mod email;
 pub mod error;
+pub mod files;
 pub mod health;
 pub mod inbox;
 pub mod jobs;

@@ -44,19 +44,32 @@ impl Application {
         let pool = db::build_pool(&settings.database_url, settings.database_pool_size, crate::realtime::WRITER_THREADS as u32)?;
         let mailer = Mailer::from_settings(&settings)?;
         let limiters = Limiters::new(&settings.rate_limits);
+        let links = crate::files::Links::new(settings.secret_bytes(), &settings.public_url, settings.file_link_ttl);
+        let storage = crate::files::Storage::open(&settings.storage).context("cannot open file storage (STORAGE_URL)")?;
+        tracing::info!(storage = %storage.description, "files are kept in {}", storage.description);
         let realtime = Realtime::start(
             pool.clone(),
             settings.database_url.expose_secret().to_string(),
             settings.nats_url.as_deref(),
             (&settings.rate_limits).into(),
             settings.credential_check_interval,
+            links.clone(),
         )
         .await?;
         let listener = TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
         let port = listener.local_addr()?.port();
         let webhook_client = crate::webhooks::http_client(settings.webhooks_allow_private_networks)?;
         let stripe = settings.stripe.as_ref().map(crate::billing::stripe_api::StripeApi::new).transpose()?;
-        let state = web::Data::new(AppState { settings: Arc::new(settings), pool, mailer, limiters, realtime, webhook_client, stripe });
+        let state = web::Data::new(AppState {
+            settings: Arc::new(settings),
+            pool,
+            mailer,
+            limiters,
+            realtime,
+            webhook_client,
+            stripe,
+            files: crate::files::Files { storage, links },
+        });
         spawn_housekeeping(state.clone());
         crate::jobs::start(state.clone());
         let server = run(listener, state.clone())?;
@@ -102,6 +115,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .route("/readyz", web::get().to(health::readyz))
             .route("/static/{name}", web::get().to(assets::serve))
             .route("/", web::get().to(crate::landing))
+            .configure(crate::files::routes::configure)
             .route("/ws", web::get().to(socket::connect))
             .configure(crate::widget::configure)
             .configure(auth::configure)

@@ -17,4 +17,6 @@ pub struct AppState {
     pub webhook_client: reqwest::Client,
     /// The Stripe client; `None` with billing off.
     pub stripe: Option<crate::billing::stripe_api::StripeApi>,
+    /// Where files are kept, and the links that serve them.
+    pub files: crate::files::Files,
 }

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::{Object, Page, ReadKey, WriteKey, conversations::find, openapi, says_something};
+use super::{Object, Page, ReadKey, WriteKey, conversations::find, openapi};
 use crate::{
     conversations::{self, Audience, writer::NewMessage},
     db,
@@ -54,7 +54,8 @@ pub(super) async fn list_messages(
     })
     .await?;
     let more = messages.len() as i64 > limit;
-    let data: Vec<_> = messages.into_iter().take(limit as usize).collect();
+    let mut data: Vec<_> = messages.into_iter().take(limit as usize).collect();
+    state.files.links.sign_messages(&mut data);
     let next = if more { data.last().map(|m| m.seq.to_string()) } else { None };
     Ok(HttpResponse::Ok().json(Page { data, next_cursor: next }))
 }
@@ -62,13 +63,15 @@ pub(super) async fn list_messages(
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostMessage {
-    /// The text: at most 10,000 characters, not only white space.
-    #[schema(
-        min_length = 1,
-        max_length = 10000,
-        pattern = r"^[^\u0000]*[^\u0000\t\n\u000b\u000c\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000][^\u0000]*$"
-    )]
+    /// The text: at most 10,000 characters, not only white space; may be left out (or empty)
+    /// when the message carries attachments.
+    #[schema(max_length = 10000, pattern = r"^[^\u0000]*$")]
+    #[serde(default)]
     body: String,
+    /// Upload ids from `POST /api/v1/uploads` by this key's creator, at most 10, each sent once.
+    #[serde(default)]
+    #[schema(value_type = Vec<Uuid>, max_items = 10)]
+    attachments: Vec<crate::db::UploadId>,
     /// An internal note, which the visitor never sees.
     #[serde(default)]
     private: bool,
@@ -86,18 +89,23 @@ pub struct PostMessage {
         (status = 403, description = "The key lacks the `write` scope", body = openapi::ErrorBody),
         (status = 404, description = "No such conversation in this workspace", body = openapi::ErrorBody),
         (status = 409, description = "The client_id belongs to another message (not one this key's creator sent)", body = openapi::ErrorBody),
-        (status = 413, description = "The body is larger than 64 KiB", body = openapi::ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB", body = openapi::ErrorBody),
+        (status = 422, description = "Neither a body nor attachments, or an attachment that is not this key's creator's upload or was already sent", body = openapi::ErrorBody)))]
 pub(super) async fn post_message(
     state: web::Data<AppState>,
     WriteKey(key): WriteKey,
     path: web::Path<Uuid>,
     body: web::Json<Object<PostMessage>>,
 ) -> Result<HttpResponse, AppError> {
-    let Object(PostMessage { body, private, client_id }) = body.into_inner();
-    conversations::validate_body(&body).map_err(|(_, message)| AppError::BadRequest(message))?;
-    if !says_something(&body) {
+    let Object(PostMessage { body, private, client_id, attachments }) = body.into_inner();
+    if body.contains('\0') {
         return Err(AppError::bad_request("body cannot contain NUL characters."));
     }
+    // Schema-valid but saying nothing (no text, no file): well-formed, not storable.
+    conversations::validate_body(&body, attachments.len()).map_err(|(code, message)| match code {
+        "empty_body" => AppError::Unprocessable("Send a body, attachments, or both.".into()),
+        _ => AppError::BadRequest(message),
+    })?;
     let conversation = find(&state, &key, path.into_inner()).await?;
     let author = key.author.clone().ok_or(AppError::SignInRequired)?;
     let stored = state
@@ -110,6 +118,7 @@ pub(super) async fn post_message(
             client_id: client_id.unwrap_or_else(Uuid::now_v7),
             body,
             private,
+            attachments,
         })
         .await
         // The body was checked above, so the writer refuses only a client_id that another

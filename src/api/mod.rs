@@ -1,6 +1,6 @@
 //! The REST API (`/api/v1`) for other systems, authenticated by secret API keys (`sk_...`):
 //! conversations ([`conversations`]), their messages and replies as an agent ([`messages`]),
-//! contacts ([`contacts`]), invitations ([`team`]). The keys themselves
+//! contacts ([`contacts`]), invitations ([`team`]), files for messages ([`uploads`]). The keys themselves
 //! ([`crate::auth::api_keys`]) are managed by admins in Settings; what each handler needs of its key (`read`, `write`, `admin`) is the
 //! type of its key argument.
 //!
@@ -16,6 +16,7 @@ pub mod conversations;
 pub mod messages;
 pub mod openapi;
 pub mod team;
+pub mod uploads;
 
 use actix_web::{HttpRequest, HttpResponse, error::JsonPayloadError, middleware, web};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -48,7 +49,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             )
             .service(resource("/contacts", "GET").route(web::get().to(contacts::list_contacts)))
             .service(resource("/contacts/{id}", "PATCH").route(web::patch().to(contacts::update_contact)))
-            .service(resource("/invitations", "POST").route(web::post().to(team::invite))),
+            .service(resource("/invitations", "POST").route(web::post().to(team::invite)))
+            .service(resource("/uploads", "POST").route(web::post().to(uploads::upload))),
     );
 }
 

@@ -220,7 +220,7 @@ struct KeyRow {
 }
 
 /// The secret of an `Authorization: Bearer ...` header (the scheme is case-insensitive).
-fn bearer_secret(req: &HttpRequest) -> Option<String> {
+pub fn bearer_secret(req: &HttpRequest) -> Option<String> {
     let header = req.headers().get(actix_web::http::header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, secret) = header.trim().split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| secret.trim().to_string())

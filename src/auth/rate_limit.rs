@@ -42,6 +42,8 @@ pub struct Limiters {
     pub reset_per_account: Limiter,
     pub verify_resend_per_account: Limiter,
     pub widget_session_per_ip: Limiter,
+    /// Keyed by the visitor's contact id.
+    pub uploads_per_visitor: Limiter,
 }
 
 impl Limiters {
@@ -54,6 +56,7 @@ impl Limiters {
             reset_per_account: Limiter::new(limits.reset_per_account),
             verify_resend_per_account: Limiter::new(limits.verify_resend_per_account),
             widget_session_per_ip: Limiter::new(limits.widget_session_per_ip),
+            uploads_per_visitor: Limiter::new(limits.uploads_per_visitor),
         }
     }
 
@@ -67,6 +70,7 @@ impl Limiters {
             &self.reset_per_account,
             &self.verify_resend_per_account,
             &self.widget_session_per_ip,
+            &self.uploads_per_visitor,
         ] {
             limiter.forget_idle_keys();
         }

@@ -102,12 +102,19 @@ pub struct Message {
     /// The contact's id for a visitor, the user's id for an agent.
     pub author_id: Option<Uuid>,
     pub author_name: Option<String>,
+    /// May be empty when the message carries attachments.
     pub body: String,
     /// An internal note of the team.
     pub private: bool,
     #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub created_at: OffsetDateTime,
+    /// Files sent with the message, in the order they were attached.
+    pub attachments: Vec<crate::files::Attachment>,
+    /// How many attachments it has: loaders look them up only when there are some.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub attachment_count: i16,
 }
 
 type MessageRow = (
@@ -124,6 +131,7 @@ type MessageRow = (
     String,
     bool,
     OffsetDateTime,
+    i16,
 );
 
 impl From<MessageRow> for Message {
@@ -142,6 +150,7 @@ impl From<MessageRow> for Message {
             body,
             private,
             created_at,
+            attachment_count,
         ) = row;
         let author_kind = AuthorKind::parse(&kind);
         let author_name = match author_kind {
@@ -162,6 +171,8 @@ impl From<MessageRow> for Message {
             body,
             private,
             created_at,
+            attachments: Vec::new(),
+            attachment_count,
         }
     }
 }
@@ -193,6 +204,7 @@ fn message_columns() -> _ {
         messages::body,
         messages::private,
         messages::created_at,
+        messages::attachment_count,
     )
 }
 
@@ -228,7 +240,7 @@ pub fn messages_after(
         .filter(conversations::contact_id.eq(contact).or(everyone.into_sql::<Bool>()))
         .filter(messages::private.eq(false).or(everyone.into_sql::<Bool>()));
     let rows: Vec<MessageRow> = query.order(messages::seq.asc()).limit(limit).select(message_columns()).load(conn)?;
-    Ok(rows.into_iter().map(Message::from).collect())
+    with_attachments(conn, rows)
 }
 
 /// A workspace's messages created at or after `since`, oldest first, at most `limit`: how an
@@ -246,7 +258,14 @@ pub fn messages_since(
         .limit(limit)
         .select(message_columns())
         .load(conn)?;
-    Ok(rows.into_iter().map(Message::from).collect())
+    with_attachments(conn, rows)
+}
+
+/// Messages from their rows, with their attachments (one more query, only when some have any).
+fn with_attachments(conn: &mut PgConnection, rows: Vec<MessageRow>) -> Result<Vec<Message>, AppError> {
+    let mut messages: Vec<Message> = rows.into_iter().map(Message::from).collect();
+    crate::files::uploads::fill_attachments(conn, &mut messages)?;
+    Ok(messages)
 }
 
 /// Loads messages by id (for wake-ups from other instances), in the given workspace only.
@@ -257,7 +276,7 @@ pub fn messages_by_id(conn: &mut PgConnection, workspace_id: WorkspaceId, ids: &
         .order((messages::conversation_id, messages::seq.asc()))
         .select(message_columns())
         .load(conn)?;
-    Ok(rows.into_iter().map(Message::from).collect())
+    with_attachments(conn, rows)
 }
 
 /// A conversation as its participants see it.
@@ -326,9 +345,13 @@ impl Conversation {
     }
 }
 
-/// Checks a message body typed by a person.
-pub fn validate_body(body: &str) -> Result<(), (&'static str, String)> {
-    if body.trim().is_empty() {
+/// Checks a message typed by a person: its body, and how many files it carries. A message
+/// may be files alone, but not nothing.
+pub fn validate_body(body: &str, attachments: usize) -> Result<(), (&'static str, String)> {
+    if attachments > crate::files::MAX_ATTACHMENTS {
+        return Err(("too_many_attachments", format!("A message can carry at most {} files.", crate::files::MAX_ATTACHMENTS)));
+    }
+    if body.trim().is_empty() && attachments == 0 {
         return Err(("empty_body", "The message is empty.".into()));
     }
     if body.chars().count() > BODY_MAX_CHARS {

@@ -97,6 +97,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    file_deletions (storage_key) {
+        storage_key -> Text,
+        workspace_id -> Uuid,
+        attempts -> Int4,
+        next_attempt_at -> Timestamptz,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     invitations (id) {
         id -> Uuid,
         workspace_id -> Uuid,
@@ -152,6 +163,7 @@ diesel::table! {
         body -> Text,
         private -> Bool,
         created_at -> Timestamptz,
+        attachment_count -> Int2,
     }
 }
 
@@ -183,6 +195,27 @@ diesel::table! {
         type_ -> Text,
         workspace_id -> Nullable<Uuid>,
         processed_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    uploads (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        uploader_kind -> Text,
+        uploader_id -> Uuid,
+        contact_id -> Nullable<Uuid>,
+        conversation_id -> Nullable<Uuid>,
+        message_id -> Nullable<Uuid>,
+        position -> Nullable<Int2>,
+        name -> Text,
+        content_type -> Text,
+        size -> Int8,
+        width -> Nullable<Int4>,
+        height -> Nullable<Int4>,
+        storage_key -> Text,
+        thumbnail_key -> Nullable<Text>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -305,6 +338,10 @@ diesel::joinable!(pending_conversation_notices -> conversations (conversation_id
 diesel::joinable!(pending_conversation_notices -> workspaces (workspace_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(stripe_events -> workspaces (workspace_id));
+diesel::joinable!(uploads -> contacts (contact_id));
+diesel::joinable!(uploads -> conversations (conversation_id));
+diesel::joinable!(uploads -> messages (message_id));
+diesel::joinable!(uploads -> workspaces (workspace_id));
 diesel::joinable!(user_tokens -> users (user_id));
 diesel::joinable!(visitor_sessions -> contacts (contact_id));
 diesel::joinable!(visitor_sessions -> workspaces (workspace_id));
@@ -320,6 +357,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     canned_responses,
     contacts,
     conversations,
+    file_deletions,
     invitations,
     jobs,
     memberships,
@@ -327,6 +365,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     pending_conversation_notices,
     sessions,
     stripe_events,
+    uploads,
     user_tokens,
     users,
     visitor_sessions,

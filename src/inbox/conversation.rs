@@ -32,6 +32,8 @@ pub struct OpenConversation {
     pub messages: Vec<MessageView>,
     pub older: Option<i64>,
     pub members: Vec<MemberListing>,
+    /// The files sent in the conversation, for the contact panel.
+    pub files: Vec<crate::files::Attachment>,
     pub past: Vec<Conversation>,
     pub snoozed_until: Option<String>,
     pub visitor_read_seq: i64,
@@ -68,6 +70,8 @@ pub struct MessageView {
     pub private: bool,
     pub when: String,
     pub when_iso: String,
+    /// With signed links, fresh for this page.
+    pub attachments: Vec<crate::files::Attachment>,
 }
 
 impl MessageView {
@@ -83,6 +87,7 @@ impl MessageView {
             when_iso: iso(message.created_at),
             private: message.private,
             body: message.body,
+            attachments: message.attachments,
         }
     }
 }
@@ -93,7 +98,7 @@ pub(super) async fn load_conversation(
     conversation_id: ConversationId,
 ) -> Result<OpenConversation, AppError> {
     let workspace_id = member.workspace_id();
-    let (conversation, state_row, contact, messages, members, past) = db::run(&state.pool, move |conn| {
+    let (conversation, state_row, contact, messages, members, past, files) = db::run(&state.pool, move |conn| {
         let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
         let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
         let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
@@ -101,9 +106,14 @@ pub(super) async fn load_conversation(
         let messages = conversations::messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, None, HISTORY_PAGE)?;
         let members = Workspace::members(conn, workspace_id)?;
         let past = Conversation::list_for_contact(conn, workspace_id, conversation.contact_id)?;
-        Ok((conversation, state_row, contact, messages, members, past))
+        let files = crate::files::uploads::sent_files(conn, workspace_id, crate::files::uploads::FilesOf::Conversation(conversation_id))?;
+        Ok((conversation, state_row, contact, messages, members, past, files))
     })
     .await?;
+    let mut messages = messages;
+    state.files.links.sign_messages(&mut messages);
+    let mut files: Vec<crate::files::Attachment> = files.into_iter().map(|f| f.attachment).collect();
+    state.files.links.sign(workspace_id, &mut files);
     let name = contact.name.clone().unwrap_or_else(|| queries::friendly_name(contact.id.0));
     let older = messages.first().map(|m| m.seq).filter(|&seq| seq > 1);
     Ok(OpenConversation {
@@ -118,6 +128,7 @@ pub(super) async fn load_conversation(
         contact,
         older,
         members,
+        files,
         error: None,
     })
 }
@@ -170,6 +181,8 @@ pub(super) async fn history_fragment(
     })
     .await?;
     let older = messages.first().map(|m| m.seq).filter(|&seq| seq > 1);
+    let mut messages = messages;
+    state.files.links.sign_messages(&mut messages);
     let messages = messages.into_iter().map(|m| MessageView::from_message(m, &name)).collect();
     render(StatusCode::OK, &HistoryFragment { messages, older })
 }
@@ -193,7 +206,7 @@ pub(super) async fn reply(
 ) -> Result<HttpResponse, AppError> {
     let conversation_id = ConversationId(path.1);
     let workspace_id = member.workspace_id();
-    if let Err((_, message)) = conversations::validate_body(&form.body) {
+    if let Err((_, message)) = conversations::validate_body(&form.body, 0) {
         let mut open = load_conversation(&state, &member, conversation_id).await?;
         open.error = Some(message);
         let list = load_list(&state, &member, &ListQuery::default(), Some(conversation_id.0)).await?;
@@ -206,6 +219,8 @@ pub(super) async fn reply(
         client_id: form.client_id.unwrap_or_else(Uuid::now_v7),
         body: form.body,
         private: form.private.is_some(),
+        // Files go with replies sent by the page's script, over the socket.
+        attachments: Vec::new(),
     };
     state.realtime.writer.send(new).await?;
     Ok(back_to(workspace_id, conversation_id, form.keep.as_deref(), "reply_sent"))

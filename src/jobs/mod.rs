@@ -116,6 +116,9 @@ pub fn start(state: web::Data<AppState>) {
             if let Err(error) = run_due(&state).await {
                 tracing::warn!(error = ?error, "running jobs failed");
             }
+            if let Err(error) = sweep::remove_files(&state).await {
+                tracing::warn!(error = ?error, "removing deleted files failed");
+            }
             rounds += 1;
             if rounds % 720 == 1 {
                 if let Err(error) = sweep::schedule_retention(&state).await {

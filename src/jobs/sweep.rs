@@ -1,5 +1,5 @@
 //! Finding work that became due with time: replies a visitor has not seen, visitor messages no
-//! agent has read, and each workspace's daily retention run. The sweep only enqueues jobs (with
+//! agent has read, each workspace's daily retention run, and files to remove from storage. The sweep only enqueues jobs (with
 //! dedupe keys), so any number of instances may sweep at once.
 //!
 //! Tenant rule: the sweep reads across workspaces, but every row it marks or deletes is matched
@@ -160,6 +160,15 @@ pub async fn find_due_work(state: &web::Data<AppState>) -> Result<(), AppError> 
         Ok(())
     })
     .await
+}
+
+/// Deletes uploads no message took within a day, then removes from storage the files of
+/// every deleted upload (those, and those of deleted contacts, conversations and workspaces,
+/// which the database queued as it deleted their rows). A removal that fails is retried with
+/// backoff on later rounds.
+pub async fn remove_files(state: &web::Data<AppState>) -> Result<usize, AppError> {
+    db::run(&state.pool, |conn| crate::files::uploads::delete_unused(conn, OffsetDateTime::now_utc())).await?;
+    crate::files::uploads::remove_deleted_files(&state.pool, &state.files.storage).await
 }
 
 /// One retention job per workspace with a retention setting, per day.

@@ -24,6 +24,7 @@ use uuid::Uuid;
 use crate::{
     conversations::{self, MessageWriter, Stored},
     db::{self, DbPool},
+    files::Links,
 };
 use broker::{Broker, Envelope, Wakeup};
 use hub::{Hub, Recipients};
@@ -44,6 +45,7 @@ pub struct Realtime {
 struct LocalDelivery {
     hub: Arc<Hub>,
     pool: DbPool,
+    links: Links,
 }
 
 impl broker::Receiver for LocalDelivery {
@@ -66,7 +68,7 @@ impl broker::Receiver for LocalDelivery {
         if to_load.is_empty() {
             return;
         }
-        let (hub, pool) = (self.hub.clone(), self.pool.clone());
+        let (hub, pool, links) = (self.hub.clone(), self.pool.clone(), self.links.clone());
         tokio::spawn(async move {
             let mut by_workspace: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
             for (workspace, message) in to_load {
@@ -74,7 +76,10 @@ impl broker::Receiver for LocalDelivery {
             }
             for (workspace, ids) in by_workspace {
                 match db::run(&pool, move |conn| conversations::messages_by_id(conn, workspace, &ids)).await {
-                    Ok(messages) => messages.into_iter().for_each(|m| hub.deliver_message(Arc::new(m))),
+                    Ok(mut messages) => {
+                        links.sign_messages(&mut messages);
+                        messages.into_iter().for_each(|m| hub.deliver_message(Arc::new(m)));
+                    }
                     // The sockets will see the gap and repair it.
                     Err(error) => tracing::warn!(error = ?error, "could not load messages of a wake-up"),
                 }
@@ -95,10 +100,11 @@ impl Realtime {
         nats_url: Option<&str>,
         limits: conversations::writer::VisitorLimits,
         credential_check: std::time::Duration,
+        links: Links,
     ) -> anyhow::Result<Self> {
         let instance_id = Uuid::now_v7();
         let hub = Arc::new(Hub::new());
-        let receiver = Arc::new(LocalDelivery { hub: hub.clone(), pool: pool.clone() });
+        let receiver = Arc::new(LocalDelivery { hub: hub.clone(), pool: pool.clone(), links: links.clone() });
         let broker: Arc<dyn Broker> = match nats_url {
             Some(url) => Arc::new(broker::NatsBroker::start(url, instance_id, receiver).await?),
             None => Arc::new(broker::PgBroker::start(db::tls::PgTarget::from_url(&database_url)?, instance_id, receiver)),
@@ -116,7 +122,7 @@ impl Realtime {
             })
         };
         spawn_credential_checks(hub.clone(), pool.clone(), credential_check);
-        let writer = MessageWriter::start(pool, WRITER_THREADS, limits, on_commit);
+        let writer = MessageWriter::start(pool, WRITER_THREADS, limits, links, on_commit);
         Ok(Self { instance_id, hub, writer, broker })
     }
 

@@ -8,7 +8,8 @@ use uuid::Uuid;
 
 use crate::{
     conversations::{AuthorKind, ConversationStatus, Message},
-    db::{ConversationId, WorkspaceId},
+    db::{ConversationId, UploadId, WorkspaceId},
+    files::Attachment,
 };
 
 /// The largest frame a client may send; a larger one closes the socket (1009).
@@ -37,6 +38,10 @@ pub enum ClientFrame {
         /// An internal note (agents only): never sent to the visitor.
         #[serde(default)]
         private: bool,
+        /// Uploads to send with the message (at most 10), each from `POST .../uploads` by the
+        /// same sender; the body may then be empty.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachments: Vec<UploadId>,
     },
     Typing {
         conversation_id: ConversationId,
@@ -145,6 +150,8 @@ pub enum ServerFrame<'a> {
         private: bool,
         #[serde(with = "time::serde::rfc3339")]
         created_at: time::OffsetDateTime,
+        #[serde(skip_serializing_if = "<[Attachment]>::is_empty")]
+        attachments: &'a [Attachment],
     },
     Typing {
         conversation_id: ConversationId,
@@ -188,7 +195,7 @@ impl ServerFrame<'_> {
     }
 }
 
-/// The `message` frame of a stored message.
+/// The `message` frame of a stored message, whose attachments' links are signed.
 pub fn message_frame(message: &Message) -> String {
     ServerFrame::Message {
         conversation_id: message.conversation_id,
@@ -199,6 +206,7 @@ pub fn message_frame(message: &Message) -> String {
         body: &message.body,
         private: message.private,
         created_at: message.created_at,
+        attachments: &message.attachments,
     }
     .to_json()
 }

@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/sessions", web::post().to(create_session))
             .route("/context", web::post().to(update_context))
             .route("/sessions/end", web::post().to(end_session))
+            .route("/uploads", web::post().to(crate::files::routes::visitor_upload))
             .default_service(web::to(preflight)),
     );
 }
@@ -50,7 +51,7 @@ async fn preflight(req: HttpRequest) -> Result<HttpResponse, AppError> {
     }
     Ok(HttpResponse::NoContent()
         .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "POST"))
-        .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type"))
+        .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type, authorization"))
         .insert_header((header::ACCESS_CONTROL_MAX_AGE, "86400"))
         .finish())
 }
@@ -345,6 +346,14 @@ async fn visitor_of(state: &AppState, token: &str) -> Result<(Visitor, WidgetSet
         Ok((visitor, settings))
     })
     .await
+}
+
+/// The visitor of a token sent from one of the workspace's allowed domains (or the widget's
+/// own frame): how a widget request other than these JSON ones (an upload) is authorised.
+pub async fn authorize_visitor(req: &HttpRequest, state: &AppState, token: &str) -> Result<Visitor, AppError> {
+    let (visitor, settings) = visitor_of(state, token).await?;
+    check_origin(req, state, &settings)?;
+    Ok(visitor)
 }
 
 /// `POST /api/widget/v1/context`: the page the visitor is on now, custom attributes, and the

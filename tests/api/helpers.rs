@@ -166,7 +166,7 @@ pub fn test_settings(database: &TestDatabase, data_dir: PathBuf) -> Settings {
         database_url: SecretString::from(database.url()),
         addr: "127.0.0.1:0".parse().expect("addr"),
         public_url: url::Url::parse("http://localhost:8080").expect("url"),
-        data_dir,
+        data_dir: data_dir.clone(),
         secret_key: SecretString::from(format!("test-secret-{}", Uuid::new_v4())),
         mail: MailSettings::Memory,
         mail_from: "Parlor <no-reply@parlor.test>".into(),
@@ -182,6 +182,9 @@ pub fn test_settings(database: &TestDatabase, data_dir: PathBuf) -> Settings {
         webhooks_allow_private_networks: true,
         // A revoked socket's last line of defence, quick enough for a test to watch.
         credential_check_interval: std::time::Duration::from_secs(1),
+        storage: parlor::config::StorageSettings::Local(data_dir.join("uploads")),
+        upload_max_bytes: parlor::config::DEFAULT_UPLOAD_MAX_BYTES,
+        file_link_ttl: std::time::Duration::from_secs(3600),
     }
 }
 

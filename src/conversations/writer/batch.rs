@@ -14,12 +14,13 @@ use uuid::Uuid;
 
 use super::{
     NewMessage, Stored, VisitorLimits,
-    statements::{self, Rows, Touched, VisitorCounts},
+    statements::{self, LockedUpload, Rows, Touched, VisitorCounts},
 };
 use crate::{
     conversations::{Audience, Author, ConversationStatus, Message},
-    db::{ContactId, ConversationId, MessageId, WorkspaceId},
+    db::{ContactId, ConversationId, MessageId, UploadId, WorkspaceId},
     error::AppError,
+    files::{Attachment, Links},
 };
 
 type Outcome = Result<Stored, AppError>;
@@ -27,9 +28,16 @@ type Outcome = Result<Stored, AppError>;
 /// Stores `sends` in the caller's transaction and answers each in order. An error here is a
 /// failed statement, which leaves the transaction unusable; a refused send (not found, over a
 /// limit) is its own answer and stores nothing.
-pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: VisitorLimits) -> QueryResult<Vec<Outcome>> {
+pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: VisitorLimits, links: &Links) -> QueryResult<Vec<Outcome>> {
     let taken = statements::taken_client_ids(conn, sends)?;
-    let mut batch = Batch { sends, results: sends.iter().map(|_| None).collect(), rows: Rows::default(), now: now_in_microseconds() };
+    let mut batch = Batch {
+        sends,
+        results: sends.iter().map(|_| None).collect(),
+        rows: Rows::default(),
+        now: now_in_microseconds(),
+        uploads: HashMap::new(),
+        links,
+    };
     let mut first_send: HashMap<(WorkspaceId, Uuid), usize> = HashMap::new();
     let (mut repeats, mut starts, mut appends) = (Vec::new(), Vec::new(), Vec::new());
     for (index, new) in sends.iter().enumerate() {
@@ -41,7 +49,7 @@ pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: Visi
         }
         first_send.insert(key, index);
         if taken.contains(&key) {
-            batch.results[index] = Some(find_previous(conn, new).and_then(|p| p.ok_or_else(client_id_vanished)));
+            batch.results[index] = Some(find_previous(conn, new, links).and_then(|p| p.ok_or_else(client_id_vanished)));
             continue;
         }
         match (new.conversation_id, &new.author) {
@@ -50,13 +58,14 @@ pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: Visi
             (None, Author::Agent { .. }) => batch.results[index] = Some(Err(AppError::bad_request("conversation_id is required."))),
         }
     }
+    batch.lock_uploads(conn, &mut starts, &mut appends)?;
     batch.start_conversations(conn, &starts, limits)?;
     batch.append(conn, &appends)?;
     batch.rows.write(conn, batch.now)?;
     for (index, earlier) in repeats {
         batch.results[index] = Some(match &batch.results[earlier] {
             Some(Ok(first)) => Ok(Stored { duplicate: true, new_conversation: false, reopened: false, ..first.clone() }),
-            _ => find_previous(conn, sends[index]).and_then(|p| p.ok_or(AppError::NotFound)),
+            _ => find_previous(conn, sends[index], links).and_then(|p| p.ok_or(AppError::NotFound)),
         });
     }
     Ok(batch
@@ -68,15 +77,16 @@ pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: Visi
 
 /// Stores one send as a batch of one in its own savepoint: how a batch whose statements
 /// failed together is replayed, so that one bad send cannot fail the others.
-pub(super) fn store_alone(conn: &mut PgConnection, new: &NewMessage, limits: VisitorLimits) -> Outcome {
+pub(super) fn store_alone(conn: &mut PgConnection, new: &NewMessage, limits: VisitorLimits, links: &Links) -> Outcome {
     let stored = conn.transaction::<_, StoreError, _>(|conn| {
-        let outcome = store(conn, &[new], limits)?.pop().ok_or_else(|| AppError::internal(anyhow::anyhow!("no answer for a send")))?;
+        let outcome =
+            store(conn, &[new], limits, links)?.pop().ok_or_else(|| AppError::internal(anyhow::anyhow!("no answer for a send")))?;
         Ok(outcome?)
     });
     match stored {
         Ok(stored) => Ok(stored),
         // The same client id committed by another writer first: its result is ours.
-        Err(StoreError::ClientIdTaken) => find_previous(conn, new)?.ok_or_else(client_id_vanished),
+        Err(StoreError::ClientIdTaken) => find_previous(conn, new, links)?.ok_or_else(client_id_vanished),
         Err(StoreError::App(error)) => Err(error),
     }
 }
@@ -111,7 +121,7 @@ fn client_id_vanished() -> AppError {
 }
 
 /// The earlier result of `client_id`, if this author already sent it.
-fn find_previous(conn: &mut PgConnection, new: &NewMessage) -> Result<Option<Stored>, AppError> {
+fn find_previous(conn: &mut PgConnection, new: &NewMessage, links: &Links) -> Result<Option<Stored>, AppError> {
     use crate::db::schema::messages;
     let existing: Option<(ConversationId, i64)> = messages::table
         .filter(messages::workspace_id.eq(new.workspace_id))
@@ -126,7 +136,8 @@ fn find_previous(conn: &mut PgConnection, new: &NewMessage) -> Result<Option<Sto
     };
     let found = crate::conversations::messages_after(conn, new.workspace_id, audience, conversation_id, seq - 1, Some(seq), 1)?;
     match found.into_iter().next() {
-        Some(message) if message.author_kind == new.author.kind() && message.author_id == Some(new.author.id()) => {
+        Some(mut message) if message.author_kind == new.author.kind() && message.author_id == Some(new.author.id()) => {
+            links.sign_messages([&mut message]);
             Ok(Some(Stored { message, duplicate: true, new_conversation: false, reopened: false }))
         }
         // The id belongs to someone else's message: tell nothing about it.
@@ -147,6 +158,9 @@ struct Batch<'a> {
     results: Vec<Option<Outcome>>,
     rows: Rows<'a>,
     now: OffsetDateTime,
+    /// The free uploads the batch's sends attach, locked until the commit.
+    uploads: HashMap<UploadId, LockedUpload>,
+    links: &'a Links,
 }
 
 impl<'a> Batch<'a> {
@@ -155,6 +169,24 @@ impl<'a> Batch<'a> {
         let new = self.sends[index];
         let (id, private) = (MessageId::new(), new.private && matches!(new.author, Author::Agent { .. }));
         self.rows.message(id, new, conversation_id, seq, private);
+        let mut attachments = Vec::with_capacity(new.attachments.len());
+        for (position, upload_id) in new.attachments.iter().enumerate() {
+            if let Some(upload) = self.uploads.get(upload_id) {
+                self.rows.claim(upload.id, upload.workspace_id, (id, conversation_id, contact_id), position as i16);
+                attachments.push(Attachment {
+                    id: upload.id,
+                    name: upload.name.clone(),
+                    content_type: upload.content_type.clone(),
+                    size: upload.size,
+                    width: upload.width,
+                    height: upload.height,
+                    url: String::new(),
+                    thumbnail_url: None,
+                    has_thumbnail: upload.has_thumbnail,
+                });
+            }
+        }
+        self.links.sign(new.workspace_id, &mut attachments);
         let message = Message {
             id,
             workspace_id: new.workspace_id,
@@ -168,9 +200,58 @@ impl<'a> Batch<'a> {
             body: new.body.clone(),
             private,
             created_at: self.now,
+            attachment_count: attachments.len() as i16,
+            attachments,
         };
         let (new_conversation, reopened) = flags;
         self.results[index] = Some(Ok(Stored { message, duplicate: false, new_conversation, reopened }));
+    }
+
+    /// Locks the uploads the sends attach and refuses each send whose files are not all its
+    /// author's free uploads of its workspace (or that names one twice, or one an earlier send
+    /// of the batch took). A refused send leaves `starts` or `appends` before anything counts it.
+    fn lock_uploads(
+        &mut self,
+        conn: &mut PgConnection,
+        starts: &mut Vec<(usize, ContactId)>,
+        appends: &mut Vec<(usize, ConversationId)>,
+    ) -> QueryResult<()> {
+        let attaching: Vec<usize> =
+            starts.iter().map(|s| s.0).chain(appends.iter().map(|a| a.0)).filter(|&i| !self.sends[i].attachments.is_empty()).collect();
+        if attaching.is_empty() {
+            return Ok(());
+        }
+        let sends = self.sends;
+        let mut keys: Vec<(UploadId, WorkspaceId)> =
+            attaching.iter().flat_map(|&i| sends[i].attachments.iter().map(move |u| (*u, sends[i].workspace_id))).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        self.uploads = statements::lock_uploads(conn, &keys)?.into_iter().map(|u| (u.id, u)).collect();
+        let mut taken: std::collections::HashSet<UploadId> = std::collections::HashSet::new();
+        let mut refused = std::collections::HashSet::new();
+        let mut ordered = attaching;
+        ordered.sort_unstable();
+        for index in ordered {
+            let new = self.sends[index];
+            let (kind, author) = (new.author.kind().as_str(), new.author.id());
+            let mut own = std::collections::HashSet::new();
+            let usable = new.attachments.iter().all(|id| {
+                self.uploads.get(id).is_some_and(|u| {
+                    u.workspace_id == new.workspace_id && u.uploader_kind == kind && u.uploader_id == author && !taken.contains(id)
+                }) && own.insert(*id)
+            });
+            if usable {
+                taken.extend(new.attachments.iter().copied());
+            } else {
+                refused.insert(index);
+                self.results[index] = Some(Err(AppError::Unprocessable(
+                    "An attached file was not found or was already sent: upload it again, then send.".into(),
+                )));
+            }
+        }
+        starts.retain(|s| !refused.contains(&s.0));
+        appends.retain(|a| !refused.contains(&a.0));
+        Ok(())
     }
 
     /// First messages: each visitor's limits are checked under the lock of its contact, in

@@ -26,6 +26,7 @@ use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
 use super::{Author, Message};
+use crate::files::Links;
 use crate::webhooks::events::Event;
 use crate::{
     conversations::ConversationStatus,
@@ -62,6 +63,9 @@ pub struct NewMessage {
     pub client_id: Uuid,
     pub body: String,
     pub private: bool,
+    /// Uploads the message takes, in order: each must be the author's, of this workspace, and
+    /// not yet sent; otherwise the send is refused ([`AppError::Unprocessable`]) and stores nothing.
+    pub attachments: Vec<crate::db::UploadId>,
 }
 
 /// The outcome of a send.
@@ -150,15 +154,15 @@ struct Counters {
 
 impl MessageWriter {
     /// Starts `threads` writer threads on `pool`.
-    pub fn start(pool: DbPool, threads: usize, limits: VisitorLimits, on_commit: OnCommit) -> Self {
+    pub fn start(pool: DbPool, threads: usize, limits: VisitorLimits, links: Links, on_commit: OnCommit) -> Self {
         let counters = Arc::new(Counters::default());
         let mut queues = Vec::new();
         for n in 0..threads.max(1) {
             let (queue, receiver) = mpsc::channel::<Job>(QUEUE_CAPACITY);
-            let (pool, on_commit, counters) = (pool.clone(), on_commit.clone(), counters.clone());
+            let (pool, on_commit, counters, links) = (pool.clone(), on_commit.clone(), counters.clone(), links.clone());
             let spawned = std::thread::Builder::new()
                 .name(format!("parlor-writer-{n}"))
-                .spawn(move || writer_loop(&pool, receiver, limits, &on_commit, &counters));
+                .spawn(move || writer_loop(&pool, receiver, limits, &links, &on_commit, &counters));
             match spawned {
                 Ok(_) => queues.push(queue),
                 Err(error) => tracing::error!(%error, "cannot start a message writer thread"),
@@ -201,7 +205,14 @@ impl MessageWriter {
 }
 
 /// Takes whatever is queued (up to [`BATCH_MAX`]) and commits it in one transaction.
-fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, limits: VisitorLimits, on_commit: &OnCommit, counters: &Counters) {
+fn writer_loop(
+    pool: &DbPool,
+    mut receiver: mpsc::Receiver<Job>,
+    limits: VisitorLimits,
+    links: &Links,
+    on_commit: &OnCommit,
+    counters: &Counters,
+) {
     while let Some(first) = receiver.blocking_recv() {
         let mut batch = vec![first];
         while batch.len() < BATCH_MAX {
@@ -215,7 +226,7 @@ fn writer_loop(pool: &DbPool, mut receiver: mpsc::Receiver<Job>, limits: Visitor
         counters.batches.fetch_add(1, Ordering::Relaxed);
         counters.messages.fetch_add(batch.len() as u64, Ordering::Relaxed);
         let sends: Vec<&NewMessage> = batch.iter().map(|job| &job.new).collect();
-        match commit(pool, &sends, limits, counters) {
+        match commit(pool, &sends, limits, links, counters) {
             Ok(results) => {
                 let fresh: Vec<Stored> = results.iter().filter_map(|r| r.as_ref().ok()).filter(|s| !s.duplicate).cloned().collect();
                 if !fresh.is_empty() {
@@ -242,11 +253,12 @@ fn commit(
     pool: &DbPool,
     sends: &[&NewMessage],
     limits: VisitorLimits,
+    links: &Links,
     counters: &Counters,
 ) -> Result<Vec<Result<Stored, AppError>>, AppError> {
     let mut conn = pool.get()?;
     let together = conn.transaction::<_, diesel::result::Error, _>(|conn| {
-        let results = batch::store(conn, sends, limits)?;
+        let results = batch::store(conn, sends, limits, links)?;
         record_consequences(conn, &results)?;
         Ok(results)
     });
@@ -264,7 +276,7 @@ fn commit(
         tracing::warn!(%error, "batch statement failed; storing message by message");
     }
     conn.transaction(|conn| {
-        let results = sends.iter().map(|new| batch::store_alone(conn, new, limits)).collect::<Vec<_>>();
+        let results = sends.iter().map(|new| batch::store_alone(conn, new, limits, links)).collect::<Vec<_>>();
         record_consequences(conn, &results)?;
         Ok::<_, AppError>(results)
     })

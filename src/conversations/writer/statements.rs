@@ -13,14 +13,14 @@ use std::collections::HashSet;
 
 use diesel::{
     prelude::*,
-    sql_types::{Array, BigInt, Bool, Nullable, Text, Timestamptz, Uuid as SqlUuid},
+    sql_types::{Array, BigInt, Bool, Integer, Nullable, SmallInt, Text, Timestamptz, Uuid as SqlUuid},
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::NewMessage;
 use crate::conversations::ConversationStatus;
-use crate::db::{CachedSql, ContactId, ConversationId, MessageId, WorkspaceId};
+use crate::db::{CachedSql, ContactId, ConversationId, MessageId, UploadId, WorkspaceId};
 
 /// Finds which (workspace, client id) pairs of a batch are already stored: one probe of the
 /// unique index per pair. (Two `= ANY` filters instead let the planner read every message of
@@ -85,10 +85,29 @@ WITH started AS (
         AS v(id, workspace_id, last_seq, status, agent_read, visitor_read)
     WHERE c.id = v.id AND c.workspace_id = v.workspace_id AND c.id = ANY($5::uuid[])
 )
-INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at)
-SELECT m.id, m.workspace_id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.body, m.private, $1::timestamptz
-FROM unnest($11::uuid[], $12::uuid[], $13::uuid[], $14::int8[], $15::uuid[], $16::text[], $17::uuid[], $18::text[], $19::bool[])
-    AS m(id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private)";
+INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at, attachment_count)
+SELECT m.id, m.workspace_id, m.conversation_id, m.seq, m.client_id, m.author_kind, m.author_id, m.body, m.private, $1::timestamptz, m.attachments
+FROM unnest($11::uuid[], $12::uuid[], $13::uuid[], $14::int8[], $15::uuid[], $16::text[], $17::uuid[], $18::text[], $19::bool[], $20::int2[])
+    AS m(id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, attachments)";
+
+/// Locks the uploads a batch attaches that are still free (no message took them), with what
+/// an attachment shows. One missing from the answer is another workspace's, or taken, or gone.
+const LOCK_UPLOADS: &str = "\
+SELECT u.id, u.workspace_id, u.uploader_kind, u.uploader_id, u.name, u.content_type, u.size, u.width, u.height,
+       u.thumbnail_key IS NOT NULL AS has_thumbnail
+FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(id, workspace_id, n)
+CROSS JOIN LATERAL (
+    SELECT * FROM uploads WHERE id = k.id AND workspace_id = k.workspace_id AND message_id IS NULL FOR UPDATE
+) AS u
+ORDER BY k.n";
+
+/// Gives the locked uploads to their messages.
+const CLAIM_UPLOADS: &str = "\
+UPDATE uploads u
+SET message_id = c.message_id, conversation_id = c.conversation_id, contact_id = c.contact_id, position = c.position
+FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int2[])
+    AS c(id, workspace_id, message_id, conversation_id, contact_id, position)
+WHERE u.id = c.id AND u.workspace_id = c.workspace_id AND u.id = ANY($1::uuid[])";
 
 #[derive(QueryableByName)]
 struct TakenClientId {
@@ -169,6 +188,37 @@ pub(super) fn lock_conversations(conn: &mut PgConnection, keys: &[(ConversationI
     CachedSql::new(LOCK_CONVERSATIONS).bind::<Array<SqlUuid>, _>(&ids).bind::<Array<SqlUuid>, _>(&workspace_ids).load(conn)
 }
 
+/// A free upload of the batch, as locked.
+#[derive(QueryableByName, Clone, Debug)]
+pub(super) struct LockedUpload {
+    #[diesel(sql_type = SqlUuid)]
+    pub id: UploadId,
+    #[diesel(sql_type = SqlUuid)]
+    pub workspace_id: WorkspaceId,
+    #[diesel(sql_type = Text)]
+    pub uploader_kind: String,
+    #[diesel(sql_type = SqlUuid)]
+    pub uploader_id: Uuid,
+    #[diesel(sql_type = Text)]
+    pub name: String,
+    #[diesel(sql_type = Text)]
+    pub content_type: String,
+    #[diesel(sql_type = BigInt)]
+    pub size: i64,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub width: Option<i32>,
+    #[diesel(sql_type = Nullable<Integer>)]
+    pub height: Option<i32>,
+    #[diesel(sql_type = Bool)]
+    pub has_thumbnail: bool,
+}
+
+/// Locks the free uploads among `keys`; only called when some send attaches files.
+pub(super) fn lock_uploads(conn: &mut PgConnection, keys: &[(UploadId, WorkspaceId)]) -> QueryResult<Vec<LockedUpload>> {
+    let (ids, workspace_ids): (Vec<UploadId>, Vec<WorkspaceId>) = keys.iter().copied().unzip();
+    CachedSql::new(LOCK_UPLOADS).bind::<Array<SqlUuid>, _>(&ids).bind::<Array<SqlUuid>, _>(&workspace_ids).load(conn)
+}
+
 /// Everything one batch writes, as the arrays of [`STORE`].
 #[derive(Default)]
 pub(super) struct Rows<'a> {
@@ -190,6 +240,13 @@ pub(super) struct Rows<'a> {
     author_ids: Vec<Option<Uuid>>,
     bodies: Vec<&'a str>,
     privates: Vec<bool>,
+    attachment_counts: Vec<i16>,
+    claim_ids: Vec<UploadId>,
+    claim_workspace_ids: Vec<WorkspaceId>,
+    claim_message_ids: Vec<MessageId>,
+    claim_conversation_ids: Vec<ConversationId>,
+    claim_contact_ids: Vec<ContactId>,
+    claim_positions: Vec<i16>,
 }
 
 /// A conversation after the batch's messages, for the update of [`STORE`]. An author has read
@@ -230,6 +287,23 @@ impl<'a> Rows<'a> {
         self.author_ids.push(Some(new.author.id()));
         self.bodies.push(&new.body);
         self.privates.push(private);
+        self.attachment_counts.push(new.attachments.len() as i16);
+    }
+
+    /// Gives an upload to a message of the batch.
+    pub(super) fn claim(
+        &mut self,
+        upload: UploadId,
+        workspace_id: WorkspaceId,
+        message: (MessageId, ConversationId, ContactId),
+        position: i16,
+    ) {
+        self.claim_ids.push(upload);
+        self.claim_workspace_ids.push(workspace_id);
+        self.claim_message_ids.push(message.0);
+        self.claim_conversation_ids.push(message.1);
+        self.claim_contact_ids.push(message.2);
+        self.claim_positions.push(position);
     }
 
     /// Writes it all in one statement, if there is anything to write.
@@ -257,7 +331,18 @@ impl<'a> Rows<'a> {
             .bind::<Array<Nullable<SqlUuid>>, _>(&self.author_ids)
             .bind::<Array<Text>, _>(&self.bodies)
             .bind::<Array<Bool>, _>(&self.privates)
+            .bind::<Array<SmallInt>, _>(&self.attachment_counts)
             .execute(conn)?;
+        if !self.claim_ids.is_empty() {
+            CachedSql::new(CLAIM_UPLOADS)
+                .bind::<Array<SqlUuid>, _>(&self.claim_ids)
+                .bind::<Array<SqlUuid>, _>(&self.claim_workspace_ids)
+                .bind::<Array<SqlUuid>, _>(&self.claim_message_ids)
+                .bind::<Array<SqlUuid>, _>(&self.claim_conversation_ids)
+                .bind::<Array<SqlUuid>, _>(&self.claim_contact_ids)
+                .bind::<Array<SmallInt>, _>(&self.claim_positions)
+                .execute(conn)?;
+        }
         Ok(())
     }
 }

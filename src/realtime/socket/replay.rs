@@ -33,6 +33,8 @@ impl Connection {
             .await
             .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
             let count = page.len();
+            let mut page = page;
+            self.state.files.links.sign_messages(&mut page);
             for message in page {
                 cursor = message.seq;
                 self.text(crate::realtime::protocol::message_frame(&message)).await?;
@@ -113,6 +115,8 @@ impl Connection {
                 .await
                 .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
             let full = page.len() as i64 == PAGE;
+            let mut page = page;
+            self.state.files.links.sign_messages(&mut page);
             for message in page {
                 since = since.max(message.created_at);
                 let frame = crate::realtime::protocol::message_frame(&message);

@@ -20,7 +20,7 @@ use crate::realtime::{
 };
 use crate::{
     conversations::{Conversation, NewMessage, Stored, validate_body},
-    db::{self, ContactId, ConversationId},
+    db::{self, ContactId, ConversationId, UploadId},
     error::AppError,
 };
 
@@ -152,8 +152,8 @@ impl Connection {
             {
                 self.error(frame_error("forbidden", "This API key lacks the write scope: it may listen, not act.", None)).await
             }
-            ClientFrame::Send { client_id, conversation_id, body, private } => {
-                self.send(client_id, conversation_id, body, private, acks).await
+            ClientFrame::Send { client_id, conversation_id, body, private, attachments } => {
+                self.send(client_id, conversation_id, body, private, attachments, acks).await
             }
             ClientFrame::Typing { conversation_id, typing } => self.typing(conversation_id, typing).await,
             ClientFrame::Read { conversation_id, seq } => self.read(conversation_id, seq).await,
@@ -168,9 +168,10 @@ impl Connection {
         conversation_id: Option<ConversationId>,
         body: String,
         private: bool,
+        attachments: Vec<UploadId>,
         acks: &mut FuturesUnordered<Ack>,
     ) -> Step {
-        if let Err((code, message)) = validate_body(&body) {
+        if let Err((code, message)) = validate_body(&body, attachments.len()) {
             return self.error(frame_error(code, message, Some(client_id))).await;
         }
         if private && matches!(self.identity, Identity::Visitor { .. }) {
@@ -195,6 +196,7 @@ impl Connection {
             client_id,
             body,
             private,
+            attachments,
         };
         match self.state.realtime.writer.enqueue(new) {
             Ok(answer) => {
@@ -213,10 +215,11 @@ impl Connection {
             AppError::NotFound => ("not_found", "No such conversation.".to_string()),
             AppError::LimitReached(message) => ("limit", message.clone()),
             AppError::BadRequest(message) => ("invalid_frame", message.clone()),
+            AppError::Unprocessable(message) => ("invalid_attachment", message.clone()),
             AppError::Unavailable(_) => ("unavailable", "The message was not stored; send it again with the same client_id.".to_string()),
             _ => ("internal", "The message was not stored; send it again with the same client_id.".to_string()),
         };
-        if !matches!(error, AppError::NotFound | AppError::BadRequest(_) | AppError::LimitReached(_)) {
+        if !matches!(error, AppError::NotFound | AppError::BadRequest(_) | AppError::LimitReached(_) | AppError::Unprocessable(_)) {
             tracing::warn!(error = ?error, "send failed");
         }
         self.error(frame_error(code, message, Some(client_id))).await
