@@ -331,15 +331,15 @@ async fn email_jobs_retry_with_backoff_until_the_smtp_server_answers() {
 
 /// What the test receiver got: headers of interest and the body.
 #[derive(Clone, Debug)]
-struct Received {
-    id: String,
-    timestamp: String,
-    signature: String,
-    body: String,
+pub(crate) struct Received {
+    pub(crate) id: String,
+    pub(crate) timestamp: String,
+    pub(crate) signature: String,
+    pub(crate) body: String,
 }
 
 /// A real HTTP server that records each POST and answers with `status`.
-async fn receiver(status: u16) -> (String, Arc<Mutex<Vec<Received>>>) {
+pub(crate) async fn receiver(status: u16) -> (String, Arc<Mutex<Vec<Received>>>) {
     let received: Arc<Mutex<Vec<Received>>> = Arc::default();
     let log = received.clone();
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -368,7 +368,7 @@ async fn receiver(status: u16) -> (String, Arc<Mutex<Vec<Received>>>) {
     (format!("http://127.0.0.1:{port}/hooks/parlor"), received)
 }
 
-async fn wait_for_events(received: &Arc<Mutex<Vec<Received>>>, count: usize) -> Vec<Received> {
+pub(crate) async fn wait_for_events(received: &Arc<Mutex<Vec<Received>>>, count: usize) -> Vec<Received> {
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let got = received.lock().unwrap().clone();
@@ -387,7 +387,7 @@ fn expected_signature(secret: &str, timestamp: &str, body: &str) -> String {
 }
 
 /// Adds an endpoint through the console; returns its id and signing secret.
-async fn add_endpoint(app: &TestApp, workspace: &str, url: &str, events: &[&str]) -> (String, String) {
+pub(crate) async fn add_endpoint(app: &TestApp, workspace: &str, url: &str, events: &[&str]) -> (String, String) {
     let mut form = vec![("url", url)];
     form.extend(events.iter().map(|e| (*e, "on")));
     let response = app.browser.post_form(&format!("/app/{workspace}/settings/webhooks"), &form).await;

@@ -18,6 +18,7 @@ mod csrf;
 mod email;
 mod fake_stripe;
 mod faults;
+mod files;
 mod health;
 mod inbox;
 mod inbox_browser;
