@@ -37,6 +37,7 @@ impl Modify for BearerKey {
         super::conversations::update_conversation,
         super::messages::list_messages,
         super::messages::post_message,
+        super::uploads::upload,
         super::contacts::list_contacts,
         super::contacts::update_contact,
         super::team::invite,

@@ -8,12 +8,14 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::{WriteKey, openapi};
 use crate::{conversations::Author, error::AppError, files::uploads::Uploader, state::AppState};
 
-/// The form of an upload, for the OpenAPI document.
+/// An upload: `multipart/form-data` with one field, `file`. (Read by [`crate::files::routes`];
+/// this type only describes it.)
 #[derive(utoipa::ToSchema)]
 #[allow(dead_code)]
 pub struct UploadForm {
-    /// The file: at most `UPLOAD_MAX_BYTES` (25 MB unless configured). Its type is read from its bytes.
-    #[schema(value_type = String, format = Binary)]
+    /// The file, not empty: at most `UPLOAD_MAX_BYTES` (25 MB unless configured). Its type is
+    /// read from its bytes, and its name kept without any folder.
+    #[schema(value_type = String, format = Binary, min_length = 1)]
     file: Vec<u8>,
 }
 

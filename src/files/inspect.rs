@@ -63,7 +63,7 @@ pub fn sniff(bytes: &[u8]) -> String {
             } else if start.starts_with("<svg") || (start.starts_with("<?xml") && start.contains("<svg")) {
                 "image/svg+xml".into()
             } else if start.starts_with("<?xml") {
-                "application/xml".into()
+                "text/xml".into()
             } else {
                 "text/plain".into()
             }
@@ -121,7 +121,7 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7\n..."), "application/pdf");
         assert_eq!(sniff(b"  <!DOCTYPE html><p>hi"), "text/html");
         assert_eq!(sniff(b"<svg xmlns='http://www.w3.org/2000/svg'/>"), "image/svg+xml");
-        assert_eq!(sniff(b"<?xml version='1.0'?><a/>"), "application/xml");
+        assert_eq!(sniff(b"<?xml version='1.0'?><a/>"), "text/xml");
         assert_eq!(sniff("plain words, caf\u{e9}".as_bytes()), "text/plain");
         assert_eq!(sniff(&[0xff, 0xfe, 0x00, 0x01, 0x9c]), "application/octet-stream");
         assert!(!shown_inline("image/svg+xml"));

@@ -40,8 +40,10 @@ pub struct Files {
 /// At most this many files ride on one message.
 pub const MAX_ATTACHMENTS: usize = 10;
 
-/// A file a message carries, as sockets, pages, the REST API and webhooks show it. `url` and
-/// `thumbnail_url` are filled by [`Links::sign_messages`] where the message is handed out.
+// `url` and `thumbnail_url` are empty until [`Links::sign_messages`] fills them where the
+// message is handed out (socket, page, REST answer, webhook).
+/// A file sent with a message. Its links are signed and work for an hour; read the message
+/// again for fresh ones.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Attachment {
     #[schema(value_type = uuid::Uuid)]
@@ -52,9 +54,10 @@ pub struct Attachment {
     pub content_type: String,
     /// In bytes.
     pub size: i64,
-    /// Images only: their size in pixels.
+    /// Images only: their width in pixels.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub width: Option<i32>,
+    /// Images only: their height in pixels.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub height: Option<i32>,
     /// A signed link to the file, valid for an hour.

@@ -35,7 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/files/{workspace}/{upload}/{variant}", web::get().to(serve));
 }
 
-/// The answer to an upload: what to name in a `send` frame's `attachments`.
+/// A stored upload: name its `upload_id` in a message's `attachments` (a socket `send` frame,
+/// or the REST API's message) within a day.
 #[derive(Serialize, Debug, utoipa::ToSchema)]
 pub struct UploadReply {
     #[schema(value_type = Uuid)]

@@ -133,7 +133,8 @@ async fn conversations_and_messages_read_and_answer_through_the_api() {
     visitor.assert_no_message(std::time::Duration::from_millis(300)).await;
     let empty =
         api.call(reqwest::Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(json!({"body": " "}))).await;
-    assert_eq!(empty.0, 400);
+    assert_eq!(empty.0, 422, "neither text nor files: well-formed, nothing to store");
+    assert_eq!(empty.1["error"]["message"], "Send a body, attachments, or both.");
 
     let (_, page) = api.get(&format!("/api/v1/conversations/{conversation}/messages?after_seq=1")).await;
     let bodies: Vec<&str> = page["data"].as_array().unwrap().iter().map(|m| m["body"].as_str().unwrap()).collect();
