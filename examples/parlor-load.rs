@@ -91,6 +91,17 @@ enum Scenario {
         #[arg(long)]
         database_url: String,
     },
+    /// Visitors upload files of `megabytes` each (one visitor per file, so that the per-visitor
+    /// rate limit is not what is measured), `in_flight` at a time, and send each in a message.
+    /// Reports the upload time and MB/s.
+    Upload {
+        #[arg(long, default_value_t = 10)]
+        megabytes: usize,
+        #[arg(long, default_value_t = 30)]
+        files: usize,
+        #[arg(long, default_value_t = 1)]
+        in_flight: usize,
+    },
 }
 
 fn elapsed_micros() -> u64 {
@@ -270,7 +281,72 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Inbox { conversations, requests, database_url } => {
             inbox(&cli.url, &site_key, &cookie, conversations, requests, &database_url).await
         }
+        Scenario::Upload { megabytes, files, in_flight } => upload(&cli.url, &site_key, megabytes, files, in_flight).await,
     }
+}
+
+async fn upload(url: &str, site_key: &str, megabytes: usize, files: usize, in_flight: usize) -> anyhow::Result<()> {
+    let visitors = create_visitors(url, site_key, files).await?;
+    // Bytes no compression or type sniffing shortcuts: a pseudo-random stream.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    let bytes: Arc<Vec<u8>> = Arc::new(
+        (0..megabytes * 1024 * 1024)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect(),
+    );
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    let results: Vec<anyhow::Result<(f64, String, String)>> = stream::iter(visitors)
+        .map(|visitor| {
+            let (client, bytes) = (client.clone(), bytes.clone());
+            async move {
+                let part = reqwest::multipart::Part::bytes(bytes.as_ref().clone()).file_name("load.bin");
+                let at = Instant::now();
+                let answer: Value = client
+                    .post(format!("{url}/api/widget/v1/uploads"))
+                    .bearer_auth(&visitor.token)
+                    .multipart(reqwest::multipart::Form::new().part("file", part))
+                    .send()
+                    .await?
+                    .error_for_status()?
+                    .json()
+                    .await?;
+                let seconds = at.elapsed().as_secs_f64();
+                Ok((seconds, visitor.token, answer["upload_id"].as_str().unwrap_or_default().to_string()))
+            }
+        })
+        .buffer_unordered(in_flight.max(1))
+        .collect()
+        .await;
+    let wall = started.elapsed().as_secs_f64();
+    let mut times = Vec::new();
+    let mut sent = 0;
+    for result in results {
+        let (seconds, token, upload_id) = result?;
+        times.push(seconds);
+        // Each upload goes out in a message, as a visitor would send it.
+        let (mut ws, _) = visitor_hello(url, &token, json!({})).await?;
+        let frame = json!({"type": "send", "client_id": Uuid::now_v7(), "body": "", "attachments": [upload_id]});
+        ws.send(WsMessage::Text(frame.to_string().into())).await?;
+        expect(&mut ws, "ack").await?;
+        sent += 1;
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[times.len() / 2];
+    let mb = megabytes as f64;
+    println!(
+        "upload {megabytes} MB x {files}, {in_flight} at a time: median {:.0} ms per file ({:.0} MB/s per upload), p90 {:.0} ms, {:.0} MB/s overall; {sent} sent in messages",
+        median * 1000.0,
+        mb / median,
+        times[times.len() * 9 / 10] * 1000.0,
+        mb * files as f64 / wall
+    );
+    Ok(())
 }
 
 /// Keeps a socket open, answering pings, until the task is dropped.

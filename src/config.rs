@@ -23,7 +23,7 @@
 //! | `VISITOR_MAX_OPEN_CONVERSATIONS` | `5` | conversations one visitor may have open (not resolved) at once |
 //! | `VISITOR_MAX_NEW_CONVERSATIONS_PER_DAY` | `20` | conversations one visitor may start in 24 hours |
 //! | `STORAGE_URL` | unset: files under `DATA_DIR/uploads` | `s3://bucket/prefix` keeps files in S3-compatible storage, with `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` (default `us-east-1`) and `AWS_ENDPOINT_URL` (MinIO, R2, ...) |
-//! | `UPLOAD_MAX_BYTES` | `26214400` (25 MB) | the largest file one upload may be |
+//! | `UPLOAD_MAX_BYTES` | `26214400` (25 MB) | the largest file one upload may be (at most 500 MB: an upload is held in memory while it is checked) |
 //! | `RUST_LOG` | `info` | log filter |
 //! | `LOG_FORMAT` | `pretty` | `pretty` or `json` |
 
@@ -355,8 +355,9 @@ impl Settings {
             upload_max_bytes: match var("UPLOAD_MAX_BYTES") {
                 None => DEFAULT_UPLOAD_MAX_BYTES,
                 Some(text) => match text.trim().parse::<u64>() {
-                    Ok(bytes @ 1..=5_368_709_120) => bytes,
-                    _ => bail!("UPLOAD_MAX_BYTES must be a number of bytes from 1 to 5368709120 (5 GB), not {text:?}"),
+                    // An upload is read whole into memory before it is stored.
+                    Ok(bytes @ 1..=524_288_000) => bytes,
+                    _ => bail!("UPLOAD_MAX_BYTES must be a number of bytes from 1 to 524288000 (500 MB), not {text:?}"),
                 },
             },
             file_link_ttl: crate::files::links::DEFAULT_TTL,

@@ -252,12 +252,14 @@ async fn serve(
     Ok(HttpResponse::Ok()
         .insert_header((header::CONTENT_TYPE, content_type))
         .insert_header(disposition)
-        .insert_header((header::CONTENT_LENGTH, download.size.to_string()))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"))
         .insert_header((header::CACHE_CONTROL, "private, max-age=3600"))
         .insert_header((header::REFERRER_POLICY, "no-referrer"))
-        .streaming(download.body.map_err(|error| actix_web::error::ErrorInternalServerError(error.to_string()))))
+        .body(actix_web::body::SizedStream::new(
+            download.size,
+            download.body.map_err(|error| actix_web::error::ErrorInternalServerError(error.to_string())),
+        )))
 }
 
 /// The name for clients that do not read `filename*`: ASCII only.
