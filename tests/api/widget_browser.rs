@@ -408,3 +408,122 @@ async fn when_the_team_is_away_the_chat_says_so_and_asks_for_an_email_without_bl
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// A small PDF, as an agent's reply would carry.
+const INVOICE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Pastes a PNG drawn in the chat window into `composer`, as a screenshot pasted from the
+/// clipboard arrives; returns whether the window took it as a file.
+const PASTE_SCREENSHOT: &str = "function () {
+    const d = this.ownerDocument, w = d.defaultView, canvas = d.createElement('canvas');
+    canvas.width = 360; canvas.height = 200;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#0e7490'; g.fillRect(0, 0, 360, 200);
+    g.fillStyle = '#fff'; g.font = 'bold 30px sans-serif'; g.fillText('Order #1234 failed', 24, 110);
+    return new Promise((done) => canvas.toBlob(done, 'image/png')).then((blob) => {
+        const clipboard = new w.DataTransfer();
+        clipboard.items.add(new w.File([blob], 'order-error.png', { type: 'image/png' }));
+        const paste = new w.ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true });
+        this.dispatchEvent(paste);
+        return paste.defaultPrevented;
+    });
+}";
+
+/// Whether the chat window has fetched its upload code yet.
+const UPLOAD_CODE_LOADED: &str = "function () { return this.ownerDocument.defaultView.performance.getEntriesByType('resource').some((r) => r.name.includes('/upload.js')); }";
+
+#[tokio::test]
+async fn a_visitor_pastes_a_screenshot_and_gets_a_pdf_back() {
+    let app = spawn_app_on_public_url().await;
+    let (id, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    page.click(page.wait_for("button", "Open chat").await).await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.wait_for("button", "Attach a file").await;
+    assert_eq!(page.call_on(composer, UPLOAD_CODE_LOADED).await, json!(false), "the upload code waits for a first file");
+
+    // A screenshot pasted into the composer uploads at once and waits to be sent.
+    page.focus(composer).await;
+    assert_eq!(page.call_on(composer, PASTE_SCREENSHOT).await, json!(true), "the paste was taken as a file");
+    page.wait_for("button", "Remove order-error.png").await;
+    page.wait_for_frame_text("Ready to send").await;
+    assert_eq!(page.call_on(composer, UPLOAD_CODE_LOADED).await, json!(true));
+    let stored = app.query_string("SELECT content_type || ' ' || (message_id IS NULL) AS value FROM uploads").unwrap();
+    assert_eq!(stored, "image/png true", "uploaded, and not yet in a message");
+
+    // Sent with no text: the file is the message.
+    page.focus(composer).await;
+    page.press("Enter").await;
+    let message = next_from_visitor(&mut agent).await;
+    assert_eq!(message["body"], "");
+    let conversation = message["conversation_id"].as_str().unwrap().to_string();
+    let attachment = &message["attachments"][0];
+    assert_eq!(attachment["content_type"], "image/png");
+    assert_eq!(attachment["name"], "order-error.png");
+    assert_eq!(attachment["width"], 360);
+    assert!(attachment["thumbnail_url"].as_str().unwrap().starts_with(&app.address), "{attachment}");
+    assert_eq!(app.count("messages"), 1);
+    assert_eq!(
+        app.query_string("SELECT count(*)::text AS value FROM uploads JOIN messages ON messages.id = uploads.message_id").as_deref(),
+        Some("1"),
+        "the upload belongs to the stored message"
+    );
+    assert_eq!(page.find("button", "Remove order-error.png").await, None, "sending empties the list");
+
+    // The visitor's own message shows the picture, loaded under the window's CSP.
+    let picture = page.wait_for("image", "order-error.png").await;
+    let probe = "function () { return new Promise((done) => { const check = () => this.complete ? done([this.naturalWidth, this.parentNode.target, this.parentNode.rel, this.parentNode.href]) : setTimeout(check, 50); check(); }); }";
+    let loaded = page.call_on(picture, probe).await;
+    assert_eq!(loaded[0], json!(360), "the thumbnail loaded: {loaded}");
+    assert_eq!(loaded[1], "_blank");
+    assert_eq!(loaded[2], "noopener noreferrer");
+    assert_eq!(loaded[3], attachment["url"], "the thumbnail opens the whole picture");
+
+    // The agent answers with a PDF, uploaded from the inbox.
+    let boundary = "parlor-test-boundary";
+    let mut form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"invoice <1234>.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    form.extend_from_slice(INVOICE_PDF);
+    form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let uploaded = app
+        .browser
+        .client
+        .post(format!("{}/app/{id}/uploads", app.address))
+        .header("x-csrf-token", app.browser.csrf_token().await)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 201);
+    let upload: serde_json::Value = uploaded.json().await.unwrap();
+    agent
+        .send(json!({"type": "send", "client_id": uuid::Uuid::now_v7().to_string(), "conversation_id": conversation,
+            "body": "Here is your invoice.", "attachments": [upload["upload_id"]]}))
+        .await;
+    agent.expect("ack").await;
+    page.wait_for_frame_text("Here is your invoice.").await;
+    page.wait_for_frame_text("invoice &lt;1234&gt;.pdf").await;
+    let link = page
+        .call_on(
+            composer,
+            "function () { const a = this.ownerDocument.querySelector('.them a.file'); return a && [a.href, a.textContent, a.getAttribute('download')]; }",
+        )
+        .await;
+    assert_eq!(link[1], "invoice <1234>.pdf142 B", "the link names the file and its size: {link}");
+    assert_eq!(link[2], "invoice <1234>.pdf");
+    let download = reqwest::get(link[0].as_str().unwrap()).await.unwrap();
+    assert_eq!(download.status(), 200);
+    let disposition = download.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert_eq!(download.bytes().await.unwrap().as_ref(), INVOICE_PDF);
+
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-files.png")).await;
+}
