@@ -13,19 +13,23 @@ parlorUploads(function (api) {
   function render(item) {
     var node = item.node, state = item.reply ? "done" : item.error ? "failed" : "uploading";
     node.setAttribute("data-state", state);
-    node.querySelector(".up-status").textContent =
-      state == "done" ? "Ready to send" : state == "failed" ? item.error : "Uploading… " + Math.round(item.progress * 100) + "%";
+    // The status is a live region: it changes three times at most, never with every percent.
+    var status = state == "done" ? "Ready to send" : state == "failed" ? item.error : "Uploading…";
+    var line = node.querySelector(".up-status");
+    if (line.textContent != status) line.textContent = status;
+    node.querySelector(".up-pct").textContent = state == "uploading" ? Math.round(item.progress * 100) + "%" : "";
     var bar = node.querySelector("progress");
     bar.value = item.progress;
     bar.hidden = state != "uploading";
-    node.querySelector(".retry").hidden = state != "failed";
+    node.querySelector(".retry").hidden = state != "failed" || item.final;
   }
 
   function start(item) {
     item.error = null;
+    item.final = false;
     item.progress = 0;
     render(item);
-    if (api.max && item.file.size > api.max) return fail(item, "This file is larger than " + api.size(api.max) + ".");
+    if (api.max && item.file.size > api.max) return fail(item, "This file is larger than " + api.size(api.max) + ".", true);
     var xhr = (item.xhr = new XMLHttpRequest()), form = new FormData();
     form.append("file", item.file, item.file.name || "file");
     xhr.open("POST", "/api/widget/v1/uploads");
@@ -47,18 +51,18 @@ parlorUploads(function (api) {
       // The visitor is told what they can do; the workspace's own limits are its team's business.
       if (xhr.status == 402) return fail(item, "This chat cannot take more files right now. Send your message without it.");
       if (xhr.status == 429) return fail(item, "You are sending files quickly. Wait a minute, then retry.");
-      fail(item, (answer && answer.error && answer.error.message) || "The file could not be uploaded.");
+      // Too large or empty: sending it again cannot help, so there is no Retry.
+      fail(item, (answer && answer.error && answer.error.message) || "The file could not be uploaded.", xhr.status == 413 || xhr.status == 400);
     };
     xhr.onerror = function () { fail(item, "You seem to be offline. Retry when you are back."); };
     xhr.send(form);
   }
 
-  function fail(item, why) {
+  function fail(item, why, final) {
     item.xhr = null;
     item.error = why;
+    item.final = final;
     render(item);
-    // Said aloud too: the list itself is not a live region, or every percent would be read.
-    say(item.file.name + ": " + why);
   }
 
   function remove(item) {
@@ -89,7 +93,8 @@ parlorUploads(function (api) {
       var bar = node.appendChild(el("progress"));
       bar.max = 1;
       bar.setAttribute("aria-label", "Uploading " + file.name);
-      node.appendChild(el("p", "up-status"));
+      text.appendChild(el("span", "up-pct")).setAttribute("aria-hidden", "true");
+      node.appendChild(el("p", "up-status")).setAttribute("role", "status");
       var retry = node.appendChild(el("button", "retry", "Retry"));
       retry.type = "button";
       retry.setAttribute("aria-label", "Retry " + file.name);
@@ -114,7 +119,7 @@ parlorUploads(function (api) {
       var busy = items.some(function (i) { return !i.reply && !i.error; });
       var failed = items.some(function (i) { return i.error; });
       if (busy || failed) {
-        say(busy ? "Wait until your files have finished uploading, then send." : "Retry or remove the files that could not be uploaded, then send.");
+        say(busy ? "Wait until your files have finished uploading, then send." : "Remove the files that could not be uploaded (or retry them), then send.");
         return false;
       }
       var replies = items.map(function (i) { return i.reply; });

@@ -451,6 +451,7 @@ async fn a_visitor_pastes_a_screenshot_and_gets_a_pdf_back() {
     assert_eq!(page.call_on(composer, PASTE_SCREENSHOT).await, json!(true), "the paste was taken as a file");
     page.wait_for("button", "Remove order-error.png").await;
     page.wait_for_frame_text("Ready to send").await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-upload-ready.png")).await;
     assert_eq!(page.call_on(composer, UPLOAD_CODE_LOADED).await, json!(true));
     let stored = app.query_string("SELECT content_type || ' ' || (message_id IS NULL) AS value FROM uploads").unwrap();
     assert_eq!(stored, "image/png true", "uploaded, and not yet in a message");
@@ -526,4 +527,38 @@ async fn a_visitor_pastes_a_screenshot_and_gets_a_pdf_back() {
 
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     page.screenshot(&std::env::temp_dir().join("parlor-widget-files.png")).await;
+
+    // A file past the limit is refused with the reason (and no Retry, which cannot help); the
+    // message waits until it is removed, and then goes without it.
+    let too_large = "function () {
+        const w = this.ownerDocument.defaultView, clipboard = new w.DataTransfer();
+        clipboard.items.add(new w.File([new Uint8Array(26 * 1024 * 1024)], 'backup.zip', { type: 'application/zip' }));
+        const paste = new w.ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true });
+        this.dispatchEvent(paste);
+        return paste.defaultPrevented;
+    }";
+    page.focus(composer).await;
+    assert_eq!(page.call_on(composer, too_large).await, json!(true));
+    page.wait_for_frame_text("This file is larger than 25 MB.").await;
+    page.wait_for("button", "Remove backup.zip").await;
+    assert_eq!(page.find("button", "Retry backup.zip").await, None);
+    page.type_text("And my backup").await;
+    page.press("Enter").await;
+    page.wait_for_frame_text("Remove the files that could not be uploaded (or retry them), then send.").await;
+    while let Some(frame) = agent.next_within(std::time::Duration::from_secs(1)).await {
+        assert!(frame["type"] != "message" || frame["author"]["kind"] != "visitor", "sent with a failed file: {frame}");
+    }
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-upload-refused.png")).await;
+    page.click(page.wait_for("button", "Remove backup.zip").await).await;
+    assert_eq!(page.find("button", "Remove backup.zip").await, None);
+    assert_eq!(
+        page.call_on(composer, "function () { return this.ownerDocument.activeElement === this; }").await,
+        json!(true),
+        "focus goes back to the message"
+    );
+    page.press("Enter").await;
+    let text_only = next_from_visitor(&mut agent).await;
+    assert_eq!(text_only["body"], "And my backup");
+    assert!(text_only.get("attachments").is_none(), "{text_only}");
+    assert_eq!(app.count("uploads"), 2, "nothing of the refused file was stored");
 }
