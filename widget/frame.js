@@ -230,6 +230,7 @@
         retry = 0;
         offline("");
         flush();
+        loadUploads();
       } else if (m.type == "message") showMessage(m);
       else if (m.type == "ack") acked(m);
       else if (m.type == "typing" && m.conversation_id == conversationId && m.author && m.author.kind != "visitor") typing(m.typing, m.author.name);
@@ -335,16 +336,22 @@
     } else sendTyping(false);
   });
   // ---- files: picked, dropped or pasted; the code that uploads them loads on first use -----
-  var uploads = null, uploadsWaiting = [], note = $(".files-note");
+  var uploads = null, uploadsWaiting = [], uploadsLoading = false, note = $(".files-note");
   function withUploads(then) {
     if (uploads) return then(uploads);
-    if (uploadsWaiting.push(then) > 1) return;
+    uploadsWaiting.push(then);
+    loadUploads();
+  }
+  // Offline, the files wait for the socket to be back (see connect), then are added.
+  function loadUploads() {
+    if (uploadsLoading || !uploadsWaiting.length) return;
+    uploadsLoading = true;
     var script = d.createElement("script");
     script.src = body.getAttribute("data-upload");
     script.onerror = function () {
-      uploadsWaiting = [];
+      uploadsLoading = false;
       script.remove();
-      note.textContent = "Files cannot be sent right now. Check your connection and try again.";
+      note.textContent = "You seem to be offline: your files will be added when you are back.";
     };
     w.parlorUploads = function (make) {
       uploads = make({
@@ -352,6 +359,7 @@
         max: +body.getAttribute("data-upload-max") || 0,
         token: function () { return session && session.visitor_token; }
       });
+      note.textContent = "";
       uploadsWaiting.splice(0).forEach(function (fn) { fn(uploads); });
     };
     d.head.appendChild(script);

@@ -562,3 +562,70 @@ async fn a_visitor_pastes_a_screenshot_and_gets_a_pdf_back() {
     assert!(text_only.get("attachments").is_none(), "{text_only}");
     assert_eq!(app.count("uploads"), 2, "nothing of the refused file was stored");
 }
+
+/// Drops `name` (a small text file) on the conversation, as a file dragged from the desktop;
+/// returns whether the window took the drag and the drop rather than letting the browser open
+/// the file.
+fn drop_file(name: &str) -> String {
+    format!(
+        "function () {{
+        const d = this.ownerDocument, w = d.defaultView, dragged = new w.DataTransfer();
+        dragged.items.add(new w.File(['Order 1234: the parcel never came.'], '{name}', {{ type: 'text/plain' }}));
+        const over = new w.DragEvent('dragover', {{ dataTransfer: dragged, bubbles: true, cancelable: true }});
+        d.querySelector('.log').dispatchEvent(over);
+        const drop = new w.DragEvent('drop', {{ dataTransfer: dragged, bubbles: true, cancelable: true }});
+        d.querySelector('.log').dispatchEvent(drop);
+        return [over.defaultPrevented, drop.defaultPrevented];
+    }}"
+    )
+}
+
+#[tokio::test]
+async fn files_dropped_while_offline_wait_or_retry_and_then_go() {
+    let app = spawn_app_on_public_url().await;
+    let (_, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let network = Network::to(&app.address).await;
+    let host = serve_site(site(&network.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    page.click(page.wait_for("button", "Open chat").await).await;
+    let composer = page.wait_for("textbox", "Message").await;
+
+    // Offline before the upload code ever loaded: the file waits, and goes once back online.
+    network.cut();
+    page.wait_for_frame_text("You are offline. Reconnecting").await;
+    assert_eq!(page.call_on(composer, &drop_file("notes.txt")).await, json!([true, true]), "the window takes the drop");
+    page.wait_for_frame_text("You seem to be offline: your files will be added when you are back.").await;
+    network.mend();
+    page.wait_for("button", "Remove notes.txt").await;
+    page.wait_for_frame_text("Ready to send").await;
+
+    // Offline while uploading: the file says why and offers Retry.
+    network.cut();
+    assert_eq!(page.call_on(composer, &drop_file("receipt.txt")).await, json!([true, true]));
+    page.wait_for_frame_text("You seem to be offline. Retry when you are back.").await;
+    let retry = page.wait_for("button", "Retry receipt.txt").await;
+    assert_eq!(app.count("uploads"), 1);
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-upload-offline.png")).await;
+    network.mend();
+    page.click(retry).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while page.frames_html().await.matches("Ready to send").count() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the retried file did not upload");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    page.focus(composer).await;
+    page.type_text("Here are my notes").await;
+    page.press("Enter").await;
+    let message = next_from_visitor(&mut agent).await;
+    assert_eq!(message["body"], "Here are my notes");
+    let names: Vec<_> = message["attachments"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ["notes.txt", "receipt.txt"], "in the order attached");
+    assert_eq!(message["attachments"][0]["content_type"], "text/plain");
+    assert!(message["attachments"][0].get("thumbnail_url").is_none(), "{message}");
+    // The visitor's own message links the files for download.
+    page.wait_for_frame_text("download=\"receipt.txt\"").await;
+    assert_eq!(app.count("uploads"), 2);
+}
