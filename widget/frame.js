@@ -371,7 +371,7 @@
     return true;
   }
   var picker = $("#file-input");
-  $(".attach").addEventListener("click", function () { picker.click(); });
+  $(".attach").addEventListener("click", function () { if (!preview) picker.click(); });
   picker.addEventListener("change", function () {
     attach(picker.files);
     picker.value = "";
