@@ -17,7 +17,7 @@
   var session = null, socket = null, welcomed = false, retry = 0, retryTimer = null;
   var conversationId = null, lastSeq = 0, readByAgent = 0, isOpen = false;
   var shown = {}; // seq -> element, for this conversation
-  var outbox = []; // sends not acked yet, in order: {client_id, body, el}
+  var outbox = []; // sends not acked yet, in order: {client_id, body, attachments, el}
   var typingSent = 0, typingStop = null, agentTypingTimer = null;
 
   function paint(s) {
@@ -49,6 +49,14 @@
     try { return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); } catch (e) { return ""; }
   }
   function scrollDown() { log.scrollTop = log.scrollHeight; }
+  // A byte count as people read it, as the server states its limits: "820 KB", "3.4 MB".
+  function size(n) {
+    var k = 1024, m = n / k / k;
+    if (n < k) return n + " B";
+    if (n < k * k) return Math.max(1, Math.round(n / k)) + " KB";
+    if (n < k * k * k) return (m < 10 ? m.toFixed(1) : Math.round(m)) + " MB";
+    return (m / k).toFixed(1) + " GB";
+  }
 
   // ---- messages -------------------------------------------------------------------------
   function bubble(mine, text, author) {
@@ -65,11 +73,42 @@
     log.appendChild(node);
     return node;
   }
-  function setState(node, state, iso) {
+  function setState(node, state, iso, why) {
     node.setAttribute("data-state", state);
     var meta = node.querySelector(".meta");
     var word = { sending: "Sending…", sent: "Sent", read: "Read", failed: "Not sent" }[state] || "";
-    meta.textContent = (iso ? time(iso) + (word ? " · " : "") : "") + word;
+    meta.textContent = (iso ? time(iso) + (word ? " · " : "") : "") + word + (why ? ": " + why : "");
+  }
+  // The files a message carries: images as thumbnails linking to the whole picture, other
+  // files as downloads. Files of a send not yet stored have no links: names and sizes only.
+  function files(node, list) {
+    var old = node.querySelector(".files");
+    if (old) node.removeChild(old);
+    if (!list || !list.length) return;
+    var box = el("div", "files");
+    list.forEach(function (f) {
+      var item = box.appendChild(el(f.url ? "a" : "span", "file"));
+      if (f.url) item.href = f.url;
+      if (f.thumbnail_url) {
+        item.className = "file image";
+        item.target = "_blank";
+        item.rel = "noopener noreferrer";
+        var img = item.appendChild(el("img")), scale = Math.min(1, 240 / Math.max(f.width || 1, f.height || 1));
+        img.alt = f.name;
+        if (f.width && f.height) { img.width = Math.round(f.width * scale); img.height = Math.round(f.height * scale); }
+        img.onload = scrollDown;
+        img.src = f.thumbnail_url;
+        return;
+      }
+      if (f.url) item.setAttribute("download", f.name);
+      var icon = item.appendChild(d.createElementNS("http://www.w3.org/2000/svg", "svg"));
+      icon.setAttribute("viewBox", "0 0 24 24");
+      icon.setAttribute("aria-hidden", "true");
+      icon.appendChild(d.createElementNS(icon.namespaceURI, "path")).setAttribute("d", "M6 2h8l5 5v15H6zM14 2v5h5");
+      item.appendChild(el("span", "file-name", f.name));
+      item.appendChild(el("span", "file-size", size(f.size)));
+    });
+    node.insertBefore(box, node.querySelector(".meta"));
   }
   function markRead() {
     Object.keys(shown).forEach(function (seq) {
@@ -82,12 +121,17 @@
       if (conversationId) return; // another, older conversation: the window shows the newest
       conversationId = m.conversation_id;
     }
-    if (shown[m.seq]) return;
+    if (shown[m.seq]) {
+      // Our own send, placed at its ack: its files get their links now.
+      if (m.attachments) files(shown[m.seq], m.attachments);
+      return;
+    }
     var mine = m.author.kind == "visitor";
     var pending = null;
     outbox.forEach(function (p) { if (p.client_id == m.client_id) pending = p; });
     var node = pending ? pending.el : bubble(mine, m.body, m.author);
     if (pending) outbox.splice(outbox.indexOf(pending), 1);
+    if (m.attachments) files(node, m.attachments);
     node.setAttribute("data-at", m.created_at);
     // Keep seq order even when a replay arrives after a live message.
     var later = Object.keys(shown).map(Number).filter(function (s) { return s > m.seq; }).sort(function (a, b) { return a - b; });
@@ -99,7 +143,8 @@
       setState(node, "", m.created_at);
       typing(false);
       if (!isOpen || d.hidden) chime();
-      toHost({ parlor: "message", message: { body: m.body, author: m.author.name, created_at: m.created_at } });
+      var names = (m.attachments || []).map(function (f) { return f.name; }).join(", ");
+      toHost({ parlor: "message", message: { body: m.body || names, author: m.author.name, created_at: m.created_at } });
     }
     updateUnread();
     scrollDown();
@@ -185,6 +230,7 @@
         retry = 0;
         offline("");
         flush();
+        loadUploads();
       } else if (m.type == "message") showMessage(m);
       else if (m.type == "ack") acked(m);
       else if (m.type == "typing" && m.conversation_id == conversationId && m.author && m.author.kind != "visitor") typing(m.typing, m.author.name);
@@ -227,7 +273,7 @@
     }
     outbox.forEach(function (p) {
       if (p.client_id == error.client_id) {
-        setState(p.el, "failed");
+        setState(p.el, "failed", null, error.message);
         p.failed = true;
       }
     });
@@ -240,16 +286,19 @@
       if (p.failed || p.inFlight === socket) continue;
       if (!conversationId && i > 0) return;
       var data = { type: "send", client_id: p.client_id, body: p.body };
+      if (p.attachments.length) data.attachments = p.attachments;
       if (conversationId) data.conversation_id = conversationId;
       if (!frame(data)) return;
       p.inFlight = socket;
       if (!conversationId) return;
     }
   }
-  function send(text) {
+  // uploaded: the finished uploads to send with the text, as the upload route answered them.
+  function send(text, uploaded) {
     var node = bubble(true, text);
+    files(node, uploaded);
     setState(node, "sending");
-    outbox.push({ client_id: uuid(), body: text, el: node });
+    outbox.push({ client_id: uuid(), body: text, attachments: uploaded.map(function (u) { return u.upload_id; }), el: node });
     scrollDown();
     sendTyping(false);
     flush();
@@ -259,10 +308,13 @@
   composer.addEventListener("submit", function (event) {
     event.preventDefault();
     var text = input.value.trim();
-    if (!text || preview) return;
+    if (preview) return;
+    // The files attached, unless some are still uploading or failed: then nothing is sent yet.
+    var taken = uploads && uploads.take();
+    if (taken === false || (!text && !taken)) return;
     input.value = "";
     grow();
-    send(text);
+    send(text, taken || []);
   });
   input.addEventListener("keydown", function (event) {
     if (event.key == "Enter" && !event.shiftKey && !event.isComposing) {
@@ -283,6 +335,72 @@
       typingStop = setTimeout(function () { sendTyping(false); }, 4000);
     } else sendTyping(false);
   });
+  // ---- files: picked, dropped or pasted; the code that uploads them loads on first use -----
+  var uploads = null, uploadsWaiting = [], uploadsLoading = false, note = $(".files-note");
+  function withUploads(then) {
+    if (uploads) return then(uploads);
+    uploadsWaiting.push(then);
+    loadUploads();
+  }
+  // Offline, the files wait for the socket to be back (see connect), then are added.
+  function loadUploads() {
+    if (uploadsLoading || !uploadsWaiting.length) return;
+    uploadsLoading = true;
+    var script = d.createElement("script");
+    script.src = body.getAttribute("data-upload");
+    script.onerror = function () {
+      uploadsLoading = false;
+      script.remove();
+      note.textContent = "You seem to be offline: your files will be added when you are back.";
+    };
+    w.parlorUploads = function (make) {
+      uploads = make({
+        el: el, size: size, note: note, list: $(".pending"), input: input,
+        max: +body.getAttribute("data-upload-max") || 0,
+        token: function () { return session && session.visitor_token; }
+      });
+      note.textContent = "";
+      uploadsWaiting.splice(0).forEach(function (fn) { fn(uploads); });
+    };
+    d.head.appendChild(script);
+  }
+  function attach(list) {
+    list = Array.prototype.slice.call(list || []);
+    if (!list.length || preview || composer.hidden || !session) return false;
+    withUploads(function (u) { u.add(list); });
+    return true;
+  }
+  var picker = $("#file-input");
+  $(".attach").addEventListener("click", function () { if (!preview) picker.click(); });
+  picker.addEventListener("change", function () {
+    attach(picker.files);
+    picker.value = "";
+  });
+  // A pasted picture (a screenshot) becomes a file; pasted text, which may come with a picture
+  // of itself (spreadsheets do that), stays text.
+  input.addEventListener("paste", function (event) {
+    var data = event.clipboardData;
+    if (data && data.files.length && Array.prototype.indexOf.call(data.types, "text/plain") < 0 && attach(data.files)) event.preventDefault();
+  });
+  function dragsFiles(event) {
+    return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types, "Files") >= 0;
+  }
+  // Anywhere in the window; a file dropped elsewhere would replace the window with itself.
+  d.addEventListener("dragover", function (event) {
+    if (!dragsFiles(event)) return;
+    event.preventDefault();
+    body.classList.add("dropping");
+  });
+  d.addEventListener("dragleave", function (event) {
+    if (!event.relatedTarget) body.classList.remove("dropping");
+  });
+  d.addEventListener("drop", function (event) {
+    body.classList.remove("dropping");
+    if (!dragsFiles(event)) return;
+    event.preventDefault();
+    attach(event.dataTransfer.files);
+  });
+
   // Away: outside business hours, or no agent online. The chat says so and asks for an email
   // beside the composer: the visitor may write at once, or dismiss the question.
   function away() {

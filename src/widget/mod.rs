@@ -90,13 +90,18 @@ pub static LOADER: LazyLock<WidgetAsset> =
 pub static FRAME_JS: LazyLock<WidgetAsset> =
     LazyLock::new(|| asset(include_str!("../../widget/frame.js"), "text/javascript; charset=utf-8"));
 pub static FRAME_CSS: LazyLock<WidgetAsset> = LazyLock::new(|| asset(include_str!("../../widget/frame.css"), "text/css; charset=utf-8"));
+/// Sending files: loaded by the window only when a visitor first attaches one, so that it
+/// weighs nothing on the first paint.
+pub static UPLOAD_JS: LazyLock<WidgetAsset> =
+    LazyLock::new(|| asset(include_str!("../../widget/upload.js"), "text/javascript; charset=utf-8"));
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     api::configure(cfg);
     cfg.route("/widget.js", web::get().to(loader))
         .route("/widget/v1/frame", web::get().to(frame))
         .route("/widget/v1/frame.js", web::get().to(|req: HttpRequest| async move { FRAME_JS.respond(&req, IMMUTABLE) }))
-        .route("/widget/v1/frame.css", web::get().to(|req: HttpRequest| async move { FRAME_CSS.respond(&req, IMMUTABLE) }));
+        .route("/widget/v1/frame.css", web::get().to(|req: HttpRequest| async move { FRAME_CSS.respond(&req, IMMUTABLE) }))
+        .route("/widget/v1/upload.js", web::get().to(|req: HttpRequest| async move { UPLOAD_JS.respond(&req, IMMUTABLE) }));
 }
 
 /// Assets whose URL carries their version are kept for a year.
@@ -124,6 +129,10 @@ struct FramePage {
     preview: bool,
     css_version: &'static str,
     js_version: &'static str,
+    upload_version: &'static str,
+    /// The largest file a visitor may upload, in bytes, so that the window can say so before
+    /// sending it.
+    upload_max_bytes: u64,
 }
 
 /// `GET /widget/v1/frame?site_key=pk_...`: the chat window, framed by the loader. Its
@@ -146,10 +155,13 @@ async fn frame(state: web::Data<AppState>, query: web::Query<FrameQuery>) -> Res
         if public.scheme() == "https" { "wss" } else { "ws" },
         public.host_str().map(|host| public.port().map_or(host.to_string(), |port| format!("{host}:{port}"))).unwrap_or_default()
     );
+    // Attachments' signed links name the public origin, which is the frame's own unless a proxy
+    // serves the frame under another name.
+    let public_origin = state.settings.public_origin();
     // The preview is framed by the dashboard alone.
     let ancestors = if preview { "frame-ancestors 'self'".to_string() } else { settings.frame_ancestors() };
     let policy = format!(
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' {websocket_origin}; \
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: {public_origin}; connect-src 'self' {websocket_origin}; \
          base-uri 'none'; form-action 'none'; {ancestors}"
     );
     let page = FramePage {
@@ -159,6 +171,8 @@ async fn frame(state: web::Data<AppState>, query: web::Query<FrameQuery>) -> Res
         preview,
         css_version: &FRAME_CSS.version,
         js_version: &FRAME_JS.version,
+        upload_version: &UPLOAD_JS.version,
+        upload_max_bytes: state.settings.upload_max_bytes,
     };
     let html = page.render().map_err(|error| AppError::internal(anyhow::Error::new(error)))?;
     Ok(HttpResponse::Ok()

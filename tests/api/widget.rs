@@ -65,6 +65,26 @@ async fn the_loader_and_the_window_are_served_small_and_gzipped() {
     let html = frame.text().await.unwrap();
     assert!(html.contains(r#"<label for="composer-input" class="visually-hidden">Message</label>"#));
     assert!(html.contains(r#"aria-label="Send""#));
+    assert!(html.contains(r#"<button type="button" class="attach" aria-label="Attach a file">"#));
+
+    // Before its first paint the window loads its HTML, stylesheet and script: 12 KB gzipped at
+    // most. The code that sends files loads only when a visitor attaches one.
+    let asset = |name: &str| {
+        let start = html.find(&format!("/widget/v1/{name}?v=")).unwrap_or_else(|| panic!("the window names {name}"));
+        html[start..].split('"').next().unwrap().to_string()
+    };
+    let mut first_paint = 0;
+    for path in [format!("/widget/v1/frame?site_key={site_key}"), asset("frame.css"), asset("frame.js")] {
+        let response = client.get(format!("{}{path}", app.address)).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(response.headers()["content-encoding"], "gzip", "{path}");
+        first_paint += response.bytes().await.unwrap().len();
+    }
+    assert!(first_paint <= 12 * 1024, "the window's first paint weighs {first_paint} bytes gzipped, past its 12 KB budget");
+    let upload = client.get(format!("{}{}", app.address, asset("upload.js"))).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(upload.status(), 200);
+    assert_eq!(upload.headers()["content-encoding"], "gzip");
+    assert_eq!(upload.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert!(upload.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
 
     let unknown = app.browser.get("/widget/v1/frame?site_key=pk_nope").await;
     assert_eq!(unknown.status(), 404);

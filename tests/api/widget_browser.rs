@@ -408,3 +408,224 @@ async fn when_the_team_is_away_the_chat_says_so_and_asks_for_an_email_without_bl
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
 }
+
+/// A small PDF, as an agent's reply would carry.
+const INVOICE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// Pastes a PNG drawn in the chat window into `composer`, as a screenshot pasted from the
+/// clipboard arrives; returns whether the window took it as a file.
+const PASTE_SCREENSHOT: &str = "function () {
+    const d = this.ownerDocument, w = d.defaultView, canvas = d.createElement('canvas');
+    canvas.width = 360; canvas.height = 200;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#0e7490'; g.fillRect(0, 0, 360, 200);
+    g.fillStyle = '#fff'; g.font = 'bold 30px sans-serif'; g.fillText('Order #1234 failed', 24, 110);
+    return new Promise((done) => canvas.toBlob(done, 'image/png')).then((blob) => {
+        const clipboard = new w.DataTransfer();
+        clipboard.items.add(new w.File([blob], 'order-error.png', { type: 'image/png' }));
+        const paste = new w.ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true });
+        this.dispatchEvent(paste);
+        return paste.defaultPrevented;
+    });
+}";
+
+/// Whether the chat window has fetched its upload code yet.
+const UPLOAD_CODE_LOADED: &str = "function () { return this.ownerDocument.defaultView.performance.getEntriesByType('resource').some((r) => r.name.includes('/upload.js')); }";
+
+#[tokio::test]
+async fn a_visitor_pastes_a_screenshot_and_gets_a_pdf_back() {
+    let app = spawn_app_on_public_url().await;
+    let (id, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    page.click(page.wait_for("button", "Open chat").await).await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.wait_for("button", "Attach a file").await;
+    assert_eq!(page.call_on(composer, UPLOAD_CODE_LOADED).await, json!(false), "the upload code waits for a first file");
+
+    // A screenshot pasted into the composer uploads at once and waits to be sent.
+    page.focus(composer).await;
+    assert_eq!(page.call_on(composer, PASTE_SCREENSHOT).await, json!(true), "the paste was taken as a file");
+    page.wait_for("button", "Remove order-error.png").await;
+    page.wait_for_frame_text("Ready to send").await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-upload-ready.png")).await;
+    assert_eq!(page.call_on(composer, UPLOAD_CODE_LOADED).await, json!(true));
+    let stored = app.query_string("SELECT content_type || ' ' || (message_id IS NULL) AS value FROM uploads").unwrap();
+    assert_eq!(stored, "image/png true", "uploaded, and not yet in a message");
+
+    // Sent with no text: the file is the message.
+    page.focus(composer).await;
+    page.press("Enter").await;
+    let message = next_from_visitor(&mut agent).await;
+    assert_eq!(message["body"], "");
+    let conversation = message["conversation_id"].as_str().unwrap().to_string();
+    let attachment = &message["attachments"][0];
+    assert_eq!(attachment["content_type"], "image/png");
+    assert_eq!(attachment["name"], "order-error.png");
+    assert_eq!(attachment["width"], 360);
+    assert!(attachment["thumbnail_url"].as_str().unwrap().starts_with(&app.address), "{attachment}");
+    assert_eq!(app.count("messages"), 1);
+    assert_eq!(
+        app.query_string("SELECT count(*)::text AS value FROM uploads JOIN messages ON messages.id = uploads.message_id").as_deref(),
+        Some("1"),
+        "the upload belongs to the stored message"
+    );
+    assert_eq!(page.find("button", "Remove order-error.png").await, None, "sending empties the list");
+
+    // The visitor's own message shows the picture, loaded under the window's CSP.
+    let picture = page.wait_for("image", "order-error.png").await;
+    let probe = "function () { return new Promise((done) => { const check = () => this.complete ? done([this.naturalWidth, this.parentNode.target, this.parentNode.rel, this.parentNode.href]) : setTimeout(check, 50); check(); }); }";
+    let loaded = page.call_on(picture, probe).await;
+    assert_eq!(loaded[0], json!(360), "the thumbnail loaded: {loaded}");
+    assert_eq!(loaded[1], "_blank");
+    assert_eq!(loaded[2], "noopener noreferrer");
+    assert_eq!(loaded[3], attachment["url"], "the thumbnail opens the whole picture");
+
+    // The agent answers with a PDF, uploaded from the inbox.
+    let boundary = "parlor-test-boundary";
+    let mut form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"invoice <1234>.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    form.extend_from_slice(INVOICE_PDF);
+    form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let uploaded = app
+        .browser
+        .client
+        .post(format!("{}/app/{id}/uploads", app.address))
+        .header("x-csrf-token", app.browser.csrf_token().await)
+        .header("content-type", format!("multipart/form-data; boundary={boundary}"))
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(uploaded.status(), 201);
+    let upload: serde_json::Value = uploaded.json().await.unwrap();
+    agent
+        .send(json!({"type": "send", "client_id": uuid::Uuid::now_v7().to_string(), "conversation_id": conversation,
+            "body": "Here is your invoice.", "attachments": [upload["upload_id"]]}))
+        .await;
+    agent.expect("ack").await;
+    page.wait_for_frame_text("Here is your invoice.").await;
+    page.wait_for_frame_text("invoice &lt;1234&gt;.pdf").await;
+    let link = page
+        .call_on(
+            composer,
+            "function () { const a = this.ownerDocument.querySelector('.them a.file'); return a && [a.href, a.textContent, a.getAttribute('download')]; }",
+        )
+        .await;
+    assert_eq!(link[1], "invoice <1234>.pdf142 B", "the link names the file and its size: {link}");
+    assert_eq!(link[2], "invoice <1234>.pdf");
+    let download = reqwest::get(link[0].as_str().unwrap()).await.unwrap();
+    assert_eq!(download.status(), 200);
+    let disposition = download.headers()["content-disposition"].to_str().unwrap().to_string();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert_eq!(download.bytes().await.unwrap().as_ref(), INVOICE_PDF);
+
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-files.png")).await;
+
+    // A file past the limit is refused with the reason (and no Retry, which cannot help); the
+    // message waits until it is removed, and then goes without it.
+    let too_large = "function () {
+        const w = this.ownerDocument.defaultView, clipboard = new w.DataTransfer();
+        clipboard.items.add(new w.File([new Uint8Array(26 * 1024 * 1024)], 'backup.zip', { type: 'application/zip' }));
+        const paste = new w.ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true });
+        this.dispatchEvent(paste);
+        return paste.defaultPrevented;
+    }";
+    page.focus(composer).await;
+    assert_eq!(page.call_on(composer, too_large).await, json!(true));
+    page.wait_for_frame_text("This file is larger than 25 MB.").await;
+    page.wait_for("button", "Remove backup.zip").await;
+    assert_eq!(page.find("button", "Retry backup.zip").await, None);
+    page.type_text("And my backup").await;
+    page.press("Enter").await;
+    page.wait_for_frame_text("Remove the files that could not be uploaded (or retry them), then send.").await;
+    while let Some(frame) = agent.next_within(std::time::Duration::from_secs(1)).await {
+        assert!(frame["type"] != "message" || frame["author"]["kind"] != "visitor", "sent with a failed file: {frame}");
+    }
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-upload-refused.png")).await;
+    page.click(page.wait_for("button", "Remove backup.zip").await).await;
+    assert_eq!(page.find("button", "Remove backup.zip").await, None);
+    assert_eq!(
+        page.call_on(composer, "function () { return this.ownerDocument.activeElement === this; }").await,
+        json!(true),
+        "focus goes back to the message"
+    );
+    page.press("Enter").await;
+    let text_only = next_from_visitor(&mut agent).await;
+    assert_eq!(text_only["body"], "And my backup");
+    assert!(text_only.get("attachments").is_none(), "{text_only}");
+    assert_eq!(app.count("uploads"), 2, "nothing of the refused file was stored");
+}
+
+/// Drops `name` (a small text file) on the conversation, as a file dragged from the desktop;
+/// returns whether the window took the drag and the drop rather than letting the browser open
+/// the file.
+fn drop_file(name: &str) -> String {
+    format!(
+        "function () {{
+        const d = this.ownerDocument, w = d.defaultView, dragged = new w.DataTransfer();
+        dragged.items.add(new w.File(['Order 1234: the parcel never came.'], '{name}', {{ type: 'text/plain' }}));
+        const over = new w.DragEvent('dragover', {{ dataTransfer: dragged, bubbles: true, cancelable: true }});
+        d.querySelector('.log').dispatchEvent(over);
+        const drop = new w.DragEvent('drop', {{ dataTransfer: dragged, bubbles: true, cancelable: true }});
+        d.querySelector('.log').dispatchEvent(drop);
+        return [over.defaultPrevented, drop.defaultPrevented];
+    }}"
+    )
+}
+
+#[tokio::test]
+async fn files_dropped_while_offline_wait_or_retry_and_then_go() {
+    let app = spawn_app_on_public_url().await;
+    let (_, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let network = Network::to(&app.address).await;
+    let host = serve_site(site(&network.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    page.click(page.wait_for("button", "Open chat").await).await;
+    let composer = page.wait_for("textbox", "Message").await;
+
+    // Offline before the upload code ever loaded: the file waits, and goes once back online.
+    network.cut();
+    page.wait_for_frame_text("You are offline. Reconnecting").await;
+    assert_eq!(page.call_on(composer, &drop_file("notes.txt")).await, json!([true, true]), "the window takes the drop");
+    page.wait_for_frame_text("You seem to be offline: your files will be added when you are back.").await;
+    network.mend();
+    page.wait_for("button", "Remove notes.txt").await;
+    page.wait_for_frame_text("Ready to send").await;
+
+    // Offline while uploading: the file says why and offers Retry.
+    network.cut();
+    assert_eq!(page.call_on(composer, &drop_file("receipt.txt")).await, json!([true, true]));
+    page.wait_for_frame_text("You seem to be offline. Retry when you are back.").await;
+    let retry = page.wait_for("button", "Retry receipt.txt").await;
+    assert_eq!(app.count("uploads"), 1);
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-upload-offline.png")).await;
+    network.mend();
+    page.click(retry).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while page.frames_html().await.matches("Ready to send").count() < 2 {
+        assert!(std::time::Instant::now() < deadline, "the retried file did not upload");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    page.focus(composer).await;
+    page.type_text("Here are my notes").await;
+    page.press("Enter").await;
+    let message = next_from_visitor(&mut agent).await;
+    assert_eq!(message["body"], "Here are my notes");
+    let names: Vec<_> = message["attachments"].as_array().unwrap().iter().map(|a| a["name"].as_str().unwrap().to_string()).collect();
+    assert_eq!(names, ["notes.txt", "receipt.txt"], "in the order attached");
+    assert_eq!(message["attachments"][0]["content_type"], "text/plain");
+    assert!(message["attachments"][0].get("thumbnail_url").is_none(), "{message}");
+    // The visitor's own message links the files for download.
+    page.wait_for_frame_text("download=\"receipt.txt\"").await;
+    assert_eq!(app.count("uploads"), 2);
+}
