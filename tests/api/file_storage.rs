@@ -123,11 +123,14 @@ async fn deleting_a_contact_removes_their_files_from_storage() {
     let (_other, _, kept) = a_visitor_sends_a_pdf(&app, &workspace, "other.pdf").await;
     let url = message["attachments"][0]["url"].as_str().expect("a signed link").to_string();
     assert_eq!(download(&app, &url).await.bytes().await.unwrap(), PDF);
+    // One they uploaded and never sent goes with them too.
+    let draft = upload_ok(&app.address, &visitor.token, "draft.pdf", PDF).await;
+    let draft = stored_path(&app, &storage_key(&app, &draft));
 
     let deleted = app.browser.post_form(&format!("/app/{}/contacts/{}/delete", workspace.id, visitor.contact_id), &[]).await;
     assert_eq!(location(&deleted), format!("/app/{}/inbox?notice=contact_deleted", workspace.id));
     assert_eq!(app.count(&format!("uploads WHERE contact_id = '{}'", visitor.contact_id)), 0);
-    wait_until("the contact's file leaving storage", || !path.exists()).await;
+    wait_until("the contact's files leaving storage", || !path.exists() && !draft.exists()).await;
     wait_until("the deletion queue emptying", || app.count("file_deletions") == 0).await;
     assert_eq!(download(&app, &url).await.status(), StatusCode::NOT_FOUND, "the old link opens nothing");
     assert!(kept.exists(), "another contact's file stays");
