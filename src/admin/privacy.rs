@@ -1,6 +1,10 @@
 //! Settings, Data and privacy: retention, exporting a contact or the whole workspace,
 //! deleting a contact with their messages, deleting the workspace; and the audit log.
 //!
+//! Exports list the files sent in the chat with a signed link to each (valid for an hour): the
+//! bytes stay in storage. Deleting a
+//! contact or the workspace deletes their files as well (see [`crate::files`]).
+//!
 //! Tenant rule: every route takes a [`WorkspaceAdmin`] (agents get 403, other workspaces 404);
 //! deleting the workspace also needs its owner. Exports read only the workspace's own rows.
 
@@ -18,8 +22,13 @@ use crate::realtime::revocation::Revocation;
 use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{CsrfForm, CsrfToken, WorkspaceAdmin},
-    db::{self, ContactId, WorkspaceId, schema::contacts},
+    db::{self, ContactId, UploadId, WorkspaceId, schema::contacts},
     error::AppError,
+    files::{
+        Links,
+        links::Variant,
+        uploads::{self, FilesOf, SentFile},
+    },
     state::AppState,
     web::{render, see_other, utc_minute},
     workspaces::{
@@ -152,21 +161,49 @@ async fn export_contact(
     let workspace_id = member.workspace_id();
     let contact_id = ContactId(path.1);
     let actor = member.actor();
-    let document = db::run(&state.pool, move |conn| {
+    let (document, files) = db::run(&state.pool, move |conn| {
         if !contact_exists(conn, workspace_id, contact_id)? {
             return Err(AppError::NotFound);
         }
         let document: Document =
             diesel::sql_query(CONTACT_EXPORT).bind::<SqlUuid, _>(workspace_id).bind::<SqlUuid, _>(contact_id).get_result(conn)?;
+        let files = uploads::sent_files(conn, workspace_id, FilesOf::Contact(contact_id))?;
         audit::record(conn, workspace_id, &actor, "contact.exported", &contact_id.to_string())?;
-        Ok(document.document)
+        Ok((document.document, files))
     })
     .await?;
+    let mut document: serde_json::Value = serde_json::from_str(&document).map_err(AppError::internal)?;
+    document["files"] = exported_files(&state.files.links, workspace_id, files)?;
+    let document = serde_json::to_string(&document).map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .insert_header(("Content-Disposition", format!("attachment; filename=\"contact-{contact_id}.json\"")))
         .insert_header(("Cache-Control", "no-store"))
         .body(document))
+}
+
+/// The files of an export, each with a fresh signed link (and one to its thumbnail, for images).
+fn exported_files(links: &Links, workspace_id: WorkspaceId, files: Vec<SentFile>) -> Result<serde_json::Value, AppError> {
+    let mut listed = Vec::with_capacity(files.len());
+    for mut file in files {
+        links.sign(workspace_id, std::slice::from_mut(&mut file.attachment));
+        let sent_at = file.sent_at.format(&time::format_description::well_known::Rfc3339).map_err(AppError::internal)?;
+        let a = file.attachment;
+        listed.push(serde_json::json!({
+            "id": a.id,
+            "name": a.name,
+            "content_type": a.content_type,
+            "size": a.size,
+            "width": a.width,
+            "height": a.height,
+            "conversation_id": file.conversation_id,
+            "private": file.private,
+            "sent_at": sent_at,
+            "url": a.url,
+            "thumbnail_url": a.thumbnail_url,
+        }));
+    }
+    Ok(serde_json::Value::Array(listed))
 }
 
 async fn delete_contact(
@@ -197,7 +234,8 @@ async fn delete_contact(
 
 /// The tables of a workspace export, in order: a line kind and the query of one page of rows
 /// after a given id. Secrets (identity secret, API key digests, webhook secrets) are left out.
-const EXPORT_TABLES: [(&str, &str); 8] = [
+/// `file` lines (attachments of messages) get a signed link as they are written.
+const EXPORT_TABLES: [(&str, &str); 9] = [
     (
         "member",
         "SELECT m.user_id AS id, to_jsonb(r) AS row FROM memberships m JOIN LATERAL (SELECT u.name, u.email, m.role, m.created_at AS joined_at FROM users u WHERE u.id = m.user_id) r ON true WHERE m.workspace_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT 1000",
@@ -227,6 +265,10 @@ const EXPORT_TABLES: [(&str, &str); 8] = [
         "SELECT m.id, to_jsonb(m) - 'workspace_id' AS row FROM messages m WHERE m.workspace_id = $1 AND m.id > $2 ORDER BY m.id LIMIT 1000",
     ),
     (
+        "file",
+        "SELECT u.id, jsonb_build_object('id', u.id, 'name', u.name, 'content_type', u.content_type, 'size', u.size, 'width', u.width, 'height', u.height, 'conversation_id', u.conversation_id, 'message_id', u.message_id, 'contact_id', u.contact_id, 'private', m.private, 'sent_at', m.created_at) AS row FROM uploads u JOIN messages m ON m.id = u.message_id AND m.workspace_id = $1 WHERE u.workspace_id = $1 AND u.id > $2 ORDER BY u.id LIMIT 1000",
+    ),
+    (
         "audit_event",
         "SELECT a.id, to_jsonb(a) - 'workspace_id' AS row FROM audit_events a WHERE a.workspace_id = $1 AND a.id > $2 ORDER BY a.id LIMIT 1000",
     ),
@@ -243,6 +285,7 @@ struct ExportRow {
 /// Writes the export page by page into `out`; stops early when the download was cancelled.
 fn write_export(
     pool: &db::DbPool,
+    links: &Links,
     workspace: &Workspace,
     out: &tokio::sync::mpsc::Sender<Result<web::Bytes, std::io::Error>>,
 ) -> Result<(), AppError> {
@@ -263,7 +306,11 @@ fn write_export(
             after = last.id;
             let full = rows.len() == 1000;
             let mut chunk = String::new();
-            for row in rows {
+            let now = time::OffsetDateTime::now_utc();
+            for mut row in rows {
+                if kind == "file" {
+                    row.row["url"] = links.link(workspace.id, UploadId(row.id), Variant::File, now).into();
+                }
                 chunk.push_str(&serde_json::json!({ "type": kind, "row": row.row }).to_string());
                 chunk.push('\n');
             }
@@ -287,8 +334,9 @@ async fn export_workspace(state: web::Data<AppState>, WorkspaceAdmin(member): Wo
     db::run(&state.pool, move |conn| audit::record(conn, workspace_id, &actor, "workspace.exported", "")).await?;
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<web::Bytes, std::io::Error>>(4);
     let pool = state.pool.clone();
+    let links = state.files.links.clone();
     actix_web::rt::task::spawn_blocking(move || {
-        if let Err(error) = write_export(&pool, &workspace, &sender) {
+        if let Err(error) = write_export(&pool, &links, &workspace, &sender) {
             tracing::error!(error = ?error, "workspace export failed");
             let _ = sender.blocking_send(Err(std::io::Error::other("the export failed")));
         }

@@ -1,5 +1,5 @@
-//! The Billing page (owner only): the plan, seats used and paid for, this month's usage, an
-//! upgrade through Stripe Checkout, and the way into Stripe's customer portal. With billing
+//! The Billing page (owner only): the plan, seats used and paid for, this month's usage, file
+//! storage used against the plan's quota, an upgrade through Stripe Checkout, and the way into Stripe's customer portal. With billing
 //! off the page does not exist (404).
 //!
 //! Tenant rule: every route takes a [`WorkspaceOwner`]: admins and agents get 403, other
@@ -17,6 +17,7 @@ use crate::{
     config::{PaidPlan, StripeSettings},
     db::{self, schema::billing_accounts},
     error::AppError,
+    files,
     state::AppState,
     web::{Nav, Shell, render, see_other, utc_minute},
 };
@@ -47,6 +48,11 @@ struct BillingPage {
     seats_limit: Option<u32>,
     conversations: i64,
     conversation_cap: Option<u32>,
+    /// File storage in use and the plan's quota, in bytes and as people read them.
+    storage_used: i64,
+    storage_used_label: String,
+    storage_quota: i64,
+    storage_quota_label: String,
     plans: Vec<PaidPlan>,
     trial_days: u32,
     suggested_seats: i64,
@@ -99,8 +105,18 @@ async fn build_page(
 ) -> Result<BillingPage, AppError> {
     let settings = settings_of(state)?;
     let workspace_id = owner.workspace_id();
-    let (account, used): (Account, Usage) =
-        db::run(&state.pool, move |conn| Ok((Account::load(conn, workspace_id)?, usage(conn, workspace_id)?))).await?;
+    let stripe = settings.clone();
+    let (account, used, storage_used, storage_quota): (Account, Usage, i64, Option<i64>) = db::run(&state.pool, move |conn| {
+        Ok((
+            Account::load(conn, workspace_id)?,
+            usage(conn, workspace_id)?,
+            files::uploads::storage_used(conn, workspace_id)?,
+            files::uploads::quota(conn, Some(&stripe), workspace_id)?,
+        ))
+    })
+    .await?;
+    // With billing on (this page exists only then) every plan has a quota.
+    let storage_quota = storage_quota.unwrap_or(files::uploads::FREE_QUOTA_BYTES);
     let limits = limits(Some(settings), &account);
     let paid = account.is_paid();
     let plan_name = match (&account.plan, paid) {
@@ -128,6 +144,10 @@ async fn build_page(
         seats_limit: limits.seats,
         conversations: used.conversations_this_month,
         conversation_cap: limits.conversations_per_month,
+        storage_used,
+        storage_used_label: files::human_size(storage_used),
+        storage_quota,
+        storage_quota_label: files::human_size(storage_quota),
         plans: settings.plans.clone(),
         trial_days: if account.trial_used { 0 } else { settings.trial_days },
         suggested_seats: used.seats_used().max(1),

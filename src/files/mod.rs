@@ -86,15 +86,18 @@ impl Attachment {
 pub fn human_size(bytes: i64) -> String {
     const KB: f64 = 1024.0;
     let bytes = bytes.max(0) as f64;
+    // Each unit up to what would round to 1,024 of it: 1,023.9 MB reads "1 GB", not "1024 MB".
     if bytes < KB {
         format!("{bytes} B")
-    } else if bytes < KB * KB {
+    } else if bytes < KB * 1023.5 {
         format!("{:.0} KB", (bytes / KB).max(1.0))
-    } else if bytes < KB * KB * KB {
+    } else if bytes < KB * KB * 1023.5 {
         let mb = bytes / KB / KB;
         if mb < 10.0 { format!("{mb:.1} MB") } else { format!("{mb:.0} MB") }
     } else {
-        format!("{:.1} GB", bytes / KB / KB / KB)
+        // Quotas are whole gigabytes: "1 GB", "30 GB", not "1.0 GB".
+        let gb = format!("{:.1}", bytes / KB / KB / KB);
+        format!("{} GB", gb.strip_suffix(".0").unwrap_or(&gb))
     }
 }
 
@@ -108,6 +111,9 @@ mod tests {
         assert_eq!(human_size(2048), "2 KB");
         assert_eq!(human_size(25 * 1024 * 1024), "25 MB");
         assert_eq!(human_size(3_565_158), "3.4 MB");
-        assert_eq!(human_size(1024 * 1024 * 1024), "1.0 GB");
+        assert_eq!(human_size(1024 * 1024 * 1024), "1 GB");
+        assert_eq!(human_size(30 * 1024 * 1024 * 1024), "30 GB");
+        assert_eq!(human_size(1024 * 1024 * 1024 + 300 * 1024 * 1024), "1.3 GB");
+        assert_eq!(human_size(1024 * 1024 * 1024 - 8), "1 GB");
     }
 }

@@ -43,7 +43,8 @@ impl Storage {
         match settings {
             StorageSettings::Local(dir) => {
                 std::fs::create_dir_all(dir).map_err(|e| anyhow::anyhow!("cannot create {}: {e}", dir.display()))?;
-                let store = LocalFileSystem::new_with_prefix(dir)?;
+                // Folders left empty by a deletion go too: a deleted workspace leaves no trace.
+                let store = LocalFileSystem::new_with_prefix(dir)?.with_automatic_cleanup(true);
                 Ok(Self { store: Arc::new(store), description: format!("local files under {}", dir.display()) })
             }
             StorageSettings::S3 { bucket, prefix, region, endpoint, access_key_id, secret_access_key, session_token } => {

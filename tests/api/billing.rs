@@ -82,6 +82,7 @@ async fn the_owner_upgrades_through_checkout_with_a_trial_and_manages_billing_in
     let workspace = app.browser.sign_up_ok(&ada).await;
     let page = unescape_html(&app.browser.get_html(&format!("/app/{workspace}/billing")).await);
     assert!(page.contains("Plan: Free") && page.contains("1 used of 1") && page.contains("0 conversations of 100 included"), "{page}");
+    assert!(page.contains(r#"<dt>File storage</dt><dd id="storage-used">0 B of 1 GB"#), "{page}");
     assert!(page.contains("Start the free trial") && page.contains("14-day free trial"));
 
     // Bad input changes nothing and reaches no Stripe.
@@ -110,6 +111,7 @@ async fn the_owner_upgrades_through_checkout_with_a_trial_and_manages_billing_in
     let page = unescape_html(&app.browser.get_html(&format!("/app/{workspace}/billing?checkout=success")).await);
     assert!(page.contains("Plan: Pro") && page.contains("Free trial") && page.contains("1 used of 3 paid"), "{page}");
     assert!(page.contains("12.00 USD per seat per month") && page.contains("Trial ends") && page.contains("unlimited"), "{page}");
+    assert!(page.contains(r#"<dt>File storage</dt><dd id="storage-used">0 B of 30 GB"#), "10 GB a seat: {page}");
     assert!(page.contains("Thank you!"));
     assert!(!page.contains("Start the free trial"), "no second checkout");
 
