@@ -103,7 +103,15 @@ pub async fn receive(
     }
     let size = bytes.len() as i64;
     let stripe = state.settings.stripe.clone();
-    db::run(&state.pool, move |conn| uploads::ensure_room(conn, stripe.as_ref(), workspace_id, size)).await?;
+    db::run(&state.pool, move |conn| uploads::ensure_room(conn, stripe.as_ref(), workspace_id, size)).await.map_err(|error| {
+        match (error, uploader) {
+            // The plan is the team's business: a visitor is told what they can do instead.
+            (AppError::PaymentRequired(_), Uploader::Visitor(_)) => {
+                AppError::PaymentRequired("This chat cannot take more files right now. Describe it in a message instead.".into())
+            }
+            (error, _) => error,
+        }
+    })?;
     let (bytes, inspected) = web::block(move || {
         let inspected = inspect::inspect(&bytes);
         (bytes, inspected)
