@@ -146,6 +146,13 @@ struct InboxPage {
     upload_max: u64,
 }
 
+impl InboxPage {
+    /// The upload limit as the composer states it ("25 MB").
+    fn upload_max_label(&self) -> String {
+        crate::files::human_size(i64::try_from(self.upload_max).unwrap_or(i64::MAX))
+    }
+}
+
 pub(super) async fn list_page(
     state: web::Data<AppState>,
     member: Member,
