@@ -250,3 +250,32 @@ pub(super) async fn reply(
     state.realtime.writer.send(new).await?;
     Ok(back_to(workspace_id, conversation_id, form.keep.as_deref(), "reply_sent"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(width: Option<i32>, height: Option<i32>) -> crate::files::Attachment {
+        crate::files::Attachment {
+            id: crate::db::UploadId::new(),
+            name: "photo.png".into(),
+            content_type: "image/png".into(),
+            size: 1,
+            width,
+            height,
+            url: String::new(),
+            thumbnail_url: None,
+            has_thumbnail: true,
+        }
+    }
+
+    #[test]
+    fn images_show_at_their_size_or_scaled_to_fit() {
+        assert_eq!(shown_size(&image(Some(100), Some(50))), Some((100, 50)));
+        assert_eq!(shown_size(&image(Some(800), Some(600))), Some((240, 180)));
+        assert_eq!(shown_size(&image(Some(300), Some(4000))), Some((18, 240)));
+        assert_eq!(shown_size(&image(Some(10_000), Some(1))), Some((240, 1)));
+        assert_eq!(shown_size(&image(None, Some(10))), None);
+        assert_eq!(shown_size(&image(Some(0), Some(10))), None);
+    }
+}

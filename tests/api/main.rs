@@ -21,6 +21,7 @@ mod faults;
 mod health;
 mod inbox;
 mod inbox_browser;
+mod inbox_files;
 mod input_ranges;
 mod login;
 mod password_reset;
