@@ -257,11 +257,29 @@ async fn an_agent_attaches_files_in_the_browser_and_sees_the_picture_a_visitor_s
         .await;
     agent.wait_until("document.querySelector('.pending-file.ready .pending-name').textContent === 'refund-approval.pdf'").await;
     assert_eq!(agent.eval("document.querySelector('.inbox-conversation').classList.contains('dropping')").await, json!(false));
+    // And a picture pasted into the reply box (a screenshot) goes with it.
+    agent
+        .eval(
+            "(async () => { const canvas = document.createElement('canvas'); canvas.width = 320; canvas.height = 200; \
+             const g = canvas.getContext('2d'); g.fillStyle = '#4338ca'; g.fillRect(0, 0, 320, 200); \
+             const blob = await new Promise(done => canvas.toBlob(done, 'image/png')); \
+             const clipboard = new DataTransfer(); clipboard.items.add(new File([blob], 'image.png', { type: 'image/png' })); \
+             document.getElementById('reply').dispatchEvent(new ClipboardEvent('paste', { clipboardData: clipboard, bubbles: true, cancelable: true })); })()",
+        )
+        .await;
+    agent.wait_until("document.querySelectorAll('.pending-file.ready').length === 2").await;
+    let pasted = agent.eval("document.querySelectorAll('.pending-file .pending-name')[1].textContent").await;
+    assert!(pasted.as_str().is_some_and(|name| name.starts_with("Pasted image ") && name.ends_with(".png")), "{pasted}");
     let reply_box = agent.wait_for("textbox", "Reply").await;
     agent.focus(reply_box).await;
     agent.press("Enter").await;
     agent
         .wait_until("[...document.querySelectorAll('#messages .msg-note a.file-link')].some(a => a.textContent === 'refund-approval.pdf')")
+        .await;
+    agent
+        .wait_until(
+            "(i => i && i.complete && i.naturalWidth > 0)(document.querySelector('#messages .msg-note img[alt^=\"Pasted image \"]'))",
+        )
         .await;
     assert_eq!(
         app.query_string(
@@ -270,11 +288,27 @@ async fn an_agent_attaches_files_in_the_browser_and_sees_the_picture_a_visitor_s
         )
         .as_deref(),
         Some("true "),
-        "a note of the file alone"
+        "a note of the files alone"
+    );
+    assert_eq!(
+        app.query_string(
+            "SELECT count(*)::text AS value FROM uploads u JOIN messages m ON m.id = u.message_id WHERE m.private AND m.body = ''"
+        )
+        .as_deref(),
+        Some("2")
     );
     visitor.assert_no_message(std::time::Duration::from_millis(500)).await;
 
-    agent.eval("document.getElementById('messages').scrollTop = 0").await;
+    agent.eval("document.getElementById('messages').scrollTop = 150").await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     agent.screenshot(&std::env::temp_dir().join("parlor-inbox-files.png")).await;
+
+    // On a phone the files fit the screen.
+    let phone = chromium.new_page(390).await;
+    phone.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    phone.goto(&format!("{}/app/{workspace}/inbox/{conversation}", app.address)).await;
+    phone.wait_until("document.querySelectorAll('#messages img').length === 2").await;
+    assert_eq!(phone.eval("document.documentElement.scrollWidth <= window.innerWidth").await, json!(true), "nothing runs off the side");
+    phone.eval("document.querySelector('.composer').scrollIntoView()").await;
+    phone.screenshot(&std::env::temp_dir().join("parlor-inbox-files-phone.png")).await;
 }
