@@ -1,6 +1,7 @@
 // The live inbox: the agent's WebSocket (docs/protocol.md) keeps the list and the open
 // conversation current, sends replies with retry-safe client ids, and shows typing, viewing,
-// presence and read state. The page works without it: every action is also a plain form.
+// presence and read state. Files (picked, dropped or pasted) upload at once and go with the
+// next reply or note. The page works without it: every action is also a plain form.
 (function () {
   "use strict";
   var d = document, w = window;
@@ -20,7 +21,7 @@
   var canned = [];
   try { canned = JSON.parse(root.getAttribute("data-canned") || "[]"); } catch (e) {}
   var socket = null, welcomed = false, retry = 0, everConnected = false;
-  var outbox = []; // {client_id, body, private, el}
+  var outbox = []; // {client_id, body, private, attachments, el}
   var viewers = {}, typers = {}, hiddenCount = 0, baseTitle = d.title;
 
   function el(tag, className, text) {
@@ -92,8 +93,93 @@
     meta.appendChild(d.createTextNode(" "));
     meta.appendChild(time);
     li.appendChild(meta);
-    li.appendChild(el("p", "msg-body", m.body));
+    var files = m.attachments || [];
+    if (m.body || !files.length) li.appendChild(el("p", "msg-body", m.body));
+    if (files.length) {
+      var ul = el("ul", "msg-files");
+      ul.setAttribute("aria-label", "Files");
+      files.forEach(function (a) { ul.appendChild(fileItem(a)); });
+      li.appendChild(ul);
+    }
     return li;
+  }
+  // An attachment as inbox_message.html renders it: an image as its thumbnail, linked to the
+  // file; anything else as a download link with its size. A file of a reply still on its way
+  // has no link yet.
+  function fileItem(a) {
+    var image = a.url && (a.thumbnail_url || /^image\/(png|jpeg|gif|webp)$/.test(a.content_type || ""));
+    var li = el("li", "msg-file" + (image ? " msg-image" : ""));
+    if (image) {
+      var link = el("a");
+      link.setAttribute("href", a.url);
+      link.setAttribute("target", "_blank");
+      link.setAttribute("rel", "noopener noreferrer");
+      var img = el("img");
+      img.setAttribute("src", a.thumbnail_url || a.url);
+      img.setAttribute("alt", a.name);
+      var size = shownSize(a.width, a.height);
+      if (size) { img.setAttribute("width", size[0]); img.setAttribute("height", size[1]); }
+      link.appendChild(img);
+      li.appendChild(link);
+      return li;
+    }
+    var label = el(a.url ? "a" : "span", "file-link");
+    if (a.url) { label.setAttribute("href", a.url); label.setAttribute("download", ""); }
+    var icon = el("span", "file-icon");
+    icon.setAttribute("aria-hidden", "true");
+    label.appendChild(icon);
+    label.appendChild(el("span", "file-name", a.name));
+    li.appendChild(label);
+    li.appendChild(d.createTextNode(" "));
+    li.appendChild(el("span", "file-size", humanSize(a.size)));
+    return li;
+  }
+  // As conversation::shown_size: the image's own size, or scaled to fit 240 pixels.
+  function shownSize(width, height) {
+    if (!(width >= 1 && height >= 1)) return null;
+    var longer = Math.max(width, height);
+    if (longer <= 240) return [width, height];
+    return [Math.max(1, Math.round(width * 240 / longer)), Math.max(1, Math.round(height * 240 / longer))];
+  }
+  // As files::human_size: units of 1,024, the way the limits are stated.
+  function humanSize(bytes) {
+    var kb = 1024;
+    bytes = Math.max(0, bytes || 0);
+    if (bytes < kb) return bytes + " B";
+    if (bytes < kb * kb) return Math.max(1, Math.round(bytes / kb)) + " KB";
+    if (bytes < kb * kb * kb) { var mb = bytes / kb / kb; return (mb < 10 ? mb.toFixed(1) : Math.round(mb)) + " MB"; }
+    return (bytes / kb / kb / kb).toFixed(1) + " GB";
+  }
+  // The contact panel lists every file of the conversation: new ones join it live.
+  function listFiles(files) {
+    var panel = d.getElementById("contact-files"), none = d.getElementById("files-empty");
+    if (!panel || !files || !files.length) return;
+    files.forEach(function (a) {
+      var li = el("li");
+      if (a.thumbnail_url) {
+        var img = el("img", "file-thumb");
+        img.setAttribute("src", a.thumbnail_url);
+        img.setAttribute("alt", "");
+        img.setAttribute("width", "40");
+        img.setAttribute("height", "40");
+        li.appendChild(img);
+      } else {
+        var icon = el("span", "file-icon");
+        icon.setAttribute("aria-hidden", "true");
+        li.appendChild(icon);
+      }
+      var text = el("span", "file-text"), link = el("a", "", a.name);
+      link.setAttribute("href", a.url);
+      if (a.thumbnail_url) { link.setAttribute("target", "_blank"); link.setAttribute("rel", "noopener noreferrer"); }
+      else link.setAttribute("download", "");
+      text.appendChild(link);
+      text.appendChild(d.createTextNode(" "));
+      text.appendChild(el("span", "file-size", humanSize(a.size)));
+      li.appendChild(text);
+      panel.appendChild(li);
+    });
+    panel.hidden = false;
+    if (none) none.hidden = true;
   }
   function nearBottom() { return messages.scrollHeight - messages.scrollTop - messages.clientHeight < 80; }
   function scrollDown() { messages.scrollTop = messages.scrollHeight; }
@@ -108,6 +194,7 @@
     var placeholder = messages.querySelector("li.empty");
     if (placeholder) placeholder.remove();
     lastSeq = m.seq;
+    listFiles(m.attachments);
     if (stick) scrollDown();
     if (m.author.kind === "visitor") {
       typers[m.author.id] = null;
@@ -148,7 +235,8 @@
     d.title = "(" + hiddenCount + ") " + baseTitle;
     chime();
     if (w.Notification && Notification.permission === "granted") {
-      try { new Notification((m.author.name || "A visitor") + " wrote", { body: m.body.slice(0, 140), tag: m.conversation_id }); } catch (e) {}
+      var text = m.body ? m.body.slice(0, 140) : (m.attachments || []).map(function (a) { return a.name; }).join(", ");
+      try { new Notification((m.author.name || "A visitor") + " wrote", { body: text, tag: m.conversation_id }); } catch (e) {}
     }
   }
   d.addEventListener("visibilitychange", function () {
@@ -253,7 +341,9 @@
   function flush() {
     outbox.forEach(function (p) {
       if (p.failed || p.sentOn === socket) return;
-      if (frame({ type: "send", client_id: p.client_id, conversation_id: conversation, body: p.body, private: p.private })) p.sentOn = socket;
+      var send = { type: "send", client_id: p.client_id, conversation_id: conversation, body: p.body, private: p.private };
+      if (p.attachments.length) send.attachments = p.attachments;
+      if (frame(send)) p.sentOn = socket;
     });
   }
   var typingSent = 0, typingStop = null;
@@ -268,10 +358,19 @@
     composer.addEventListener("submit", function (event) {
       event.preventDefault();
       var body = reply.value.trim();
-      if (!body) return;
+      if (pending.some(function (f) { return f.xhr; })) { say("Your files are still uploading: send when they are ready."); return; }
+      if (pending.some(function (f) { return f.error; })) { say("Some files did not upload: retry or remove them first."); return; }
+      var files = pending.slice();
+      if (!body && !files.length) return;
       var note = d.getElementById("private");
-      var p = { client_id: uuid(), body: body, private: !!(note && note.checked) };
-      p.el = messageItem({ author: { kind: "agent", name: "You" }, body: body, private: p.private, seq: 0 });
+      var p = { client_id: uuid(), body: body, private: !!(note && note.checked), attachments: files.map(function (f) { return f.upload_id; }) };
+      p.el = messageItem({
+        author: { kind: "agent", name: "You" }, body: body, private: p.private, seq: 0,
+        attachments: files.map(function (f) { return { name: f.name, size: f.size }; })
+      });
+      pending = [];
+      showPending();
+      say("");
       p.el.appendChild(el("p", "msg-state", "Sending…"));
       messages.appendChild(p.el);
       scrollDown();
@@ -295,6 +394,178 @@
       else sendTyping(false);
       updateMenu();
     });
+  }
+
+  // ---- files: picked, dropped or pasted; each uploads at once, then goes with the next send ----
+  var pending = []; // {file, name, size, xhr, upload_id, error, el}
+  var pendingList = d.getElementById("pending-files"), picker = d.getElementById("attach-input");
+  var attachButton = d.getElementById("attach-button");
+  var uploadMax = +root.getAttribute("data-upload-max") || 0;
+  var csrf = composer ? composer.querySelector("input[name=csrf_token]").value : "";
+  function say(text) { if (composerStatus) composerStatus.textContent = text; }
+  function addFiles(files) {
+    var refused = 0;
+    Array.prototype.forEach.call(files || [], function (file) {
+      if (pending.length >= 10) { refused++; return; }
+      var f = { file: file, name: file.name || "file", size: file.size };
+      pending.push(f);
+      upload(f);
+    });
+    showPending();
+    say(refused ? "At most 10 files go with one message: " + refused + (refused > 1 ? " were" : " was") + " left out." : "");
+  }
+  function upload(f) {
+    f.error = null;
+    f.upload_id = null;
+    f.progress = 0;
+    if (!f.size) f.error = "This file is empty.";
+    else if (uploadMax && f.size > uploadMax) f.error = "This file is larger than " + humanSize(uploadMax) + ".";
+    if (f.error) { f.final = true; return; }
+    var xhr = (f.xhr = new XMLHttpRequest());
+    xhr.open("POST", "/app/" + workspace + "/uploads");
+    xhr.setRequestHeader("X-CSRF-Token", csrf);
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = function (event) {
+      if (!event.lengthComputable) return;
+      f.progress = event.loaded / event.total;
+      showPending();
+    };
+    xhr.onload = function () {
+      var answer = null;
+      try { answer = JSON.parse(xhr.responseText); } catch (e) {}
+      f.xhr = null;
+      if (xhr.status === 201 && answer && answer.upload_id) {
+        f.upload_id = answer.upload_id;
+        f.name = answer.name || f.name;
+      } else {
+        f.error = (answer && answer.error && answer.error.message) || "The upload failed (" + (xhr.statusText || xhr.status) + ").";
+        if (xhr.status === 413) f.final = true;
+      }
+      showPending();
+    };
+    xhr.onerror = function () {
+      f.xhr = null;
+      f.error = "The upload failed: the connection was lost.";
+      showPending();
+    };
+    var form = new FormData();
+    form.append("file", f.file, f.name);
+    xhr.send(form);
+  }
+  function remove(f) {
+    if (f.xhr) f.xhr.abort();
+    pending.splice(pending.indexOf(f), 1);
+    showPending();
+    reply.focus();
+  }
+  function button(text, name, className, onClick) {
+    var b = el("button", "button small " + className, text);
+    b.type = "button";
+    b.appendChild(el("span", "visually-hidden", " " + name));
+    b.addEventListener("click", onClick);
+    return b;
+  }
+  // Draws the pending files: each item is made once and then only updated, so that a focused
+  // button keeps its focus while progress comes in.
+  function showPending() {
+    if (!pendingList) return;
+    pending.forEach(function (f) {
+      if (!f.el) {
+        f.el = el("li", "pending-file");
+        f.el.appendChild(el("span", "pending-name", f.name));
+        f.el.appendChild(el("span", "file-size", humanSize(f.size)));
+        f.bar = el("progress");
+        f.bar.max = 1;
+        f.bar.setAttribute("aria-label", "Upload of " + f.name);
+        f.el.appendChild(f.bar);
+        f.state = el("span", "pending-state");
+        f.el.appendChild(f.state);
+        f.retry = button("Retry", f.name, "retry", function () { upload(f); showPending(); reply.focus(); });
+        f.el.appendChild(f.retry);
+        f.el.appendChild(button("Remove", f.name, "remove", function () { remove(f); }));
+      }
+      f.el.querySelector(".pending-name").textContent = f.name;
+      f.bar.value = f.upload_id ? 1 : f.progress || 0;
+      f.bar.hidden = !!f.error;
+      f.el.classList.toggle("failed", !!f.error);
+      f.el.classList.toggle("ready", !!f.upload_id);
+      f.state.textContent = f.error ? f.error : f.upload_id ? "Ready" : "Uploading… " + Math.round((f.progress || 0) * 100) + "%";
+      if (f.error) f.state.setAttribute("role", "alert");
+      else f.state.removeAttribute("role");
+      f.retry.hidden = !f.error || !!f.final;
+    });
+    Array.prototype.slice.call(pendingList.children).forEach(function (li) {
+      if (!pending.some(function (f) { return f.el === li; })) li.remove();
+    });
+    pending.forEach(function (f) { if (f.el.parentNode !== pendingList) pendingList.appendChild(f.el); });
+    pendingList.hidden = !pending.length;
+    // A reply may be files alone.
+    if (reply) reply.required = !pending.length;
+  }
+  if (composer && attachButton && picker) {
+    attachButton.hidden = false;
+    var attachHint = d.getElementById("attach-hint");
+    if (attachHint) attachHint.hidden = false;
+    attachButton.addEventListener("click", function () { picker.click(); });
+    picker.addEventListener("change", function () {
+      addFiles(picker.files);
+      picker.value = "";
+      reply.focus();
+    });
+    // An image pasted into the reply box (a screenshot) is attached; pasted text stays text.
+    reply.addEventListener("paste", function (event) {
+      var data = event.clipboardData;
+      if (!data || data.getData("text/plain")) return;
+      var files = Array.prototype.filter.call(data.items || [], function (item) { return item.kind === "file"; })
+        .map(function (item) { return item.getAsFile(); })
+        .filter(Boolean)
+        .map(function (file) {
+          if (file.name && file.name !== "image.png") return file;
+          var stamp = new Date().toISOString().slice(0, 19).replace("T", " ").replace(/:/g, ".");
+          var ext = (file.type.split("/")[1] || "png").replace("jpeg", "jpg");
+          return new File([file], "Pasted image " + stamp + "." + ext, { type: file.type });
+        });
+      if (!files.length) return;
+      event.preventDefault();
+      addFiles(files);
+    });
+    // Files dragged onto the conversation are attached; dropped anywhere else on the page they
+    // do nothing, rather than open in place of the inbox.
+    var hasFiles = function (event) {
+      return event.dataTransfer && Array.prototype.indexOf.call(event.dataTransfer.types || [], "Files") >= 0;
+    };
+    var depth = 0;
+    pane.addEventListener("dragenter", function (event) {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      depth++;
+      pane.classList.add("dropping");
+    });
+    pane.addEventListener("dragover", function (event) {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      event.dataTransfer.dropEffect = "copy";
+    });
+    pane.addEventListener("dragleave", function (event) {
+      if (!hasFiles(event)) return;
+      if (--depth <= 0) { depth = 0; pane.classList.remove("dropping"); }
+    });
+    pane.addEventListener("drop", function (event) {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      depth = 0;
+      pane.classList.remove("dropping");
+      addFiles(event.dataTransfer.files);
+      reply.focus();
+    });
+    w.addEventListener("dragover", function (event) {
+      if (!hasFiles(event)) return;
+      event.preventDefault();
+      event.dataTransfer.dropEffect = "none";
+    });
+    w.addEventListener("drop", function (event) { if (hasFiles(event)) event.preventDefault(); });
   }
 
   // ---- canned responses: "/" then the shortcut ------------------------------------------------

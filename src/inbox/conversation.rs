@@ -74,7 +74,32 @@ pub struct MessageView {
     pub attachments: Vec<crate::files::Attachment>,
 }
 
+/// The longer side, in CSS pixels, of an image shown in the conversation (its thumbnail is
+/// twice as large, for sharp screens).
+const SHOWN_IMAGE: i32 = 240;
+
+/// The size to show an image of `width` × `height` at in the conversation: its own, or scaled
+/// down to fit [`SHOWN_IMAGE`]. Given to the `<img>` so that the history keeps its place while
+/// images load. (`static/inbox.js` computes the same for live messages.)
+pub fn shown_size(attachment: &crate::files::Attachment) -> Option<(i32, i32)> {
+    let (width, height) = (attachment.width?, attachment.height?);
+    if width < 1 || height < 1 {
+        return None;
+    }
+    let longer = width.max(height);
+    if longer <= SHOWN_IMAGE {
+        return Some((width, height));
+    }
+    let scale = |side: i32| ((i64::from(side) * i64::from(SHOWN_IMAGE) + i64::from(longer) / 2) / i64::from(longer)).max(1) as i32;
+    Some((scale(width), scale(height)))
+}
+
 impl MessageView {
+    /// See [`shown_size`].
+    pub fn shown_size(&self, attachment: &crate::files::Attachment) -> Option<(i32, i32)> {
+        shown_size(attachment)
+    }
+
     fn from_message(message: Message, visitor_name: &str) -> Self {
         MessageView {
             seq: message.seq,
@@ -224,4 +249,33 @@ pub(super) async fn reply(
     };
     state.realtime.writer.send(new).await?;
     Ok(back_to(workspace_id, conversation_id, form.keep.as_deref(), "reply_sent"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn image(width: Option<i32>, height: Option<i32>) -> crate::files::Attachment {
+        crate::files::Attachment {
+            id: crate::db::UploadId::new(),
+            name: "photo.png".into(),
+            content_type: "image/png".into(),
+            size: 1,
+            width,
+            height,
+            url: String::new(),
+            thumbnail_url: None,
+            has_thumbnail: true,
+        }
+    }
+
+    #[test]
+    fn images_show_at_their_size_or_scaled_to_fit() {
+        assert_eq!(shown_size(&image(Some(100), Some(50))), Some((100, 50)));
+        assert_eq!(shown_size(&image(Some(800), Some(600))), Some((240, 180)));
+        assert_eq!(shown_size(&image(Some(300), Some(4000))), Some((18, 240)));
+        assert_eq!(shown_size(&image(Some(10_000), Some(1))), Some((240, 1)));
+        assert_eq!(shown_size(&image(None, Some(10))), None);
+        assert_eq!(shown_size(&image(Some(0), Some(10))), None);
+    }
 }

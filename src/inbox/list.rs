@@ -66,7 +66,12 @@ impl RowView {
             contact_id: row.contact_id,
             name: row.contact_name.clone().unwrap_or_else(|| queries::friendly_name(row.contact_id)),
             email: row.contact_email.clone(),
-            preview: row.last_body.as_deref().map(preview_text).unwrap_or_default(),
+            preview: match (row.last_body.as_deref().map(preview_text).unwrap_or_default(), row.last_files) {
+                (text, 0) => text,
+                (text, _) if !text.is_empty() => text,
+                (_, 1) => "Sent a file".into(),
+                (_, files) => format!("Sent {files} files"),
+            },
             preview_prefix,
             unread: row.unread,
             when: describe_time(row.last_message_at),
@@ -136,6 +141,16 @@ struct InboxPage {
     /// The workspace's canned responses, as JSON for the composer.
     canned_json: String,
     me: UserId,
+    /// The largest file an agent may upload, so that the composer refuses a larger one before
+    /// sending a byte of it.
+    upload_max: u64,
+}
+
+impl InboxPage {
+    /// The upload limit as the composer states it ("25 MB").
+    fn upload_max_label(&self) -> String {
+        crate::files::human_size(i64::try_from(self.upload_max).unwrap_or(i64::MAX))
+    }
 }
 
 pub(super) async fn list_page(
@@ -163,7 +178,8 @@ pub(super) async fn render_inbox(
             .await?;
     let shell = Shell::load(state, member, csrf, Nav::Inbox, notice).await?;
     let canned_json = serde_json::to_string(&canned).unwrap_or_else(|_| "[]".into());
-    render(status, &InboxPage { shell, list, open, away, canned_json, me })
+    let upload_max = state.settings.upload_max_bytes;
+    render(status, &InboxPage { shell, list, open, away, canned_json, me, upload_max })
 }
 
 #[derive(Template)]

@@ -7,7 +7,9 @@
 //! conversation or contact of another workspace answers 404.
 //!
 //! Pages are server-rendered and work without JavaScript; `static/inbox.js` adds the live
-//! parts over the agent's WebSocket (new messages, typing, presence, replies with client ids).
+//! parts over the agent's WebSocket (new messages, typing, presence, replies with client ids),
+//! and files: uploaded from the composer (`POST /app/{workspace}/uploads`, in `files::routes`)
+//! and shown in messages and the contact panel with the signed links `files` hands out.
 
 pub mod canned;
 pub mod changes;

@@ -78,6 +78,9 @@ pub struct ConversationRow {
     pub last_author_kind: Option<String>,
     #[diesel(sql_type = Nullable<Bool>)]
     pub last_private: Option<bool>,
+    /// How many files the last message carries.
+    #[diesel(sql_type = BigInt)]
+    pub last_files: i64,
 }
 
 impl ConversationRow {
@@ -111,12 +114,15 @@ pub fn parse_cursor(cursor: &str) -> Option<(OffsetDateTime, Uuid)> {
 const ROW_COLUMNS: &str = "\
 SELECT c.id, c.status, c.assignee_id, u.name AS assignee_name, GREATEST(c.last_seq - c.agent_read_seq, 0) AS unread,
        c.last_message_at, ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email,
-       lm.body AS last_body, lm.author_kind AS last_author_kind, lm.private AS last_private
+       lm.body AS last_body, lm.author_kind AS last_author_kind, lm.private AS last_private,
+       COALESCE(lm.files, 0) AS last_files
 FROM conversations c
 JOIN contacts ct ON ct.id = c.contact_id
 LEFT JOIN users u ON u.id = c.assignee_id
 LEFT JOIN LATERAL (
-    SELECT m.body, m.author_kind, m.private FROM messages m
+    SELECT m.body, m.author_kind, m.private,
+           (SELECT count(*) FROM uploads f WHERE f.message_id = m.id) AS files
+    FROM messages m
     WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1
 ) lm ON true";
 

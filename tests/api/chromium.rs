@@ -328,6 +328,18 @@ impl Page {
         }
     }
 
+    /// Chooses `files` in the file input `selector`, as a person does in the file picker (the
+    /// page gets its `change` event).
+    pub async fn choose_files(&self, selector: &str, files: &[&Path]) {
+        let find = EvaluateParams::builder()
+            .expression(format!("document.querySelector({})", Value::String(selector.into())))
+            .build()
+            .expect("an expression");
+        let input = self.run(find).await.result.object_id.unwrap_or_else(|| panic!("no element {selector}"));
+        let files = files.iter().map(|path| path.to_string_lossy().into_owned()).collect::<Vec<_>>();
+        self.run(dom::SetFileInputFilesParams::builder().files(files).object_id(input).build().expect("files")).await;
+    }
+
     /// Saves a PNG of the page (for people looking at a failure).
     pub async fn screenshot(&self, path: &Path) {
         use base64::Engine;

@@ -23,6 +23,7 @@ mod files;
 mod health;
 mod inbox;
 mod inbox_browser;
+mod inbox_files;
 mod input_ranges;
 mod login;
 mod password_reset;
