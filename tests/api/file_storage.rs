@@ -337,7 +337,14 @@ async fn an_upload_past_the_plan_s_storage_is_refused_with_402_and_nothing_is_st
     let refused = visitor_uploads(&app.address, &visitor.token, "invoice.pdf", PDF).await;
     assert_eq!(refused.status(), StatusCode::PAYMENT_REQUIRED);
     let body = refused.text().await.unwrap();
-    assert!(body.contains("of its 1 GB of file storage"), "{body}");
+    // The visitor is told what they can do; the plan is the team's business.
+    assert!(body.contains("This chat cannot take more files right now"), "{body}");
+    assert!(!body.contains("Billing"), "{body}");
+    // An agent is told how full the storage is and who can change it.
+    let refused = crate::files::agent_upload(&workspace.owner, &workspace.id, "report.pdf", PDF.to_vec(), true).await;
+    assert_eq!(refused.status(), StatusCode::PAYMENT_REQUIRED);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("of its 1 GB of file storage") && body.contains("An owner can add seats in Billing"), "{body}");
     assert_eq!(app.count("uploads"), 1, "no new upload");
     let folder = stored_path(&app, &workspace.id);
     let stored = std::fs::read_dir(&folder).map(|entries| entries.count()).unwrap_or(0);
