@@ -10,7 +10,10 @@ use crate::{conversations::Author, error::AppError, files::uploads::Uploader, st
 
 /// An upload: `multipart/form-data` with one field, `file`. (Read by [`crate::files::routes`];
 /// this type only describes it.)
-#[derive(utoipa::ToSchema)]
+// Deserialize only for `deny_unknown_fields`: the document then says the form holds nothing
+// but `file`, which is what the handler reads.
+#[derive(utoipa::ToSchema, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 pub struct UploadForm {
     /// The file, not empty: at most `UPLOAD_MAX_BYTES` (25 MB unless configured). Its type is
