@@ -157,38 +157,34 @@ pub async fn receive(
     Ok(HttpResponse::Created().json(reply))
 }
 
-/// The first part named `file` (or the only file of the form): its name and bytes, read up to
-/// one byte past `max` so that the caller can tell a file that is too large.
+/// The form's one part, named `file`: its name and bytes, read up to one byte past `max` so
+/// that the caller can tell a file that is too large. Any other part is refused.
 async fn read_file(mut payload: Multipart, max: u64) -> Result<Option<(String, Vec<u8>)>, AppError> {
     let unreadable = |error: actix_multipart::MultipartError| {
         AppError::BadRequest(format!("The upload could not be read: {error}. Send it as multipart/form-data with a field named \"file\"."))
     };
+    let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = payload.next().await {
         let mut field = field.map_err(unreadable)?;
         let disposition = field.content_disposition().cloned();
-        let is_file = disposition.as_ref().is_some_and(|d| d.get_name() == Some("file") || d.get_filename().is_some());
-        if !is_file {
-            // Another field: read past it (bounded) and go on.
-            let mut skipped = 0usize;
-            while let Some(chunk) = field.try_next().await.map_err(unreadable)? {
-                skipped += chunk.len();
-                if skipped > 64 * 1024 {
-                    return Err(AppError::bad_request("Send only the file in the form."));
-                }
-            }
-            continue;
+        let field_name = disposition.as_ref().and_then(|d| d.get_name()).unwrap_or_default().to_string();
+        if field_name != "file" || file.is_some() {
+            // The form holds one file and nothing else, as the API's document says.
+            let shown: String = field_name.chars().filter(|c| !c.is_control()).take(64).collect();
+            return Err(AppError::BadRequest(format!("Send one file alone, in a field named \"file\"; this form also has {shown:?}.")));
         }
         let name = clean_name(disposition.as_ref().and_then(|d| d.get_filename()).unwrap_or("file"));
         let mut bytes = Vec::new();
         while let Some(chunk) = field.try_next().await.map_err(unreadable)? {
             bytes.extend_from_slice(&chunk);
             if bytes.len() as u64 > max {
+                // Too large: answered at once, without reading the rest.
                 return Ok(Some((name, bytes)));
             }
         }
-        return Ok(Some((name, bytes)));
+        file = Some((name, bytes));
     }
-    Ok(None)
+    Ok(file)
 }
 
 /// A file name fit to keep and show: its last path segment, without control characters, at

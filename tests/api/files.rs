@@ -389,6 +389,11 @@ async fn bad_uploads_get_a_clear_error() {
         client.post(&url).bearer_auth(&visitor.token).multipart(multipart::Form::new().text("note", "hello")).send().await.unwrap();
     assert_eq!(no_file.status(), StatusCode::BAD_REQUEST);
     assert!(no_file.text().await.unwrap().contains("field named"));
+    // The form holds one file and nothing else, as the API's document says.
+    let extra = form("a.txt", b"hi".to_vec(), "text/plain").text("note", "hello");
+    let extra = client.post(&url).bearer_auth(&visitor.token).multipart(extra).send().await.unwrap();
+    assert_eq!(extra.status(), StatusCode::BAD_REQUEST);
+    assert!(extra.text().await.unwrap().contains("this form also has"));
     let empty = visitor_upload(&app, &visitor.token, "empty.txt", Vec::new(), "text/plain").await;
     assert_eq!(empty.status(), StatusCode::BAD_REQUEST);
     let json_body = client.post(&url).bearer_auth(&visitor.token).json(&json!({"file": "x"})).send().await.unwrap();
