@@ -102,15 +102,6 @@ impl Storage {
             Err(error) => Err(error),
         }
     }
-
-    /// Whether anything is stored under `key`.
-    pub async fn exists(&self, key: &str) -> Result<bool, object_store::Error> {
-        match self.store.head(&Path::from(key)).await {
-            Ok(_) => Ok(true),
-            Err(object_store::Error::NotFound { .. }) => Ok(false),
-            Err(error) => Err(error),
-        }
-    }
 }
 
 fn unavailable(error: object_store::Error) -> AppError {
