@@ -697,8 +697,16 @@ async fn send_windowed(sink: &mut Sink, acks: &AtomicUsize, conversations: &[Str
     }
 }
 
+/// The labels [`seed_inbox`] puts on conversations: one on a third of them, one on about 1 in
+/// 150, one on 1 in 1,000 (a filter by a rare label must not walk the whole inbox).
+const SEEDED_LABELS: [(&str, &str); 3] = [
+    ("00000000-0000-7000-8003-000000000001", "common: a third"),
+    ("00000000-0000-7000-8003-000000000002", "uncommon: 1 in 150"),
+    ("00000000-0000-7000-8003-000000000003", "rare: 1 in 1,000"),
+];
+
 /// Seeds `count` conversations of one workspace: a quarter assigned to the agent, statuses
-/// spread like a real inbox's, three messages each.
+/// spread like a real inbox's, three messages each, labels on a third ([`SEEDED_LABELS`]).
 async fn seed_inbox(database_url: &str, site_key: &str, count: u32) -> anyhow::Result<(String, String, Vec<String>)> {
     let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
     tokio::spawn(connection);
@@ -726,8 +734,17 @@ async fn seed_inbox(database_url: &str, site_key: &str, count: u32) -> anyhow::R
                       'Message ' || s || ' of conversation ' || n || ': where is my order, and can I change the delivery address?',
                       now() - n * interval '1 minute' - (3 - s) * interval '10 seconds'
                FROM seed, generate_series(1, 3) s;
+             INSERT INTO labels (id, workspace_id, name, color) VALUES
+               ('{l1}', '{workspace}', 'Billing', '#2563eb'), ('{l2}', '{workspace}', 'Bug', '#dc2626'), ('{l3}', '{workspace}', 'Legal', '#7c3aed');
+             INSERT INTO conversation_labels (workspace_id, conversation_id, label_id)
+               SELECT '{workspace}', conversation, '{l1}' FROM seed WHERE n % 3 = 0
+               UNION ALL SELECT '{workspace}', conversation, '{l2}' FROM seed WHERE n % 150 = 1
+               UNION ALL SELECT '{workspace}', conversation, '{l3}' FROM seed WHERE n % 1000 = 2;
              COMMIT;
-             ANALYZE contacts; ANALYZE conversations; ANALYZE messages;"
+             ANALYZE contacts; ANALYZE conversations; ANALYZE messages; ANALYZE labels; ANALYZE conversation_labels;",
+            l1 = SEEDED_LABELS[0].0,
+            l2 = SEEDED_LABELS[1].0,
+            l3 = SEEDED_LABELS[2].0,
         ))
         .await?;
     println!("seeded {count} conversations ({} messages) in {:.1} s", count * 3, started.elapsed().as_secs_f64());
@@ -788,7 +805,31 @@ async fn inbox(url: &str, site_key: &str, cookie: &str, count: u32, requests: us
         let (micros, _) = get(format!("/app/{workspace}/inbox/{conversation}?view=all&status=open")).await?;
         conversations.push(micros);
     }
-    for (name, mut times) in [("list, first page", first_pages), ("list, keyset pages", deep_pages), ("conversation page", conversations)] {
+    // The list filtered by each label, alone and with a view, first pages and the pages after.
+    let mut by_label = Vec::new();
+    let mut label_after: HashMap<String, String> = HashMap::new();
+    for i in 0..requests {
+        let (label, _) = SEEDED_LABELS[i % SEEDED_LABELS.len()];
+        let view = ["view=all&status=open", "view=mine&status=open", "view=all&status=resolved"][(i / SEEDED_LABELS.len()) % 3];
+        let query = format!("{view}&label={label}");
+        let path = match label_after.get(&query) {
+            Some(cursor) if i % 2 == 1 => format!("/app/{workspace}/inbox?{query}&after={cursor}"),
+            _ => format!("/app/{workspace}/inbox?{query}"),
+        };
+        let (micros, body) = get(path).await?;
+        by_label.push(micros);
+        if let Some(start) = body.find("&amp;after=") {
+            let rest = &body[start + "&amp;after=".len()..];
+            let cursor: String = rest.chars().take_while(|c| *c != '"').collect();
+            label_after.insert(query, cursor.replace('+', "%2B").replace(':', "%3A"));
+        }
+    }
+    for (name, mut times) in [
+        ("list, first page", first_pages),
+        ("list, keyset pages", deep_pages),
+        ("list, by label", by_label),
+        ("conversation page", conversations),
+    ] {
         times.sort_unstable();
         println!(
             "{name:<20} {} requests: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",

@@ -9,6 +9,7 @@
   if (!root) return;
   var workspace = root.getAttribute("data-workspace"), me = root.getAttribute("data-me");
   var view = root.getAttribute("data-view"), statusFilter = root.getAttribute("data-status");
+  var labelFilter = root.getAttribute("data-label") || "";
   var list = d.getElementById("conv-list"), empty = d.getElementById("conv-empty");
   var pane = d.querySelector(".inbox-conversation[data-conversation]");
   var conversation = pane && pane.getAttribute("data-conversation");
@@ -45,6 +46,7 @@
   // ---- the list -----------------------------------------------------------------------
   function matchesFilter(row) {
     if (row.getAttribute("data-status") !== statusFilter) return false;
+    if (labelFilter && (" " + row.getAttribute("data-labels") + " ").indexOf(" " + labelFilter + " ") < 0) return false;
     var assignee = row.getAttribute("data-assignee");
     if (view === "mine") return assignee === me;
     if (view === "unassigned") return assignee === "";
@@ -54,7 +56,8 @@
   // it no longer belongs to this view.
   function refreshRow(id) {
     if (!list) return;
-    fetch("/app/" + workspace + "/inbox/rows/" + id + "?view=" + view + "&status=" + statusFilter, { credentials: "same-origin" })
+    var query = "?view=" + view + "&status=" + statusFilter + (labelFilter ? "&label=" + labelFilter : "");
+    fetch("/app/" + workspace + "/inbox/rows/" + id + query, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
         if (html === null) return;
@@ -303,6 +306,7 @@
       } else if (m.type === "conversation") {
         refreshRow(m.conversation_id);
         if (m.conversation_id === conversation) {
+          refreshLabels(false);
           var pill = d.getElementById("conv-status");
           if (pill) pill.textContent = m.status.charAt(0).toUpperCase() + m.status.slice(1);
         }
@@ -653,6 +657,45 @@
     scrollDown();
   }
 
+  // ---- labels ------------------------------------------------------------------------------------
+  // The label control is a server-rendered fragment: after a change here, or a frame saying the
+  // conversation changed elsewhere, it is fetched again and replaces the old one.
+  function refreshLabels(focusAdd) {
+    var control = d.getElementById("conv-labels");
+    if (!control) return;
+    var keep = control.querySelector("input[name=keep]");
+    var url = control.getAttribute("data-labels-url") + (keep ? "?keep=" + encodeURIComponent(keep.value) : "");
+    fetch(url, { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.text() : null; })
+      .then(function (html) {
+        var current = d.getElementById("conv-labels");
+        if (html === null || !current) return;
+        var holder = el("div");
+        holder.innerHTML = html.trim();
+        var fresh = holder.firstElementChild;
+        if (!fresh) return;
+        var hadFocus = current.contains(d.activeElement);
+        current.replaceWith(fresh);
+        if (focusAdd || hadFocus) {
+          var next = d.getElementById("label-add") || fresh.querySelector("button");
+          if (next) next.focus();
+        }
+      });
+  }
+  d.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList || !form.classList.contains("label-form")) return;
+    var select = form.querySelector("select[name=label_id]");
+    event.preventDefault();
+    if (select && !select.value) { select.focus(); return; }
+    // The handler answers a form with a redirect to the page; here only its status matters.
+    fetch(form.action, { method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin", redirect: "manual" })
+      .then(function (r) {
+        if (r.type !== "opaqueredirect" && !r.ok) { form.submit(); return; }
+        refreshLabels(true);
+      }, function () { form.submit(); });
+  });
+
   // ---- keyboard shortcuts -----------------------------------------------------------------------
   var help = d.getElementById("shortcuts");
   d.addEventListener("keydown", function (event) {
@@ -669,6 +712,9 @@
     } else if (event.key === "e") {
       var resolve = d.getElementById("resolve-form");
       if (resolve) { event.preventDefault(); resolve.requestSubmit(); }
+    } else if (event.key === "l" && d.getElementById("label-add")) {
+      event.preventDefault();
+      d.getElementById("label-add").focus();
     } else if (event.key === "?" && help) {
       event.preventDefault();
       help.showModal();

@@ -7,6 +7,7 @@
 mod account;
 mod api_keys;
 mod availability;
+mod labels;
 mod privacy;
 mod team;
 pub mod webhooks;
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(team::configure)
         .configure(availability::configure)
         .configure(webhooks::configure)
+        .configure(labels::configure)
         .configure(privacy::configure)
         .route("/app/{workspace_id}/settings/notifications", web::post().to(save_notifications))
         .route("/app/{workspace_id}/settings", web::get().to(settings))

@@ -235,7 +235,7 @@ async fn delete_contact(
 /// The tables of a workspace export, in order: a line kind and the query of one page of rows
 /// after a given id. Secrets (identity secret, API key digests, webhook secrets) are left out.
 /// `file` lines (attachments of messages) get a signed link as they are written.
-const EXPORT_TABLES: [(&str, &str); 9] = [
+const EXPORT_TABLES: [(&str, &str); 10] = [
     (
         "member",
         "SELECT m.user_id AS id, to_jsonb(r) AS row FROM memberships m JOIN LATERAL (SELECT u.name, u.email, m.role, m.created_at AS joined_at FROM users u WHERE u.id = m.user_id) r ON true WHERE m.workspace_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT 1000",
@@ -249,6 +249,10 @@ const EXPORT_TABLES: [(&str, &str); 9] = [
         "SELECT c.id, to_jsonb(c) - 'workspace_id' AS row FROM canned_responses c WHERE c.workspace_id = $1 AND c.id > $2 ORDER BY c.id LIMIT 1000",
     ),
     (
+        "label",
+        "SELECT l.id, to_jsonb(l) - 'workspace_id' AS row FROM labels l WHERE l.workspace_id = $1 AND l.id > $2 ORDER BY l.id LIMIT 1000",
+    ),
+    (
         "webhook_endpoint",
         "SELECT e.id, to_jsonb(e) - 'secret' - 'workspace_id' AS row FROM webhook_endpoints e WHERE e.workspace_id = $1 AND e.id > $2 ORDER BY e.id LIMIT 1000",
     ),
@@ -258,7 +262,7 @@ const EXPORT_TABLES: [(&str, &str); 9] = [
     ),
     (
         "conversation",
-        "SELECT c.id, to_jsonb(c) - 'workspace_id' AS row FROM conversations c WHERE c.workspace_id = $1 AND c.id > $2 ORDER BY c.id LIMIT 1000",
+        "SELECT c.id, to_jsonb(c) - 'workspace_id' || jsonb_build_object('label_ids', (SELECT coalesce(jsonb_agg(cl.label_id ORDER BY cl.label_id), '[]') FROM conversation_labels cl WHERE cl.conversation_id = c.id)) AS row FROM conversations c WHERE c.workspace_id = $1 AND c.id > $2 ORDER BY c.id LIMIT 1000",
     ),
     (
         "message",

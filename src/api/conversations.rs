@@ -11,10 +11,11 @@ use crate::{
     conversations::{
         Audience, Conversation, ConversationStatus,
         actions::{self, Change, StatusChange},
+        labels::{self, Label},
     },
-    db::{self, ConversationId, UserId},
+    db::{self, ConversationId, LabelId, UserId},
     error::AppError,
-    inbox::queries::{self, View},
+    inbox::queries::{self, ListFilter, View},
     state::AppState,
 };
 
@@ -29,6 +30,8 @@ pub struct ConversationJson {
     unread: i64,
     #[serde(with = "time::serde::rfc3339")]
     last_message_at: OffsetDateTime,
+    /// Its labels, by name.
+    labels: Vec<Label>,
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -49,6 +52,8 @@ pub struct ConversationDetail {
     last_seq: i64,
     #[serde(with = "time::serde::rfc3339")]
     last_message_at: OffsetDateTime,
+    /// Its labels, by name.
+    labels: Vec<Label>,
 }
 
 /// The position of a row in the conversation list, as a cursor: the Unix time of its last
@@ -81,17 +86,20 @@ fn decode_cursor(cursor: &str) -> Option<(OffsetDateTime, Uuid)> {
 pub struct ListQuery {
     /// Which conversations; `open` when left out.
     status: Option<ConversationStatus>,
+    /// Only conversations carrying this label (an id from `GET /api/v1/labels`).
+    label: Option<Uuid>,
     /// The `next_cursor` of the previous page.
     #[param(pattern = "^[0-9]{16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", min_length = 53, max_length = 53)]
     after: Option<String>,
 }
 
-/// `GET /api/v1/conversations?status=open&after=...`: newest activity first, 25 per page.
+/// `GET /api/v1/conversations?status=open&label=...&after=...`: newest activity first, 25 per page.
 #[utoipa::path(get, path = "/api/v1/conversations", tag = "conversations", params(ListQuery), security(("api_key" = ["read"])),
     responses((status = 200, description = "Newest activity first, 25 per page", body = Page<ConversationJson>),
         (status = 400, description = "A parameter does not fit the schema", body = openapi::ErrorBody),
         (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
-        (status = 403, description = "The key lacks the `read` scope", body = openapi::ErrorBody)))]
+        (status = 403, description = "The key lacks the `read` scope", body = openapi::ErrorBody),
+        (status = 404, description = "No such label in this workspace", body = openapi::ErrorBody)))]
 pub(super) async fn list_conversations(
     state: web::Data<AppState>,
     ReadKey(key): ReadKey,
@@ -105,8 +113,15 @@ pub(super) async fn list_conversations(
     };
     // The sweep wakes snoozed conversations too, but the list must not wait for it.
     actions::wake_snoozed(&state, Some(workspace_id)).await?;
-    let (rows, more) =
-        db::run(&state.pool, move |conn| queries::list(conn, workspace_id, UserId(Uuid::nil()), View::All, status, cursor)).await?;
+    let label = query.label.map(LabelId);
+    let (rows, more) = db::run(&state.pool, move |conn| {
+        if let Some(label) = label {
+            labels::find(conn, workspace_id, label)?.ok_or(AppError::NotFound)?;
+        }
+        let filter = ListFilter { view: View::All, status, label };
+        queries::list(conn, workspace_id, UserId(Uuid::nil()), filter, cursor)
+    })
+    .await?;
     let next_cursor = match rows.last() {
         Some(last) if more => Some(encode_cursor(last.last_message_at, last.id)?),
         _ => None,
@@ -114,6 +129,7 @@ pub(super) async fn list_conversations(
     let data = rows
         .into_iter()
         .map(|row| ConversationJson {
+            labels: row.labels(),
             id: row.id,
             status: row.status,
             assignee_id: row.assignee_id,
@@ -132,15 +148,18 @@ pub(super) async fn find(state: &AppState, key: &ApiKey, id: Uuid) -> Result<Con
         .ok_or(AppError::NotFound)
 }
 
-fn conversation_json(conversation: &Conversation) -> ConversationDetail {
-    ConversationDetail {
+async fn conversation_json(state: &AppState, conversation: &Conversation) -> Result<ConversationDetail, AppError> {
+    let (workspace_id, id) = (conversation.workspace_id, conversation.id);
+    let labels = db::run(&state.pool, move |conn| labels::on_conversation(conn, workspace_id, id)).await?;
+    Ok(ConversationDetail {
         id: conversation.id.0,
         status: conversation.status,
         assignee_id: conversation.assignee_id.map(|a| a.0),
         contact_id: conversation.contact_id.0,
         last_seq: conversation.last_seq,
         last_message_at: conversation.last_message_at,
-    }
+        labels,
+    })
 }
 
 #[utoipa::path(get, path = "/api/v1/conversations/{id}", tag = "conversations",
@@ -155,7 +174,7 @@ pub(super) async fn get_conversation(
     path: web::Path<Uuid>,
 ) -> Result<HttpResponse, AppError> {
     let conversation = find(&state, &key, path.into_inner()).await?;
-    Ok(HttpResponse::Ok().json(conversation_json(&conversation)))
+    Ok(HttpResponse::Ok().json(conversation_json(&state, &conversation).await?))
 }
 
 /// A status a conversation can be given here (snoozing needs a time: the inbox does it).
@@ -205,14 +224,17 @@ pub(super) async fn update_conversation(
     body: web::Json<Object<ConversationPatch>>,
 ) -> Result<HttpResponse, AppError> {
     let Object(ConversationPatch { status, assignee_id }) = body.into_inner();
-    let change =
-        Change { status: status.map(|status| StatusChange::To(status.into())), assignee: assignee_id.map(|assignee| assignee.map(UserId)) };
+    let change = Change {
+        status: status.map(|status| StatusChange::To(status.into())),
+        assignee: assignee_id.map(|assignee| assignee.map(UserId)),
+        label: None,
+    };
     let (workspace_id, id) = (key.workspace_id, ConversationId(path.into_inner()));
     let updated = actions::change(&state, workspace_id, actor(&key)?, id, change).await.map_err(|error| match error {
         AppError::Unprocessable(_) => AppError::Unprocessable("assignee_id is not a member of this workspace.".into()),
         other => other,
     })?;
-    Ok(HttpResponse::Ok().json(conversation_json(&updated)))
+    Ok(HttpResponse::Ok().json(conversation_json(&state, &updated).await?))
 }
 
 #[cfg(test)]

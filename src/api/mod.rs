@@ -1,6 +1,6 @@
 //! The REST API (`/api/v1`) for other systems, authenticated by secret API keys (`sk_...`):
 //! conversations ([`conversations`]), their messages and replies as an agent ([`messages`]),
-//! contacts ([`contacts`]), invitations ([`team`]), files for messages ([`uploads`]). The keys themselves
+//! contacts ([`contacts`]), labels ([`labels`]), invitations ([`team`]), files for messages ([`uploads`]). The keys themselves
 //! ([`crate::auth::api_keys`]) are managed by admins in Settings; what each handler needs of its key (`read`, `write`, `admin`) is the
 //! type of its key argument.
 //!
@@ -13,6 +13,7 @@
 
 pub mod contacts;
 pub mod conversations;
+pub mod labels;
 pub mod messages;
 pub mod openapi;
 pub mod team;
@@ -47,6 +48,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(messages::list_messages))
                     .route(web::post().to(messages::post_message)),
             )
+            .service(
+                resource("/conversations/{id}/labels", "GET, POST")
+                    .route(web::get().to(labels::conversation_labels))
+                    .route(web::post().to(labels::add_label)),
+            )
+            .service(resource("/conversations/{id}/labels/{label_id}", "DELETE").route(web::delete().to(labels::remove_label)))
+            .service(resource("/labels", "GET, POST").route(web::get().to(labels::list_labels)).route(web::post().to(labels::create_label)))
+            .service(resource("/labels/{id}", "DELETE").route(web::delete().to(labels::delete_label)))
             .service(resource("/contacts", "GET").route(web::get().to(contacts::list_contacts)))
             .service(resource("/contacts/{id}", "PATCH").route(web::patch().to(contacts::update_contact)))
             .service(resource("/invitations", "POST").route(web::post().to(team::invite)))

@@ -38,13 +38,19 @@ impl Modify for BearerKey {
         super::messages::list_messages,
         super::messages::post_message,
         super::uploads::upload,
+        super::labels::list_labels,
+        super::labels::create_label,
+        super::labels::delete_label,
+        super::labels::conversation_labels,
+        super::labels::add_label,
+        super::labels::remove_label,
         super::contacts::list_contacts,
         super::contacts::update_contact,
         super::team::invite,
     ),
     components(schemas(ErrorBody, ErrorDetail, super::Scope)),
     modifiers(&BearerKey),
-    tags((name = "conversations"), (name = "messages"), (name = "contacts"), (name = "team"))
+    tags((name = "conversations"), (name = "messages"), (name = "labels"), (name = "contacts"), (name = "team"))
 )]
 pub struct ApiDoc;
 

@@ -1,5 +1,5 @@
-//! Changes to a conversation's state: its status (snoozing included), its assignee, and the
-//! waking of snoozed conversations whose time has come. The one place that writes those
+//! Changes to a conversation's state: its status (snoozing included), its assignee, its
+//! labels, and the waking of snoozed conversations whose time has come. The one place that writes those
 //! columns: the inbox's forms, the REST API and the job sweep all come here. One exception,
 //! on purpose: a visitor's message reopens its conversation inside the message writer's batch
 //! statement (`writer/batch.rs` says why), with its webhook event stored beside the message.
@@ -22,10 +22,10 @@ use diesel::{
 use time::OffsetDateTime;
 
 use crate::{
-    conversations::{Conversation, ConversationStatus},
+    conversations::{Conversation, ConversationStatus, labels},
     db::{
-        self, ConversationId, UserId, WorkspaceId,
-        schema::{conversations, memberships, users},
+        self, ConversationId, LabelId, UserId, WorkspaceId,
+        schema::{conversation_labels, conversations, memberships, users},
     },
     error::AppError,
     realtime::{Realtime, hub::Recipients, protocol::ServerFrame},
@@ -57,17 +57,25 @@ impl StatusChange {
     }
 }
 
+/// A label put on a conversation or taken off it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LabelEdit {
+    Add(LabelId),
+    Remove(LabelId),
+}
+
 /// What one call changes: every part given is made in the same transaction, with one frame.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Change {
     pub status: Option<StatusChange>,
     /// `Some(None)` unassigns.
     pub assignee: Option<Option<UserId>>,
+    pub label: Option<LabelEdit>,
 }
 
 impl Change {
     fn is_empty(&self) -> bool {
-        self.status.is_none() && self.assignee.is_none()
+        self.status.is_none() && self.assignee.is_none() && self.label.is_none()
     }
 }
 
@@ -102,12 +110,24 @@ pub async fn assign(
     change(state, workspace_id, actor, id, Change { assignee: Some(assignee), ..Change::default() }).await
 }
 
+/// Puts a label on the conversation or takes it off (see [`change`]); doing what is already
+/// done changes nothing and tells nobody.
+pub async fn edit_label(
+    state: &AppState,
+    workspace_id: WorkspaceId,
+    actor: Actor,
+    id: ConversationId,
+    edit: LabelEdit,
+) -> Result<Conversation, AppError> {
+    change(state, workspace_id, actor, id, Change { label: Some(edit), ..Change::default() }).await
+}
+
 /// Makes `change` to the workspace's conversation `id` as `actor` and tells the workspace's
 /// agents; returns the conversation as it now is. An empty change only reads it.
 ///
-/// Refusals: `NotFound` for a conversation that is not the workspace's; `Unprocessable`
-/// ([`NOT_A_MEMBER`]) for an assignee who is not a member; `BadRequest` for a snooze
-/// without a time.
+/// Refusals: `NotFound` for a conversation or a label that is not the workspace's;
+/// `Unprocessable` ([`NOT_A_MEMBER`]) for an assignee who is not a member; `BadRequest` for a
+/// snooze without a time.
 pub async fn change(
     state: &AppState,
     workspace_id: WorkspaceId,
@@ -115,24 +135,40 @@ pub async fn change(
     id: ConversationId,
     change: Change,
 ) -> Result<Conversation, AppError> {
-    let conversation =
+    let (conversation, changed) =
         db::run(&state.pool, move |conn| conn.build_transaction().run(|conn| apply(conn, workspace_id, &actor, id, change))).await?;
-    if !change.is_empty() {
+    if changed {
         announce(&state.realtime, workspace_id, conversation.id, conversation.status, conversation.assignee_id);
     }
     Ok(conversation)
 }
 
+/// Makes the change in the caller's transaction; returns the conversation and whether anything
+/// changed (a label already on it, or already off, is no change).
 fn apply(
     conn: &mut PgConnection,
     workspace_id: WorkspaceId,
     actor: &Actor,
     id: ConversationId,
     change: Change,
-) -> Result<Conversation, AppError> {
+) -> Result<(Conversation, bool), AppError> {
     let target = conversations::table.filter(conversations::workspace_id.eq(workspace_id)).filter(conversations::id.eq(id));
     if change.is_empty() {
-        return target.select(Conversation::as_select()).first(conn).optional()?.ok_or(AppError::NotFound);
+        let conversation = target.select(Conversation::as_select()).first(conn).optional()?.ok_or(AppError::NotFound)?;
+        return Ok((conversation, false));
+    }
+    // The label first: a label-only change that changes nothing must not touch the row.
+    let label_changed = match change.label {
+        Some(edit) => edit_label_rows(conn, workspace_id, actor, id, edit)?,
+        None => false,
+    };
+    if change.status.is_none() && change.assignee.is_none() {
+        let conversation = target.select(Conversation::as_select()).first(conn).optional()?.ok_or(AppError::NotFound)?;
+        if label_changed {
+            let event = conversation_updated(conn, &conversation)?;
+            events::emit(conn, &[event])?;
+        }
+        return Ok((conversation, label_changed));
     }
     let status = change.status.map(StatusChange::columns).transpose()?;
     // The new assignee by name, for the audit log: `Some(None)` unassigns.
@@ -164,11 +200,73 @@ fn apply(
         events::emit(conn, &[events::status_changed(workspace_id, id, status, updated.assignee_id)])?;
     }
     match assignee_named {
-        Some(Some(name)) => audit::record(conn, workspace_id, actor, "conversation.assigned", &format!("{id} to {name}"))?,
+        Some(Some(ref name)) => audit::record(conn, workspace_id, actor, "conversation.assigned", &format!("{id} to {name}"))?,
         Some(None) => audit::record(conn, workspace_id, actor, "conversation.unassigned", &id.to_string())?,
         None => {}
     }
-    Ok(updated)
+    if assignee_named.is_some() || label_changed {
+        let event = conversation_updated(conn, &updated)?;
+        events::emit(conn, &[event])?;
+    }
+    Ok((updated, true))
+}
+
+/// Puts the label on the conversation or takes it off; returns whether it did. `NotFound` for a
+/// conversation or label that is not the workspace's.
+fn edit_label_rows(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    actor: &Actor,
+    id: ConversationId,
+    edit: LabelEdit,
+) -> Result<bool, AppError> {
+    let label_id = match edit {
+        LabelEdit::Add(label) | LabelEdit::Remove(label) => label,
+    };
+    // Locks the conversation's row, so that two edits of one conversation queue one behind the
+    // other and each webhook event carries the labels as that edit left them.
+    let exists: Option<ConversationId> = conversations::table
+        .filter(conversations::workspace_id.eq(workspace_id))
+        .filter(conversations::id.eq(id))
+        .select(conversations::id)
+        .for_no_key_update()
+        .first(conn)
+        .optional()?;
+    let label = labels::find(conn, workspace_id, label_id)?;
+    let (Some(_), Some(label)) = (exists, label) else {
+        return Err(AppError::NotFound);
+    };
+    let changed = match edit {
+        LabelEdit::Add(_) => diesel::insert_into(conversation_labels::table)
+            .values((
+                conversation_labels::workspace_id.eq(workspace_id),
+                conversation_labels::conversation_id.eq(id),
+                conversation_labels::label_id.eq(label.id),
+            ))
+            .on_conflict_do_nothing()
+            .execute(conn)?,
+        LabelEdit::Remove(_) => diesel::delete(
+            conversation_labels::table
+                .filter(conversation_labels::workspace_id.eq(workspace_id))
+                .filter(conversation_labels::conversation_id.eq(id))
+                .filter(conversation_labels::label_id.eq(label.id)),
+        )
+        .execute(conn)?,
+    } > 0;
+    if changed {
+        let (action, detail) = match edit {
+            LabelEdit::Add(_) => ("conversation.labeled", format!("{id} with {}", label.name)),
+            LabelEdit::Remove(_) => ("conversation.unlabeled", format!("{id}: {}", label.name)),
+        };
+        audit::record(conn, workspace_id, actor, action, &detail)?;
+    }
+    Ok(changed)
+}
+
+/// The `conversation.updated` event of the conversation as it now is, labels included.
+fn conversation_updated(conn: &mut PgConnection, conversation: &Conversation) -> Result<events::Event, AppError> {
+    let labels = labels::on_conversation(conn, conversation.workspace_id, conversation.id)?;
+    Ok(events::conversation_updated(conversation, &labels))
 }
 
 /// The name of a member of the workspace; `None` for anyone else.

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod contacts;
+pub mod labels;
 pub mod notices;
 pub mod status;
 pub mod writer;

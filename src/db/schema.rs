@@ -78,6 +78,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    conversation_labels (conversation_id, label_id) {
+        workspace_id -> Uuid,
+        conversation_id -> Uuid,
+        label_id -> Uuid,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     conversations (id) {
         id -> Uuid,
         workspace_id -> Uuid,
@@ -135,6 +144,16 @@ diesel::table! {
         last_error -> Nullable<Text>,
         done_at -> Nullable<Timestamptz>,
         failed_at -> Nullable<Timestamptz>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
+    labels (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        name -> Text,
+        color -> Text,
         created_at -> Timestamptz,
     }
 }
@@ -324,12 +343,14 @@ diesel::joinable!(audit_events -> workspaces (workspace_id));
 diesel::joinable!(billing_accounts -> workspaces (workspace_id));
 diesel::joinable!(canned_responses -> workspaces (workspace_id));
 diesel::joinable!(contacts -> workspaces (workspace_id));
+diesel::joinable!(conversation_labels -> conversations (conversation_id));
 diesel::joinable!(conversations -> contacts (contact_id));
 diesel::joinable!(conversations -> users (assignee_id));
 diesel::joinable!(conversations -> workspaces (workspace_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(invitations -> workspaces (workspace_id));
 diesel::joinable!(jobs -> workspaces (workspace_id));
+diesel::joinable!(labels -> workspaces (workspace_id));
 diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(messages -> conversations (conversation_id));
@@ -356,10 +377,12 @@ diesel::allow_tables_to_appear_in_same_query!(
     billing_accounts,
     canned_responses,
     contacts,
+    conversation_labels,
     conversations,
     file_deletions,
     invitations,
     jobs,
+    labels,
     memberships,
     messages,
     pending_conversation_notices,

@@ -1,4 +1,5 @@
-//! The inbox's forms that change a conversation (assignee, status, snooze) and its contact.
+//! The inbox's forms that change a conversation (assignee, status, snooze, labels) and its
+//! contact.
 //! The conversation changes are made by [`crate::conversations::actions`], which records,
 //! emits and announces them; these handlers read the form and choose where to go back to.
 //!
@@ -15,9 +16,9 @@ use crate::{
     auth::{CsrfForm, Member},
     conversations::{
         ConversationStatus,
-        actions::{self, StatusChange},
+        actions::{self, LabelEdit, StatusChange},
     },
-    db::{self, ContactId, ConversationId, UserId},
+    db::{self, ContactId, ConversationId, LabelId, UserId},
     error::AppError,
     state::AppState,
     web::see_other,
@@ -54,6 +55,44 @@ pub(super) async fn assign(
         other => other,
     })?;
     Ok(back_to(workspace_id, conversation_id, form.keep.as_deref(), "conversation_assigned"))
+}
+
+#[derive(Deserialize)]
+pub struct AddLabelForm {
+    #[serde(default)]
+    label_id: String,
+    keep: Option<String>,
+}
+
+pub(super) async fn add_label(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(Uuid, Uuid)>,
+    CsrfForm(form): CsrfForm<AddLabelForm>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let conversation_id = ConversationId(path.1);
+    let label = form.label_id.trim().parse::<LabelId>().map_err(|_| AppError::bad_request("Choose a label from the list."))?;
+    actions::edit_label(&state, workspace_id, actor(&member), conversation_id, LabelEdit::Add(label)).await?;
+    Ok(back_to(workspace_id, conversation_id, form.keep.as_deref(), "label_added"))
+}
+
+#[derive(Deserialize)]
+pub struct KeepForm {
+    keep: Option<String>,
+}
+
+pub(super) async fn remove_label(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(Uuid, Uuid, Uuid)>,
+    CsrfForm(form): CsrfForm<KeepForm>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let (_, conversation_id, label) = path.into_inner();
+    let conversation_id = ConversationId(conversation_id);
+    actions::edit_label(&state, workspace_id, actor(&member), conversation_id, LabelEdit::Remove(LabelId(label))).await?;
+    Ok(back_to(workspace_id, conversation_id, form.keep.as_deref(), "label_removed"))
 }
 
 #[derive(Deserialize)]

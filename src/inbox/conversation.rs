@@ -1,5 +1,6 @@
-//! One conversation in the inbox: its page (history, contact panel, past conversations, beside
-//! the list), older history when scrolling back, and replies sent without JavaScript.
+//! One conversation in the inbox: its page (history, labels, contact panel, past conversations,
+//! beside the list), older history when scrolling back, the label control as a fragment for
+//! live updates, and replies sent without JavaScript.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
 use askama::Template;
@@ -13,8 +14,12 @@ use super::{
 };
 use crate::{
     auth::{CsrfForm, CsrfToken, Member},
-    conversations::{self, Audience, Author, Conversation, Message, writer::NewMessage},
-    db::{self, ConversationId, UserId},
+    conversations::{
+        self, Audience, Author, Conversation, Message,
+        labels::{self, Label},
+        writer::NewMessage,
+    },
+    db::{self, ConversationId, UserId, WorkspaceId},
     error::AppError,
     state::AppState,
     web::render,
@@ -35,6 +40,8 @@ pub struct OpenConversation {
     /// The files sent in the conversation, for the contact panel.
     pub files: Vec<crate::files::Attachment>,
     pub past: Vec<Conversation>,
+    /// The labels on the conversation, by name.
+    pub labels: Vec<Label>,
     pub snoozed_until: Option<String>,
     pub visitor_read_seq: i64,
     pub online: bool,
@@ -123,7 +130,7 @@ pub(super) async fn load_conversation(
     conversation_id: ConversationId,
 ) -> Result<OpenConversation, AppError> {
     let workspace_id = member.workspace_id();
-    let (conversation, state_row, contact, messages, members, past, files) = db::run(&state.pool, move |conn| {
+    let (conversation, state_row, contact, messages, members, past, files, labels) = db::run(&state.pool, move |conn| {
         let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
         let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
         let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
@@ -132,7 +139,8 @@ pub(super) async fn load_conversation(
         let members = Workspace::members(conn, workspace_id)?;
         let past = Conversation::list_for_contact(conn, workspace_id, conversation.contact_id)?;
         let files = crate::files::uploads::sent_files(conn, workspace_id, crate::files::uploads::FilesOf::Conversation(conversation_id))?;
-        Ok((conversation, state_row, contact, messages, members, past, files))
+        let labels = labels::on_conversation(conn, workspace_id, conversation_id)?;
+        Ok((conversation, state_row, contact, messages, members, past, files, labels))
     })
     .await?;
     let mut messages = messages;
@@ -154,8 +162,55 @@ pub(super) async fn load_conversation(
         older,
         members,
         files,
+        labels,
         error: None,
     })
+}
+
+/// The conversation's label control: the labels on it, each with a button to take it off, and
+/// a choice of the others to add.
+#[derive(Template)]
+#[template(path = "app/inbox_labels.html")]
+pub struct LabelsFragment {
+    pub workspace_id: WorkspaceId,
+    pub conversation_id: ConversationId,
+    pub on: Vec<Label>,
+    /// The workspace's labels not on the conversation yet.
+    pub addable: Vec<Label>,
+    /// Whether the workspace has any label at all.
+    pub any_defined: bool,
+    pub csrf: String,
+    pub keep: String,
+}
+
+/// The workspace's labels (`all`) that are not among `on`.
+pub fn addable_labels(all: &[Label], on: &[Label]) -> Vec<Label> {
+    all.iter().filter(|l| !on.iter().any(|o| o.id == l.id)).cloned().collect()
+}
+
+#[derive(Deserialize)]
+pub struct LabelsQuery {
+    keep: Option<String>,
+}
+
+/// The label control again, for `inbox.js` to replace when the labels change.
+pub(super) async fn labels_fragment(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<LabelsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let conversation_id = ConversationId(path.1);
+    let (on, all) = db::run(&state.pool, move |conn| {
+        Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
+        Ok((labels::on_conversation(conn, workspace_id, conversation_id)?, labels::list(conn, workspace_id)?))
+    })
+    .await?;
+    let keep = query.keep.clone().filter(|k| k.bytes().all(|b| b.is_ascii_alphanumeric() || b"=&-_".contains(&b))).unwrap_or_default();
+    let (addable, any_defined) = (addable_labels(&all, &on), !all.is_empty());
+    render(StatusCode::OK, &LabelsFragment { workspace_id, conversation_id, on, addable, any_defined, csrf: csrf.0, keep })
 }
 
 pub(super) async fn conversation_page(

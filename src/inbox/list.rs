@@ -1,5 +1,5 @@
 //! The conversation list: a workspace's conversations of one status in a view (mine,
-//! unassigned, all), newest activity first in keyset pages, as the list page, as the column
+//! unassigned, all), optionally with one label, newest activity first in keyset pages, as the list page, as the column
 //! beside an open conversation, and as single rows for live updates.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -11,12 +11,15 @@ use super::{
     canned::CannedResponse,
     conversation::OpenConversation,
     describe_time, iso,
-    queries::{self, ConversationRow, View},
+    queries::{self, ConversationRow, ListFilter, View},
 };
 use crate::{
     auth::{CsrfToken, Member},
-    conversations::{ConversationStatus, actions},
-    db::{self, ContactId, ConversationId, UserId, WorkspaceId},
+    conversations::{
+        ConversationStatus, actions,
+        labels::{self, Label},
+    },
+    db::{self, ContactId, ConversationId, LabelId, UserId, WorkspaceId},
     error::AppError,
     state::AppState,
     web::{Nav, Shell, render},
@@ -27,8 +30,26 @@ use crate::{
 pub struct ListQuery {
     pub(super) view: Option<String>,
     pub(super) status: Option<String>,
+    /// A label's id: only the conversations carrying it.
+    pub(super) label: Option<String>,
     pub(super) after: Option<String>,
     pub(super) notice: Option<String>,
+}
+
+/// The label a list link names: `None` when it names none; `NotFound` for anything but one of
+/// the workspace's labels (a deleted one, another workspace's, or no id at all).
+pub(super) fn parse_label(
+    conn: &mut diesel::PgConnection,
+    workspace_id: WorkspaceId,
+    text: Option<&str>,
+) -> Result<Option<Label>, AppError> {
+    match text.filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(text) => {
+            let id = text.parse::<LabelId>().map_err(|_| AppError::NotFound)?;
+            Ok(Some(labels::find(conn, workspace_id, id)?.ok_or(AppError::NotFound)?))
+        }
+    }
 }
 
 /// A row as the list shows it.
@@ -47,6 +68,15 @@ pub struct RowView {
     pub assignee_name: Option<String>,
     pub online: bool,
     pub selected: bool,
+    pub labels: Vec<Label>,
+}
+
+impl RowView {
+    /// The label ids, space-separated, for `inbox.js` to tell whether the row belongs to a list
+    /// filtered by label.
+    pub fn label_ids(&self) -> String {
+        self.labels.iter().map(|l| l.id.to_string()).collect::<Vec<_>>().join(" ")
+    }
 }
 
 fn preview_text(body: &str) -> String {
@@ -81,6 +111,7 @@ impl RowView {
             assignee_name: row.assignee_name.clone(),
             online: state.realtime.hub.visitor_connected(ContactId(row.contact_id)),
             selected: selected == Some(row.id),
+            labels: row.labels(),
         }
     }
 }
@@ -93,6 +124,10 @@ pub struct ListPane {
     pub next: Option<String>,
     pub counts: (i64, i64, i64),
     pub query: String,
+    /// The label the list is filtered by.
+    pub label: Option<Label>,
+    /// Every label of the workspace, for the filter and the conversation's label control.
+    pub labels: Vec<Label>,
 }
 
 impl ListPane {
@@ -103,7 +138,25 @@ impl ListPane {
 
     /// The list's own query string, to keep the list as it is when opening a conversation.
     pub fn keep(&self) -> String {
-        format!("view={}&status={}", self.view, self.status)
+        keep(self.view, self.status, self.label.as_ref().map(|l| l.id))
+    }
+
+    /// The label filter's id, or nothing.
+    pub fn label_id(&self) -> String {
+        self.label.as_ref().map(|l| l.id.to_string()).unwrap_or_default()
+    }
+
+    /// Whether `label` is the one the list is filtered by.
+    pub fn is_label(&self, label: &Label) -> bool {
+        self.label.as_ref().is_some_and(|l| l.id == label.id)
+    }
+}
+
+/// A list's query string: its view, status and label.
+pub fn keep(view: &str, status: ConversationStatus, label: Option<LabelId>) -> String {
+    match label {
+        Some(label) => format!("view={view}&status={status}&label={label}"),
+        None => format!("view={view}&status={status}"),
     }
 }
 
@@ -122,13 +175,21 @@ pub(super) async fn load_list(
     };
     // The sweep wakes snoozed conversations too, but the list must not wait for it.
     actions::wake_snoozed(state, Some(workspace_id)).await?;
-    let ((rows, more), counts) = db::run(&state.pool, move |conn| {
-        Ok((queries::list(conn, workspace_id, me, view, status, cursor)?, queries::open_counts(conn, workspace_id, me)?))
+    let label_text = query.label.clone();
+    let ((rows, more), counts, label, labels) = db::run(&state.pool, move |conn| {
+        let label = parse_label(conn, workspace_id, label_text.as_deref())?;
+        let filter = ListFilter { view, status, label: label.as_ref().map(|l| l.id) };
+        Ok((
+            queries::list(conn, workspace_id, me, filter, cursor)?,
+            queries::open_counts(conn, workspace_id, me)?,
+            label,
+            labels::list(conn, workspace_id)?,
+        ))
     })
     .await?;
     let next = if more { rows.last().map(ConversationRow::cursor) } else { None };
     let rows = rows.into_iter().map(|row| RowView::from_row(state, row, selected)).collect();
-    Ok(ListPane { view: view.as_str(), status, rows, next, counts, query: String::new() })
+    Ok(ListPane { view: view.as_str(), status, rows, next, counts, query: String::new(), label, labels })
 }
 
 #[derive(Template)]
@@ -147,6 +208,11 @@ struct InboxPage {
 }
 
 impl InboxPage {
+    /// The workspace's labels that the open conversation does not carry yet.
+    fn addable_labels(&self) -> Vec<Label> {
+        self.open.as_ref().map(|open| super::conversation::addable_labels(&self.list.labels, &open.labels)).unwrap_or_default()
+    }
+
     /// The upload limit as the composer states it ("25 MB").
     fn upload_max_label(&self) -> String {
         crate::files::human_size(i64::try_from(self.upload_max).unwrap_or(i64::MAX))
@@ -194,6 +260,7 @@ struct RowFragment {
 pub struct RowQuery {
     view: Option<String>,
     status: Option<String>,
+    label: Option<String>,
 }
 
 /// One row of the list, for `inbox.js` to insert or replace when something happens.
@@ -205,7 +272,12 @@ pub(super) async fn row_fragment(
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
     let conversation_id = ConversationId(path.1);
-    let row = db::run(&state.pool, move |conn| queries::row(conn, workspace_id, conversation_id)).await?.ok_or(AppError::NotFound)?;
-    let keep = format!("view={}&status={}", View::parse(query.view.as_deref()).as_str(), queries::parse_status(query.status.as_deref()));
+    let label_text = query.label.clone();
+    let (row, label) = db::run(&state.pool, move |conn| {
+        Ok((queries::row(conn, workspace_id, conversation_id)?, parse_label(conn, workspace_id, label_text.as_deref())?))
+    })
+    .await?;
+    let row = row.ok_or(AppError::NotFound)?;
+    let keep = keep(View::parse(query.view.as_deref()).as_str(), queries::parse_status(query.status.as_deref()), label.map(|l| l.id));
     render(StatusCode::OK, &RowFragment { row: RowView::from_row(&state, row, None), workspace_id, keep })
 }

@@ -1,6 +1,7 @@
 //! The agent inbox: the conversation list (views, statuses, keyset pages, live updates,
-//! [`list`]), a conversation with its history and contact panel ([`conversation`]), the forms
-//! that change it (assign, status, snooze, contact edits: [`changes`]), search ([`search`]), and
+//! [`list`], filtered by view, status and label), a conversation with its history, labels and
+//! contact panel ([`conversation`]), the forms that change it (assign, status, snooze, labels,
+//! contact edits: [`changes`]), search ([`search`]), and
 //! canned responses ([`canned`]).
 //!
 //! Tenant rule: every handler takes a [`crate::auth::Member`], whose `WorkspaceId` every query takes; a
@@ -36,6 +37,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/{workspace_id}/inbox/{conversation_id}/reply", web::post().to(conversation::reply))
         .route("/app/{workspace_id}/inbox/{conversation_id}/assign", web::post().to(changes::assign))
         .route("/app/{workspace_id}/inbox/{conversation_id}/status", web::post().to(changes::set_status))
+        .route("/app/{workspace_id}/inbox/{conversation_id}/labels", web::get().to(conversation::labels_fragment))
+        .route("/app/{workspace_id}/inbox/{conversation_id}/labels", web::post().to(changes::add_label))
+        .route("/app/{workspace_id}/inbox/{conversation_id}/labels/{label_id}/remove", web::post().to(changes::remove_label))
         .route("/app/{workspace_id}/contacts/{contact_id}", web::post().to(changes::edit_contact))
         .configure(canned::configure);
 }
@@ -51,6 +55,9 @@ fn iso(at: OffsetDateTime) -> String {
 
 /// The conversation page again, with the list as it was (`keep`) and a notice.
 fn back_to(workspace_id: WorkspaceId, conversation_id: ConversationId, keep: Option<&str>, notice: &str) -> HttpResponse {
-    let keep = keep.filter(|k| k.split('&').all(|p| p.starts_with("view=") || p.starts_with("status="))).unwrap_or("");
+    let keep = keep
+        .filter(|k| k.split('&').all(|p| p.starts_with("view=") || p.starts_with("status=") || p.starts_with("label=")))
+        .filter(|k| k.bytes().all(|b| b.is_ascii_alphanumeric() || b"=&-_".contains(&b)))
+        .unwrap_or("");
     see_other(&format!("/app/{workspace_id}/inbox/{conversation_id}?{keep}&notice={notice}"))
 }

@@ -13,8 +13,8 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
-    conversations::ConversationStatus,
-    db::{ContactId, ConversationId, UserId, WorkspaceId, schema::contacts},
+    conversations::{ConversationStatus, labels::Label},
+    db::{ContactId, ConversationId, LabelId, UserId, WorkspaceId, schema::contacts},
     error::AppError,
 };
 
@@ -81,9 +81,19 @@ pub struct ConversationRow {
     /// How many files the last message carries.
     #[diesel(sql_type = BigInt)]
     pub last_files: i64,
+    /// The conversation's labels, a JSON array of `{id, name, color}` by name.
+    #[diesel(sql_type = Text)]
+    pub labels: String,
 }
 
 impl ConversationRow {
+    /// The conversation's labels, by name.
+    pub fn labels(&self) -> Vec<Label> {
+        // The query builds this JSON itself; should it ever not parse, the row shows no labels
+        // rather than failing the whole list.
+        serde_json::from_str(&self.labels).unwrap_or_default()
+    }
+
     /// The keyset cursor of this row.
     pub fn cursor(&self) -> String {
         format_cursor(self.last_message_at, self.id)
@@ -115,7 +125,10 @@ const ROW_COLUMNS: &str = "\
 SELECT c.id, c.status, c.assignee_id, u.name AS assignee_name, GREATEST(c.last_seq - c.agent_read_seq, 0) AS unread,
        c.last_message_at, ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email,
        lm.body AS last_body, lm.author_kind AS last_author_kind, lm.private AS last_private,
-       COALESCE(lm.files, 0) AS last_files
+       COALESCE(lm.files, 0) AS last_files,
+       COALESCE((SELECT json_agg(json_build_object('id', l.id, 'name', l.name, 'color', l.color) ORDER BY lower(l.name), l.id)
+                 FROM conversation_labels cl JOIN labels l ON l.id = cl.label_id
+                 WHERE cl.conversation_id = c.id), '[]')::text AS labels
 FROM conversations c
 JOIN contacts ct ON ct.id = c.contact_id
 LEFT JOIN users u ON u.id = c.assignee_id
@@ -126,16 +139,25 @@ LEFT JOIN LATERAL (
     WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1
 ) lm ON true";
 
+/// What the list shows: a view, one status, and optionally only the conversations carrying a
+/// label (one of the workspace's: the caller looks it up first).
+#[derive(Clone, Copy, Debug)]
+pub struct ListFilter {
+    pub view: View,
+    pub status: ConversationStatus,
+    pub label: Option<LabelId>,
+}
+
 /// One page of the list, newest activity first, after `cursor` (exclusive). Returns up to
 /// [`PAGE_SIZE`] rows and whether more follow.
 pub fn list(
     conn: &mut PgConnection,
     workspace_id: WorkspaceId,
     me: UserId,
-    view: View,
-    status: ConversationStatus,
+    filter: ListFilter,
     cursor: Option<(OffsetDateTime, Uuid)>,
 ) -> Result<(Vec<ConversationRow>, bool), AppError> {
+    let ListFilter { view, status, label } = filter;
     // Fixed fragments per view, so that each shape uses its index: (workspace, status, time)
     // for All, (workspace, assignee, status, time) for Mine and Unassigned.
     let view_filter = match view {
@@ -145,8 +167,15 @@ pub fn list(
     };
     let cursor_filter =
         if cursor.is_some() { " AND (c.last_message_at, c.id) < ($4, $5)" } else { " AND $4::timestamptz IS NULL AND $5::uuid IS NULL" };
+    // A semi-join the planner may start from either side: from the inbox index for a common
+    // label, from the label's own index for a rare one.
+    let label_filter = if label.is_some() {
+        " AND EXISTS (SELECT 1 FROM conversation_labels cl WHERE cl.conversation_id = c.id AND cl.label_id = $7)"
+    } else {
+        " AND $7::uuid IS NULL"
+    };
     let sql = format!(
-        "{ROW_COLUMNS} WHERE c.workspace_id = $1 AND c.status = $2{view_filter}{cursor_filter} \
+        "{ROW_COLUMNS} WHERE c.workspace_id = $1 AND c.status = $2{view_filter}{cursor_filter}{label_filter} \
          ORDER BY c.last_message_at DESC, c.id DESC LIMIT $6"
     );
     let (at, id) = cursor.map_or((None, None), |(at, id)| (Some(at), Some(id)));
@@ -157,6 +186,7 @@ pub fn list(
         .bind::<Nullable<Timestamptz>, _>(at)
         .bind::<Nullable<SqlUuid>, _>(id)
         .bind::<BigInt, _>(PAGE_SIZE + 1)
+        .bind::<Nullable<SqlUuid>, _>(label)
         .load(conn)?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);

@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::{
-    conversations::ConversationStatus,
+    conversations::{Conversation, ConversationStatus, labels::Label},
     db::{ConversationId, UserId, WorkspaceId},
 };
 
@@ -77,5 +77,20 @@ pub fn status_changed(
         workspace_id,
         event_type: "conversation.status_changed",
         data: json!({ "conversation": { "id": conversation_id, "status": status, "assignee_id": assignee } }),
+    }
+}
+
+/// A conversation's assignee or labels changed: the conversation as it now is.
+pub fn conversation_updated(conversation: &Conversation, labels: &[Label]) -> Event {
+    Event {
+        workspace_id: conversation.workspace_id,
+        event_type: "conversation.updated",
+        data: json!({ "conversation": {
+            "id": conversation.id,
+            "contact_id": conversation.contact_id,
+            "status": conversation.status,
+            "assignee_id": conversation.assignee_id,
+            "labels": labels,
+        } }),
     }
 }

@@ -128,6 +128,11 @@ pub fn describe(action: &str) -> &'static str {
         "conversation.snooze_ended" => "Reopened a conversation whose snooze ended",
         "conversation.assigned" => "Assigned a conversation",
         "conversation.unassigned" => "Unassigned a conversation",
+        "conversation.labeled" => "Put a label on a conversation",
+        "conversation.unlabeled" => "Took a label off a conversation",
+        "label.created" => "Added a label",
+        "label.updated" => "Changed a label",
+        "label.deleted" => "Deleted a label",
         _ => "Changed something",
     }
 }

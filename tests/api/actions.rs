@@ -187,7 +187,7 @@ async fn assigning_records_who_and_tells_the_agents_and_a_stranger_cannot_be_ass
     assert!(audit_log(&app.browser, &workspace).await.contains("Unassigned a conversation"));
 
     // Both at once, as a PATCH of the REST API does: one frame, one event, two records.
-    let both = Change { status: Some(StatusChange::To(ConversationStatus::Pending)), assignee: Some(Some(ada_id)) };
+    let both = Change { status: Some(StatusChange::To(ConversationStatus::Pending)), assignee: Some(Some(ada_id)), label: None };
     let changed = actions::change(&app.state, workspace_id, Actor::api_key(ada_id, "Ada Lovelace"), id, both).await.unwrap();
     assert_eq!((changed.status, changed.assignee_id), (ConversationStatus::Pending, Some(ada_id)));
     assert_eq!(conversation_frame(&mut agent).await, (conversation.clone(), "pending".into(), Value::String(ada_id.to_string())));
@@ -220,11 +220,11 @@ async fn no_action_reaches_a_conversation_of_another_workspace() {
     let ada = Actor::member(ada_id, "Ada");
     let until = OffsetDateTime::now_utc() + time::Duration::hours(1);
     let changes = [
-        Change { status: Some(StatusChange::To(ConversationStatus::Resolved)), assignee: None },
-        Change { status: Some(StatusChange::Snooze { until }), assignee: None },
-        Change { status: None, assignee: Some(Some(ada_id)) },
-        Change { status: None, assignee: Some(None) },
-        Change { status: Some(StatusChange::To(ConversationStatus::Open)), assignee: Some(Some(ada_id)) },
+        Change { status: Some(StatusChange::To(ConversationStatus::Resolved)), assignee: None, label: None },
+        Change { status: Some(StatusChange::Snooze { until }), assignee: None, label: None },
+        Change { status: None, assignee: Some(Some(ada_id)), label: None },
+        Change { status: None, assignee: Some(None), label: None },
+        Change { status: Some(StatusChange::To(ConversationStatus::Open)), assignee: Some(Some(ada_id)), label: None },
         Change::default(),
     ];
     for change in changes {

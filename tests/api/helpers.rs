@@ -458,10 +458,16 @@ impl TestApp {
     }
 }
 
-/// The path of the first link to this server in an email.
+/// The path of the first link to this server in an email (at `http://localhost:8080`, or at
+/// `http://127.0.0.1:<port>` for an app on its public URL).
 pub fn link_path(email: &Email) -> String {
-    let start = email.text.find("http://localhost:8080/").expect("a link in the email");
-    let rest = &email.text[start + "http://localhost:8080".len()..];
+    let start = ["http://localhost:8080/", "http://127.0.0.1:"]
+        .iter()
+        .filter_map(|origin| email.text.find(origin))
+        .min()
+        .expect("a link in the email");
+    let after_scheme = &email.text[start + "http://".len()..];
+    let rest = &after_scheme[after_scheme.find('/').expect("a path")..];
     rest.split_whitespace().next().expect("link").to_string()
 }
 

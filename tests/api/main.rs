@@ -25,6 +25,7 @@ mod inbox;
 mod inbox_browser;
 mod inbox_files;
 mod input_ranges;
+mod labels;
 mod login;
 mod password_reset;
 mod rate_limits;

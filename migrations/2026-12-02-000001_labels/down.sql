@@ -1,0 +1,2 @@
+DROP TABLE conversation_labels;
+DROP TABLE labels;
