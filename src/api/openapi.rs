@@ -40,6 +40,8 @@ impl Modify for BearerKey {
         super::uploads::upload,
         super::contacts::list_contacts,
         super::contacts::update_contact,
+        super::contacts::block_contact,
+        super::contacts::unblock_contact,
         super::team::invite,
     ),
     components(schemas(ErrorBody, ErrorDetail, super::Scope)),

@@ -1,6 +1,6 @@
 //! The agent inbox: the conversation list (views, statuses, keyset pages, live updates,
 //! [`list`]), a conversation with its history and contact panel ([`conversation`]), the forms
-//! that change it (assign, status, snooze, contact edits: [`changes`]), search ([`search`]), and
+//! that change it (assign, status, snooze, contact edits and blocks: [`changes`]), search ([`search`]), and
 //! canned responses ([`canned`]).
 //!
 //! Tenant rule: every handler takes a [`crate::auth::Member`], whose `WorkspaceId` every query takes; a
@@ -37,6 +37,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/{workspace_id}/inbox/{conversation_id}/assign", web::post().to(changes::assign))
         .route("/app/{workspace_id}/inbox/{conversation_id}/status", web::post().to(changes::set_status))
         .route("/app/{workspace_id}/contacts/{contact_id}", web::post().to(changes::edit_contact))
+        .route("/app/{workspace_id}/contacts/{contact_id}/block", web::post().to(changes::block_contact))
+        .route("/app/{workspace_id}/contacts/{contact_id}/unblock", web::post().to(changes::unblock_contact))
         .configure(canned::configure);
 }
 
