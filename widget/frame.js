@@ -242,6 +242,12 @@
     ws.onclose = function (event) {
       welcomed = false;
       socket = null;
+      // 4001 "contact blocked": the team blocked this visitor, and the chat goes away.
+      if (event.code == 4001 && event.reason == "contact blocked") {
+        session.ended = true;
+        toHost({ parlor: "blocked" });
+        return;
+      }
       // 4001: the token was revoked (shutdown, or the contact deleted): start afresh.
       if (event.code == 4001) failed({ code: "unauthorized" });
       if (session.ended) return;

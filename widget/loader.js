@@ -168,7 +168,11 @@
     } else if (m.parlor == "close") show(false, true);
     else if (m.parlor == "unread") { unread = m.count | 0; label(); }
     else if (m.parlor == "message") emit("message", m.message);
-    else if (m.parlor == "session-ended") {
+    else if (m.parlor == "blocked") {
+      // The stored token stays: the next page's session is refused too, until unblocked.
+      session = frame = null;
+      if (host) host.remove();
+    } else if (m.parlor == "session-ended") {
       stored(null);
       booted = booted.then(function () { return start(); });
     }

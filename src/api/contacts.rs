@@ -1,5 +1,5 @@
-//! `/api/v1/contacts`: a workspace's contacts (visitors) in pages by id, and edits of a
-//! contact's name and email.
+//! `/api/v1/contacts`: a workspace's contacts (visitors) in pages by id, edits of a contact's
+//! name and email, and blocking a contact (`.../block`, `.../unblock`).
 //!
 //! Tenant rule: every query takes the key's `WorkspaceId`, and an edit filters on it together
 //! with the contact's id, so another workspace's contact answers 404.
@@ -9,13 +9,17 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Object, Page, ReadKey, WriteKey, openapi, says_something};
+use super::{Object, Page, ReadKey, WriteKey, actor, openapi, says_something};
 use crate::{
+    conversations::contacts as contact_blocks,
     db::{self, ContactId, schema::contacts as contacts_table},
     error::AppError,
     inbox::queries,
+    realtime::revocation::Revocation,
     state::AppState,
 };
+
+type ContactRow = (ContactId, Option<String>, Option<String>, Option<String>, bool, OffsetDateTime, Option<OffsetDateTime>, Option<Uuid>);
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -36,6 +40,12 @@ pub struct ContactJson {
     identity_verified: bool,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
+    /// When the contact was blocked; `null` when they are not. A blocked contact cannot start
+    /// a widget session, and replies to them are refused.
+    #[serde(with = "time::serde::rfc3339::option")]
+    blocked_at: Option<OffsetDateTime>,
+    /// The member who blocked them (`null` when not blocked, or when that member's account is gone).
+    blocked_by: Option<Uuid>,
 }
 
 /// `GET /api/v1/contacts?after=<id>`: 50 per page, by id.
@@ -65,16 +75,20 @@ pub(super) async fn list_contacts(
                 contacts_table::external_id,
                 contacts_table::identity_verified,
                 contacts_table::created_at,
+                contacts_table::blocked_at,
+                contacts_table::blocked_by,
             ))
-            .load::<(ContactId, Option<String>, Option<String>, Option<String>, bool, OffsetDateTime)>(conn)?
+            .load::<ContactRow>(conn)?
             .into_iter()
-            .map(|(id, name, email, external_id, identity_verified, created_at)| ContactJson {
+            .map(|(id, name, email, external_id, identity_verified, created_at, blocked_at, blocked_by)| ContactJson {
                 id: id.0,
                 name,
                 email,
                 external_id,
                 identity_verified,
                 created_at,
+                blocked_at,
+                blocked_by,
             })
             .collect())
     })
@@ -141,12 +155,74 @@ pub(super) async fn update_contact(
         queries::contact(conn, workspace_id, id)?.ok_or(AppError::NotFound)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(ContactJson {
-        id: updated.id.0,
-        name: updated.name,
-        email: updated.email,
-        external_id: updated.external_id,
-        identity_verified: updated.identity_verified,
-        created_at: updated.created_at,
-    }))
+    Ok(HttpResponse::Ok().json(contact_json(updated)))
 }
+
+fn contact_json(contact: queries::ContactDetails) -> ContactJson {
+    ContactJson {
+        id: contact.id.0,
+        name: contact.name,
+        email: contact.email,
+        external_id: contact.external_id,
+        identity_verified: contact.identity_verified,
+        created_at: contact.created_at,
+        blocked_at: contact.blocked_at,
+        blocked_by: contact.blocked_by.map(|u| u.0),
+    }
+}
+
+/// `POST /api/v1/contacts/{id}/block`: ends the contact's widget sessions (their sockets close)
+/// and refuses new ones until the block is lifted. Blocking a blocked contact changes nothing.
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/block", tag = "contacts",
+    params(("id" = Uuid, Path, description = "Contact id")), security(("api_key" = ["write"])),
+    responses((status = 200, description = "Blocked", body = ContactJson),
+        (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
+        (status = 403, description = "The key lacks the `write` scope", body = openapi::ErrorBody),
+        (status = 404, description = "No such contact in this workspace", body = openapi::ErrorBody)))]
+pub(super) async fn block_contact(
+    state: web::Data<AppState>,
+    WriteKey(key): WriteKey,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let (workspace_id, id, actor) = (key.workspace_id, ContactId(path.into_inner()), actor(&key)?);
+    let (contact, revoked) = db::run(&state.pool, move |conn| {
+        let revoked = contact_blocks::block(conn, workspace_id, &actor, id)?;
+        Ok((queries::contact(conn, workspace_id, id)?.ok_or(AppError::NotFound)?, revoked))
+    })
+    .await?;
+    if !revoked.is_empty() {
+        state.realtime.revoke(Revocation::Blocked(workspace_id, id));
+    }
+    Ok(HttpResponse::Ok().json(contact_json(contact)))
+}
+
+/// `POST /api/v1/contacts/{id}/unblock`: lifts a block; the contact may start a new widget
+/// session. Only with a key whose creator is an owner or admin.
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/unblock", tag = "contacts",
+    params(("id" = Uuid, Path, description = "Contact id")), security(("api_key" = ["write"])),
+    responses((status = 200, description = "No longer blocked", body = ContactJson),
+        (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
+        (status = 403, description = "The key lacks the `write` scope, or its creator is an agent: only owners and admins lift a block", body = openapi::ErrorBody),
+        (status = 404, description = "No such contact in this workspace", body = openapi::ErrorBody)))]
+pub(super) async fn unblock_contact(
+    state: web::Data<AppState>,
+    WriteKey(key): WriteKey,
+    path: web::Path<Uuid>,
+) -> Result<HttpResponse, AppError> {
+    let (workspace_id, id, actor) = (key.workspace_id, ContactId(path.into_inner()), actor(&key)?);
+    let may_unblock = key.creator_role.is_admin();
+    let contact = db::run(&state.pool, move |conn| {
+        // Another workspace's contact is 404 for an agent's key too, never 403.
+        queries::contact(conn, workspace_id, id)?.ok_or(AppError::NotFound)?;
+        if !may_unblock {
+            return Err(AppError::Forbidden(UNBLOCK_REFUSED.into()));
+        }
+        contact_blocks::unblock(conn, workspace_id, &actor, id)?;
+        queries::contact(conn, workspace_id, id)?.ok_or(AppError::NotFound)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(contact_json(contact)))
+}
+
+/// Why an agent may not lift a block.
+pub const UNBLOCK_REFUSED: &str = "Only the workspace's owners and admins can unblock a contact.";

@@ -7,8 +7,8 @@ use uuid::Uuid;
 
 use super::{Object, Page, ReadKey, WriteKey, conversations::find, openapi};
 use crate::{
-    conversations::{self, Audience, writer::NewMessage},
-    db,
+    conversations::{self, Audience, Conversation, contacts, writer::NewMessage},
+    db::{self, ConversationId},
     error::AppError,
     state::AppState,
 };
@@ -60,6 +60,9 @@ pub(super) async fn list_messages(
     Ok(HttpResponse::Ok().json(Page { data, next_cursor: next }))
 }
 
+/// Why a reply to a blocked contact is refused.
+pub const REPLY_TO_BLOCKED: &str = "This contact is blocked: unblock them to reply (internal notes are still allowed).";
+
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostMessage {
@@ -86,7 +89,7 @@ pub struct PostMessage {
         (status = 200, description = "A retry with a client_id already used: the first result, nothing stored", body = crate::conversations::Message),
         (status = 400, description = "The body does not fit the schema", body = openapi::ErrorBody),
         (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
-        (status = 403, description = "The key lacks the `write` scope", body = openapi::ErrorBody),
+        (status = 403, description = "The key lacks the `write` scope, or the conversation's contact is blocked (a reply, not an internal note)", body = openapi::ErrorBody),
         (status = 404, description = "No such conversation in this workspace", body = openapi::ErrorBody),
         (status = 409, description = "The client_id belongs to another message (not one this key's creator sent)", body = openapi::ErrorBody),
         (status = 413, description = "The body is larger than 64 KiB", body = openapi::ErrorBody),
@@ -106,7 +109,17 @@ pub(super) async fn post_message(
         "empty_body" => AppError::Unprocessable("Send a body, attachments, or both.".into()),
         _ => AppError::BadRequest(message),
     })?;
-    let conversation = find(&state, &key, path.into_inner()).await?;
+    let (workspace_id, conversation_id) = (key.workspace_id, ConversationId(path.into_inner()));
+    let (conversation, blocked) = db::run(&state.pool, move |conn| {
+        let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
+        let blocked = contacts::is_blocked(conn, workspace_id, conversation.contact_id)?;
+        Ok((conversation, blocked))
+    })
+    .await?;
+    // A blocked contact can no longer read the chat; an internal note is for the team.
+    if blocked && !private {
+        return Err(AppError::Forbidden(REPLY_TO_BLOCKED.into()));
+    }
     let author = key.author.clone().ok_or(AppError::SignInRequired)?;
     let stored = state
         .realtime

@@ -58,6 +58,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/labels/{id}", "DELETE").route(web::delete().to(labels::delete_label)))
             .service(resource("/contacts", "GET").route(web::get().to(contacts::list_contacts)))
             .service(resource("/contacts/{id}", "PATCH").route(web::patch().to(contacts::update_contact)))
+            .service(resource("/contacts/{id}/block", "POST").route(web::post().to(contacts::block_contact)))
+            .service(resource("/contacts/{id}/unblock", "POST").route(web::post().to(contacts::unblock_contact)))
             .service(resource("/invitations", "POST").route(web::post().to(team::invite)))
             .service(resource("/uploads", "POST").route(web::post().to(uploads::upload))),
     );

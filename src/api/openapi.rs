@@ -46,6 +46,8 @@ impl Modify for BearerKey {
         super::labels::remove_label,
         super::contacts::list_contacts,
         super::contacts::update_contact,
+        super::contacts::block_contact,
+        super::contacts::unblock_contact,
         super::team::invite,
     ),
     components(schemas(ErrorBody, ErrorDetail, super::Scope)),

@@ -4,6 +4,11 @@
 //! rejects forged tokens without touching the database, and the `visitor_sessions` row makes
 //! each token revocable.
 //!
+//! A blocked contact ([`block`]) has every token revoked at once and is refused a new one: by
+//! token ([`Visitor::standing`]) and by verified identity ([`Visitor::identify`]). A token
+//! issued in a race with the block still names a blocked contact, which [`Visitor::find`]
+//! reports, so the per-request check costs no query of its own.
+//!
 //! Tenant rule: a visitor's `WorkspaceId` comes from its contact row (row decoding, once the
 //! signed token named the session); every other function takes one, and every update filters
 //! on it together with the id.
@@ -18,6 +23,7 @@ use crate::{
         schema::{contacts, visitor_sessions},
     },
     error::AppError,
+    workspaces::audit::{self, Actor},
 };
 
 #[derive(Queryable, Selectable, Clone, Debug)]
@@ -31,6 +37,27 @@ pub struct Contact {
     /// `identity_verified`, otherwise only what the page claimed.
     pub external_id: Option<String>,
     pub identity_verified: bool,
+    /// Set while the contact is blocked: nothing they send is accepted.
+    pub blocked_at: Option<time::OffsetDateTime>,
+}
+
+impl Contact {
+    pub fn is_blocked(&self) -> bool {
+        self.blocked_at.is_some()
+    }
+}
+
+/// What a blocked visitor is told, by the widget API (403) and on a socket.
+pub const BLOCKED_MESSAGE: &str = "This chat is not available to you: the team has blocked this contact.";
+
+/// A token's session as found, revoked or not: whether a new session may take over from it.
+pub enum Standing {
+    /// A live session.
+    Live(Visitor),
+    /// A revoked (or ended) session of a contact who is not blocked: start afresh.
+    Ended,
+    /// A session of a blocked contact, revoked or not.
+    Blocked,
 }
 
 /// Where a visitor is and what they browse with, as the widget last reported it. `None` leaves
@@ -138,6 +165,26 @@ impl Visitor {
         Ok(found.map(|contact| Visitor { session_id, contact }))
     }
 
+    /// What a token a widget returns with says about its visitor, revoked or not: a blocked
+    /// contact is refused a new session whatever the state of the old one.
+    pub fn standing(conn: &mut PgConnection, session_id: VisitorSessionId) -> Result<Option<(WorkspaceId, Standing)>, AppError> {
+        let found: Option<(Contact, Option<time::OffsetDateTime>)> = visitor_sessions::table
+            .inner_join(contacts::table)
+            .filter(visitor_sessions::id.eq(session_id))
+            .select((Contact::as_select(), visitor_sessions::revoked_at))
+            .first(conn)
+            .optional()?;
+        Ok(found.map(|(contact, revoked_at)| {
+            let workspace_id = contact.workspace_id;
+            let standing = match revoked_at {
+                _ if contact.is_blocked() => Standing::Blocked,
+                Some(_) => Standing::Ended,
+                None => Standing::Live(Visitor { session_id, contact }),
+            };
+            (workspace_id, standing)
+        }))
+    }
+
     /// A new credential for an existing contact (an identified visitor on another device).
     fn start_session(conn: &mut PgConnection, contact: Contact) -> Result<Visitor, AppError> {
         let session_id = VisitorSessionId::new();
@@ -196,6 +243,9 @@ impl Visitor {
             .select(Contact::as_select())
             .first(conn)
             .optional()?;
+        if known.as_ref().is_some_and(Contact::is_blocked) {
+            return Err(AppError::Forbidden(BLOCKED_MESSAGE.into()));
+        }
         Ok(match (known, current) {
             (Some(contact), Some(current)) if current.contact.id == contact.id => current,
             (Some(contact), _) => Self::start_session(conn, contact)?,
@@ -309,6 +359,66 @@ impl Visitor {
             .execute(conn)?;
         Ok(())
     }
+}
+
+/// Blocks a contact: records who and when, revokes every token of theirs, and writes the audit
+/// record, in one transaction. Returns the revoked sessions, whose sockets the caller closes
+/// after the commit; blocking a blocked contact changes nothing. `NotFound` for a contact that
+/// is not in `workspace_id`.
+pub fn block(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    actor: &Actor,
+    contact_id: ContactId,
+) -> Result<Vec<VisitorSessionId>, AppError> {
+    conn.build_transaction().run(|conn| {
+        let target = contacts::table.filter(contacts::workspace_id.eq(workspace_id)).filter(contacts::id.eq(contact_id));
+        let blocked = diesel::update(target.filter(contacts::blocked_at.is_null()))
+            .set((contacts::blocked_at.eq(diesel::dsl::now), contacts::blocked_by.eq(actor.user_id)))
+            .execute(conn)?;
+        if blocked == 0 {
+            let exists: i64 = target.count().get_result(conn)?;
+            return if exists == 0 { Err(AppError::NotFound) } else { Ok(Vec::new()) };
+        }
+        let revoked = diesel::update(
+            visitor_sessions::table
+                .filter(visitor_sessions::workspace_id.eq(workspace_id))
+                .filter(visitor_sessions::contact_id.eq(contact_id))
+                .filter(visitor_sessions::revoked_at.is_null()),
+        )
+        .set(visitor_sessions::revoked_at.eq(diesel::dsl::now))
+        .returning(visitor_sessions::id)
+        .get_results(conn)?;
+        audit::record(conn, workspace_id, actor, "contact.blocked", &contact_id.to_string())?;
+        Ok(revoked)
+    })
+}
+
+/// Lifts a block: the contact may start a new widget session again (their old tokens stay
+/// revoked). Lifting no block changes nothing. `NotFound` for a contact not in `workspace_id`.
+pub fn unblock(conn: &mut PgConnection, workspace_id: WorkspaceId, actor: &Actor, contact_id: ContactId) -> Result<(), AppError> {
+    conn.build_transaction().run(|conn| {
+        let target = contacts::table.filter(contacts::workspace_id.eq(workspace_id)).filter(contacts::id.eq(contact_id));
+        let lifted = diesel::update(target.filter(contacts::blocked_at.is_not_null()))
+            .set((contacts::blocked_at.eq(None::<time::OffsetDateTime>), contacts::blocked_by.eq(None::<crate::db::UserId>)))
+            .execute(conn)?;
+        if lifted == 0 {
+            let exists: i64 = target.count().get_result(conn)?;
+            return if exists == 0 { Err(AppError::NotFound) } else { Ok(()) };
+        }
+        audit::record(conn, workspace_id, actor, "contact.unblocked", &contact_id.to_string())
+    })
+}
+
+/// Whether a contact of `workspace_id` is blocked (false for one that does not exist).
+pub fn is_blocked(conn: &mut PgConnection, workspace_id: WorkspaceId, contact_id: ContactId) -> Result<bool, AppError> {
+    let blocked_at: Option<Option<time::OffsetDateTime>> = contacts::table
+        .filter(contacts::workspace_id.eq(workspace_id))
+        .filter(contacts::id.eq(contact_id))
+        .select(contacts::blocked_at)
+        .first(conn)
+        .optional()?;
+    Ok(blocked_at.flatten().is_some())
 }
 
 #[cfg(test)]

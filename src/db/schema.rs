@@ -74,6 +74,8 @@ diesel::table! {
         language -> Nullable<Text>,
         time_zone -> Nullable<Text>,
         identity_verified -> Bool,
+        blocked_at -> Nullable<Timestamptz>,
+        blocked_by -> Nullable<Uuid>,
     }
 }
 
@@ -342,6 +344,7 @@ diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(audit_events -> workspaces (workspace_id));
 diesel::joinable!(billing_accounts -> workspaces (workspace_id));
 diesel::joinable!(canned_responses -> workspaces (workspace_id));
+diesel::joinable!(contacts -> users (blocked_by));
 diesel::joinable!(contacts -> workspaces (workspace_id));
 diesel::joinable!(conversation_labels -> conversations (conversation_id));
 diesel::joinable!(conversations -> contacts (contact_id));

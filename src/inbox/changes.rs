@@ -1,5 +1,5 @@
 //! The inbox's forms that change a conversation (assignee, status, snooze, labels) and its
-//! contact.
+//! contact (name and email; blocking, which any member may do and only owners and admins undo).
 //! The conversation changes are made by [`crate::conversations::actions`], which records,
 //! emits and announces them; these handlers read the form and choose where to go back to.
 //!
@@ -17,9 +17,11 @@ use crate::{
     conversations::{
         ConversationStatus,
         actions::{self, LabelEdit, StatusChange},
+        contacts,
     },
     db::{self, ContactId, ConversationId, LabelId, UserId},
     error::AppError,
+    realtime::revocation::Revocation,
     state::AppState,
     web::see_other,
     workspaces::audit::Actor,
@@ -176,4 +178,57 @@ pub(super) async fn edit_contact(
         Some(conversation) => back_to(workspace_id, ConversationId(conversation), None, "contact_saved"),
         None => see_other(&format!("/app/{workspace_id}/inbox?notice=contact_saved")),
     })
+}
+
+#[derive(Deserialize)]
+pub struct BlockForm {
+    conversation_id: Option<Uuid>,
+}
+
+fn back_to_contact(workspace_id: crate::db::WorkspaceId, conversation: Option<Uuid>, notice: &str) -> HttpResponse {
+    match conversation {
+        Some(conversation) => back_to(workspace_id, ConversationId(conversation), None, notice),
+        None => see_other(&format!("/app/{workspace_id}/inbox?notice={notice}")),
+    }
+}
+
+/// `POST .../contacts/{id}/block`: any member. Revokes the contact's tokens, which closes their
+/// sockets on every instance.
+pub(super) async fn block_contact(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(Uuid, Uuid)>,
+    CsrfForm(form): CsrfForm<BlockForm>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let contact_id = ContactId(path.1);
+    let actor = actor(&member);
+    let revoked = db::run(&state.pool, move |conn| contacts::block(conn, workspace_id, &actor, contact_id)).await?;
+    if !revoked.is_empty() {
+        state.realtime.revoke(Revocation::Blocked(workspace_id, contact_id));
+    }
+    Ok(back_to_contact(workspace_id, form.conversation_id, "contact_blocked"))
+}
+
+/// `POST .../contacts/{id}/unblock`: owners and admins only (403 for an agent, after the 404
+/// for a contact of another workspace).
+pub(super) async fn unblock_contact(
+    state: web::Data<AppState>,
+    member: Member,
+    path: web::Path<(Uuid, Uuid)>,
+    CsrfForm(form): CsrfForm<BlockForm>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let contact_id = ContactId(path.1);
+    let actor = actor(&member);
+    let may_unblock = member.role.is_admin();
+    db::run(&state.pool, move |conn| {
+        super::queries::contact(conn, workspace_id, contact_id)?.ok_or(AppError::NotFound)?;
+        if !may_unblock {
+            return Err(AppError::Forbidden(crate::api::contacts::UNBLOCK_REFUSED.into()));
+        }
+        contacts::unblock(conn, workspace_id, &actor, contact_id)
+    })
+    .await?;
+    Ok(back_to_contact(workspace_id, form.conversation_id, "contact_unblocked"))
 }

@@ -19,7 +19,7 @@ use crate::{
         labels::{self, Label},
         writer::NewMessage,
     },
-    db::{self, ConversationId, UserId, WorkspaceId},
+    db::{self, ConversationId, UserId, WorkspaceId, schema::users},
     error::AppError,
     state::AppState,
     web::render,
@@ -46,7 +46,15 @@ pub struct OpenConversation {
     pub visitor_read_seq: i64,
     pub online: bool,
     pub first_seen: String,
+    /// Who blocked the contact and when, while they are blocked.
+    pub block: Option<BlockView>,
     pub error: Option<String>,
+}
+
+pub struct BlockView {
+    /// `None` when that member's account is gone.
+    pub by: Option<String>,
+    pub when: String,
 }
 
 impl OpenConversation {
@@ -129,8 +137,9 @@ pub(super) async fn load_conversation(
     member: &Member,
     conversation_id: ConversationId,
 ) -> Result<OpenConversation, AppError> {
+    use diesel::prelude::*;
     let workspace_id = member.workspace_id();
-    let (conversation, state_row, contact, messages, members, past, files, labels) = db::run(&state.pool, move |conn| {
+    let (conversation, state_row, contact, messages, members, past, files, blocker, labels) = db::run(&state.pool, move |conn| {
         let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
         let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
         let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
@@ -139,8 +148,12 @@ pub(super) async fn load_conversation(
         let members = Workspace::members(conn, workspace_id)?;
         let past = Conversation::list_for_contact(conn, workspace_id, conversation.contact_id)?;
         let files = crate::files::uploads::sent_files(conn, workspace_id, crate::files::uploads::FilesOf::Conversation(conversation_id))?;
+        let blocker = match contact.blocked_by {
+            Some(user_id) => users::table.find(user_id).select(users::name).first::<String>(conn).optional()?,
+            None => None,
+        };
         let labels = labels::on_conversation(conn, workspace_id, conversation_id)?;
-        Ok((conversation, state_row, contact, messages, members, past, files, labels))
+        Ok((conversation, state_row, contact, messages, members, past, files, blocker, labels))
     })
     .await?;
     let mut messages = messages;
@@ -152,6 +165,7 @@ pub(super) async fn load_conversation(
     Ok(OpenConversation {
         online: state.realtime.hub.visitor_connected(contact.id),
         first_seen: describe_time(contact.created_at),
+        block: contact.blocked_at.map(|at| BlockView { by: blocker, when: describe_time(at) }),
         messages: messages.into_iter().map(|m| MessageView::from_message(m, &name)).collect(),
         past: past.into_iter().filter(|c| c.id != conversation.id).collect(),
         snoozed_until: state_row.snoozed_until.map(describe_time),
@@ -292,13 +306,25 @@ pub(super) async fn reply(
         let list = load_list(&state, &member, &ListQuery::default(), Some(conversation_id.0)).await?;
         return render_inbox(&state, &member, csrf, list, Some(open), None, StatusCode::UNPROCESSABLE_ENTITY).await;
     }
+    let private = form.private.is_some();
+    let contact_blocked = db::run(&state.pool, move |conn| {
+        let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
+        conversations::contacts::is_blocked(conn, workspace_id, conversation.contact_id)
+    })
+    .await?;
+    if contact_blocked && !private {
+        let mut open = load_conversation(&state, &member, conversation_id).await?;
+        open.error = Some(crate::api::messages::REPLY_TO_BLOCKED.into());
+        let list = load_list(&state, &member, &ListQuery::default(), Some(conversation_id.0)).await?;
+        return render_inbox(&state, &member, csrf, list, Some(open), None, StatusCode::FORBIDDEN).await;
+    }
     let new = NewMessage {
         workspace_id,
         author: Author::Agent { user_id: member.current.user.id, name: member.current.user.name.clone() },
         conversation_id: Some(conversation_id),
         client_id: form.client_id.unwrap_or_else(Uuid::now_v7),
         body: form.body,
-        private: form.private.is_some(),
+        private,
         // Files go with replies sent by the page's script, over the socket.
         attachments: Vec::new(),
     };

@@ -1,7 +1,7 @@
 //! The agent inbox: the conversation list (views, statuses, keyset pages, live updates,
 //! [`list`], filtered by view, status and label), a conversation with its history, labels and
 //! contact panel ([`conversation`]), the forms that change it (assign, status, snooze, labels,
-//! contact edits: [`changes`]), search ([`search`]), and
+//! contact edits and blocks: [`changes`]), search ([`search`]), and
 //! canned responses ([`canned`]).
 //!
 //! Tenant rule: every handler takes a [`crate::auth::Member`], whose `WorkspaceId` every query takes; a
@@ -41,6 +41,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/{workspace_id}/inbox/{conversation_id}/labels", web::post().to(changes::add_label))
         .route("/app/{workspace_id}/inbox/{conversation_id}/labels/{label_id}/remove", web::post().to(changes::remove_label))
         .route("/app/{workspace_id}/contacts/{contact_id}", web::post().to(changes::edit_contact))
+        .route("/app/{workspace_id}/contacts/{contact_id}/block", web::post().to(changes::block_contact))
+        .route("/app/{workspace_id}/contacts/{contact_id}/unblock", web::post().to(changes::unblock_contact))
         .configure(canned::configure);
 }
 

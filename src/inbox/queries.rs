@@ -241,6 +241,8 @@ pub struct ContactDetails {
     pub attributes: serde_json::Value,
     pub created_at: OffsetDateTime,
     pub last_seen_at: OffsetDateTime,
+    pub blocked_at: Option<OffsetDateTime>,
+    pub blocked_by: Option<crate::db::UserId>,
 }
 
 impl ContactDetails {

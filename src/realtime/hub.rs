@@ -175,7 +175,7 @@ impl Hub {
             Revocation::Member(workspace_id, user_id) => agents
                 .filter(|(w, s)| w == workspace_id && s.user_id == *user_id)
                 .for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason))),
-            Revocation::Contact(workspace_id, contact_id) => visitors
+            Revocation::Contact(workspace_id, contact_id) | Revocation::Blocked(workspace_id, contact_id) => visitors
                 .filter(|(c, s)| c == contact_id && s.workspace_id == *workspace_id)
                 .for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason))),
             Revocation::Workspace(workspace_id) => {

@@ -20,7 +20,7 @@ use crate::{
 };
 
 /// The WebSocket close code of a socket whose credential was revoked (sign-out, a revoked key
-/// or visitor token, removal from the workspace, a deleted contact). Reconnecting with the same
+/// or visitor token, removal from the workspace, a deleted or blocked contact). Reconnecting with the same
 /// credential is refused: sign in again, or start a new widget session.
 pub const CLOSE_REVOKED: u16 = 4001;
 
@@ -50,6 +50,9 @@ pub enum Revocation {
     /// A contact deleted: every socket of that visitor.
     #[serde(rename = "ct")]
     Contact(WorkspaceId, ContactId),
+    /// A contact blocked: every socket of that visitor (their tokens are revoked too).
+    #[serde(rename = "b")]
+    Blocked(WorkspaceId, ContactId),
     /// A workspace deleted: every socket into it.
     #[serde(rename = "w")]
     Workspace(WorkspaceId),
@@ -67,6 +70,7 @@ impl Revocation {
             },
             Self::Member(..) => "you no longer belong to this workspace",
             Self::Contact(..) => "contact deleted",
+            Self::Blocked(..) => "contact blocked",
             Self::Workspace(_) => "workspace deleted",
         }
     }
@@ -97,7 +101,7 @@ struct LiveMembership {
 
 /// The credentials among `held` that no longer open a socket: a session signed out or
 /// expired, a key revoked or whose creator left, a visitor token revoked (or its contact
-/// deleted), or an agent no longer a member of the workspace. Four index probes per credential
+/// deleted or blocked), or an agent no longer a member of the workspace. Four index probes per credential
 /// at most, in four statements whatever the number of sockets.
 pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<Held>, AppError> {
     let mut sessions = Vec::new();
@@ -129,7 +133,12 @@ pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<H
                        AND k.created_at >= m.created_at)",
         &keys,
     )?;
-    let live_visitors = live(conn, "SELECT id FROM visitor_sessions WHERE id = ANY($1) AND revoked_at IS NULL", &visitors)?;
+    let live_visitors = live(
+        conn,
+        "SELECT s.id FROM visitor_sessions s JOIN contacts c ON c.id = s.contact_id
+         WHERE s.id = ANY($1) AND s.revoked_at IS NULL AND c.blocked_at IS NULL",
+        &visitors,
+    )?;
     let live_members: HashSet<(WorkspaceId, Uuid)> = if member_users.is_empty() {
         HashSet::new()
     } else {
@@ -169,5 +178,7 @@ mod tests {
         assert_eq!(serde_json::from_str::<Revocation>(&json).expect("parses"), revocation);
         assert_eq!(revocation.reason(), "signed out");
         assert_eq!(Revocation::Contact(WorkspaceId::new(), ContactId::new()).reason(), "contact deleted");
+        // The widget tells a block from other revocations by this reason.
+        assert_eq!(Revocation::Blocked(WorkspaceId::new(), ContactId::new()).reason(), "contact blocked");
     }
 }

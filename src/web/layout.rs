@@ -152,6 +152,8 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "label_created" => "The label is added. Agents can put it on conversations now.",
         "label_saved" => "The label is saved.",
         "label_deleted" => "The label is deleted and taken off every conversation.",
+        "contact_blocked" => "The contact is blocked: their chat is closed and they cannot start a new one.",
+        "contact_unblocked" => "The contact is unblocked: they can chat again.",
         "canned_saved" => "The canned response is saved. Type / and its shortcut in a reply to use it.",
         "canned_deleted" => "The canned response is deleted.",
         "widget_saved" => "The widget settings are saved. Pages that already show the chat pick them up on their next load.",

@@ -3,7 +3,8 @@
 //!
 //! Tenant rule: the site key names the workspace and the visitor token one contact of it. The
 //! page's `Origin` must be one of the workspace's allowed domains, and an identity must carry a
-//! valid `user_hash` when the workspace requires verified identities.
+//! valid `user_hash` when the workspace requires verified identities. A blocked contact is
+//! refused (403) by token, by verified identity, and on every request of a token.
 //!
 //! Bodies are JSON, accepted with any content type: the loader sends `text/plain` so that a
 //! cross-site call needs no CORS preflight (one round trip less before the chat appears).
@@ -17,7 +18,7 @@ use crate::workspaces::availability::{Availability, PublicAvailability};
 use crate::{
     conversations::{
         Conversation,
-        contacts::{self, Identification, Visitor, VisitorContext},
+        contacts::{self, Identification, Standing, Visitor, VisitorContext},
     },
     db::{self, ContactId, ConversationId, UserId, WorkspaceId},
     error::AppError,
@@ -211,17 +212,23 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
     let claim = user.map(UserIdentity::validate).transpose()?;
     let continuing = visitor_token.as_deref().and_then(|t| contacts::decode_token(state.settings.secret_bytes(), t));
 
-    let (workspace, settings, existing) = db::run(&state.pool, move |conn| {
+    let (workspace, settings, standing) = db::run(&state.pool, move |conn| {
         let workspace = Workspace::find_by_site_key(conn, &site_key)?.ok_or(AppError::NotFound)?;
         let settings = WidgetSettings::load(conn, workspace.id)?;
-        let existing = match continuing {
-            Some(session_id) => Visitor::find(conn, session_id)?.filter(|v| v.contact.workspace_id == workspace.id),
+        let standing = match continuing {
+            Some(session_id) => Visitor::standing(conn, session_id)?.filter(|(w, _)| *w == workspace.id).map(|(_, s)| s),
             None => None,
         };
-        Ok((workspace, settings, existing))
+        Ok((workspace, settings, standing))
     })
     .await?;
     check_origin(&req, &state, &settings)?;
+    // A blocked visitor's token, even a revoked one, does not turn into a new contact.
+    let existing = match standing {
+        Some(Standing::Live(visitor)) => Some(visitor),
+        Some(Standing::Blocked) => return Err(AppError::Forbidden(contacts::BLOCKED_MESSAGE.into())),
+        Some(Standing::Ended) | None => None,
+    };
     let identification = claim.map(|(who, hash)| verify_identity(who, hash.as_deref(), &settings)).transpose()?;
     // New contacts are what a flood would create; a returning visitor is not counted.
     if existing.is_none() || identification.is_some() {
@@ -342,6 +349,9 @@ async fn visitor_of(state: &AppState, token: &str) -> Result<(Visitor, WidgetSet
         .ok_or_else(|| AppError::bad_request("This visitor token is not valid; start a new widget session."))?;
     db::run(&state.pool, move |conn| {
         let visitor = Visitor::find(conn, session_id)?.ok_or(AppError::NotFound)?;
+        if visitor.contact.is_blocked() {
+            return Err(AppError::Forbidden(contacts::BLOCKED_MESSAGE.into()));
+        }
         let settings = WidgetSettings::load(conn, visitor.contact.workspace_id)?;
         Ok((visitor, settings))
     })

@@ -1,5 +1,5 @@
-//! The audit log: who changed a workspace's settings, team, keys, webhooks, data and
-//! conversations (status, snooze, assignee), and when.
+//! The audit log: who changed a workspace's settings, team, keys, webhooks, data, contacts
+//! (blocks) and conversations (status, snooze, assignee), and when.
 //! Admins read it in the console; it is never edited, and goes with the workspace.
 //!
 //! Tenant rule: written and read only with the `WorkspaceId` of an authenticated member.
@@ -123,6 +123,8 @@ pub fn describe(action: &str) -> &'static str {
         "webhook.deleted" => "Deleted a webhook endpoint",
         "contact.exported" => "Exported a contact's data",
         "contact.deleted" => "Deleted a contact and their messages",
+        "contact.blocked" => "Blocked a contact",
+        "contact.unblocked" => "Unblocked a contact",
         "conversation.status_changed" => "Changed a conversation's status",
         "conversation.snoozed" => "Snoozed a conversation",
         "conversation.snooze_ended" => "Reopened a conversation whose snooze ended",

@@ -13,6 +13,7 @@ mod actions;
 mod api_keys;
 mod api_snapshots;
 mod billing;
+mod blocking;
 mod console;
 mod csrf;
 mod email;

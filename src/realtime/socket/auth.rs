@@ -133,16 +133,22 @@ async fn by_visitor_token(state: &AppState, token: &str, foreign_origin: Option<
         if let Some(origin) = foreign_origin {
             let settings = WidgetSettings::load(conn, visitor.contact.workspace_id)?;
             if !settings.allows_origin(&origin, &public_origin) {
-                return Ok(Some(Err(())));
+                return Ok(Some(Err(false)));
             }
+        }
+        if visitor.contact.is_blocked() {
+            return Ok(Some(Err(true)));
         }
         let conversations = Conversation::list_for_contact(conn, visitor.contact.workspace_id, visitor.contact.id)?;
         Ok(Some(Ok((visitor, conversations))))
     })
     .await
     .map_err(|_| unavailable())?;
-    let (visitor, conversations) = found.ok_or_else(unauthorized)?.map_err(|()| {
-        frame_error("origin_not_allowed", "This website may not use this chat: its domain is not among the allowed domains.", None)
+    let (visitor, conversations) = found.ok_or_else(unauthorized)?.map_err(|blocked| match blocked {
+        true => frame_error("forbidden", contacts::BLOCKED_MESSAGE, None),
+        false => {
+            frame_error("origin_not_allowed", "This website may not use this chat: its domain is not among the allowed domains.", None)
+        }
     })?;
     let identity =
         Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
