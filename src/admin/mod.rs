@@ -6,6 +6,7 @@
 
 mod account;
 mod api_keys;
+mod assignment;
 mod availability;
 mod privacy;
 mod team;
@@ -35,6 +36,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(widget::configure)
         .configure(team::configure)
         .configure(availability::configure)
+        .configure(assignment::configure)
         .configure(webhooks::configure)
         .configure(privacy::configure)
         .route("/app/{workspace_id}/settings/notifications", web::post().to(save_notifications))

@@ -148,6 +148,7 @@ diesel::table! {
         away -> Bool,
         email_new_conversations -> Bool,
         online_until -> Nullable<Timestamptz>,
+        last_assigned_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -314,6 +315,8 @@ diesel::table! {
         offline_message -> Text,
         followup_delay_seconds -> Int4,
         retention_days -> Nullable<Int4>,
+        auto_assignment -> Text,
+        assignment_limit -> Int4,
     }
 }
 
