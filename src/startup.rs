@@ -47,6 +47,7 @@ impl Application {
         let links = crate::files::Links::new(settings.secret_bytes(), &settings.public_url, settings.file_link_ttl);
         let storage = crate::files::Storage::open(&settings.storage).context("cannot open file storage (STORAGE_URL)")?;
         tracing::info!(storage = %storage.description, "files are kept in {}", storage.description);
+        let (assignment, kicked) = crate::conversations::assignment::Kicks::new();
         let realtime = Realtime::start(
             pool.clone(),
             settings.database_url.expose_secret().to_string(),
@@ -54,6 +55,7 @@ impl Application {
             (&settings.rate_limits).into(),
             settings.credential_check_interval,
             links.clone(),
+            assignment.clone(),
         )
         .await?;
         let listener = TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
@@ -69,9 +71,11 @@ impl Application {
             webhook_client,
             stripe,
             files: crate::files::Files { storage, links },
+            assignment,
         });
         spawn_housekeeping(state.clone());
         crate::jobs::start(state.clone());
+        crate::conversations::assignment::start(state.clone(), kicked);
         let server = run(listener, state.clone())?;
         Ok(Self { port, server, state })
     }

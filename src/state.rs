@@ -19,4 +19,6 @@ pub struct AppState {
     pub stripe: Option<crate::billing::stripe_api::StripeApi>,
     /// Where files are kept, and the links that serve them.
     pub files: crate::files::Files,
+    /// Kicks auto-assignment of a workspace ([`crate::conversations::assignment`]).
+    pub assignment: crate::conversations::assignment::Kicks,
 }

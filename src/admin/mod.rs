@@ -6,6 +6,7 @@
 
 mod account;
 mod api_keys;
+mod assignment;
 mod availability;
 mod labels;
 mod privacy;
@@ -36,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(widget::configure)
         .configure(team::configure)
         .configure(availability::configure)
+        .configure(assignment::configure)
         .configure(webhooks::configure)
         .configure(labels::configure)
         .configure(privacy::configure)

@@ -1,6 +1,6 @@
 //! Changes to a conversation's state: its status (snoozing included), its assignee, its
 //! labels, and the waking of snoozed conversations whose time has come. The one place that writes those
-//! columns: the inbox's forms, the REST API and the job sweep all come here. One exception,
+//! columns: the inbox's forms, the REST API, the job sweep and auto-assignment all come here. One exception,
 //! on purpose: a visitor's message reopens its conversation inside the message writer's batch
 //! statement (`writer/batch.rs` says why), with its webhook event stored beside the message.
 //!
@@ -139,8 +139,29 @@ pub async fn change(
         db::run(&state.pool, move |conn| conn.build_transaction().run(|conn| apply(conn, workspace_id, &actor, id, change))).await?;
     if changed {
         announce(&state.realtime, workspace_id, conversation.id, conversation.status, conversation.assignee_id);
+        // A member may be under their limit now, or the conversation waiting for someone.
+        state.assignment.workspace(workspace_id);
     }
     Ok(conversation)
+}
+
+/// Assigns inside the caller's transaction, with the audit record of [`change`]: how
+/// auto-assignment gives several conversations under one workspace lock. The caller tells the
+/// agents after its commit ([`announce_change`]).
+pub(crate) fn assign_in_transaction(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    actor: &Actor,
+    id: ConversationId,
+    assignee: Option<UserId>,
+) -> Result<Conversation, AppError> {
+    apply(conn, workspace_id, actor, id, Change { assignee: Some(assignee), ..Change::default() }).map(|(conversation, _)| conversation)
+}
+
+/// Tells the workspace's agents where a conversation changed by
+/// [`assign_in_transaction`] stands, once its transaction has committed.
+pub(crate) fn announce_change(realtime: &Realtime, conversation: &Conversation) {
+    announce(realtime, conversation.workspace_id, conversation.id, conversation.status, conversation.assignee_id);
 }
 
 /// Makes the change in the caller's transaction; returns the conversation and whether anything
@@ -328,6 +349,9 @@ pub async fn wake_snoozed(state: &AppState, workspace: Option<WorkspaceId>) -> R
     .await?;
     for conversation in &woken {
         announce(&state.realtime, conversation.workspace_id, conversation.id, ConversationStatus::Open, conversation.assignee_id);
+        if conversation.assignee_id.is_none() {
+            state.assignment.workspace(conversation.workspace_id);
+        }
     }
     Ok(woken.len())
 }

@@ -5,6 +5,7 @@
 //! those bounds is reported as not found.
 
 pub mod actions;
+pub mod assignment;
 pub mod contacts;
 pub mod labels;
 pub mod notices;

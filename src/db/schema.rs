@@ -169,6 +169,7 @@ diesel::table! {
         away -> Bool,
         email_new_conversations -> Bool,
         online_until -> Nullable<Timestamptz>,
+        last_assigned_at -> Nullable<Timestamptz>,
     }
 }
 
@@ -335,6 +336,8 @@ diesel::table! {
         offline_message -> Text,
         followup_delay_seconds -> Int4,
         retention_days -> Nullable<Int4>,
+        auto_assignment -> Text,
+        assignment_limit -> Int4,
     }
 }
 

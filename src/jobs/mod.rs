@@ -98,7 +98,8 @@ async fn run_lane(state: &web::Data<AppState>, jobs: Vec<ClaimedJob>) -> Result<
 }
 
 /// Starts the worker of this instance: every `interval` it looks for work that became due
-/// (the sweep, webhook deliveries whose next attempt is due), then runs due jobs.
+/// (the sweep, waiting conversations auto-assignment can give, webhook deliveries whose next
+/// attempt is due), then runs due jobs.
 pub fn start(state: web::Data<AppState>) {
     let interval = state.settings.job_interval;
     tokio::spawn(async move {
@@ -109,6 +110,9 @@ pub fn start(state: web::Data<AppState>) {
             tick.tick().await;
             if let Err(error) = sweep::find_due_work(&state).await {
                 tracing::warn!(error = ?error, "job sweep failed");
+            }
+            if let Err(error) = crate::conversations::assignment::sweep(&state).await {
+                tracing::warn!(error = ?error, "auto-assignment sweep failed");
             }
             if let Err(error) = db::run(&state.pool, crate::webhooks::enqueue_due).await {
                 tracing::warn!(error = ?error, "enqueuing webhook deliveries failed");

@@ -93,7 +93,8 @@ impl broker::Receiver for LocalDelivery {
 }
 
 impl Realtime {
-    /// Starts the hub, the broker (NATS when `nats_url` is set, else Postgres) and the writers.
+    /// Starts the hub, the broker (NATS when `nats_url` is set, else Postgres) and the writers,
+    /// whose commits kick `assignment` for new and reopened conversations.
     pub async fn start(
         pool: DbPool,
         database_url: String,
@@ -101,6 +102,7 @@ impl Realtime {
         limits: conversations::writer::VisitorLimits,
         credential_check: std::time::Duration,
         links: Links,
+        assignment: conversations::assignment::Kicks,
     ) -> anyhow::Result<Self> {
         let instance_id = Uuid::now_v7();
         let hub = Arc::new(Hub::new());
@@ -119,6 +121,7 @@ impl Realtime {
                     hub.deliver_message(message);
                 }
                 broker.publish(wakeups);
+                assignment.after_messages(stored);
             })
         };
         spawn_credential_checks(hub.clone(), pool.clone(), credential_check);

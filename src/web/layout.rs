@@ -160,6 +160,7 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "identity_secret_rotated" => {
             "The identity secret is new: update it on your server, since hashes made with the old one are refused now."
         }
+        "assignment_saved" => "Auto-assignment is saved.",
         "availability_saved" => "Business hours and follow-up are saved. The widget picks them up on its next load.",
         "notifications_saved" => "Your email notifications are saved.",
         "webhook_created" => "The endpoint is added. Copy its signing secret below to verify deliveries.",

@@ -108,6 +108,7 @@ pub fn describe(action: &str) -> &'static str {
         "widget.saved" => "Changed the widget settings",
         "widget.secret_rotated" => "Rotated the identity secret",
         "availability.saved" => "Changed business hours and follow-up",
+        "assignment.saved" => "Changed auto-assignment",
         "retention.saved" => "Changed data retention",
         "retention.deleted" => "Deleted old resolved conversations",
         "member.invited" => "Invited someone",

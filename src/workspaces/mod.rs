@@ -23,6 +23,7 @@ pub struct Workspace {
     pub created_at: OffsetDateTime,
 }
 
+pub mod assignment;
 pub mod audit;
 pub mod availability;
 pub mod team;
@@ -174,11 +175,28 @@ impl Workspace {
     }
 
     /// Marks a member online until `until` (their inbox is open somewhere), or offline with `None`.
-    pub fn mark_online(conn: &mut PgConnection, id: WorkspaceId, user_id: UserId, until: Option<OffsetDateTime>) -> Result<(), AppError> {
-        diesel::update(memberships::table.filter(memberships::workspace_id.eq(id)).filter(memberships::user_id.eq(user_id)))
-            .set(memberships::online_until.eq(until))
-            .execute(conn)?;
-        Ok(())
+    /// Returns whether they came online by it (they were offline before).
+    pub fn mark_online(conn: &mut PgConnection, id: WorkspaceId, user_id: UserId, until: Option<OffsetDateTime>) -> Result<bool, AppError> {
+        #[derive(QueryableByName)]
+        struct Came {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            online: bool,
+        }
+        use diesel::sql_types::{Nullable, Timestamptz, Uuid as SqlUuid};
+        // The row as it was, joined to itself: what the update replaced.
+        let came: Option<Came> = diesel::sql_query(
+            "UPDATE memberships m SET online_until = $3
+             FROM memberships prior
+             WHERE m.workspace_id = $1 AND m.user_id = $2
+               AND prior.workspace_id = m.workspace_id AND prior.user_id = m.user_id
+             RETURNING $3 IS NOT NULL AND (prior.online_until IS NULL OR prior.online_until <= now()) AS online",
+        )
+        .bind::<SqlUuid, _>(id)
+        .bind::<SqlUuid, _>(user_id)
+        .bind::<Nullable<Timestamptz>, _>(until)
+        .get_result(conn)
+        .optional()?;
+        Ok(came.is_some_and(|c| c.online))
     }
 
     /// Whether a member who is not away has the inbox open on any instance.

@@ -631,6 +631,7 @@ async fn every_new_admin_route_is_forbidden_to_agents_and_hidden_from_other_work
     let w = &workspace;
     let gets = [
         format!("/app/{w}/settings/availability"),
+        format!("/app/{w}/settings/assignment"),
         format!("/app/{w}/settings/webhooks"),
         format!("/app/{w}/settings/webhooks/{endpoint}"),
         format!("/app/{w}/settings/privacy"),
@@ -638,8 +639,9 @@ async fn every_new_admin_route_is_forbidden_to_agents_and_hidden_from_other_work
         format!("/app/{w}/settings/export"),
         format!("/app/{w}/contacts/{contact}/export"),
     ];
-    let posts: [(String, Vec<(&str, &str)>); 8] = [
+    let posts: [(String, Vec<(&str, &str)>); 9] = [
         (format!("/app/{w}/settings/availability"), vec![("time_zone", "UTC"), ("offline_message", "x"), ("follow_up_minutes", "5")]),
+        (format!("/app/{w}/settings/assignment"), vec![("mode", "round_robin"), ("limit", "5")]),
         (format!("/app/{w}/settings/webhooks"), vec![("url", "http://127.0.0.1:9/x"), ("message_created", "on")]),
         (format!("/app/{w}/settings/webhooks/{endpoint}"), vec![("message_created", "on")]),
         (format!("/app/{w}/settings/webhooks/{endpoint}/test"), vec![]),
@@ -662,6 +664,7 @@ async fn every_new_admin_route_is_forbidden_to_agents_and_hidden_from_other_work
     assert_eq!(app.count("webhook_deliveries WHERE event_type = 'ping'"), 0);
     assert_eq!(app.count("contacts"), 1);
     assert_eq!(app.count("workspaces WHERE retention_days IS NULL AND offline_message <> 'x'"), 2);
+    assert_eq!(app.count("workspaces WHERE auto_assignment = 'off'"), 2);
     assert_eq!(app.count("audit_events"), audit_before);
     // Agents keep what is theirs: their own notifications.
     let own = agent.post_form(&format!("/app/{w}/settings/notifications"), &[("email_new_conversations", "on")]).await;

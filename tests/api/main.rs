@@ -12,6 +12,7 @@ mod socket_client;
 mod actions;
 mod api_keys;
 mod api_snapshots;
+mod assignment;
 mod billing;
 mod blocking;
 mod console;

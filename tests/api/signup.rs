@@ -85,6 +85,7 @@ async fn every_dashboard_page_opens_for_the_owner() {
         ("/team", "Ada"),
         ("/settings", "Workspace name"),
         ("/settings/availability", "Business hours"),
+        ("/settings/assignment", "Most open conversations per agent"),
         ("/settings/webhooks", "No endpoint yet"),
         ("/settings/privacy", "Export all data"),
         ("/settings/audit", "Audit log"),

@@ -1,13 +1,14 @@
 use crate::helpers::{Person, Role, spawn_app};
 
 /// Billing is off here (it has its own tenancy test in billing.rs).
-const WORKSPACE_PAGES: [&str; 10] = [
+const WORKSPACE_PAGES: [&str; 11] = [
     "",
     "/inbox",
     "/widget",
     "/team",
     "/settings",
     "/settings/availability",
+    "/settings/assignment",
     "/settings/webhooks",
     "/settings/privacy",
     "/settings/audit",

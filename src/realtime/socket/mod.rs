@@ -267,12 +267,14 @@ impl Connection {
     fn mark_online(&self, online: bool) {
         let Identity::Agent { workspace_id, user_id, .. } = &self.identity else { return };
         let (workspace_id, user_id, pool) = (*workspace_id, *user_id, self.state.pool.clone());
+        let assignment = self.state.assignment.clone();
         let until = online.then(|| time::OffsetDateTime::now_utc() + ONLINE_LEASE);
         actix_web::rt::spawn(async move {
-            if let Err(error) =
-                crate::db::run(&pool, move |conn| crate::workspaces::Workspace::mark_online(conn, workspace_id, user_id, until)).await
-            {
-                tracing::warn!(error = ?error, "could not record an agent's presence");
+            match crate::db::run(&pool, move |conn| crate::workspaces::Workspace::mark_online(conn, workspace_id, user_id, until)).await {
+                // Someone available may take the conversations that wait.
+                Ok(true) => assignment.workspace(workspace_id),
+                Ok(false) => {}
+                Err(error) => tracing::warn!(error = ?error, "could not record an agent's presence"),
             }
         });
     }

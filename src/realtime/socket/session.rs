@@ -325,6 +325,9 @@ impl Connection {
         db::run(&self.state.pool, move |conn| crate::workspaces::Workspace::set_away(conn, workspace_id, user_id, away))
             .await
             .map_err(|_| close(CloseCode::Error, "the service is not available"))?;
+        if !away {
+            self.state.assignment.workspace(workspace_id);
+        }
         self.announce_presence(match status {
             AgentStatus::Online => "online",
             AgentStatus::Away => "away",
