@@ -148,6 +148,7 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "conversation_updated" => "The conversation's status is saved.",
         "contact_saved" => "The contact is saved.",
         "canned_saved" => "The canned response is saved. Type / and its shortcut in a reply to use it.",
+        "canned_updated" => "The canned response is updated.",
         "canned_deleted" => "The canned response is deleted.",
         "widget_saved" => "The widget settings are saved. Pages that already show the chat pick them up on their next load.",
         "identity_secret_rotated" => {
