@@ -252,4 +252,12 @@ async fn a_canned_response_fills_in_the_contact_and_the_agent_and_links_open_in_
     agent.wait_for("button", "Save changes").await;
     assert_eq!(agent.eval("document.activeElement.id").await, json!("edit-shortcut"));
     agent.screenshot(&std::env::temp_dir().join("parlor-canned-edit.png")).await;
+    // On a phone, the list names each response's actions.
+    let phone = chromium.new_page(390).await;
+    phone.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    phone.goto(&format!("{}/app/{workspace}/settings/canned", app.address)).await;
+    phone.wait_for("link", "Edit /hello").await;
+    phone.wait_for("button", "Delete /hello").await;
+    phone.eval("document.querySelector('.canned-list').scrollIntoView()").await;
+    phone.screenshot(&std::env::temp_dir().join("parlor-canned-phone.png")).await;
 }
