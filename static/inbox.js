@@ -97,7 +97,7 @@
     meta.appendChild(time);
     li.appendChild(meta);
     var files = m.attachments || [];
-    if (m.body || !files.length) li.appendChild(el("p", "msg-body", m.body));
+    if (m.body || !files.length) li.appendChild(linked(el("p", "msg-body"), m.body || ""));
     if (files.length) {
       var ul = el("ul", "msg-files");
       ul.setAttribute("aria-label", "Files");
@@ -105,6 +105,26 @@
       li.appendChild(ul);
     }
     return li;
+  }
+  // Message text with its http, https and mailto URLs as links, split as web/links.rs splits
+  // it (inbox_message.html): a URL starts after white space or an opening bracket or quote, and
+  // sentence punctuation at its end is left out. Everything goes in as text nodes.
+  function linked(node, text) {
+    var re = /(^|[\s([{<>"'*])((?:https?:\/\/|mailto:)[^\s<>"`\0-\x1f\x7f-\x9f]+)/gi, at = 0, m, url, start, a;
+    while ((m = re.exec(text))) {
+      url = m[2];
+      while (/[.,!?:;'"]$/.test(url) || (/\)$/.test(url) && url.split("(").length < url.split(")").length)) url = url.slice(0, -1);
+      if (!/^(https?:\/\/|mailto:)./i.test(url)) continue;
+      start = m.index + m[1].length;
+      if (start > at) node.appendChild(d.createTextNode(text.slice(at, start)));
+      a = node.appendChild(el("a", "", url));
+      a.setAttribute("href", url);
+      a.setAttribute("target", "_blank");
+      a.setAttribute("rel", "noopener noreferrer nofollow");
+      at = start + url.length;
+    }
+    if (at < text.length) node.appendChild(d.createTextNode(text.slice(at)));
+    return node;
   }
   // An attachment as inbox_message.html renders it: an image as its thumbnail, linked to the
   // file; anything else as a download link with its size. A file of a reply still on its way
@@ -608,11 +628,23 @@
     if (choices.length) reply.setAttribute("aria-activedescendant", "canned-" + active);
     else reply.removeAttribute("aria-activedescendant");
   }
+  // The placeholders the canned responses page lists, filled from the open conversation's
+  // contact (the name the inbox shows when they gave none; no email is an empty string) and the
+  // signed-in agent. Others stay as written.
+  function fillPlaceholders(body) {
+    var values = {
+      "contact.name": visitorName || "",
+      "contact.email": (pane && pane.getAttribute("data-contact-email")) || "",
+      "agent.name": root.getAttribute("data-me-name") || ""
+    };
+    return body.replace(/\{\{\s*(contact\.name|contact\.email|agent\.name)\s*\}\}/g, function (_, key) { return values[key]; });
+  }
   function insert(i) {
     var c = choices[i];
     if (!c) return;
     var caret = reply.selectionStart, before = reply.value.slice(0, caret), after = reply.value.slice(caret);
-    before = before.replace(/\/[\w-]*$/, c.body);
+    // A function, so that "$&" and the like in a reply are inserted as written.
+    before = before.replace(/\/[\w-]*$/, function () { return fillPlaceholders(c.body); });
     reply.value = before + after;
     reply.selectionStart = reply.selectionEnd = before.length;
     menu.hidden = true;

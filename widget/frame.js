@@ -59,6 +59,23 @@
   }
 
   // ---- messages -------------------------------------------------------------------------
+  // http, https and mailto URLs become links, split as the server's web/links.rs splits them;
+  // the text goes in as text nodes.
+  function linked(p, t) {
+    var re = /(^|[\s([{<>"'*])((?:https?:\/\/|mailto:)[^\s<>"`\0-\x1f\x7f-\x9f]+)/gi, i = 0, m, u, s, a;
+    while ((m = re.exec(t))) {
+      for (u = m[2]; /[.,!?:;'"]$/.test(u) || (/\)$/.test(u) && u.split("(").length < u.split(")").length);) u = u.slice(0, -1);
+      if (/^(https?:\/\/|mailto:)./i.test(u)) {
+        s = m.index + m[1].length;
+        if (s > i) p.append(t.slice(i, s));
+        p.append(a = el("a", "", u));
+        a.href = u; a.target = "_blank"; a.rel = "noopener noreferrer nofollow";
+        i = s + u.length;
+      }
+    }
+    if (i < t.length) p.append(t.slice(i));
+    return p;
+  }
   function bubble(mine, text, author) {
     var node = el("div", "msg " + (mine ? "mine" : "them"));
     if (!mine && author) {
@@ -67,7 +84,7 @@
       who.appendChild(el("span", "name", author.name || (author.kind == "system" ? "" : "Support")));
       node.appendChild(who);
     }
-    node.appendChild(el("p", "body", text));
+    node.appendChild(linked(el("p", "body"), text || ""));
     var meta = el("p", "meta");
     node.appendChild(meta);
     log.appendChild(node);

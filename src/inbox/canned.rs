@@ -1,5 +1,10 @@
 //! Canned responses: saved replies an agent inserts by typing `/` and the shortcut. Managed by
-//! the workspace's members on `/app/{id}/settings/canned`.
+//! the workspace's members (any role) on `/app/{id}/settings/canned`: created, edited in place
+//! (`.../{response}/edit`, a plain form) and deleted.
+//!
+//! A reply may hold the placeholders `{{contact.name}}`, `{{contact.email}}` and `{{agent.name}}`
+//! (listed on the page by `canned_placeholders.html`); the inbox's composer (`static/inbox.js`)
+//! fills them in when it inserts the reply, so the stored text keeps them.
 //!
 //! Tenant rule: every query takes the member's `WorkspaceId`; another workspace's response
 //! answers 404.
@@ -59,6 +64,25 @@ impl CannedResponse {
         Ok(())
     }
 
+    /// Changes the shortcut and the reply; a shortcut another response of the workspace has is
+    /// a conflict and changes nothing.
+    fn update(conn: &mut PgConnection, workspace_id: WorkspaceId, id: Uuid, shortcut: &str, body: &str) -> Result<(), AppError> {
+        use diesel::result::{DatabaseErrorKind, Error};
+        let updated = diesel::update(
+            canned_responses::table.filter(canned_responses::workspace_id.eq(workspace_id)).filter(canned_responses::id.eq(id)),
+        )
+        .set((canned_responses::shortcut.eq(shortcut), canned_responses::body.eq(body)))
+        .execute(conn);
+        match updated {
+            Ok(0) => Err(AppError::NotFound),
+            Ok(_) => Ok(()),
+            Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+                Err(AppError::Conflict(format!("The shortcut /{shortcut} is taken; choose another.")))
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
     fn delete(conn: &mut PgConnection, workspace_id: WorkspaceId, id: Uuid) -> Result<(), AppError> {
         let deleted = diesel::delete(
             canned_responses::table.filter(canned_responses::workspace_id.eq(workspace_id)).filter(canned_responses::id.eq(id)),
@@ -74,6 +98,8 @@ impl CannedResponse {
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/app/{workspace_id}/settings/canned", web::get().to(page))
         .route("/app/{workspace_id}/settings/canned", web::post().to(create))
+        .route("/app/{workspace_id}/settings/canned/{id}/edit", web::get().to(edit_page))
+        .route("/app/{workspace_id}/settings/canned/{id}", web::post().to(update))
         .route("/app/{workspace_id}/settings/canned/{id}/delete", web::post().to(delete));
 }
 
@@ -85,6 +111,26 @@ struct CannedPage {
     shortcut: String,
     body: String,
     error: Option<String>,
+    /// The response whose edit form replaces it in the list.
+    editing: Option<Editing>,
+}
+
+/// An edit form as shown: the stored values, or what was sent with why it was refused.
+struct Editing {
+    id: Uuid,
+    shortcut: String,
+    body: String,
+    error: Option<String>,
+}
+
+impl CannedPage {
+    fn new(shell: Shell, responses: Vec<CannedResponse>) -> Self {
+        CannedPage { shell, responses, shortcut: String::new(), body: String::new(), error: None, editing: None }
+    }
+
+    fn editing_of(&self, id: &Uuid) -> Option<&Editing> {
+        self.editing.as_ref().filter(|editing| editing.id == *id)
+    }
 }
 
 async fn page(
@@ -96,7 +142,23 @@ async fn page(
     let workspace_id = member.workspace_id();
     let responses = db::run(&state.pool, move |conn| CannedResponse::list(conn, workspace_id)).await?;
     let shell = Shell::load(&state, &member, csrf, Nav::Settings, query.notice.as_deref()).await?;
-    render(StatusCode::OK, &CannedPage { shell, responses, shortcut: String::new(), body: String::new(), error: None })
+    render(StatusCode::OK, &CannedPage::new(shell, responses))
+}
+
+/// The page with one response's edit form in place of it (works without JavaScript).
+async fn edit_page(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    path: web::Path<(Uuid, Uuid)>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let (_, id) = path.into_inner();
+    let responses = db::run(&state.pool, move |conn| CannedResponse::list(conn, workspace_id)).await?;
+    let current = responses.iter().find(|r| r.id == id).ok_or(AppError::NotFound)?;
+    let editing = Editing { id, shortcut: current.shortcut.clone(), body: current.body.clone(), error: None };
+    let shell = Shell::load(&state, &member, csrf, Nav::Settings, None).await?;
+    render(StatusCode::OK, &CannedPage { editing: Some(editing), ..CannedPage::new(shell, responses) })
 }
 
 #[derive(Deserialize)]
@@ -144,10 +206,40 @@ async fn create(
         Err(error) => {
             let responses = db::run(&state.pool, move |conn| CannedResponse::list(conn, workspace_id)).await?;
             let shell = Shell::load(&state, &member, csrf, Nav::Settings, None).await?;
-            let page = CannedPage { shell, responses, shortcut: form.shortcut, body: form.body, error: Some(error) };
+            let page = CannedPage { shortcut: form.shortcut, body: form.body, error: Some(error), ..CannedPage::new(shell, responses) };
             render(StatusCode::UNPROCESSABLE_ENTITY, &page)
         }
     }
+}
+
+/// `POST .../canned/{id}`: the edit form. Refused input shows the form again with what was sent
+/// and why (409 for a taken shortcut, 422 for the rest) and changes nothing.
+async fn update(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    path: web::Path<(Uuid, Uuid)>,
+    CsrfForm(form): CsrfForm<CannedForm>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let (_, id) = path.into_inner();
+    let responses = db::run(&state.pool, move |conn| CannedResponse::list(conn, workspace_id)).await?;
+    if !responses.iter().any(|r| r.id == id) {
+        return Err(AppError::NotFound);
+    }
+    let (status, error) = match validate(&form) {
+        Ok((shortcut, body)) => {
+            match db::run(&state.pool, move |conn| CannedResponse::update(conn, workspace_id, id, &shortcut, &body)).await {
+                Ok(()) => return Ok(see_other(&format!("/app/{workspace_id}/settings/canned?notice=canned_updated"))),
+                Err(AppError::Conflict(message)) => (StatusCode::CONFLICT, message),
+                Err(other) => return Err(other),
+            }
+        }
+        Err(message) => (StatusCode::UNPROCESSABLE_ENTITY, message),
+    };
+    let shell = Shell::load(&state, &member, csrf, Nav::Settings, None).await?;
+    let editing = Editing { id, shortcut: form.shortcut, body: form.body, error: Some(error) };
+    render(status, &CannedPage { editing: Some(editing), ..CannedPage::new(shell, responses) })
 }
 
 async fn delete(

@@ -115,6 +115,11 @@ impl MessageView {
         shown_size(attachment)
     }
 
+    /// The body as text and links, each escaped by the template (see [`crate::web::links`]).
+    pub fn body_pieces(&self) -> Vec<crate::web::links::Segment> {
+        crate::web::links::segments(&self.body)
+    }
+
     fn from_message(message: Message, visitor_name: &str) -> Self {
         MessageView {
             seq: message.seq,

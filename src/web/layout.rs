@@ -155,6 +155,7 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "contact_blocked" => "The contact is blocked: their chat is closed and they cannot start a new one.",
         "contact_unblocked" => "The contact is unblocked: they can chat again.",
         "canned_saved" => "The canned response is saved. Type / and its shortcut in a reply to use it.",
+        "canned_updated" => "The canned response is updated.",
         "canned_deleted" => "The canned response is deleted.",
         "widget_saved" => "The widget settings are saved. Pages that already show the chat pick them up on their next load.",
         "identity_secret_rotated" => {

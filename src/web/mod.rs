@@ -1,10 +1,11 @@
 //! What every page and API answer shares: the dashboard layout ([`layout`]), error pages and
-//! the panic guard ([`errors`]), security headers, the client's IP ([`client`]), redirects, and
-//! the one-line notices shown after a redirect.
+//! the panic guard ([`errors`]), security headers, the client's IP ([`client`]), redirects,
+//! the one-line notices shown after a redirect, and links in message text ([`links`]).
 
 pub mod client;
 pub mod errors;
 pub mod layout;
+pub mod links;
 
 use actix_web::{
     HttpResponse,

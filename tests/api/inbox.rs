@@ -183,6 +183,8 @@ async fn another_workspaces_conversations_and_contacts_answer_404() {
         format!("/app/{other}/inbox/rows/{conversation}"),
         format!("/app/{other}/inbox/{conversation}/history?before=2"),
         format!("/app/{}/inbox/{conversation}", ws.id),
+        format!("/app/{other}/settings/canned/{canned_id}/edit"),
+        format!("/app/{}/settings/canned/{canned_id}/edit", ws.id),
     ] {
         assert_eq!(mallory.get(&path).await.status(), 404, "GET {path}");
     }
@@ -192,6 +194,8 @@ async fn another_workspaces_conversations_and_contacts_answer_404() {
         (format!("/app/{other}/inbox/{conversation}/status"), vec![("status", "resolved")]),
         (format!("/app/{other}/contacts/{contact}"), vec![("name", "x"), ("email", "")]),
         (format!("/app/{other}/settings/canned/{canned_id}/delete"), vec![]),
+        (format!("/app/{other}/settings/canned/{canned_id}"), vec![("shortcut", "hi"), ("body", "Hijacked")]),
+        (format!("/app/{}/settings/canned/{canned_id}", ws.id), vec![("shortcut", "hi"), ("body", "Hijacked")]),
         (format!("/app/{}/inbox/{conversation}/status", ws.id), vec![("status", "resolved")]),
     ] {
         assert_eq!(mallory.post_form(&path, &fields).await.status(), 404, "POST {path}");
@@ -199,6 +203,7 @@ async fn another_workspaces_conversations_and_contacts_answer_404() {
     assert_eq!(app.count("messages"), 1);
     assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("open"));
     assert_eq!(app.count("canned_responses"), 1);
+    assert_eq!(app.query_string("SELECT body AS value FROM canned_responses").as_deref(), Some("Hello!"));
     // Search never crosses workspaces.
     let found = mallory.get_html(&format!("/app/{other}/inbox/search?q=private")).await;
     assert!(found.contains("Nothing matches"));
@@ -238,6 +243,92 @@ async fn canned_responses_are_saved_validated_and_offered_in_the_composer() {
     let id = canned_id(&app.browser, &ws.id).await;
     assert_eq!(app.browser.post_form(&format!("{path}/{id}/delete"), &[]).await.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.count("canned_responses"), 0);
+}
+
+#[tokio::test]
+async fn a_canned_response_is_edited_in_place_with_the_rules_of_a_new_one() {
+    let app = spawn_app().await;
+    let ws = app.sign_up_workspace().await;
+    let path = format!("/app/{}/settings/canned", ws.id);
+    app.browser.post_form(&path, &[("shortcut", "refund"), ("body", "Refunds take 5 days.")]).await;
+    app.browser.post_form(&path, &[("shortcut", "shipping"), ("body", "We ship worldwide.")]).await;
+    let id = app.query_string("SELECT id::text AS value FROM canned_responses WHERE shortcut = 'refund'").unwrap();
+    let stored = || app.query_string(&format!("SELECT shortcut || ' ' || body AS value FROM canned_responses WHERE id = '{id}'"));
+
+    // Each response has an Edit link; it opens a form with the current values.
+    let list = app.browser.get_html(&path).await;
+    assert!(list.contains(&format!("href=\"{path}/{id}/edit#edit\"")), "{list}");
+    let form = unescape_html(&app.browser.get_html(&format!("{path}/{id}/edit")).await);
+    assert!(form.contains("Edit /refund"), "{form}");
+    assert!(form.contains(r#"value="refund""#) && form.contains(">Refunds take 5 days.</textarea>"), "{form}");
+    assert!(form.contains(&format!(r#"action="{path}/{id}""#)) && form.contains("Save changes"));
+
+    let saved = app
+        .browser
+        .post_form(&format!("{path}/{id}"), &[("shortcut", "/Refunds"), ("body", "Refunds take {{contact.name}} 3 days.")])
+        .await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+    let page = unescape_html(&app.browser.get_html(&crate::helpers::location(&saved)).await);
+    assert!(page.contains("The canned response is updated."), "{page}");
+    assert!(page.contains("<code>/refunds</code>") && page.contains("Refunds take {{contact.name}} 3 days."), "{page}");
+    assert!(!page.contains("Refunds take 5 days."));
+    // Keeping its own shortcut is no conflict.
+    let same = app.browser.post_form(&format!("{path}/{id}"), &[("shortcut", "refunds"), ("body", "Refunds take 3 days.")]).await;
+    assert_eq!(same.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored().as_deref(), Some("refunds Refunds take 3 days."));
+
+    // Another response's shortcut: refused with the form shown again, nothing changed.
+    let taken = app.browser.post_form(&format!("{path}/{id}"), &[("shortcut", "shipping"), ("body", "Changed")]).await;
+    assert_eq!(taken.status(), StatusCode::CONFLICT);
+    let html = taken.text().await.unwrap();
+    assert!(html.contains("The shortcut /shipping is taken; choose another."), "{html}");
+    assert!(html.contains(r#"value="shipping""#) && html.contains(">Changed</textarea>"), "what was sent is kept: {html}");
+    assert_eq!(stored().as_deref(), Some("refunds Refunds take 3 days."));
+
+    // The limits of a new one: 5,000 characters, a valid shortcut.
+    let long = "x".repeat(5001);
+    let too_long = app.browser.post_form(&format!("{path}/{id}"), &[("shortcut", "refunds"), ("body", &long)]).await;
+    assert_eq!(too_long.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_long.text().await.unwrap().contains("The reply is 1 to 5000 characters."));
+    let bad = app.browser.post_form(&format!("{path}/{id}"), &[("shortcut", "no spaces!"), ("body", "x")]).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(stored().as_deref(), Some("refunds Refunds take 3 days."));
+    assert_eq!(app.count("canned_responses"), 2);
+
+    // An agent manages canned responses too; a response that is gone answers 404.
+    let agent = ws.add_member(Role::Agent).await.browser;
+    let by_agent = agent.post_form(&format!("{path}/{id}"), &[("shortcut", "refunds"), ("body", "Edited by an agent.")]).await;
+    assert_eq!(by_agent.status(), StatusCode::SEE_OTHER);
+    assert_eq!(stored().as_deref(), Some("refunds Edited by an agent."));
+    app.browser.post_form(&format!("{path}/{id}/delete"), &[]).await;
+    assert_eq!(app.browser.get(&format!("{path}/{id}/edit")).await.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        app.browser.post_form(&format!("{path}/{id}"), &[("shortcut", "refunds"), ("body", "x")]).await.status(),
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn links_in_messages_are_clickable_and_other_schemes_stay_text() {
+    let app = spawn_app().await;
+    let ws = app.sign_up_workspace().await;
+    let (mut visitor, conversation) =
+        ws.visitor_says("See https://example.com/a?b=1. Or javascript:alert(1), or write to mailto:lin@example.com!").await;
+    let html = app.browser.get_html(&format!("/app/{}/inbox/{conversation}", ws.id)).await;
+    let page = unescape_html(&html);
+    assert!(
+        page.contains(
+            r#"See <a href="https://example.com/a?b=1" target="_blank" rel="noopener noreferrer nofollow">https://example.com/a?b=1</a>. Or javascript:alert(1), or write to <a href="mailto:lin@example.com" target="_blank" rel="noopener noreferrer nofollow">mailto:lin@example.com</a>!"#
+        ),
+        "{page}"
+    );
+    assert!(!page.contains("href=\"javascript"), "{page}");
+    // The text around links stays escaped.
+    visitor.says("<b>bold</b> https://example.com/<script>").await;
+    let html = app.browser.get_html(&format!("/app/{}/inbox/{conversation}", ws.id)).await;
+    assert!(html.contains(r#"&#60;b&#62;bold&#60;/b&#62; <a href="https://example.com/" "#), "{html}");
+    assert!(html.contains("https://example.com/</a>&#60;script&#62;"), "{html}");
+    assert!(!html.contains("<b>bold</b>") && !html.contains("<script>"), "{html}");
 }
 
 #[tokio::test]

@@ -187,3 +187,77 @@ async fn scrolling_back_loads_the_older_history() {
     );
     assert_eq!(agent.eval("document.querySelectorAll('[data-older]').length").await, json!(0), "nothing older is left to load");
 }
+
+#[tokio::test]
+async fn a_canned_response_fills_in_the_contact_and_the_agent_and_links_open_in_a_new_tab() {
+    use crate::{
+        helpers::Person,
+        socket_client::{Socket, widget_session},
+    };
+    let app = spawn_app_on_public_url().await;
+    let workspace = app.browser.sign_up_ok(&Person::new("Ada")).await;
+    let site_key = app.query_string("SELECT site_key AS value FROM workspaces").unwrap();
+    app.browser
+        .post_form(
+            &format!("/app/{workspace}/settings/canned"),
+            &[("shortcut", "hello"), ("body", "Hi {{contact.name}}, {{agent.name}} here. Your email: {{ contact.email }}.")],
+        )
+        .await;
+    let (token, _) = widget_session(&app, &site_key).await;
+    let (mut visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    visitor.say(None, "Hello?").await;
+    let conversation = visitor.expect("ack").await["conversation_id"].as_str().unwrap().to_string();
+    let contact = app.browser.contact_of(&workspace, &conversation).await;
+    app.browser
+        .post_form(
+            &format!("/app/{workspace}/contacts/{contact}"),
+            &[("name", "Lin Wu"), ("email", ""), ("conversation_id", &conversation)],
+        )
+        .await;
+
+    let chromium = Chromium::launch().await;
+    let agent = chromium.new_page(1400).await;
+    agent.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    agent.goto(&format!("{}/app/{workspace}/inbox/{conversation}", app.address)).await;
+    agent.wait_for_text("Hello?").await;
+    let reply = agent.wait_for("textbox", "Reply").await;
+    agent.focus(reply).await;
+    agent.type_text("/hel").await;
+    agent.wait_for("option", "/hello Hi {{contact.name}}, {{agent.name}} here. Your email: {{ contact.email }}.").await;
+    agent.press("Enter").await;
+    // The contact's name and the agent's; the contact left no email.
+    assert_eq!(agent.eval("document.getElementById('reply').value").await, json!("Hi Lin Wu, Ada here. Your email: ."));
+
+    // A link the visitor sends live is an anchor that opens in a new tab; other schemes stay text.
+    visitor.say(Some(&conversation), "The docs: https://example.com/docs?page=2. Not javascript:alert(1)").await;
+    visitor.expect("ack").await;
+    agent.wait_for("link", "https://example.com/docs?page=2").await;
+    let link = agent
+        .eval(
+            "(function () { var a = document.querySelector('#messages a[href=\"https://example.com/docs?page=2\"]'); \
+             return [a.getAttribute('target'), a.getAttribute('rel'), a.parentNode.textContent]; })()",
+        )
+        .await;
+    assert_eq!(
+        link,
+        json!(["_blank", "noopener noreferrer nofollow", "The docs: https://example.com/docs?page=2. Not javascript:alert(1)"])
+    );
+    assert_eq!(agent.eval("document.querySelectorAll('#messages a').length").await, json!(1), "javascript: is no link");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    agent.screenshot(&std::env::temp_dir().join("parlor-inbox-link.png")).await;
+
+    // The settings page with a response's edit form open.
+    let id = app.query_string("SELECT id::text AS value FROM canned_responses").unwrap();
+    agent.goto(&format!("{}/app/{workspace}/settings/canned/{id}/edit", app.address)).await;
+    agent.wait_for("button", "Save changes").await;
+    assert_eq!(agent.eval("document.activeElement.id").await, json!("edit-shortcut"));
+    agent.screenshot(&std::env::temp_dir().join("parlor-canned-edit.png")).await;
+    // On a phone, the list names each response's actions.
+    let phone = chromium.new_page(390).await;
+    phone.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    phone.goto(&format!("{}/app/{workspace}/settings/canned", app.address)).await;
+    phone.wait_for("link", "Edit /hello").await;
+    phone.wait_for("button", "Delete /hello").await;
+    phone.eval("document.querySelector('.canned-list').scrollIntoView()").await;
+    phone.screenshot(&std::env::temp_dir().join("parlor-canned-phone.png")).await;
+}

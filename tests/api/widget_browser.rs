@@ -96,6 +96,38 @@ async fn a_visitor_on_another_site_chats_with_an_agent_through_the_snippet() {
 }
 
 #[tokio::test]
+async fn a_link_in_an_agents_reply_opens_in_a_new_tab_from_the_widget() {
+    let app = spawn_app_on_public_url().await;
+    let (_, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    page.click(launcher).await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text("Where is the manual?").await;
+    page.press("Enter").await;
+    let conversation = next_from_visitor(&mut agent).await["conversation_id"].as_str().unwrap().to_string();
+
+    agent.say(Some(&conversation), "Here: https://example.com/manual?part=2. Not <b>this</b>: javascript:alert(1)").await;
+    agent.expect("ack").await;
+    page.wait_for("link", "https://example.com/manual?part=2").await;
+    let html = page.frames_html().await;
+    assert!(
+        html.contains(
+            r#"Here: <a href="https://example.com/manual?part=2" target="_blank" rel="noopener noreferrer nofollow">https://example.com/manual?part=2</a>. Not &lt;b&gt;this&lt;/b&gt;: javascript:alert(1)"#
+        ),
+        "{html}"
+    );
+    assert!(!html.contains("href=\"javascript"), "{html}");
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-link.png")).await;
+}
+
+#[tokio::test]
 async fn a_site_that_is_not_allowed_gets_no_chat() {
     let app = spawn_app_on_public_url().await;
     let (id, site_key) = workspace(&app).await;
