@@ -7,6 +7,8 @@
   var $ = function (selector) { return d.querySelector(selector); };
   var log = $(".log"), input = $("#composer-input"), composer = $(".composer"), banner = $(".banner");
   var typingLine = $(".typing"), gate = $(".email-gate"), avatars = $(".avatars");
+  var listView = $(".list"), listButton = $(".to-list"), mailButton = $(".mail"), notice = $(".notice");
+  var askMail = $(".transcript-form");
   var skippedEmail = false;
   var preview = body.getAttribute("data-preview") == "true";
   var settings = {
@@ -16,8 +18,11 @@
   var host = null; // the embedding page's origin, learnt from its first message
   var session = null, socket = null, welcomed = false, retry = 0, retryTimer = null;
   var conversationId = null, lastSeq = 0, readByAgent = 0, isOpen = false;
+  // The conversation being written in: its id once the server named it. "New conversation"
+  // starts a fresh one, whose first send carries no conversation_id.
+  var draft = { id: null };
   var shown = {}; // seq -> element, for this conversation
-  var outbox = []; // sends not acked yet, in order: {client_id, body, attachments, el}
+  var outbox = []; // sends not acked yet, in order: {client_id, body, attachments, el, draft}
   var typingSent = 0, typingStop = null, agentTypingTimer = null;
 
   function paint(s) {
@@ -118,8 +123,13 @@
   }
   function showMessage(m) {
     if (m.conversation_id != conversationId) {
-      if (conversationId) return; // another, older conversation: the window shows the newest
-      conversationId = m.conversation_id;
+      var ours = outbox.some(function (p) { return p.client_id == m.client_id && p.draft === draft; });
+      if (conversationId || !ours) {
+        // Another of the visitor's conversations: the list is marked, and a reply chimes.
+        if (m.author.kind != "visitor") { listButton.classList.add("unread"); chime(); }
+        return;
+      }
+      conversationId = draft.id = m.conversation_id;
     }
     if (shown[m.seq]) {
       // Our own send, placed at its ack: its files get their links now.
@@ -237,6 +247,10 @@
       else if (m.type == "read" && m.conversation_id == conversationId && m.reader && m.reader.kind != "visitor") {
         readByAgent = Math.max(readByAgent, m.seq);
         markRead();
+      } else if (m.type == "availability" && session) {
+        session.agents_online = m.agents_online;
+        session.availability = { within_hours: m.within_hours, offline_message: m.offline_message };
+        showAvailability();
       } else if (m.type == "error") failed(m);
     };
     ws.onclose = function (event) {
@@ -255,8 +269,15 @@
   function acked(ack) {
     var pending = null;
     outbox.forEach(function (p) { if (p.client_id == ack.client_id) pending = p; });
-    if (!conversationId) conversationId = ack.conversation_id;
     if (!pending) return;
+    pending.draft.id = ack.conversation_id;
+    if (pending.draft !== draft) {
+      // Sent from a conversation the visitor has since left: stored, nothing to show.
+      outbox.splice(outbox.indexOf(pending), 1);
+      return flush();
+    }
+    conversationId = ack.conversation_id;
+    showChrome();
     // The message frame for our own send follows the ack; place it now in case it does not.
     showMessage({
       conversation_id: ack.conversation_id, seq: ack.seq, client_id: ack.client_id, body: pending.body,
@@ -278,19 +299,23 @@
       }
     });
   }
-  // Sends every unacked message, in order. A first message starts the conversation; the rest
-  // wait for its ack, which names the conversation they go into.
+  // Sends every unacked message, in order. A first message starts its conversation; the rest
+  // of that conversation wait for its ack, which names the conversation they go into.
   function flush() {
+    var starting = [];
     for (var i = 0; i < outbox.length; i++) {
-      var p = outbox[i];
-      if (p.failed || p.inFlight === socket) continue;
-      if (!conversationId && i > 0) return;
+      var p = outbox[i], c = p.draft;
+      if (p.failed) continue;
+      if (!c.id) {
+        if (starting.indexOf(c) >= 0) continue;
+        starting.push(c);
+      }
+      if (p.inFlight === socket) continue;
       var data = { type: "send", client_id: p.client_id, body: p.body };
       if (p.attachments.length) data.attachments = p.attachments;
-      if (conversationId) data.conversation_id = conversationId;
+      if (c.id) data.conversation_id = c.id;
       if (!frame(data)) return;
       p.inFlight = socket;
-      if (!conversationId) return;
     }
   }
   // uploaded: the finished uploads to send with the text, as the upload route answered them.
@@ -298,7 +323,7 @@
     var node = bubble(true, text);
     files(node, uploaded);
     setState(node, "sending");
-    outbox.push({ client_id: uuid(), body: text, attachments: uploaded.map(function (u) { return u.upload_id; }), el: node });
+    outbox.push({ client_id: uuid(), body: text, attachments: uploaded.map(function (u) { return u.upload_id; }), el: node, draft: draft });
     scrollDown();
     sendTyping(false);
     flush();
@@ -410,6 +435,7 @@
     return settings.require_email && session && !session.visitor.email && !conversationId;
   }
   function applyGate() {
+    if (!listView.hidden) return;
     var required = needsEmail(), ask = !required && away() && !session.visitor.email && !skippedEmail;
     gate.hidden = !(required || ask);
     composer.hidden = required;
@@ -421,6 +447,15 @@
     applyGate();
     input.focus();
   });
+  var replyText = $(".reply-time").textContent;
+  // The header's line and the away note, from the session or an availability frame.
+  function showAvailability() {
+    var line = $(".reply-time");
+    line.textContent = away() ? "We are away right now" : session.agents_online ? "Online now" : replyText;
+    line.classList.toggle("online", !away());
+    showAway();
+    applyGate();
+  }
   function showAway() {
     var note = $(".away-note");
     if (away()) {
@@ -452,6 +487,110 @@
         input.focus();
       } else return r.json().then(function (j) { error.textContent = (j.error && j.error.message) || "Try again."; });
     }, function () { error.textContent = "You seem to be offline. Try again in a moment."; });
+  });
+
+  // ---- the visitor's conversations ----------------------------------------------------------
+  function api(path, options) {
+    options = options || {};
+    options.headers = { authorization: "Bearer " + session.visitor_token, "content-type": "application/json" };
+    return fetch("/api/widget/v1/conversations" + path, options).then(function (r) {
+      return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; }, function () { return { ok: r.ok, body: {} }; });
+    });
+  }
+  function showChrome() {
+    listButton.hidden = preview || !session || (!conversationId && !session.conversations.length);
+    mailButton.hidden = preview || !conversationId || !listView.hidden;
+  }
+  function chatVisible(on) {
+    listView.hidden = on;
+    log.hidden = typingLine.hidden = notice.hidden = !on;
+    if (on) applyGate();
+    else composer.hidden = gate.hidden = askMail.hidden = true;
+    showChrome();
+  }
+  function when(iso) {
+    var at = new Date(iso);
+    return at.toDateString() == new Date().toDateString() ? time(iso) : at.toLocaleDateString([], { month: "short", day: "numeric" });
+  }
+  function showList() {
+    chatVisible(false);
+    listButton.classList.remove("unread");
+    var list = $(".conversations"), note = $(".list-note");
+    note.textContent = "Loading…";
+    if (isOpen) $(".new-conversation").focus();
+    api("").then(function (r) {
+      if (!r.ok) { note.textContent = (r.body.error && r.body.error.message) || "Your conversations could not be loaded. Try again."; return; }
+      list.textContent = "";
+      note.textContent = r.body.conversations.length ? "" : "No conversations yet. Start one with New conversation.";
+      r.body.conversations.forEach(function (c) {
+        var item = list.appendChild(el("li")).appendChild(el("button", "conv" + (c.unread ? " unread" : "")));
+        item.type = "button";
+        var top = item.appendChild(el("span", "conv-top"));
+        var text = c.preview || (c.preview_files ? c.preview_files + (c.preview_files > 1 ? " files" : " file") : "New conversation");
+        text = (c.preview_author == "visitor" ? "You: " : "") + text;
+        top.appendChild(el("span", "conv-text", text));
+        top.appendChild(el("span", "conv-time", when(c.last_message_at))).id = "t-" + c.id;
+        // Named by its last message, what is new and where it stands; described by its time.
+        item.setAttribute("aria-label", text + (c.unread ? ", " + c.unread + " unread" : "") + (c.status == "resolved" ? ", resolved" : ""));
+        item.setAttribute("aria-describedby", "t-" + c.id);
+        var meta = item.appendChild(el("span", "conv-meta"));
+        meta.appendChild(el("span", "conv-status", c.status == "resolved" ? "Resolved" : "Open"));
+        if (c.unread) meta.appendChild(el("span", "badge", c.unread + " unread"));
+        item.addEventListener("click", function () { openConversation(c.id); });
+      });
+    }, function () { note.textContent = "You seem to be offline. Try again in a moment."; });
+  }
+  // Shows one conversation: the log empties, and the server replays it (history frame, or the
+  // resume of the next hello). A null id starts a new one with its first message.
+  function openConversation(id) {
+    Array.prototype.slice.call(log.querySelectorAll(".msg:not(.greeting):not(.away-note)")).forEach(function (n) { log.removeChild(n); });
+    shown = {};
+    lastSeq = readByAgent = 0;
+    conversationId = id;
+    draft = { id: id };
+    notice.textContent = "";
+    typing(false);
+    chatVisible(true);
+    if (id) frame({ type: "history", conversation_id: id, after: 0 });
+    if (isOpen) (composer.hidden ? gate.email : input).focus();
+  }
+  listButton.addEventListener("click", function () { if (listView.hidden) showList(); else openConversation(conversationId); });
+  $(".new-conversation").addEventListener("click", function () { openConversation(null); });
+
+  // "Email me this conversation": one email per click; the server limits how many an hour.
+  function emailTranscript(address) {
+    mailButton.disabled = true;
+    notice.textContent = "Sending…";
+    var body = { request_id: uuid() };
+    if (address) body.email = address;
+    api("/" + conversationId + "/transcript", { method: "POST", body: JSON.stringify(body) }).then(function (r) {
+      mailButton.disabled = false;
+      if (r.ok) {
+        session.visitor.email = session.visitor.email || r.body.email;
+        askMail.hidden = true;
+        notice.textContent = "We sent this conversation to " + r.body.email + ".";
+      } else if (r.status == 400 && !address && !session.visitor.email) {
+        notice.textContent = "";
+        askMail.hidden = false;
+        askMail.email.focus();
+      } else notice.textContent = (r.body.error && r.body.error.message) || "It could not be sent. Try again.";
+    }, function () {
+      mailButton.disabled = false;
+      notice.textContent = "You seem to be offline. Try again in a moment.";
+    });
+  }
+  mailButton.addEventListener("click", function () {
+    if (session.visitor.email) return emailTranscript();
+    askMail.hidden = false;
+    askMail.email.focus();
+  });
+  askMail.addEventListener("submit", function (event) {
+    event.preventDefault();
+    emailTranscript(askMail.email.value.trim());
+  });
+  $(".transcript-cancel").addEventListener("click", function () {
+    askMail.hidden = true;
+    input.focus();
   });
 
   // ---- the window: open, close, focus ------------------------------------------------------
@@ -486,22 +625,20 @@
     if (!host) host = event.origin;
     if (event.origin !== host) return;
     if (m.parlor == "session" && m.session) {
-      var changed = !session || session.visitor_token != m.session.visitor_token;
+      var changed = !session || session.visitor_token != m.session.visitor_token, first = !session;
       session = m.session;
       paint(session.settings);
       settings = session.settings;
       setAgents(session.agents);
-      var line = $(".reply-time");
-      if (away()) line.textContent = "We are away right now";
-      else if (session.agents_online) line.textContent = "Online now";
-      line.classList.toggle("online", !away());
-      showAway();
-      if (!conversationId && session.conversations.length) conversationId = session.conversations[0].id;
-      applyGate();
+      if (!conversationId && session.conversations.length) conversationId = draft.id = session.conversations[0].id;
+      showAvailability();
+      showChrome();
+      // A returning visitor with several conversations starts on the list of them.
+      if (first && session.conversations.length > 1) showList();
       if (changed) connect();
     } else if (m.parlor == "open") {
       isOpen = true;
-      (composer.hidden ? gate.email : input).focus();
+      (!listView.hidden ? $(".new-conversation") : composer.hidden ? gate.email : input).focus();
       updateUnread();
     } else if (m.parlor == "close") {
       isOpen = false;

@@ -314,6 +314,7 @@ diesel::table! {
         offline_message -> Text,
         followup_delay_seconds -> Int4,
         retention_days -> Nullable<Int4>,
+        agents_online -> Bool,
     }
 }
 

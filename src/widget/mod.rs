@@ -9,6 +9,7 @@
 //! is: no build step, so `cargo run` always serves the current source.
 
 pub mod api;
+pub mod conversations;
 pub mod settings;
 
 use std::sync::LazyLock;

@@ -180,6 +180,7 @@ fn frame_name(frame: &ClientFrame) -> &'static str {
         ClientFrame::Read { .. } => "read",
         ClientFrame::Presence { .. } => "presence",
         ClientFrame::Viewing { .. } => "viewing",
+        ClientFrame::History { .. } => "history",
         ClientFrame::Ping {} => "ping",
     }
 }
@@ -266,13 +267,18 @@ impl Connection {
     /// Records in Postgres that this agent is online (for a lease) or gone, in the background.
     fn mark_online(&self, online: bool) {
         let Identity::Agent { workspace_id, user_id, .. } = &self.identity else { return };
-        let (workspace_id, user_id, pool) = (*workspace_id, *user_id, self.state.pool.clone());
+        let (workspace_id, user_id, state) = (*workspace_id, *user_id, self.state.clone());
         let until = online.then(|| time::OffsetDateTime::now_utc() + ONLINE_LEASE);
         actix_web::rt::spawn(async move {
-            if let Err(error) =
-                crate::db::run(&pool, move |conn| crate::workspaces::Workspace::mark_online(conn, workspace_id, user_id, until)).await
-            {
-                tracing::warn!(error = ?error, "could not record an agent's presence");
+            let flipped = crate::db::run(&state.pool, move |conn| {
+                crate::workspaces::Workspace::mark_online(conn, workspace_id, user_id, until)?;
+                crate::realtime::availability_flip(conn, workspace_id)
+            })
+            .await;
+            match flipped {
+                Ok(Some(frame)) => state.realtime.broadcast_to_visitors(workspace_id, frame),
+                Ok(None) => {}
+                Err(error) => tracing::warn!(error = ?error, "could not record an agent's presence"),
             }
         });
     }
