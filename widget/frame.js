@@ -489,14 +489,7 @@
     }, function () { error.textContent = "You seem to be offline. Try again in a moment."; });
   });
 
-  // ---- the visitor's conversations ----------------------------------------------------------
-  function api(path, options) {
-    options = options || {};
-    options.headers = { authorization: "Bearer " + session.visitor_token, "content-type": "application/json" };
-    return fetch("/api/widget/v1/conversations" + path, options).then(function (r) {
-      return r.json().then(function (j) { return { ok: r.ok, status: r.status, body: j }; }, function () { return { ok: r.ok, body: {} }; });
-    });
-  }
+  // ---- the visitor's conversations: the list and the transcript load on first use -----------
   function showChrome() {
     listButton.hidden = preview || !session || (!conversationId && !session.conversations.length);
     mailButton.hidden = preview || !conversationId || !listView.hidden;
@@ -507,38 +500,6 @@
     if (on) applyGate();
     else composer.hidden = gate.hidden = askMail.hidden = true;
     showChrome();
-  }
-  function when(iso) {
-    var at = new Date(iso);
-    return at.toDateString() == new Date().toDateString() ? time(iso) : at.toLocaleDateString([], { month: "short", day: "numeric" });
-  }
-  function showList() {
-    chatVisible(false);
-    listButton.classList.remove("unread");
-    var list = $(".conversations"), note = $(".list-note");
-    note.textContent = "Loading…";
-    if (isOpen) $(".new-conversation").focus();
-    api("").then(function (r) {
-      if (!r.ok) { note.textContent = (r.body.error && r.body.error.message) || "Your conversations could not be loaded. Try again."; return; }
-      list.textContent = "";
-      note.textContent = r.body.conversations.length ? "" : "No conversations yet. Start one with New conversation.";
-      r.body.conversations.forEach(function (c) {
-        var item = list.appendChild(el("li")).appendChild(el("button", "conv" + (c.unread ? " unread" : "")));
-        item.type = "button";
-        var top = item.appendChild(el("span", "conv-top"));
-        var text = c.preview || (c.preview_files ? c.preview_files + (c.preview_files > 1 ? " files" : " file") : "New conversation");
-        text = (c.preview_author == "visitor" ? "You: " : "") + text;
-        top.appendChild(el("span", "conv-text", text));
-        top.appendChild(el("span", "conv-time", when(c.last_message_at))).id = "t-" + c.id;
-        // Named by its last message, what is new and where it stands; described by its time.
-        item.setAttribute("aria-label", text + (c.unread ? ", " + c.unread + " unread" : "") + (c.status == "resolved" ? ", resolved" : ""));
-        item.setAttribute("aria-describedby", "t-" + c.id);
-        var meta = item.appendChild(el("span", "conv-meta"));
-        meta.appendChild(el("span", "conv-status", c.status == "resolved" ? "Resolved" : "Open"));
-        if (c.unread) meta.appendChild(el("span", "badge", c.unread + " unread"));
-        item.addEventListener("click", function () { openConversation(c.id); });
-      });
-    }, function () { note.textContent = "You seem to be offline. Try again in a moment."; });
   }
   // Shows one conversation: the log empties, and the server replays it (history frame, or the
   // resume of the next hello). A null id starts a new one with its first message.
@@ -554,44 +515,36 @@
     if (id) frame({ type: "history", conversation_id: id, after: 0 });
     if (isOpen) (composer.hidden ? gate.email : input).focus();
   }
+  var more = null, moreWaiting = [];
+  function withMore(then) {
+    if (more) return then(more);
+    moreWaiting.push(then);
+    if (moreWaiting.length > 1) return;
+    var script = d.createElement("script");
+    script.src = body.getAttribute("data-more");
+    script.onerror = function () {
+      moreWaiting = [];
+      script.remove();
+      $(".list-note").textContent = notice.textContent = "You seem to be offline. Try again in a moment.";
+    };
+    w.parlorMore = function (make) {
+      more = make({
+        el: el, time: time, uuid: uuid, notice: notice, askMail: askMail, mailButton: mailButton, input: input, open: openConversation,
+        session: function () { return session; }, conversation: function () { return conversationId; }
+      });
+      moreWaiting.splice(0).forEach(function (fn) { fn(more); });
+    };
+    d.head.appendChild(script);
+  }
+  function showList() {
+    chatVisible(false);
+    listButton.classList.remove("unread");
+    if (isOpen) $(".new-conversation").focus();
+    withMore(function (m) { m.list(); });
+  }
   listButton.addEventListener("click", function () { if (listView.hidden) showList(); else openConversation(conversationId); });
   $(".new-conversation").addEventListener("click", function () { openConversation(null); });
-
-  // "Email me this conversation": one email per click; the server limits how many an hour.
-  function emailTranscript(address) {
-    mailButton.disabled = true;
-    notice.textContent = "Sending…";
-    var body = { request_id: uuid() };
-    if (address) body.email = address;
-    api("/" + conversationId + "/transcript", { method: "POST", body: JSON.stringify(body) }).then(function (r) {
-      mailButton.disabled = false;
-      if (r.ok) {
-        session.visitor.email = session.visitor.email || r.body.email;
-        askMail.hidden = true;
-        notice.textContent = "We sent this conversation to " + r.body.email + ".";
-      } else if (r.status == 400 && !address && !session.visitor.email) {
-        notice.textContent = "";
-        askMail.hidden = false;
-        askMail.email.focus();
-      } else notice.textContent = (r.body.error && r.body.error.message) || "It could not be sent. Try again.";
-    }, function () {
-      mailButton.disabled = false;
-      notice.textContent = "You seem to be offline. Try again in a moment.";
-    });
-  }
-  mailButton.addEventListener("click", function () {
-    if (session.visitor.email) return emailTranscript();
-    askMail.hidden = false;
-    askMail.email.focus();
-  });
-  askMail.addEventListener("submit", function (event) {
-    event.preventDefault();
-    emailTranscript(askMail.email.value.trim());
-  });
-  $(".transcript-cancel").addEventListener("click", function () {
-    askMail.hidden = true;
-    input.focus();
-  });
+  mailButton.addEventListener("click", function () { withMore(function (m) { m.mail(); }); });
 
   // ---- the window: open, close, focus ------------------------------------------------------
   $(".close").addEventListener("click", function () { toHost({ parlor: "close" }); });

@@ -650,6 +650,8 @@ async fn a_returning_visitor_starts_a_second_conversation_and_the_agent_sees_bot
     agent.say(Some(&first), "Answer to the first").await;
     agent.expect("ack").await;
     page.wait_for_frame_text("Answer to the first").await;
+    let list_code_loaded = "function () { return this.ownerDocument.defaultView.performance.getEntriesByType('resource').some((r) => r.name.includes('/conversations.js')); }";
+    assert_eq!(page.call_on(composer, list_code_loaded).await, json!(false), "the list's code waits until it is asked for");
 
     // The visitor comes back another day: their conversation is there.
     page.goto(&format!("{host}/")).await;
@@ -693,4 +695,16 @@ async fn a_returning_visitor_starts_a_second_conversation_and_the_agent_sees_bot
     let back = next_from_visitor(&mut agent).await;
     assert_eq!(back["conversation_id"], json!(first));
     assert_eq!(back["seq"], 3);
+
+    // Emailed: the chat asks for the address it does not know, once.
+    let mail = page.wait_for("button", "Email me this conversation").await;
+    page.click(mail).await;
+    let address = page.wait_for("textbox", "Email this conversation to").await;
+    page.focus(address).await;
+    page.type_text("lin@example.com").await;
+    page.press("Enter").await;
+    page.wait_for_frame_text("We sent this conversation to lin@example.com.").await;
+    let email = app.wait_for_email("lin@example.com", "Your conversation with").await;
+    assert!(email.text.contains("My first question") && email.text.contains("Back to the first"), "{}", email.text);
+    assert!(!email.text.contains("A second question"), "only this conversation:\n{}", email.text);
 }
