@@ -42,10 +42,12 @@ pub enum JobKind {
     SendEmail,
     /// One attempt at delivering a webhook event to an endpoint.
     WebhookDelivery,
+    /// Email a visitor the transcript of one of their conversations, at their request.
+    Transcript,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 7] = [
+    pub const ALL: [JobKind; 8] = [
         Self::ReplyFollowUp,
         Self::UnreadNotice,
         Self::NewConversation,
@@ -53,6 +55,7 @@ impl JobKind {
         Self::PaymentFailed,
         Self::SendEmail,
         Self::WebhookDelivery,
+        Self::Transcript,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -64,6 +67,7 @@ impl JobKind {
             Self::PaymentFailed => "payment_failed",
             Self::SendEmail => "send_email",
             Self::WebhookDelivery => "webhook_delivery",
+            Self::Transcript => "transcript",
         }
     }
 
@@ -94,6 +98,29 @@ pub fn enqueue(
         .do_nothing()
         .execute(conn)?;
     Ok(inserted == 1)
+}
+
+/// Whether a job with this dedupe key exists (done or not).
+pub fn exists(conn: &mut PgConnection, workspace_id: WorkspaceId, dedupe_key: &str) -> Result<bool, diesel::result::Error> {
+    diesel::select(diesel::dsl::exists(jobs::table.filter(jobs::workspace_id.eq(workspace_id)).filter(jobs::dedupe_key.eq(dedupe_key))))
+        .get_result(conn)
+}
+
+/// How many jobs of a workspace whose dedupe key starts with `key_prefix` were enqueued since
+/// `since`: how a request made by people is limited by what it already queued.
+pub fn count_since(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    key_prefix: &str,
+    since: OffsetDateTime,
+) -> Result<i64, diesel::result::Error> {
+    let pattern = format!("{}%", key_prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+    jobs::table
+        .filter(jobs::workspace_id.eq(workspace_id))
+        .filter(jobs::dedupe_key.like(pattern))
+        .filter(jobs::created_at.ge(since))
+        .count()
+        .get_result(conn)
 }
 
 /// The wait before retry `attempt` (1-based): 30 s, 1 min, 2 min, ... capped at 2 hours.

@@ -7,6 +7,8 @@
   var $ = function (selector) { return d.querySelector(selector); };
   var log = $(".log"), input = $("#composer-input"), composer = $(".composer"), banner = $(".banner");
   var typingLine = $(".typing"), gate = $(".email-gate"), avatars = $(".avatars");
+  var listView = $(".list"), listButton = $(".to-list"), mailButton = $(".mail"), notice = $(".notice");
+  var askMail = $(".transcript-form");
   var skippedEmail = false;
   var preview = body.getAttribute("data-preview") == "true";
   var settings = {
@@ -16,8 +18,11 @@
   var host = null; // the embedding page's origin, learnt from its first message
   var session = null, socket = null, welcomed = false, retry = 0, retryTimer = null;
   var conversationId = null, lastSeq = 0, readByAgent = 0, isOpen = false;
+  // The conversation being written in: its id once the server named it. "New conversation"
+  // starts a fresh one, whose first send carries no conversation_id.
+  var draft = { id: null };
   var shown = {}; // seq -> element, for this conversation
-  var outbox = []; // sends not acked yet, in order: {client_id, body, attachments, el}
+  var outbox = []; // sends not acked yet, in order: {client_id, body, attachments, el, draft}
   var typingSent = 0, typingStop = null, agentTypingTimer = null;
 
   function paint(s) {
@@ -135,8 +140,13 @@
   }
   function showMessage(m) {
     if (m.conversation_id != conversationId) {
-      if (conversationId) return; // another, older conversation: the window shows the newest
-      conversationId = m.conversation_id;
+      var ours = outbox.some(function (p) { return p.client_id == m.client_id && p.draft === draft; });
+      if (conversationId || !ours) {
+        // Another of the visitor's conversations: the list is marked, and a reply chimes.
+        if (m.author.kind != "visitor") { listButton.classList.add("unread"); chime(); }
+        return;
+      }
+      conversationId = draft.id = m.conversation_id;
     }
     if (shown[m.seq]) {
       // Our own send, placed at its ack: its files get their links now.
@@ -254,6 +264,10 @@
       else if (m.type == "read" && m.conversation_id == conversationId && m.reader && m.reader.kind != "visitor") {
         readByAgent = Math.max(readByAgent, m.seq);
         markRead();
+      } else if (m.type == "availability" && session) {
+        session.agents_online = m.agents_online;
+        session.availability = { within_hours: m.within_hours, offline_message: m.offline_message };
+        showAvailability();
       } else if (m.type == "error") failed(m);
     };
     ws.onclose = function (event) {
@@ -278,8 +292,15 @@
   function acked(ack) {
     var pending = null;
     outbox.forEach(function (p) { if (p.client_id == ack.client_id) pending = p; });
-    if (!conversationId) conversationId = ack.conversation_id;
     if (!pending) return;
+    pending.draft.id = ack.conversation_id;
+    if (pending.draft !== draft) {
+      // Sent from a conversation the visitor has since left: stored, nothing to show.
+      outbox.splice(outbox.indexOf(pending), 1);
+      return flush();
+    }
+    conversationId = ack.conversation_id;
+    showChrome();
     // The message frame for our own send follows the ack; place it now in case it does not.
     showMessage({
       conversation_id: ack.conversation_id, seq: ack.seq, client_id: ack.client_id, body: pending.body,
@@ -301,19 +322,23 @@
       }
     });
   }
-  // Sends every unacked message, in order. A first message starts the conversation; the rest
-  // wait for its ack, which names the conversation they go into.
+  // Sends every unacked message, in order. A first message starts its conversation; the rest
+  // of that conversation wait for its ack, which names the conversation they go into.
   function flush() {
+    var starting = [];
     for (var i = 0; i < outbox.length; i++) {
-      var p = outbox[i];
-      if (p.failed || p.inFlight === socket) continue;
-      if (!conversationId && i > 0) return;
+      var p = outbox[i], c = p.draft;
+      if (p.failed) continue;
+      if (!c.id) {
+        if (starting.indexOf(c) >= 0) continue;
+        starting.push(c);
+      }
+      if (p.inFlight === socket) continue;
       var data = { type: "send", client_id: p.client_id, body: p.body };
       if (p.attachments.length) data.attachments = p.attachments;
-      if (conversationId) data.conversation_id = conversationId;
+      if (c.id) data.conversation_id = c.id;
       if (!frame(data)) return;
       p.inFlight = socket;
-      if (!conversationId) return;
     }
   }
   // uploaded: the finished uploads to send with the text, as the upload route answered them.
@@ -321,7 +346,7 @@
     var node = bubble(true, text);
     files(node, uploaded);
     setState(node, "sending");
-    outbox.push({ client_id: uuid(), body: text, attachments: uploaded.map(function (u) { return u.upload_id; }), el: node });
+    outbox.push({ client_id: uuid(), body: text, attachments: uploaded.map(function (u) { return u.upload_id; }), el: node, draft: draft });
     scrollDown();
     sendTyping(false);
     flush();
@@ -433,6 +458,7 @@
     return settings.require_email && session && !session.visitor.email && !conversationId;
   }
   function applyGate() {
+    if (!listView.hidden) return;
     var required = needsEmail(), ask = !required && away() && !session.visitor.email && !skippedEmail;
     gate.hidden = !(required || ask);
     composer.hidden = required;
@@ -444,6 +470,15 @@
     applyGate();
     input.focus();
   });
+  var replyText = $(".reply-time").textContent;
+  // The header's line and the away note, from the session or an availability frame.
+  function showAvailability() {
+    var line = $(".reply-time");
+    line.textContent = away() ? "We are away right now" : session.agents_online ? "Online now" : replyText;
+    line.classList.toggle("online", !away());
+    showAway();
+    applyGate();
+  }
   function showAway() {
     var note = $(".away-note");
     if (away()) {
@@ -477,6 +512,63 @@
     }, function () { error.textContent = "You seem to be offline. Try again in a moment."; });
   });
 
+  // ---- the visitor's conversations: the list and the transcript load on first use -----------
+  function showChrome() {
+    listButton.hidden = preview || !session || (!conversationId && !session.conversations.length);
+    mailButton.hidden = preview || !conversationId || !listView.hidden;
+  }
+  function chatVisible(on) {
+    listView.hidden = on;
+    log.hidden = typingLine.hidden = notice.hidden = !on;
+    if (on) applyGate();
+    else composer.hidden = gate.hidden = askMail.hidden = true;
+    showChrome();
+  }
+  // Shows one conversation: the log empties, and the server replays it (history frame, or the
+  // resume of the next hello). A null id starts a new one with its first message.
+  function openConversation(id) {
+    Array.prototype.slice.call(log.querySelectorAll(".msg:not(.greeting):not(.away-note)")).forEach(function (n) { log.removeChild(n); });
+    shown = {};
+    lastSeq = readByAgent = 0;
+    conversationId = id;
+    draft = { id: id };
+    notice.textContent = "";
+    typing(false);
+    chatVisible(true);
+    if (id) frame({ type: "history", conversation_id: id, after: 0 });
+    if (isOpen) (composer.hidden ? gate.email : input).focus();
+  }
+  var more = null, moreWaiting = [];
+  function withMore(then) {
+    if (more) return then(more);
+    moreWaiting.push(then);
+    if (moreWaiting.length > 1) return;
+    var script = d.createElement("script");
+    script.src = body.getAttribute("data-more");
+    script.onerror = function () {
+      moreWaiting = [];
+      script.remove();
+      $(".list-note").textContent = notice.textContent = "You seem to be offline. Try again in a moment.";
+    };
+    w.parlorMore = function (make) {
+      more = make({
+        el: el, time: time, uuid: uuid, notice: notice, askMail: askMail, mailButton: mailButton, input: input, open: openConversation,
+        session: function () { return session; }, conversation: function () { return conversationId; }
+      });
+      moreWaiting.splice(0).forEach(function (fn) { fn(more); });
+    };
+    d.head.appendChild(script);
+  }
+  function showList() {
+    chatVisible(false);
+    listButton.classList.remove("unread");
+    if (isOpen) $(".new-conversation").focus();
+    withMore(function (m) { m.list(); });
+  }
+  listButton.addEventListener("click", function () { if (listView.hidden) showList(); else openConversation(conversationId); });
+  $(".new-conversation").addEventListener("click", function () { openConversation(null); });
+  mailButton.addEventListener("click", function () { withMore(function (m) { m.mail(); }); });
+
   // ---- the window: open, close, focus ------------------------------------------------------
   $(".close").addEventListener("click", function () { toHost({ parlor: "close" }); });
   d.addEventListener("keydown", function (event) {
@@ -509,22 +601,20 @@
     if (!host) host = event.origin;
     if (event.origin !== host) return;
     if (m.parlor == "session" && m.session) {
-      var changed = !session || session.visitor_token != m.session.visitor_token;
+      var changed = !session || session.visitor_token != m.session.visitor_token, first = !session;
       session = m.session;
       paint(session.settings);
       settings = session.settings;
       setAgents(session.agents);
-      var line = $(".reply-time");
-      if (away()) line.textContent = "We are away right now";
-      else if (session.agents_online) line.textContent = "Online now";
-      line.classList.toggle("online", !away());
-      showAway();
-      if (!conversationId && session.conversations.length) conversationId = session.conversations[0].id;
-      applyGate();
+      if (!conversationId && session.conversations.length) conversationId = draft.id = session.conversations[0].id;
+      showAvailability();
+      showChrome();
+      // A returning visitor with several conversations starts on the list of them.
+      if (first && session.conversations.length > 1) showList();
       if (changed) connect();
     } else if (m.parlor == "open") {
       isOpen = true;
-      (composer.hidden ? gate.email : input).focus();
+      (!listView.hidden ? $(".new-conversation") : composer.hidden ? gate.email : input).focus();
       updateUnread();
     } else if (m.parlor == "close") {
       isOpen = false;

@@ -176,10 +176,18 @@ async fn save(
             let actor = member.actor();
             let detail =
                 if changed.hours_enabled { format!("business hours on, {}", changed.time_zone) } else { "business hours off".into() };
-            db::run(&state.pool, move |conn| {
-                audit::recorded(conn, workspace_id, &actor, "availability.saved", &detail, |conn| changed.save(conn, workspace_id))
+            let now = time::OffsetDateTime::now_utc();
+            let (before, after) = (current.public(now), changed.public(now));
+            let told = (before.within_hours, before.offline_message) != (after.within_hours, after.offline_message);
+            let frame = db::run(&state.pool, move |conn| {
+                audit::recorded(conn, workspace_id, &actor, "availability.saved", &detail, |conn| changed.save(conn, workspace_id))?;
+                // Visitors with the chat open see new hours or a new offline message at once.
+                if told { crate::realtime::availability_now(conn, workspace_id).map(Some) } else { Ok(None) }
             })
             .await?;
+            if let Some(frame) = frame {
+                state.realtime.broadcast_to_visitors(workspace_id, frame);
+            }
             Ok(see_other(&format!("/app/{workspace_id}/settings/availability?notice=availability_saved")))
         }
         Err((errors, hours)) => {

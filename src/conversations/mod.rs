@@ -314,6 +314,23 @@ impl Conversation {
         Ok(query.first(conn).optional()?)
     }
 
+    /// A visitor's conversation, with its row locked until the transaction ends.
+    pub fn lock_for_visitor(
+        conn: &mut PgConnection,
+        workspace_id: WorkspaceId,
+        contact_id: ContactId,
+        id: ConversationId,
+    ) -> Result<Option<Self>, AppError> {
+        Ok(conversations::table
+            .filter(conversations::workspace_id.eq(workspace_id))
+            .filter(conversations::contact_id.eq(contact_id))
+            .filter(conversations::id.eq(id))
+            .select(Conversation::as_select())
+            .for_update()
+            .first(conn)
+            .optional()?)
+    }
+
     /// A visitor's conversations, newest first.
     pub fn list_for_contact(conn: &mut PgConnection, workspace_id: WorkspaceId, contact_id: ContactId) -> Result<Vec<Self>, AppError> {
         Ok(conversations::table
@@ -344,6 +361,78 @@ impl Conversation {
             Audience::Agents => diesel::update(target).set(conversations::agent_read_seq.eq(advanced("agent_read_seq"))).execute(conn)?,
         };
         Ok(updated > 0)
+    }
+}
+
+/// One of a visitor's conversations as the widget lists it.
+#[derive(QueryableByName, Serialize, Debug)]
+pub struct VisitorConversation {
+    #[diesel(sql_type = diesel::sql_types::Uuid)]
+    pub id: ConversationId,
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    pub status: ConversationStatus,
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub last_seq: i64,
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_message_at: OffsetDateTime,
+    /// The start of the last message the visitor may see (no internal notes).
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub preview: Option<String>,
+    /// Who wrote it: `visitor`, `agent` or `system`.
+    #[diesel(sql_type = diesel::sql_types::Nullable<diesel::sql_types::Text>)]
+    pub preview_author: Option<String>,
+    /// How many files it carries.
+    #[diesel(sql_type = diesel::sql_types::SmallInt)]
+    pub preview_files: i16,
+    /// Replies of the team after the visitor's read mark.
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    pub unread: i64,
+}
+
+/// The most conversations the widget lists: the newest.
+pub const VISITOR_LIST_MAX: i64 = 50;
+/// The characters of a last message the list shows.
+const PREVIEW_CHARS: usize = 120;
+
+impl VisitorConversation {
+    /// A visitor's conversations, newest first (at most [`VISITOR_LIST_MAX`]), or only `only`
+    /// when it is theirs.
+    pub fn list(
+        conn: &mut PgConnection,
+        workspace_id: WorkspaceId,
+        contact_id: ContactId,
+        only: Option<ConversationId>,
+    ) -> Result<Vec<Self>, AppError> {
+        use diesel::sql_types::{BigInt, Nullable, Uuid as SqlUuid};
+        let mut rows: Vec<Self> = diesel::sql_query(
+            "SELECT c.id, c.status, c.last_seq, c.last_message_at, \
+                    left(last.body, 400) AS preview, last.author_kind AS preview_author, \
+                    coalesce(last.attachment_count, 0::int2) AS preview_files, \
+                    (SELECT count(*) FROM messages m WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id \
+                      AND m.seq > c.visitor_read_seq AND m.author_kind = 'agent' AND NOT m.private) AS unread \
+             FROM conversations c \
+             LEFT JOIN LATERAL (SELECT m.body, m.author_kind, m.attachment_count FROM messages m \
+                 WHERE m.workspace_id = c.workspace_id AND m.conversation_id = c.id AND NOT m.private \
+                 ORDER BY m.seq DESC LIMIT 1) last ON true \
+             WHERE c.workspace_id = $1 AND c.contact_id = $2 AND ($3::uuid IS NULL OR c.id = $3) \
+             ORDER BY c.last_message_at DESC, c.id DESC LIMIT $4",
+        )
+        .bind::<SqlUuid, _>(workspace_id)
+        .bind::<SqlUuid, _>(contact_id)
+        .bind::<Nullable<SqlUuid>, _>(only)
+        .bind::<BigInt, _>(VISITOR_LIST_MAX)
+        .load(conn)?;
+        for row in &mut rows {
+            if let Some(preview) = &mut row.preview {
+                let line = preview.split_whitespace().collect::<Vec<_>>().join(" ");
+                *preview = match line.char_indices().nth(PREVIEW_CHARS) {
+                    Some((cut, _)) => format!("{}…", &line[..cut]),
+                    None => line,
+                };
+            }
+        }
+        Ok(rows)
     }
 }
 

@@ -336,6 +336,7 @@ diesel::table! {
         offline_message -> Text,
         followup_delay_seconds -> Int4,
         retention_days -> Nullable<Int4>,
+        agents_online -> Bool,
         auto_assignment -> Text,
         assignment_limit -> Int4,
     }

@@ -161,6 +161,53 @@ pub fn invitation(to: &str, inviter: &str, workspace: &str, role: &str, link: St
     })
 }
 
+#[derive(Template)]
+#[template(path = "email/transcript.txt")]
+struct TranscriptText<'a> {
+    name: Option<&'a str>,
+    workspace: &'a str,
+    lines: Vec<TranscriptLine>,
+}
+
+/// One message of a transcript: who wrote it and when, in UTC.
+pub struct TranscriptLine {
+    pub author: String,
+    pub at: String,
+    pub body: String,
+    pub files: Vec<String>,
+}
+
+/// A conversation as the visitor saw it, sent at their request. Plain text: nothing in it is
+/// escaped, so what people wrote reads as they wrote it.
+pub fn transcript(
+    to: &str,
+    workspace: &str,
+    name: Option<&str>,
+    messages: &[crate::conversations::Message],
+) -> Result<Email, askama::Error> {
+    use crate::conversations::AuthorKind;
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    let lines = messages
+        .iter()
+        .map(|m| TranscriptLine {
+            author: match m.author_kind {
+                AuthorKind::Visitor => "You".to_string(),
+                AuthorKind::Agent => m.author_name.clone().unwrap_or_else(|| workspace.to_string()),
+                AuthorKind::System => workspace.to_string(),
+            },
+            at: m.created_at.to_offset(time::UtcOffset::UTC).format(&format).unwrap_or_default(),
+            body: m.body.clone(),
+            files: m.attachments.iter().map(|a| a.name.clone()).collect(),
+        })
+        .collect();
+    Ok(Email {
+        to: to.into(),
+        subject: format!("Your conversation with {workspace}"),
+        text: TranscriptText { name, workspace, lines }.render()?,
+        link: None,
+    })
+}
+
 /// One quoted message of a notification email.
 pub struct Quoted {
     pub author: String,

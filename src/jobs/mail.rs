@@ -1,5 +1,5 @@
 //! The jobs that send email: a visitor's unseen replies, agents' unread visitor messages, new
-//! conversations for the agents who asked, failed payments. Each re-reads the conversation
+//! conversations for the agents who asked, failed payments, transcripts visitors asked for. Each re-reads the conversation
 //! first, so a job run twice (a retry after a lost acknowledgement) or run late sends nothing
 //! that is no longer true. A notice to several people fans out into one [`JobKind::SendEmail`]
 //! per recipient, enqueued in one transaction under the notice's own key: a failure retries
@@ -229,6 +229,43 @@ pub async fn payment_failed(state: &web::Data<AppState>, job: &ClaimedJob) -> Re
     let link = format!("{}/app/{workspace_id}/billing", state.settings.public_base());
     let emails = owners.iter().map(|owner| email::payment_failed(owner, &workspace_name, &link)).collect::<Result<Vec<_>, _>>()?;
     fan_out(state, job, emails).await
+}
+
+#[derive(Deserialize)]
+struct TranscriptJob {
+    conversation_id: ConversationId,
+    to: String,
+}
+
+/// The most messages one transcript holds: the first ones, in order.
+const TRANSCRIPT_MAX: i64 = 2_000;
+
+/// Emails a visitor the conversation they asked for, as they see it (no internal notes). The
+/// request was limited when enqueued; a retry of this job sends the same email.
+pub async fn transcript(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    let TranscriptJob { conversation_id, to } =
+        serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))?;
+    let workspace_id = job.workspace_id;
+    let found = db::run(&state.pool, move |conn| {
+        let Some(context) = load_context(conn, workspace_id, conversation_id)? else { return Ok(None) };
+        let mut messages = Vec::new();
+        let mut after = 0;
+        while (messages.len() as i64) < TRANSCRIPT_MAX {
+            let page = messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, None, 500)?;
+            let Some(last) = page.last() else { break };
+            after = last.seq;
+            messages.extend(page.into_iter().filter(|m| !m.private));
+        }
+        messages.truncate(TRANSCRIPT_MAX as usize);
+        Ok(Some((context, messages)))
+    })
+    .await?;
+    // Deleted since: nothing to send.
+    let Some((context, messages)) = found else { return Ok(()) };
+    let message = email::transcript(&to, &context.workspace_name, context.contact_name.as_deref(), &messages)?;
+    state.mailer.send(message).await.map_err(AppError::internal)?;
+    tracing::info!(messages = messages.len(), "transcript emailed to the visitor");
+    Ok(())
 }
 
 /// One send job per email, keyed by this job and the recipient, in one transaction.

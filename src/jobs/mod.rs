@@ -41,6 +41,7 @@ async fn handle(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), App
         Some(JobKind::PaymentFailed) => mail::payment_failed(state, job).await,
         Some(JobKind::SendEmail) => mail::send_email(state, job).await,
         Some(JobKind::WebhookDelivery) => crate::webhooks::deliver(state, job).await,
+        Some(JobKind::Transcript) => mail::transcript(state, job).await,
         None => Err(AppError::internal(anyhow::anyhow!("unknown job kind {}", job.kind))),
     }
 }

@@ -37,6 +37,9 @@ pub enum Wakeup {
     /// A credential or an access was revoked: close the sockets it opened.
     #[serde(rename = "x")]
     Revoked { r: super::revocation::Revocation },
+    /// A frame for every visitor of a workspace (the team came online or went away).
+    #[serde(rename = "v")]
+    Visitors { w: WorkspaceId, f: String },
 }
 
 /// What goes over the wire: wake-ups from one instance.

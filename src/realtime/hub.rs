@@ -288,6 +288,14 @@ impl Hub {
         }
     }
 
+    /// A frame for every visitor socket of a workspace on this instance.
+    pub fn deliver_to_visitors(&self, workspace_id: WorkspaceId, frame: Arc<str>) {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        for socket in inner.visitors.values().flat_map(|s| s.values()).filter(|s| s.workspace_id == workspace_id) {
+            socket.mailbox.deliver(Delivery::Frame(frame.clone()));
+        }
+    }
+
     /// Asks every socket to catch up from Postgres.
     pub fn resync_all(&self) {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());

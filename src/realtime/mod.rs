@@ -23,11 +23,12 @@ use uuid::Uuid;
 
 use crate::{
     conversations::{self, MessageWriter, Stored},
-    db::{self, DbPool},
+    db::{self, DbPool, WorkspaceId},
     files::Links,
 };
 use broker::{Broker, Envelope, Wakeup};
 use hub::{Hub, Recipients};
+use protocol::ServerFrame;
 use revocation::Revocation;
 
 /// How many threads commit messages; each owns a shard of the conversations.
@@ -63,6 +64,7 @@ impl broker::Receiver for LocalDelivery {
                 }
                 Wakeup::Revoke { w, u } => self.hub.revoke(&Revocation::Member(w, u)),
                 Wakeup::Revoked { r } => self.hub.revoke(&r),
+                Wakeup::Visitors { w, f } => self.hub.deliver_to_visitors(w, f.into()),
             }
         }
         if to_load.is_empty() {
@@ -145,6 +147,42 @@ impl Realtime {
         self.broker.publish(vec![Wakeup::Frame { w: to.workspace_id, c: to.contact, a: to.agents, f: frame.clone() }]);
         self.hub.deliver_frame(to, frame.into());
     }
+
+    /// Sends a frame to every visitor of a workspace, here and on the other instances. Walks
+    /// every visitor socket of the instance: for rare events only (availability flips).
+    pub fn broadcast_to_visitors(&self, workspace_id: WorkspaceId, frame: String) {
+        self.broker.publish(vec![Wakeup::Visitors { w: workspace_id, f: frame.clone() }]);
+        self.hub.deliver_to_visitors(workspace_id, frame.into());
+    }
+}
+
+/// The `availability` frame for a workspace's visitors, when whether an agent is online has
+/// flipped since they were last told (see [`crate::workspaces::Workspace::online_flip`]); `None`
+/// otherwise, so that agents coming and going cost visitors nothing until the answer changes.
+pub fn availability_flip(conn: &mut diesel::PgConnection, workspace_id: WorkspaceId) -> Result<Option<String>, crate::error::AppError> {
+    let Some(agents_online) = crate::workspaces::Workspace::online_flip(conn, workspace_id)? else { return Ok(None) };
+    availability_frame(conn, workspace_id, agents_online).map(Some)
+}
+
+/// The `availability` frame as visitors were last told it, with the hours as of now: for a
+/// change of the business hours or the offline message.
+pub fn availability_now(conn: &mut diesel::PgConnection, workspace_id: WorkspaceId) -> Result<String, crate::error::AppError> {
+    let agents_online = crate::workspaces::Workspace::told_online(conn, workspace_id)?;
+    availability_frame(conn, workspace_id, agents_online)
+}
+
+fn availability_frame(
+    conn: &mut diesel::PgConnection,
+    workspace_id: WorkspaceId,
+    agents_online: bool,
+) -> Result<String, crate::error::AppError> {
+    let availability = crate::workspaces::availability::Availability::load(conn, workspace_id)?.public(time::OffsetDateTime::now_utc());
+    let frame = ServerFrame::Availability {
+        agents_online,
+        within_hours: availability.within_hours,
+        offline_message: &availability.offline_message,
+    };
+    Ok(frame.to_json())
 }
 
 /// Re-checks the credentials of this instance's sockets against Postgres every `interval`

@@ -59,10 +59,17 @@ pub enum ClientFrame {
         conversation_id: ConversationId,
         viewing: bool,
     },
+    /// A visitor opens one of their conversations: its messages after `after` (0 for all), as
+    /// on resume.
+    History {
+        conversation_id: ConversationId,
+        #[serde(default)]
+        after: i64,
+    },
     Ping {},
 }
 
-const CLIENT_TYPES: [&str; 7] = ["hello", "send", "typing", "read", "presence", "viewing", "ping"];
+const CLIENT_TYPES: [&str; 8] = ["hello", "send", "typing", "read", "presence", "viewing", "history", "ping"];
 
 /// Why a client frame was refused, as sent back in an `error` frame.
 #[derive(Debug)]
@@ -185,6 +192,13 @@ pub enum ServerFrame<'a> {
         client_id: Option<Uuid>,
         #[serde(skip_serializing_if = "Option::is_none")]
         conversation_id: Option<ConversationId>,
+    },
+    /// To visitors: whether the team can answer now changed (an agent came or went, or the
+    /// business hours began or ended).
+    Availability {
+        agents_online: bool,
+        within_hours: bool,
+        offline_message: &'a str,
     },
     Pong {},
 }

@@ -40,6 +40,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/context", web::post().to(update_context))
             .route("/sessions/end", web::post().to(end_session))
             .route("/uploads", web::post().to(crate::files::routes::visitor_upload))
+            .route("/conversations", web::get().to(super::conversations::list))
+            .route("/conversations/{id}", web::get().to(super::conversations::one))
+            .route("/conversations/{id}/transcript", web::post().to(super::conversations::transcript))
             .default_service(web::to(preflight)),
     );
 }
@@ -51,18 +54,18 @@ async fn preflight(req: HttpRequest) -> Result<HttpResponse, AppError> {
         return Err(AppError::NotFound);
     }
     Ok(HttpResponse::NoContent()
-        .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "POST"))
+        .insert_header((header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST"))
         .insert_header((header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type, authorization"))
         .insert_header((header::ACCESS_CONTROL_MAX_AGE, "86400"))
         .finish())
 }
 
-fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
+pub(super) fn parse<T: DeserializeOwned>(body: &[u8]) -> Result<T, AppError> {
     serde_json::from_slice(body).map_err(|error| AppError::bad_request(format!("The request body is not valid: {error}.")))
 }
 
 /// Trims, and refuses text over `max` characters with the field's name in the message.
-fn bounded(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, AppError> {
+pub(super) fn bounded(field: &str, value: Option<String>, max: usize) -> Result<Option<String>, AppError> {
     let Some(value) = value.map(|v| v.trim().to_string()).filter(|v| !v.is_empty()) else { return Ok(None) };
     if value.chars().count() > max {
         return Err(AppError::bad_request(format!("{field} is longer than {max} characters.")));
@@ -70,7 +73,7 @@ fn bounded(field: &str, value: Option<String>, max: usize) -> Result<Option<Stri
     Ok(Some(value))
 }
 
-fn valid_email(email: &str) -> bool {
+pub(super) fn valid_email(email: &str) -> bool {
     let Some((local, domain)) = email.split_once('@') else { return false };
     !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !email.contains(char::is_whitespace) && email.len() <= 254
 }

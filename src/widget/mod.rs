@@ -9,6 +9,7 @@
 //! is: no build step, so `cargo run` always serves the current source.
 
 pub mod api;
+pub mod conversations;
 pub mod settings;
 
 use std::sync::LazyLock;
@@ -94,6 +95,10 @@ pub static FRAME_CSS: LazyLock<WidgetAsset> = LazyLock::new(|| asset(include_str
 /// weighs nothing on the first paint.
 pub static UPLOAD_JS: LazyLock<WidgetAsset> =
     LazyLock::new(|| asset(include_str!("../../widget/upload.js"), "text/javascript; charset=utf-8"));
+/// The list of a visitor's conversations and "Email me this conversation": loaded when first
+/// asked for, after the first paint.
+pub static CONVERSATIONS_JS: LazyLock<WidgetAsset> =
+    LazyLock::new(|| asset(include_str!("../../widget/conversations.js"), "text/javascript; charset=utf-8"));
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     api::configure(cfg);
@@ -101,7 +106,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/widget/v1/frame", web::get().to(frame))
         .route("/widget/v1/frame.js", web::get().to(|req: HttpRequest| async move { FRAME_JS.respond(&req, IMMUTABLE) }))
         .route("/widget/v1/frame.css", web::get().to(|req: HttpRequest| async move { FRAME_CSS.respond(&req, IMMUTABLE) }))
-        .route("/widget/v1/upload.js", web::get().to(|req: HttpRequest| async move { UPLOAD_JS.respond(&req, IMMUTABLE) }));
+        .route("/widget/v1/upload.js", web::get().to(|req: HttpRequest| async move { UPLOAD_JS.respond(&req, IMMUTABLE) }))
+        .route("/widget/v1/conversations.js", web::get().to(|req: HttpRequest| async move { CONVERSATIONS_JS.respond(&req, IMMUTABLE) }));
 }
 
 /// Assets whose URL carries their version are kept for a year.
@@ -130,6 +136,7 @@ struct FramePage {
     css_version: &'static str,
     js_version: &'static str,
     upload_version: &'static str,
+    conversations_version: &'static str,
     /// The largest file a visitor may upload, in bytes, so that the window can say so before
     /// sending it.
     upload_max_bytes: u64,
@@ -172,6 +179,7 @@ async fn frame(state: web::Data<AppState>, query: web::Query<FrameQuery>) -> Res
         css_version: &FRAME_CSS.version,
         js_version: &FRAME_JS.version,
         upload_version: &UPLOAD_JS.version,
+        conversations_version: &CONVERSATIONS_JS.version,
         upload_max_bytes: state.settings.upload_max_bytes,
     };
     let html = page.render().map_err(|error| AppError::internal(anyhow::Error::new(error)))?;

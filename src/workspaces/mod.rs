@@ -210,6 +210,32 @@ impl Workspace {
         .get_result(conn)?)
     }
 
+    /// Records whether a member who is not away has the inbox open, and answers the new value
+    /// only when it differs from what visitors were last told: one statement, so that of all
+    /// the sockets and instances that notice a change, exactly one announces it.
+    pub fn online_flip(conn: &mut PgConnection, id: WorkspaceId) -> Result<Option<bool>, AppError> {
+        #[derive(QueryableByName)]
+        struct Flipped {
+            #[diesel(sql_type = diesel::sql_types::Bool)]
+            agents_online: bool,
+        }
+        let flipped: Option<Flipped> = diesel::sql_query(
+            "UPDATE workspaces w SET agents_online = s.online \
+             FROM (SELECT EXISTS (SELECT 1 FROM memberships m WHERE m.workspace_id = $1 AND NOT m.away \
+                   AND m.online_until > now()) AS online) s \
+             WHERE w.id = $1 AND w.agents_online IS DISTINCT FROM s.online RETURNING w.agents_online",
+        )
+        .bind::<diesel::sql_types::Uuid, _>(id)
+        .get_result(conn)
+        .optional()?;
+        Ok(flipped.map(|f| f.agents_online))
+    }
+
+    /// What visitors were last told by [`Self::online_flip`].
+    pub fn told_online(conn: &mut PgConnection, id: WorkspaceId) -> Result<bool, AppError> {
+        Ok(workspaces::table.find(id).select(workspaces::agents_online).first(conn)?)
+    }
+
     pub fn is_away(conn: &mut PgConnection, id: WorkspaceId, user_id: UserId) -> Result<bool, AppError> {
         Ok(memberships::table
             .filter(memberships::workspace_id.eq(id))

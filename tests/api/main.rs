@@ -41,3 +41,4 @@ mod team;
 mod tenancy;
 mod widget;
 mod widget_browser;
+mod widget_conversations;

@@ -158,7 +158,7 @@ impl Socket {
                 continue;
             }
             assert!(
-                matches!(frame["type"].as_str(), Some("presence" | "typing" | "read" | "conversation")),
+                matches!(frame["type"].as_str(), Some("presence" | "typing" | "read" | "conversation" | "availability")),
                 "expected a {kind} frame, got {frame}"
             );
         }

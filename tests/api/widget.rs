@@ -80,11 +80,14 @@ async fn the_loader_and_the_window_are_served_small_and_gzipped() {
         first_paint += response.bytes().await.unwrap().len();
     }
     assert!(first_paint <= 12 * 1024, "the window's first paint weighs {first_paint} bytes gzipped, past its 12 KB budget");
-    let upload = client.get(format!("{}{}", app.address, asset("upload.js"))).header("accept-encoding", "gzip").send().await.unwrap();
-    assert_eq!(upload.status(), 200);
-    assert_eq!(upload.headers()["content-encoding"], "gzip");
-    assert_eq!(upload.headers()["cache-control"], "public, max-age=31536000, immutable");
-    assert!(upload.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    // Loaded on first use: sending files, and the list of conversations with transcripts.
+    for lazy in ["upload.js", "conversations.js"] {
+        let code = client.get(format!("{}{}", app.address, asset(lazy))).header("accept-encoding", "gzip").send().await.unwrap();
+        assert_eq!(code.status(), 200, "{lazy}");
+        assert_eq!(code.headers()["content-encoding"], "gzip");
+        assert_eq!(code.headers()["cache-control"], "public, max-age=31536000, immutable");
+        assert!(code.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
+    }
 
     let unknown = app.browser.get("/widget/v1/frame?site_key=pk_nope").await;
     assert_eq!(unknown.status(), 404);

@@ -661,3 +661,82 @@ async fn files_dropped_while_offline_wait_or_retry_and_then_go() {
     page.wait_for_frame_text("download=\"receipt.txt\"").await;
     assert_eq!(app.count("uploads"), 2);
 }
+
+#[tokio::test]
+async fn a_returning_visitor_starts_a_second_conversation_and_the_agent_sees_both() {
+    let app = spawn_app_on_public_url().await;
+    let (workspace_id, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    // A phone.
+    let page = chromium.new_page(390).await;
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    page.click(launcher).await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text("My first question").await;
+    page.press("Enter").await;
+    let first = next_from_visitor(&mut agent).await["conversation_id"].as_str().unwrap().to_string();
+    agent.say(Some(&first), "Answer to the first").await;
+    agent.expect("ack").await;
+    page.wait_for_frame_text("Answer to the first").await;
+    let list_code_loaded = "function () { return this.ownerDocument.defaultView.performance.getEntriesByType('resource').some((r) => r.name.includes('/conversations.js')); }";
+    assert_eq!(page.call_on(composer, list_code_loaded).await, json!(false), "the list's code waits until it is asked for");
+
+    // The visitor comes back another day: their conversation is there.
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    page.click(launcher).await;
+    page.wait_for_frame_text("Answer to the first").await;
+    let conversations = page.wait_for("button", "Your conversations").await;
+    page.click(conversations).await;
+    page.wait_for("button", "Answer to the first").await;
+    let start = page.wait_for("button", "New conversation").await;
+    page.click(start).await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text("A second question").await;
+    page.press("Enter").await;
+    let second = next_from_visitor(&mut agent).await;
+    assert_eq!(second["body"], "A second question");
+    assert_eq!(second["seq"], 1, "the first message of a new conversation");
+    let second = second["conversation_id"].as_str().unwrap().to_string();
+    assert_ne!(second, first);
+
+    // The agent's inbox lists both, for the one contact.
+    let inbox = app.browser.get_html(&format!("/app/{workspace_id}/inbox?view=all")).await;
+    assert!(inbox.contains(&first) && inbox.contains(&second), "both conversations in the inbox");
+    assert_eq!(app.query_string("SELECT count(DISTINCT contact_id)::text AS value FROM conversations").as_deref(), Some("1"));
+
+    // Both are in the visitor's list, newest first; the older one opens with its history and
+    // takes the next message.
+    let conversations = page.wait_for("button", "Your conversations").await;
+    page.click(conversations).await;
+    page.wait_for("button", "You: A second question").await;
+    let older = page.wait_for("button", "Answer to the first").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-conversations.png")).await;
+    page.click(older).await;
+    page.wait_for_frame_text("My first question").await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text("Back to the first").await;
+    page.press("Enter").await;
+    let back = next_from_visitor(&mut agent).await;
+    assert_eq!(back["conversation_id"], json!(first));
+    assert_eq!(back["seq"], 3);
+
+    // Emailed: the chat asks for the address it does not know, once.
+    let mail = page.wait_for("button", "Email me this conversation").await;
+    page.click(mail).await;
+    let address = page.wait_for("textbox", "Email this conversation to").await;
+    page.focus(address).await;
+    page.type_text("lin@example.com").await;
+    page.press("Enter").await;
+    page.wait_for_frame_text("We sent this conversation to lin@example.com.").await;
+    let email = app.wait_for_email("lin@example.com", "Your conversation with").await;
+    assert!(email.text.contains("My first question") && email.text.contains("Back to the first"), "{}", email.text);
+    assert!(!email.text.contains("A second question"), "only this conversation:\n{}", email.text);
+}

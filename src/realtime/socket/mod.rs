@@ -180,6 +180,7 @@ fn frame_name(frame: &ClientFrame) -> &'static str {
         ClientFrame::Read { .. } => "read",
         ClientFrame::Presence { .. } => "presence",
         ClientFrame::Viewing { .. } => "viewing",
+        ClientFrame::History { .. } => "history",
         ClientFrame::Ping {} => "ping",
     }
 }
@@ -266,14 +267,24 @@ impl Connection {
     /// Records in Postgres that this agent is online (for a lease) or gone, in the background.
     fn mark_online(&self, online: bool) {
         let Identity::Agent { workspace_id, user_id, .. } = &self.identity else { return };
-        let (workspace_id, user_id, pool) = (*workspace_id, *user_id, self.state.pool.clone());
-        let assignment = self.state.assignment.clone();
+        let (workspace_id, user_id, state) = (*workspace_id, *user_id, self.state.clone());
         let until = online.then(|| time::OffsetDateTime::now_utc() + ONLINE_LEASE);
         actix_web::rt::spawn(async move {
-            match crate::db::run(&pool, move |conn| crate::workspaces::Workspace::mark_online(conn, workspace_id, user_id, until)).await {
-                // Someone available may take the conversations that wait.
-                Ok(true) => assignment.workspace(workspace_id),
-                Ok(false) => {}
+            let outcome = crate::db::run(&state.pool, move |conn| {
+                let came_online = crate::workspaces::Workspace::mark_online(conn, workspace_id, user_id, until)?;
+                Ok((came_online, crate::realtime::availability_flip(conn, workspace_id)?))
+            })
+            .await;
+            match outcome {
+                Ok((came_online, flipped)) => {
+                    if let Some(frame) = flipped {
+                        state.realtime.broadcast_to_visitors(workspace_id, frame);
+                    }
+                    // Someone available may take the conversations that wait.
+                    if came_online {
+                        state.assignment.workspace(workspace_id);
+                    }
+                }
                 Err(error) => tracing::warn!(error = ?error, "could not record an agent's presence"),
             }
         });

@@ -159,6 +159,7 @@ impl Connection {
             ClientFrame::Read { conversation_id, seq } => self.read(conversation_id, seq).await,
             ClientFrame::Presence { status } => self.presence(status).await,
             ClientFrame::Viewing { conversation_id, viewing } => self.viewing(conversation_id, viewing).await,
+            ClientFrame::History { conversation_id, after } => Box::pin(self.replay(conversation_id, after)).await,
         }
     }
 
@@ -322,9 +323,15 @@ impl Connection {
         };
         // Kept, so that the next page load shows the agent's choice.
         let away = status == AgentStatus::Away;
-        db::run(&self.state.pool, move |conn| crate::workspaces::Workspace::set_away(conn, workspace_id, user_id, away))
-            .await
-            .map_err(|_| close(CloseCode::Error, "the service is not available"))?;
+        let flipped = db::run(&self.state.pool, move |conn| {
+            crate::workspaces::Workspace::set_away(conn, workspace_id, user_id, away)?;
+            crate::realtime::availability_flip(conn, workspace_id)
+        })
+        .await
+        .map_err(|_| close(CloseCode::Error, "the service is not available"))?;
+        if let Some(frame) = flipped {
+            self.state.realtime.broadcast_to_visitors(workspace_id, frame);
+        }
         if !away {
             self.state.assignment.workspace(workspace_id);
         }
