@@ -144,6 +144,8 @@ pub struct ContactForm {
     name: String,
     #[serde(default)]
     email: String,
+    /// The inbox conversation the form was sent from, to go back to; without one, the form was
+    /// the contact's page.
     conversation_id: Option<Uuid>,
 }
 
@@ -174,6 +176,6 @@ pub(super) async fn edit_contact(
     .await?;
     Ok(match form.conversation_id {
         Some(conversation) => back_to(workspace_id, ConversationId(conversation), None, "contact_saved"),
-        None => see_other(&format!("/app/{workspace_id}/inbox?notice=contact_saved")),
+        None => see_other(&format!("/app/{workspace_id}/contacts/{contact_id}?notice=contact_saved")),
     })
 }

@@ -14,6 +14,7 @@ mod api_keys;
 mod api_snapshots;
 mod billing;
 mod console;
+mod contacts;
 mod csrf;
 mod email;
 mod fake_stripe;

@@ -1,9 +1,10 @@
 use crate::helpers::{Person, Role, spawn_app};
 
 /// Billing is off here (it has its own tenancy test in billing.rs).
-const WORKSPACE_PAGES: [&str; 10] = [
+const WORKSPACE_PAGES: [&str; 11] = [
     "",
     "/inbox",
+    "/contacts",
     "/widget",
     "/team",
     "/settings",
