@@ -1,5 +1,5 @@
 //! The inbox's forms that change a conversation (assignee, status, snooze, labels) and its
-//! contact.
+//! contact; the contact's page ([`crate::contacts`]) posts the same contact form here.
 //! The conversation changes are made by [`crate::conversations::actions`], which records,
 //! emits and announces them; these handlers read the form and choose where to go back to.
 //!
