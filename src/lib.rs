@@ -7,6 +7,7 @@ pub mod assets;
 pub mod auth;
 pub mod billing;
 pub mod config;
+pub mod contacts;
 pub mod conversations;
 pub mod db;
 pub mod email;

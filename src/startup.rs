@@ -124,6 +124,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .configure(crate::widget::configure)
             .configure(auth::configure)
             .configure(crate::inbox::configure)
+            .configure(crate::contacts::configure)
             .configure(crate::api::configure)
             .configure(crate::billing::pages::configure)
             .configure(admin::configure)

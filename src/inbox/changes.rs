@@ -1,5 +1,6 @@
 //! The inbox's forms that change a conversation (assignee, status, snooze, labels) and its
-//! contact (name and email; blocking, which any member may do and only owners and admins undo).
+//! contact (name and email; blocking, which any member may do and only owners and admins undo);
+//! the contact's page ([`crate::contacts`]) posts the same contact form here.
 //! The conversation changes are made by [`crate::conversations::actions`], which records,
 //! emits and announces them; these handlers read the form and choose where to go back to.
 //!
@@ -146,6 +147,8 @@ pub struct ContactForm {
     name: String,
     #[serde(default)]
     email: String,
+    /// The inbox conversation the form was sent from, to go back to; without one, the form was
+    /// the contact's page.
     conversation_id: Option<Uuid>,
 }
 
@@ -176,7 +179,7 @@ pub(super) async fn edit_contact(
     .await?;
     Ok(match form.conversation_id {
         Some(conversation) => back_to(workspace_id, ConversationId(conversation), None, "contact_saved"),
-        None => see_other(&format!("/app/{workspace_id}/inbox?notice=contact_saved")),
+        None => see_other(&format!("/app/{workspace_id}/contacts/{contact_id}?notice=contact_saved")),
     })
 }
 

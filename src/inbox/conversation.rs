@@ -64,16 +64,7 @@ impl OpenConversation {
 
     /// The custom attributes the website sent, as text.
     pub fn attributes(&self) -> Vec<(String, String)> {
-        let Some(map) = self.contact.attributes.as_object() else { return Vec::new() };
-        map.iter()
-            .map(|(key, value)| {
-                let text = match value {
-                    serde_json::Value::String(text) => text.clone(),
-                    other => other.to_string(),
-                };
-                (key.clone(), text)
-            })
-            .collect()
+        self.contact.attribute_texts()
     }
 }
 

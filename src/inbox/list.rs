@@ -84,24 +84,34 @@ fn preview_text(body: &str) -> String {
     if line.chars().count() > 90 { format!("{}…", line.chars().take(89).collect::<String>()) } else { line }
 }
 
+/// A conversation's last message in one line: its text, or what files it sent.
+pub(crate) fn preview(body: Option<&str>, files: i64) -> String {
+    match (body.map(preview_text).unwrap_or_default(), files) {
+        (text, 0) => text,
+        (text, _) if !text.is_empty() => text,
+        (_, 1) => "Sent a file".into(),
+        (_, files) => format!("Sent {files} files"),
+    }
+}
+
+/// Who wrote a conversation's last message, when it was not the visitor.
+pub(crate) fn preview_prefix(author_kind: Option<&str>, private: Option<bool>) -> &'static str {
+    match (author_kind, private) {
+        (_, Some(true)) => "Note: ",
+        (Some("agent"), _) => "Agent: ",
+        _ => "",
+    }
+}
+
 impl RowView {
     fn from_row(state: &AppState, row: ConversationRow, selected: Option<Uuid>) -> Self {
-        let preview_prefix = match (row.last_author_kind.as_deref(), row.last_private) {
-            (_, Some(true)) => "Note: ",
-            (Some("agent"), _) => "Agent: ",
-            _ => "",
-        };
+        let preview_prefix = preview_prefix(row.last_author_kind.as_deref(), row.last_private);
         RowView {
             id: row.id,
             contact_id: row.contact_id,
             name: row.contact_name.clone().unwrap_or_else(|| queries::friendly_name(row.contact_id)),
             email: row.contact_email.clone(),
-            preview: match (row.last_body.as_deref().map(preview_text).unwrap_or_default(), row.last_files) {
-                (text, 0) => text,
-                (text, _) if !text.is_empty() => text,
-                (_, 1) => "Sent a file".into(),
-                (_, files) => format!("Sent {files} files"),
-            },
+            preview: preview(row.last_body.as_deref(), row.last_files),
             preview_prefix,
             unread: row.unread,
             when: describe_time(row.last_message_at),

@@ -46,12 +46,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(canned::configure);
 }
 
-fn describe_time(at: OffsetDateTime) -> String {
+pub(crate) fn describe_time(at: OffsetDateTime) -> String {
     let format = time::macros::format_description!("[month repr:short] [day padding:none], [hour]:[minute] UTC");
     at.format(&format).unwrap_or_default()
 }
 
-fn iso(at: OffsetDateTime) -> String {
+pub(crate) fn iso(at: OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
 }
 

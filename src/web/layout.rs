@@ -27,6 +27,7 @@ pub struct NoticeQuery {
 pub enum Nav {
     Home,
     Inbox,
+    Contacts,
     Widget,
     Team,
     Billing,
@@ -111,6 +112,7 @@ impl Shell {
         match (&self.current, self.active) {
             (Some(ws), Nav::Home) => format!("/app/{}", ws.id),
             (Some(ws), Nav::Inbox) => format!("/app/{}/inbox", ws.id),
+            (Some(ws), Nav::Contacts) => format!("/app/{}/contacts", ws.id),
             (Some(ws), Nav::Widget) => format!("/app/{}/widget", ws.id),
             (Some(ws), Nav::Team) => format!("/app/{}/team", ws.id),
             (Some(ws), Nav::Billing) => format!("/app/{}/billing", ws.id),

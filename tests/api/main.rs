@@ -16,6 +16,7 @@ mod assignment;
 mod billing;
 mod blocking;
 mod console;
+mod contacts;
 mod csrf;
 mod email;
 mod fake_stripe;

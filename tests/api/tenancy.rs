@@ -1,14 +1,16 @@
 use crate::helpers::{Person, Role, spawn_app};
 
 /// Billing is off here (it has its own tenancy test in billing.rs).
-const WORKSPACE_PAGES: [&str; 11] = [
+const WORKSPACE_PAGES: [&str; 13] = [
     "",
     "/inbox",
+    "/contacts",
     "/widget",
     "/team",
     "/settings",
     "/settings/availability",
     "/settings/assignment",
+    "/settings/labels",
     "/settings/webhooks",
     "/settings/privacy",
     "/settings/audit",

@@ -1,0 +1,181 @@
+//! The Contacts page: the workspace's people, last seen first, searchable, in keyset pages
+//! (`GET /app/{workspace}/contacts`), and one contact's page with their details, their
+//! conversations and the name and email form (`GET /app/{workspace}/contacts/{contact}`). The
+//! form posts to the inbox's contact edit ([`crate::inbox::changes`]), which owns that change.
+//!
+//! Tenant rule: every handler takes a [`Member`] (any role may look), whose `WorkspaceId` every
+//! query in [`queries`] takes; another workspace's contact answers 404.
+
+pub mod queries;
+
+use actix_web::{HttpResponse, http::StatusCode, web};
+use askama::Template;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::{
+    auth::{CsrfToken, Member},
+    conversations::ConversationStatus,
+    db::{self, ContactId},
+    error::AppError,
+    inbox::{
+        self,
+        queries::{ContactDetails, friendly_name, parse_cursor},
+    },
+    state::AppState,
+    web::{Nav, Shell, render},
+};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/app/{workspace_id}/contacts", web::get().to(list_page))
+        .route("/app/{workspace_id}/contacts/{contact_id}", web::get().to(contact_page));
+}
+
+/// The longest search the page takes, in characters.
+const SEARCH_MAX: usize = 200;
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    q: String,
+    after: Option<String>,
+}
+
+/// A row as the list shows it.
+pub struct RowView {
+    pub id: Uuid,
+    pub name: String,
+    /// The contact has no name of their own: `name` is the inbox's friendly one.
+    pub anonymous: bool,
+    pub email: Option<String>,
+    pub external_id: Option<String>,
+    pub identity_verified: bool,
+    pub last_seen: String,
+    pub last_seen_iso: String,
+    pub conversations: i64,
+}
+
+#[derive(Template)]
+#[template(path = "app/contacts.html")]
+struct ListPage {
+    shell: Shell,
+    q: String,
+    rows: Vec<RowView>,
+    /// The cursor of the next page.
+    next: Option<String>,
+    /// This page follows another: an empty one is the end of the list, not an empty workspace.
+    paged: bool,
+}
+
+impl ListPage {
+    /// The search as a query-string value, for the "Older" link.
+    fn q_param(&self) -> String {
+        url::form_urlencoded::byte_serialize(self.q.as_bytes()).collect()
+    }
+}
+
+async fn list_page(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let q: String = query.q.trim().chars().take(SEARCH_MAX).collect();
+    let cursor = match query.after.as_deref().filter(|a| !a.is_empty()) {
+        Some(text) => Some(parse_cursor(text).ok_or_else(|| AppError::bad_request("This page link is not valid."))?),
+        None => None,
+    };
+    let search = (!q.is_empty()).then(|| q.clone());
+    let (rows, more) = db::run(&state.pool, move |conn| queries::list(conn, workspace_id, search.as_deref(), cursor)).await?;
+    let next = if more { rows.last().map(queries::ContactRow::cursor) } else { None };
+    let rows = rows
+        .into_iter()
+        .map(|row| RowView {
+            name: row.name.clone().unwrap_or_else(|| friendly_name(row.id)),
+            anonymous: row.name.is_none(),
+            id: row.id,
+            email: row.email,
+            external_id: row.external_id,
+            identity_verified: row.identity_verified,
+            last_seen: inbox::describe_time(row.last_seen_at),
+            last_seen_iso: inbox::iso(row.last_seen_at),
+            conversations: row.conversations,
+        })
+        .collect();
+    let shell = Shell::load(&state, &member, csrf, Nav::Contacts, None).await?;
+    render(StatusCode::OK, &ListPage { shell, q, rows, next, paged: cursor.is_some() })
+}
+
+/// One of the contact's conversations as their page shows it.
+pub struct ConversationView {
+    pub id: Uuid,
+    pub status: ConversationStatus,
+    pub messages: i64,
+    pub assignee_name: Option<String>,
+    pub preview: String,
+    pub preview_prefix: &'static str,
+    pub when: String,
+    pub when_iso: String,
+}
+
+impl From<queries::ContactConversation> for ConversationView {
+    fn from(c: queries::ContactConversation) -> Self {
+        ConversationView {
+            id: c.id,
+            status: c.status,
+            messages: c.last_seq,
+            preview: inbox::list::preview(c.last_body.as_deref(), c.last_files),
+            preview_prefix: inbox::list::preview_prefix(c.last_author_kind.as_deref(), c.last_private),
+            assignee_name: c.assignee_name,
+            when: inbox::describe_time(c.last_message_at),
+            when_iso: inbox::iso(c.last_message_at),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "app/contact.html")]
+struct ContactPage {
+    shell: Shell,
+    contact: ContactDetails,
+    name: String,
+    first_seen: String,
+    last_seen: String,
+    last_seen_iso: String,
+    conversations: Vec<ConversationView>,
+    online: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ContactQuery {
+    notice: Option<String>,
+}
+
+async fn contact_page(
+    state: web::Data<AppState>,
+    member: Member,
+    csrf: CsrfToken,
+    path: web::Path<(Uuid, Uuid)>,
+    query: web::Query<ContactQuery>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let contact_id = ContactId(path.1);
+    let (contact, conversations) = db::run(&state.pool, move |conn| {
+        let contact = inbox::queries::contact(conn, workspace_id, contact_id)?.ok_or(AppError::NotFound)?;
+        Ok((contact, queries::conversations(conn, workspace_id, contact_id)?))
+    })
+    .await?;
+    let shell = Shell::load(&state, &member, csrf, Nav::Contacts, query.notice.as_deref()).await?;
+    let page = ContactPage {
+        name: contact.name.clone().unwrap_or_else(|| friendly_name(contact.id.0)),
+        first_seen: inbox::describe_time(contact.created_at),
+        last_seen: inbox::describe_time(contact.last_seen_at),
+        last_seen_iso: inbox::iso(contact.last_seen_at),
+        online: state.realtime.hub.visitor_connected(contact.id),
+        conversations: conversations.into_iter().map(ConversationView::from).collect(),
+        shell,
+        contact,
+    };
+    render(StatusCode::OK, &page)
+}
