@@ -134,6 +134,13 @@ impl From<queries::ContactConversation> for ConversationView {
     }
 }
 
+impl ContactPage {
+    /// Since when the contact is blocked, as the page says it.
+    fn blocked_since(&self) -> Option<String> {
+        self.contact.blocked_at.map(inbox::describe_time)
+    }
+}
+
 #[derive(Template)]
 #[template(path = "app/contact.html")]
 struct ContactPage {

@@ -140,6 +140,8 @@ async fn the_contact_panel_shows_who_blocked_and_only_owners_and_admins_may_unbl
     assert!(agents_view.contains("Blocked</span> by Grace Hopper"), "{agents_view}");
     assert!(agents_view.contains("Only owners and admins can unblock"));
     assert!(!agents_view.contains(">Unblock</button>"));
+    let contact_page = grace.browser.get_html(&format!("/app/{}/contacts/{}", workspace.id, visitor.contact_id)).await;
+    assert!(contact_page.contains("Blocked</span> since"), "the contact's page says so too: {contact_page}");
     let response = press(&grace, "unblock", &visitor.contact_id, &visitor.conversation).await;
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let (status, _) = start_session(&app, identity(&workspace, &secret)).await;
