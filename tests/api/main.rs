@@ -28,6 +28,7 @@ mod input_ranges;
 mod labels;
 mod login;
 mod password_reset;
+mod profile;
 mod rate_limits;
 mod realtime;
 mod rest_api;
