@@ -130,3 +130,33 @@ async fn a_time_zone_is_saved_and_an_unknown_one_refused() {
     let inbox = app.browser.get_html(&format!("/app/{}/inbox", workspace.id)).await;
     assert!(!inbox.contains("data-time-zone"), "an empty field goes back to the browser's zone");
 }
+
+#[tokio::test]
+async fn the_console_shows_times_in_the_chosen_zone_and_the_profile_forms_fit_a_phone() {
+    let app = crate::helpers::spawn_app_on_public_url().await;
+    let workspace = app.sign_up_workspace().await;
+    let (_visitor, conversation) = workspace.visitor_says("Hello?").await;
+    app.browser.post_form("/app/account/time-zone", &[("time_zone", "Asia/Tokyo")]).await;
+    let chromium = crate::chromium::Chromium::launch().await;
+
+    let desk = chromium.new_page(1280).await;
+    desk.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    desk.goto(&format!("{}/app/{}/inbox/{conversation}", app.address, workspace.id)).await;
+    desk.wait_for_text("Hello?").await;
+    let shown = desk.eval("document.querySelector('.msg-meta time').textContent").await;
+    assert!(shown.as_str().is_some_and(|t| t.contains("GMT+9")), "the message time is in Tokyo time: {shown}");
+
+    desk.goto(&format!("{}/app/account", app.address)).await;
+    desk.wait_for("textbox", "Name").await;
+    desk.screenshot(&std::env::temp_dir().join("parlor-account.png")).await;
+    let phone = chromium.new_page(390).await;
+    phone.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    phone.goto(&format!("{}/app/account", app.address)).await;
+    phone.wait_for("textbox", "Name").await;
+    // The sessions table below may scroll on its own; the profile forms must not need to.
+    let too_wide = phone
+        .eval("['name', 'current_password', 'new_password', 'time_zone'].some(id => document.getElementById(id).getBoundingClientRect().right > window.innerWidth)")
+        .await;
+    phone.screenshot(&std::env::temp_dir().join("parlor-account-phone.png")).await;
+    assert_eq!(too_wide, json!(false), "a profile field runs off a phone's screen");
+}
