@@ -104,6 +104,37 @@
     input.value = String(-new Date().getTimezoneOffset());
   });
 
+  // Times show in the zone chosen on the account page; without a choice (or without this
+  // script) they stay as the server wrote them.
+  var zoneHolder = document.querySelector("[data-time-zone]");
+  var timeFormat = null;
+  if (zoneHolder && window.Intl) {
+    try {
+      timeFormat = new Intl.DateTimeFormat([], {
+        month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
+        timeZone: zoneHolder.getAttribute("data-time-zone"), timeZoneName: "short"
+      });
+    } catch (unknownZone) {
+      timeFormat = null;
+    }
+  }
+  function showTimesInZone(root) {
+    var nodes = root.matches("time[datetime]") ? [root] : root.querySelectorAll("time[datetime]");
+    Array.prototype.forEach.call(nodes, function (node) {
+      var at = new Date(node.getAttribute("datetime"));
+      if (!isNaN(at.getTime())) node.textContent = timeFormat.format(at);
+    });
+  }
+  if (timeFormat) {
+    showTimesInZone(document.body);
+    // Messages and rows that arrive live are shown in the zone too.
+    new MutationObserver(function (records) {
+      records.forEach(function (record) {
+        record.addedNodes.forEach(function (node) { if (node.nodeType === 1) showTimesInZone(node); });
+      });
+    }).observe(document.body, { childList: true, subtree: true });
+  }
+
   // A submitted form shows that it is working and cannot be sent twice.
   document.addEventListener("submit", function (event) {
     var button = event.target.querySelector("button[type=submit]");

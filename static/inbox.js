@@ -92,7 +92,9 @@
     var meta = el("p", "msg-meta");
     meta.appendChild(el("span", "msg-author", kind === "visitor" ? visitorName : (m.author.name || "Parlor")));
     if (m.private) { meta.appendChild(d.createTextNode(" ")); meta.appendChild(el("span", "note-tag", "Internal note")); }
-    var time = el("time", "", new Date(m.created_at || Date.now()).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }));
+    var at = new Date(m.created_at || Date.now());
+    var time = el("time", "", at.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }));
+    time.setAttribute("datetime", at.toISOString());
     meta.appendChild(d.createTextNode(" "));
     meta.appendChild(time);
     li.appendChild(meta);

@@ -1,8 +1,12 @@
-//! The account page: who you are, whether your email is confirmed, and where you are signed in
-//! (each device can be signed out, or all at once).
+//! The account page: your profile (name, password, time zone), whether your email is confirmed,
+//! and where you are signed in (each device can be signed out, or all at once).
+//!
+//! A user belongs to many workspaces, so these changes are account-wide and stay out of the
+//! per-workspace audit log.
 
-use actix_web::{HttpResponse, http::StatusCode, web};
+use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
+use secrecy::SecretString;
 use serde::Deserialize;
 use time::OffsetDateTime;
 
@@ -10,22 +14,26 @@ use crate::auth::EmptyForm;
 use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{
-        CsrfForm, CsrfToken, CurrentUser,
+        CsrfForm, CsrfToken, CurrentUser, password,
         session::{self, Session},
-        users::{TokenPurpose, UserToken},
+        users::{TokenPurpose, User, UserToken, validate_name},
     },
     db::{self, SessionId},
     email,
     error::AppError,
     state::AppState,
-    web::{render, safe_next, see_other},
+    web::{client_ip, render, safe_next, see_other},
+    workspaces::availability::validate_time_zone,
 };
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/app/account", web::get().to(account))
         .route("/app/account/sessions/revoke-all", web::post().to(revoke_all_sessions))
         .route("/app/account/sessions/{session_id}/revoke", web::post().to(revoke_session))
-        .route("/app/account/verify-email", web::post().to(resend_verification));
+        .route("/app/account/verify-email", web::post().to(resend_verification))
+        .route("/app/account/name", web::post().to(save_name))
+        .route("/app/account/password", web::post().to(change_password))
+        .route("/app/account/time-zone", web::post().to(save_time_zone));
 }
 
 pub struct SessionRow {
@@ -42,6 +50,27 @@ pub struct SessionRow {
 struct AccountPage {
     shell: Shell,
     sessions: Vec<SessionRow>,
+    /// What the profile forms show: the stored values, or what was sent with an error.
+    name: String,
+    time_zone: String,
+    zones: Vec<String>,
+    errors: ProfileErrors,
+}
+
+/// One message per field, shown beside it.
+#[derive(Default)]
+struct ProfileErrors {
+    name: Option<String>,
+    current_password: Option<String>,
+    new_password: Option<String>,
+    time_zone: Option<String>,
+}
+
+/// The profile form a refused request came from: its field keeps what was typed.
+enum Refused {
+    Name(String),
+    TimeZone(String),
+    Password,
 }
 
 fn describe_date(at: OffsetDateTime) -> String {
@@ -65,6 +94,18 @@ async fn account(
     csrf: CsrfToken,
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
+    let notice = query.notice.clone();
+    page(state, current, csrf, notice.as_deref(), None, ProfileErrors::default()).await
+}
+
+async fn page(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    csrf: CsrfToken,
+    notice: Option<&str>,
+    refused: Option<Refused>,
+    errors: ProfileErrors,
+) -> Result<HttpResponse, AppError> {
     let user_id = current.user.id;
     let sessions = db::run(&state.pool, move |conn| Session::list_for_user(conn, user_id)).await?;
     let sessions = sessions
@@ -78,10 +119,130 @@ async fn account(
             is_current: s.id == current.session_id,
         })
         .collect();
-    let mut shell = Shell::load_for_user(&state, &current, csrf, Nav::Account, query.notice.as_deref()).await?;
+    let mut name = current.user.name.clone();
+    let mut time_zone = current.user.time_zone.clone().unwrap_or_default();
+    let status = match refused {
+        None => StatusCode::OK,
+        Some(Refused::Name(sent)) => {
+            name = sent;
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Some(Refused::TimeZone(sent)) => {
+            time_zone = sent;
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        Some(Refused::Password) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    let mut shell = Shell::load_for_user(&state, &current, csrf, Nav::Account, notice).await?;
     // Keep the navigation of the user's first workspace, so the way back is one click.
     shell.current = shell.workspaces.first().cloned();
-    render(StatusCode::OK, &AccountPage { shell, sessions })
+    let zones = super::availability::zones();
+    render(status, &AccountPage { shell, sessions, name, time_zone, zones, errors })
+}
+
+#[derive(Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Renames the user; messages and the widget read the name at display time, so every past
+/// reply shows the new one too.
+async fn save_name(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<NameForm>,
+) -> Result<HttpResponse, AppError> {
+    let name = match validate_name(&form.name) {
+        Ok(name) => name,
+        Err(error) => {
+            let errors = ProfileErrors { name: Some(error), ..Default::default() };
+            return page(state, current, csrf, None, Some(Refused::Name(form.name)), errors).await;
+        }
+    };
+    let user_id = current.user.id;
+    db::run(&state.pool, move |conn| User::set_name(conn, user_id, &name)).await?;
+    Ok(see_other("/app/account?notice=name_saved"))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current_password: String,
+    #[serde(default)]
+    new_password: String,
+}
+
+/// Changes the password after checking the current one, and signs out every other device:
+/// whoever knew the old password loses the sessions it opened.
+async fn change_password(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<HttpResponse, AppError> {
+    let refuse = |errors: ProfileErrors| page(state.clone(), current.clone(), csrf.clone(), None, Some(Refused::Password), errors);
+    // The current-password check is a password guess like a sign-in: same allowance.
+    if state.limiters.login_per_ip.check(&client_ip(&req)).is_err() || state.limiters.login_per_account.check(&current.user.email).is_err()
+    {
+        tracing::warn!("password change rate limited");
+        return refuse(ProfileErrors { current_password: Some(AppError::RateLimited.to_string()), ..Default::default() }).await;
+    }
+    let new_password = SecretString::from(form.new_password);
+    let user_id = current.user.id;
+    let stored = db::run(&state.pool, move |conn| User::password_hash(conn, user_id)).await?;
+    if form.current_password.is_empty() || !password::verify(SecretString::from(form.current_password), Some(stored)).await? {
+        return refuse(ProfileErrors { current_password: Some("That is not your current password.".into()), ..Default::default() }).await;
+    }
+    if let Err(error) = password::validate(&new_password) {
+        return refuse(ProfileErrors { new_password: Some(error), ..Default::default() }).await;
+    }
+    let hash = password::hash(new_password).await?;
+    let keep = current.session_id;
+    let ended = db::run(&state.pool, move |conn| {
+        use diesel::Connection;
+        conn.transaction(|conn| {
+            User::set_password_hash(conn, user_id, &hash)?;
+            Session::revoke_all(conn, user_id, Some(keep))
+        })
+    })
+    .await?;
+    tracing::info!(user.id = %user_id, sessions = ended.len(), "password changed");
+    state.realtime.revoke(session::signed_out(ended));
+    let link = format!("{}/password/forgot", state.settings.public_base());
+    state.mailer.send_later(email::password_changed(&current.user.email, &current.user.name, link)?);
+    Ok(see_other("/app/account?notice=password_changed"))
+}
+
+#[derive(Deserialize)]
+pub struct TimeZoneForm {
+    #[serde(default)]
+    time_zone: String,
+}
+
+/// Saves the zone the console shows times in; an empty field goes back to the browser's zone.
+async fn save_time_zone(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<TimeZoneForm>,
+) -> Result<HttpResponse, AppError> {
+    let time_zone = if form.time_zone.trim().is_empty() {
+        None
+    } else {
+        match validate_time_zone(&form.time_zone) {
+            Ok(zone) => Some(zone),
+            Err(error) => {
+                let errors = ProfileErrors { time_zone: Some(error), ..Default::default() };
+                return page(state, current, csrf, None, Some(Refused::TimeZone(form.time_zone)), errors).await;
+            }
+        }
+    };
+    let user_id = current.user.id;
+    db::run(&state.pool, move |conn| User::set_time_zone(conn, user_id, time_zone.as_deref())).await?;
+    Ok(see_other("/app/account?notice=time_zone_saved"))
 }
 
 async fn revoke_session(

@@ -65,7 +65,8 @@ fn rows(hours: &[availability::DayHours; 7]) -> Vec<DayRow> {
         .collect()
 }
 
-fn zones() -> Vec<String> {
+/// Every zone the bundled tz database knows, sorted, for a datalist.
+pub(crate) fn zones() -> Vec<String> {
     let mut zones: Vec<String> = jiff::tz::db().available().map(|name| name.to_string()).collect();
     zones.sort();
     zones

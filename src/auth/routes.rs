@@ -11,7 +11,7 @@ use super::{
     csrf::{CsrfForm, CsrfToken},
     password,
     session::{self, CurrentUser, Session},
-    users::{NewUser, TokenPurpose, User, UserToken, normalize_email},
+    users::{NewUser, TokenPurpose, User, UserToken, normalize_email, validate_name},
 };
 use crate::{
     db::{self, UserId},
@@ -34,8 +34,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/password/reset/{token}", web::post().to(reset))
         .route("/verify-email/{token}", web::get().to(verify_email));
 }
-
-pub const NAME_MAX_CHARS: usize = 100;
 
 #[derive(Default)]
 struct SignupErrors {
@@ -90,12 +88,7 @@ async fn signup(
         return render(StatusCode::TOO_MANY_REQUESTS, &SignupPage { csrf, form: &form, errors });
     }
     let mut errors = SignupErrors::default();
-    let name = form.name.trim().to_string();
-    if name.is_empty() {
-        errors.name = Some("Enter your name.".into());
-    } else if name.chars().count() > NAME_MAX_CHARS {
-        errors.name = Some(format!("Use at most {NAME_MAX_CHARS} characters."));
-    }
+    let name = validate_name(&form.name).map_err(|e| errors.name = Some(e)).unwrap_or_default();
     let email = normalize_email(&form.email).map_err(|e| errors.email = Some(e)).ok();
     let password = SecretString::from(form.password.clone());
     if let Err(e) = password::validate(&password) {

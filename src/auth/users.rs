@@ -17,6 +17,8 @@ pub struct User {
     pub email: String,
     pub email_verified_at: Option<OffsetDateTime>,
     pub created_at: OffsetDateTime,
+    /// The IANA zone the console shows times in; `None` leaves them in the browser's zone.
+    pub time_zone: Option<String>,
 }
 
 impl User {
@@ -33,6 +35,21 @@ pub struct NewUser<'a> {
     pub email: &'a str,
     pub password_hash: &'a str,
 }
+
+/// Trims a display name and checks its length; the message is shown next to the name field.
+pub fn validate_name(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    if name.is_empty() {
+        return Err("Enter your name.".into());
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return Err(format!("Use at most {NAME_MAX_CHARS} characters."));
+    }
+    Ok(name.to_string())
+}
+
+/// The limit of the `users.name` column.
+pub const NAME_MAX_CHARS: usize = 100;
 
 /// Lower-cases and trims an email, and checks it is an address mail can be sent to.
 pub fn normalize_email(raw: &str) -> Result<String, String> {
@@ -67,6 +84,22 @@ impl User {
 
     pub fn find_by_email(conn: &mut PgConnection, email: &str) -> Result<Option<User>, AppError> {
         Ok(users::table.filter(users::email.eq(email)).select(User::as_select()).first(conn).optional()?)
+    }
+
+    pub fn password_hash(conn: &mut PgConnection, id: UserId) -> Result<String, AppError> {
+        Ok(users::table.find(id).select(users::password_hash).first(conn)?)
+    }
+
+    pub fn set_name(conn: &mut PgConnection, id: UserId, name: &str) -> Result<(), AppError> {
+        diesel::update(users::table.find(id)).set((users::name.eq(name), users::updated_at.eq(diesel::dsl::now))).execute(conn)?;
+        Ok(())
+    }
+
+    pub fn set_time_zone(conn: &mut PgConnection, id: UserId, time_zone: Option<&str>) -> Result<(), AppError> {
+        diesel::update(users::table.find(id))
+            .set((users::time_zone.eq(time_zone), users::updated_at.eq(diesel::dsl::now)))
+            .execute(conn)?;
+        Ok(())
     }
 
     pub fn set_password_hash(conn: &mut PgConnection, id: UserId, hash: &str) -> Result<(), AppError> {

@@ -262,6 +262,7 @@ diesel::table! {
         email_verified_at -> Nullable<Timestamptz>,
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
+        time_zone -> Nullable<Text>,
     }
 }
 

@@ -143,6 +143,23 @@ pub fn reset_password(to: &str, name: &str, link: String) -> Result<Email, askam
 }
 
 #[derive(Template)]
+#[template(path = "email/password_changed.txt")]
+struct PasswordChangedText<'a> {
+    name: &'a str,
+    link: &'a str,
+}
+
+/// The notice after a password change; its link is the way back in for an owner who did not make it.
+pub fn password_changed(to: &str, name: &str, link: String) -> Result<Email, askama::Error> {
+    Ok(Email {
+        to: to.into(),
+        subject: "Your Parlor password was changed".into(),
+        text: PasswordChangedText { name, link: &link }.render()?,
+        link: Some(link),
+    })
+}
+
+#[derive(Template)]
 #[template(path = "email/invitation.txt")]
 struct InvitationText<'a> {
     inviter: &'a str,

@@ -16,7 +16,7 @@ use parlor::realtime::revocation::CLOSE_REVOKED;
 
 /// Waits for the server to close `socket` with the revocation code within `limit`; returns
 /// the reason it gave.
-async fn closed_as_revoked(socket: &mut Socket, limit: Duration) -> String {
+pub(crate) async fn closed_as_revoked(socket: &mut Socket, limit: Duration) -> String {
     let started = Instant::now();
     let ended = socket.ended().await;
     assert!(started.elapsed() <= limit, "closed after {:?}, more than {limit:?}", started.elapsed());
@@ -30,7 +30,7 @@ async fn closed_as_revoked(socket: &mut Socket, limit: Duration) -> String {
 }
 
 /// An agent socket on `on` with the session cookie of `browser` (signed in through any instance).
-async fn agent_socket(on: &TestApp, browser: &crate::helpers::Browser) -> Socket {
+pub(crate) async fn agent_socket(on: &TestApp, browser: &crate::helpers::Browser) -> Socket {
     let origin = on.state.settings.public_origin();
     let mut socket = Socket::open(&on.address, &[("origin", origin), ("cookie", browser.cookie_header())]).await;
     socket.send(json!({"type": "hello"})).await;
@@ -38,7 +38,7 @@ async fn agent_socket(on: &TestApp, browser: &crate::helpers::Browser) -> Socket
     socket
 }
 
-const AT_ONCE: Duration = Duration::from_secs(2);
+pub(crate) const AT_ONCE: Duration = Duration::from_secs(2);
 
 #[tokio::test]
 async fn signing_out_closes_the_inbox_socket_of_that_session_only() {
