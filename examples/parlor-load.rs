@@ -698,7 +698,8 @@ async fn send_windowed(sink: &mut Sink, acks: &AtomicUsize, conversations: &[Str
 }
 
 /// The labels [`seed_inbox`] puts on conversations: one on a third of them, one on about 1 in
-/// 150, one on 1 in 1,000 (a filter by a rare label must not walk the whole inbox).
+/// 150, one on 1 in 1,000 (a filter by a rare label must not walk the whole inbox). Which
+/// conversations carry them is decided by a hash, independent of their status and assignee.
 const SEEDED_LABELS: [(&str, &str); 3] = [
     ("00000000-0000-7000-8003-000000000001", "common: a third"),
     ("00000000-0000-7000-8003-000000000002", "uncommon: 1 in 150"),
@@ -737,9 +738,9 @@ async fn seed_inbox(database_url: &str, site_key: &str, count: u32) -> anyhow::R
              INSERT INTO labels (id, workspace_id, name, color) VALUES
                ('{l1}', '{workspace}', 'Billing', '#2563eb'), ('{l2}', '{workspace}', 'Bug', '#dc2626'), ('{l3}', '{workspace}', 'Legal', '#7c3aed');
              INSERT INTO conversation_labels (workspace_id, conversation_id, label_id)
-               SELECT '{workspace}', conversation, '{l1}' FROM seed WHERE n % 3 = 0
-               UNION ALL SELECT '{workspace}', conversation, '{l2}' FROM seed WHERE n % 150 = 1
-               UNION ALL SELECT '{workspace}', conversation, '{l3}' FROM seed WHERE n % 1000 = 2;
+               SELECT '{workspace}'::uuid, conversation, '{l1}'::uuid FROM seed WHERE abs(hashtext('a' || n)) % 3 = 0
+               UNION ALL SELECT '{workspace}'::uuid, conversation, '{l2}'::uuid FROM seed WHERE abs(hashtext('b' || n)) % 150 = 1
+               UNION ALL SELECT '{workspace}'::uuid, conversation, '{l3}'::uuid FROM seed WHERE abs(hashtext('c' || n)) % 1000 = 2;
              COMMIT;
              ANALYZE contacts; ANALYZE conversations; ANALYZE messages; ANALYZE labels; ANALYZE conversation_labels;",
             l1 = SEEDED_LABELS[0].0,
