@@ -60,9 +60,6 @@ pub(super) async fn list_messages(
     Ok(HttpResponse::Ok().json(Page { data, next_cursor: next }))
 }
 
-/// Why a reply to a blocked contact is refused.
-pub const REPLY_TO_BLOCKED: &str = "This contact is blocked: unblock them to reply (internal notes are still allowed).";
-
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostMessage {
@@ -118,7 +115,7 @@ pub(super) async fn post_message(
     .await?;
     // A blocked contact can no longer read the chat; an internal note is for the team.
     if blocked && !private {
-        return Err(AppError::Forbidden(REPLY_TO_BLOCKED.into()));
+        return Err(AppError::Forbidden(contacts::REPLY_TO_BLOCKED.into()));
     }
     let author = key.author.clone().ok_or(AppError::SignInRequired)?;
     let stored = state

@@ -50,6 +50,9 @@ impl Contact {
 /// What a blocked visitor is told, by the widget API (403) and on a socket.
 pub const BLOCKED_MESSAGE: &str = "This chat is not available to you: the team has blocked this contact.";
 
+/// Why an agent's reply to a blocked contact is refused, wherever it is sent from.
+pub const REPLY_TO_BLOCKED: &str = "This contact is blocked: unblock them to reply (internal notes are still allowed).";
+
 /// A token's session as found, revoked or not: whether a new session may take over from it.
 pub enum Standing {
     /// A live session.

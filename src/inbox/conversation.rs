@@ -310,7 +310,7 @@ pub(super) async fn reply(
     .await?;
     if contact_blocked && !private {
         let mut open = load_conversation(&state, &member, conversation_id).await?;
-        open.error = Some(crate::api::messages::REPLY_TO_BLOCKED.into());
+        open.error = Some(conversations::contacts::REPLY_TO_BLOCKED.into());
         let list = load_list(&state, &member, &ListQuery::default(), Some(conversation_id.0)).await?;
         return render_inbox(&state, &member, csrf, list, Some(open), None, StatusCode::FORBIDDEN).await;
     }

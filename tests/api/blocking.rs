@@ -288,3 +288,37 @@ async fn blocking_from_the_contact_panel_takes_the_chat_off_the_visitors_page() 
     tokio::time::sleep(std::time::Duration::from_secs(2)).await;
     assert_eq!(visitor.eval("document.querySelector('[data-parlor-widget]') === null").await, json!(true));
 }
+
+#[tokio::test]
+async fn an_agents_socket_opened_before_the_block_cannot_reply_but_can_still_write_a_note() {
+    let app = spawn_app().await;
+    let workspace = app.sign_up_workspace().await;
+    let secret = workspace.identity_secret().await;
+    let visitor = identified_visitor_says(&app, &workspace, &secret, "Buy cheap watches").await;
+    // The agent's inbox is open, its socket connected, before anyone blocks the contact.
+    let mut agent = Socket::agent(&app, &workspace.owner.browser).await;
+    let response = press(&workspace.owner, "block", &visitor.contact_id, &visitor.conversation).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+
+    let messages_before = app.count("messages");
+    let client_id = agent.say(Some(&visitor.conversation), "Are you still there?").await;
+    let refused = agent.expect("error").await;
+    assert_eq!(refused["code"], "forbidden", "{refused}");
+    assert_eq!(refused["client_id"], client_id.as_str());
+    assert!(refused["message"].as_str().unwrap_or_default().contains("This contact is blocked"), "{refused}");
+    assert_eq!(app.count("messages"), messages_before, "the refused reply stores nothing");
+
+    let note_id = uuid::Uuid::now_v7().to_string();
+    agent
+        .send(json!({"type": "send", "client_id": note_id, "conversation_id": visitor.conversation, "body": "Spammer", "private": true}))
+        .await;
+    let ack = agent.expect("ack").await;
+    assert_eq!(ack["client_id"], note_id.as_str());
+    assert_eq!(app.count("messages"), messages_before + 1, "the note is stored");
+
+    // Unblocked, the same socket replies again.
+    let response = press(&workspace.owner, "unblock", &visitor.contact_id, &visitor.conversation).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let again = agent.say(Some(&visitor.conversation), "Welcome back").await;
+    assert_eq!(agent.expect("ack").await["client_id"], again.as_str());
+}

@@ -288,32 +288,39 @@ impl<'a> Batch<'a> {
             appends.iter().map(|&(index, id)| (id, self.sends[index].workspace_id)).collect();
         keys.sort_unstable();
         keys.dedup();
-        let mut conversations: HashMap<(ConversationId, WorkspaceId), (Touched, ContactId)> = statements::lock_conversations(conn, &keys)?
-            .into_iter()
-            .map(|c| {
-                let touched = Touched {
-                    id: c.id,
-                    workspace_id: c.workspace_id,
-                    last_seq: c.last_seq,
-                    status: c.status,
-                    agent_read: 0,
-                    visitor_read: 0,
-                };
-                ((c.id, c.workspace_id), (touched, c.contact_id))
-            })
-            .collect();
+        let mut conversations: HashMap<(ConversationId, WorkspaceId), (Touched, ContactId, bool)> =
+            statements::lock_conversations(conn, &keys)?
+                .into_iter()
+                .map(|c| {
+                    let touched = Touched {
+                        id: c.id,
+                        workspace_id: c.workspace_id,
+                        last_seq: c.last_seq,
+                        status: c.status,
+                        agent_read: 0,
+                        visitor_read: 0,
+                    };
+                    ((c.id, c.workspace_id), (touched, c.contact_id, c.contact_blocked))
+                })
+                .collect();
         let mut touched_order = Vec::new();
         for &(index, conversation_id) in appends {
             let new = self.sends[index];
             // A visitor may write only into its own conversations; anyone only within the workspace.
-            let entitled = conversations.get_mut(&(conversation_id, new.workspace_id)).filter(|(_, contact)| match &new.author {
+            let entitled = conversations.get_mut(&(conversation_id, new.workspace_id)).filter(|(_, contact, _)| match &new.author {
                 Author::Visitor { contact_id, .. } => contact == contact_id,
                 Author::Agent { .. } => true,
             });
-            let Some((numbering, contact_id)) = entitled else {
+            let Some((numbering, contact_id, contact_blocked)) = entitled else {
                 self.results[index] = Some(Err(AppError::NotFound));
                 continue;
             };
+            // A blocked contact can no longer read the chat, nor write into it through a socket
+            // opened before the block took effect; an internal note is for the team alone.
+            if *contact_blocked && !(new.private && matches!(new.author, Author::Agent { .. })) {
+                self.results[index] = Some(Err(AppError::Forbidden(blocked_refusal(&new.author).into())));
+                continue;
+            }
             let is_visitor = matches!(new.author, Author::Visitor { .. });
             // A visitor writing into a conversation reopens it here, in the batch's one
             // statement, rather than through `actions`: that would cost a transaction per
@@ -333,11 +340,20 @@ impl<'a> Batch<'a> {
             self.stored(index, conversation_id, contact_id, seq, (false, reopened));
         }
         for key in touched_order {
-            if let Some((touched, _)) = conversations.remove(&key) {
+            if let Some((touched, _, _)) = conversations.remove(&key) {
                 self.rows.touch(touched);
             }
         }
         Ok(())
+    }
+}
+
+/// Why a public message into a blocked contact's conversation is refused, in the words its
+/// author needs.
+fn blocked_refusal(author: &Author) -> &'static str {
+    match author {
+        Author::Visitor { .. } => crate::conversations::contacts::BLOCKED_MESSAGE,
+        Author::Agent { .. } => crate::conversations::contacts::REPLY_TO_BLOCKED,
     }
 }
 

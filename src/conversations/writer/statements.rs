@@ -53,11 +53,13 @@ CROSS JOIN LATERAL (
     FROM conversations WHERE contact_id = k.id AND workspace_id = k.workspace_id
 ) AS s";
 
-/// Locks a batch's conversations and reads what numbering its messages needs. In the order of
-/// the ids given (sorted), so that two transactions locking several conversations never wait
-/// on each other in a cycle.
+/// Locks a batch's conversations and reads what numbering its messages needs, and whether
+/// their contact is blocked (one primary-key probe in the same statement, so refusing a reply
+/// to a blocked contact costs no round trip). In the order of the ids given (sorted), so that
+/// two transactions locking several conversations never wait on each other in a cycle.
 const LOCK_CONVERSATIONS: &str = "\
-SELECT c.id, c.workspace_id, c.contact_id, c.status, c.last_seq
+SELECT c.id, c.workspace_id, c.contact_id, c.status, c.last_seq,
+       EXISTS (SELECT 1 FROM contacts p WHERE p.id = c.contact_id AND p.blocked_at IS NOT NULL) AS contact_blocked
 FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(id, workspace_id, n)
 CROSS JOIN LATERAL (
     SELECT id, workspace_id, contact_id, status, last_seq FROM conversations
@@ -179,6 +181,8 @@ pub(super) struct LockedConversation {
     pub status: ConversationStatus,
     #[diesel(sql_type = BigInt)]
     pub last_seq: i64,
+    #[diesel(sql_type = Bool)]
+    pub contact_blocked: bool,
 }
 
 /// Locks the given conversations (sorted, without repeats); one missing from the answer does

@@ -217,10 +217,14 @@ impl Connection {
             AppError::LimitReached(message) => ("limit", message.clone()),
             AppError::BadRequest(message) => ("invalid_frame", message.clone()),
             AppError::Unprocessable(message) => ("invalid_attachment", message.clone()),
+            AppError::Forbidden(message) => ("forbidden", message.clone()),
             AppError::Unavailable(_) => ("unavailable", "The message was not stored; send it again with the same client_id.".to_string()),
             _ => ("internal", "The message was not stored; send it again with the same client_id.".to_string()),
         };
-        if !matches!(error, AppError::NotFound | AppError::BadRequest(_) | AppError::LimitReached(_) | AppError::Unprocessable(_)) {
+        if !matches!(
+            error,
+            AppError::NotFound | AppError::BadRequest(_) | AppError::LimitReached(_) | AppError::Unprocessable(_) | AppError::Forbidden(_)
+        ) {
             tracing::warn!(error = ?error, "send failed");
         }
         self.error(frame_error(code, message, Some(client_id))).await
