@@ -56,8 +56,25 @@ impl ContactRow {
 /// contact of the workspace instead of that index; the inbox's search uses the same one.
 const SEARCH_VECTOR: &str = "to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || translate(coalesce(ct.email, ''), '@.+_-', '     ') || ' ' || coalesce(ct.external_id, ''))";
 
+/// The most words of a search that count; more would only slow the index down.
+const MAX_SEARCH_WORDS: usize = 8;
+
+/// A `to_tsquery` text matching contacts with a word that starts with each word of `search`
+/// ("ali lov" finds Alice Lovelace), as people type names half-way. Words are the runs of
+/// letters and digits, so nothing of the query syntax (`&|!():*'`) gets through; `None` when
+/// `search` has none.
+pub fn prefix_query(search: &str) -> Option<String> {
+    let words: Vec<String> = search
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .take(MAX_SEARCH_WORDS)
+        .map(|word| format!("{}:*", word.to_lowercase()))
+        .collect();
+    (!words.is_empty()).then(|| words.join(" & "))
+}
+
 /// One page of the workspace's people, last seen first, after `cursor` (exclusive), matching
-/// every word of `search` when one is given. Returns up to [`PAGE_SIZE`] rows and whether more
+/// every word of `search` (as a prefix, see [`prefix_query`]) when one is given. Returns up to [`PAGE_SIZE`] rows and whether more
 /// follow.
 ///
 /// People are the contacts who wrote (have a conversation) or are known (a name, an email, a
@@ -71,10 +88,17 @@ pub fn list(
     search: Option<&str>,
     cursor: Option<(OffsetDateTime, Uuid)>,
 ) -> Result<(Vec<ContactRow>, bool), AppError> {
+    let prefixes = match search.map(prefix_query) {
+        Some(None) => return Ok((Vec::new(), false)),
+        Some(Some(query)) => Some(query),
+        None => None,
+    };
+    // The words as typed match whole (`user-4711`, which the parser keeps as `user` and
+    // `-4711`), and their beginnings match too.
     let search_filter = if search.is_some() {
-        format!(" AND {SEARCH_VECTOR} @@ plainto_tsquery('simple', $2)")
+        format!(" AND {SEARCH_VECTOR} @@ (plainto_tsquery('simple', $2) || to_tsquery('simple', $6))")
     } else {
-        " AND $2::text IS NULL".to_string()
+        " AND $2::text IS NULL AND $6::text IS NULL".to_string()
     };
     let cursor_filter =
         if cursor.is_some() { " AND (ct.last_seen_at, ct.id) < ($3, $4)" } else { " AND $3::timestamptz IS NULL AND $4::uuid IS NULL" };
@@ -94,6 +118,7 @@ pub fn list(
         .bind::<Nullable<Timestamptz>, _>(at)
         .bind::<Nullable<SqlUuid>, _>(id)
         .bind::<BigInt, _>(PAGE_SIZE + 1)
+        .bind::<Nullable<Text>, _>(prefixes)
         .load(conn)?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
@@ -147,4 +172,19 @@ pub fn conversations(
     .bind::<SqlUuid, _>(contact_id.0)
     .bind::<BigInt, _>(CONVERSATIONS_SHOWN)
     .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::prefix_query;
+
+    #[test]
+    fn every_word_becomes_a_prefix_and_the_query_syntax_is_dropped() {
+        assert_eq!(prefix_query("Ali LOV").as_deref(), Some("ali:* & lov:*"));
+        assert_eq!(prefix_query("ada.lovelace@example.com").as_deref(), Some("ada:* & lovelace:* & example:* & com:*"));
+        assert_eq!(prefix_query("a & b | !c:*'(d)").as_deref(), Some("a:* & b:* & c:* & d:*"));
+        assert_eq!(prefix_query("Zoë 4711").as_deref(), Some("zoë:* & 4711:*"));
+        assert_eq!(prefix_query(" &|!:*' "), None);
+        assert_eq!(prefix_query("a b c d e f g h i j").map(|q| q.matches(":*").count()), Some(8));
+    }
 }

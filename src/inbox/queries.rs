@@ -317,18 +317,19 @@ pub struct SearchHit {
     pub at: OffsetDateTime,
 }
 
-/// Messages and contacts matching `query` (every word, as typed), best first, at most 50.
+/// Messages matching `query` (every word, as typed) and contacts matching it or the beginnings
+/// of its words (as names are typed half-way), best first, at most 50.
 pub fn search(conn: &mut PgConnection, workspace_id: WorkspaceId, query: &str) -> Result<Vec<SearchHit>, AppError> {
     Ok(diesel::sql_query(
-        "WITH q AS (SELECT plainto_tsquery('simple', $2) AS q) \
+        "WITH q AS (SELECT plainto_tsquery('simple', $2) AS q, plainto_tsquery('simple', $2) || to_tsquery('simple', $3) AS people) \
          (SELECT 'contact' AS kind, \
                  (SELECT id FROM conversations WHERE contact_id = ct.id ORDER BY last_message_at DESC LIMIT 1) AS conversation_id, \
                  ct.id AS contact_id, ct.name AS contact_name, ct.email AS contact_email, \
                  coalesce(ct.email, ct.name, '') AS snippet, ct.last_seen_at AS at, \
-                 ts_rank(to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || translate(coalesce(ct.email, ''), '@.+_-', '     ') || ' ' || coalesce(ct.external_id, '')), q.q) * 2 AS rank \
+                 ts_rank(to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || translate(coalesce(ct.email, ''), '@.+_-', '     ') || ' ' || coalesce(ct.external_id, '')), q.people) * 2 AS rank \
           FROM contacts ct, q \
           WHERE ct.workspace_id = $1 \
-            AND to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || translate(coalesce(ct.email, ''), '@.+_-', '     ') || ' ' || coalesce(ct.external_id, '')) @@ q.q \
+            AND to_tsvector('simple', coalesce(ct.name, '') || ' ' || coalesce(ct.email, '') || ' ' || translate(coalesce(ct.email, ''), '@.+_-', '     ') || ' ' || coalesce(ct.external_id, '')) @@ q.people \
           ORDER BY rank DESC LIMIT 10) \
          UNION ALL \
          (SELECT 'message', m.conversation_id, c.contact_id, ct.name, ct.email, \
@@ -340,6 +341,7 @@ pub fn search(conn: &mut PgConnection, workspace_id: WorkspaceId, query: &str) -
     )
     .bind::<SqlUuid, _>(workspace_id)
     .bind::<Text, _>(query)
+    .bind::<Text, _>(crate::contacts::queries::prefix_query(query).unwrap_or_default())
     .load(conn)?)
 }
 

@@ -125,6 +125,12 @@ async fn search_finds_contacts_by_email_name_and_user_id() {
     assert_eq!(search("hopper").await.0, vec![grace.contact_id.clone()], "the name");
     assert_eq!(search("Grace+Hopper").await.0, vec![grace.contact_id.clone()], "the whole name");
     assert_eq!(search("user-4711").await.0, vec![ada.contact_id.clone()], "the user id");
+    assert_eq!(search("Gra+Hop").await.0, vec![grace.contact_id.clone()], "the beginnings of the words, as typed");
+    assert_eq!(search("lovel").await.0, vec![ada.contact_id.clone()], "the beginning of a part of the email");
+    assert!(search("ovelace").await.0.is_empty(), "the middle of a word does not match");
+    let (found, html) = search("%26%7C!%3A*").await;
+    assert!(found.is_empty(), "query syntax alone finds nothing and fails nothing");
+    assert!(html.contains("No contact matches"), "{html}");
     let (found, html) = search("nobody").await;
     assert!(found.is_empty());
     assert!(html.contains("No contact matches “nobody”"), "{html}");

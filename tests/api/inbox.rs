@@ -222,6 +222,10 @@ async fn search_ranks_messages_and_contacts_of_the_workspace() {
     assert!(!html.contains("ship"));
     let none = app.browser.get_html(&format!("/app/{}/inbox/search?q=zebra", ws.id)).await;
     assert!(none.contains("Nothing matches"));
+    // A contact is found by the beginning of a word of their email, a message only by whole words.
+    let partial = app.browser.get_html(&format!("/app/{}/inbox/search?q=hunt", ws.id)).await;
+    assert!(partial.contains("refund.hunter@example.com"), "{partial}");
+    assert!(!partial.contains("<mark>"), "no message has the word “hunt”: {partial}");
 }
 
 #[tokio::test]
