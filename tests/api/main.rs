@@ -31,6 +31,7 @@ mod input_ranges;
 mod labels;
 mod login;
 mod password_reset;
+mod phone_layout;
 mod profile;
 mod rate_limits;
 mod realtime;
