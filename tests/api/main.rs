@@ -19,6 +19,7 @@ mod console;
 mod contacts;
 mod csrf;
 mod email;
+mod email_change;
 mod fake_stripe;
 mod faults;
 mod file_storage;
