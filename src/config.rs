@@ -220,6 +220,8 @@ pub struct RateLimits {
     pub reset_per_ip: Limit,
     pub reset_per_account: Limit,
     pub verify_resend_per_account: Limit,
+    /// Changes of email address asked for (each mails the new and the current address).
+    pub email_change_per_account: Limit,
     pub widget_session_per_ip: Limit,
     /// Files one visitor may upload.
     pub uploads_per_visitor: Limit,
@@ -238,6 +240,7 @@ impl Default for RateLimits {
             reset_per_ip: Limit::per_hour(10),
             reset_per_account: Limit::per_hour(3),
             verify_resend_per_account: Limit::per_hour(3),
+            email_change_per_account: Limit::per_hour(5),
             widget_session_per_ip: Limit::per_minutes(30, 1),
             uploads_per_visitor: Limit::per_minutes(20, 1),
             visitor_open_conversations: 5,

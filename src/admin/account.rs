@@ -1,4 +1,5 @@
-//! The account page: your profile (name, password, time zone), whether your email is confirmed,
+//! The account page: your profile (name, password, time zone), your email address (whether it
+//! is confirmed, and a change to a new one, confirmed by a link: [`crate::auth::email_change`]),
 //! and where you are signed in (each device can be signed out, or all at once).
 //!
 //! A user belongs to many workspaces, so these changes are account-wide and stay out of the
@@ -14,9 +15,9 @@ use crate::auth::EmptyForm;
 use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{
-        CsrfForm, CsrfToken, CurrentUser, password,
+        CsrfForm, CsrfToken, CurrentUser, email_change, password,
         session::{self, Session},
-        users::{TokenPurpose, User, UserToken, validate_name},
+        users::{EMAIL_TAKEN, PendingEmailChange, TokenPurpose, User, UserToken, validate_name},
     },
     db::{self, SessionId},
     email,
@@ -33,7 +34,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/account/verify-email", web::post().to(resend_verification))
         .route("/app/account/name", web::post().to(save_name))
         .route("/app/account/password", web::post().to(change_password))
-        .route("/app/account/time-zone", web::post().to(save_time_zone));
+        .route("/app/account/time-zone", web::post().to(save_time_zone))
+        .route("/app/account/email", web::post().to(request_email_change))
+        .route("/app/account/email/cancel", web::post().to(cancel_email_change));
 }
 
 pub struct SessionRow {
@@ -54,7 +57,16 @@ struct AccountPage {
     name: String,
     time_zone: String,
     zones: Vec<String>,
+    /// What the new-address field shows: empty, or what was sent with an error.
+    new_email: String,
+    email_change: Option<PendingEmailChange>,
     errors: ProfileErrors,
+}
+
+impl AccountPage {
+    fn email_change_expires(&self) -> String {
+        self.email_change.as_ref().map(|c| describe_date(c.expires_at)).unwrap_or_default()
+    }
 }
 
 /// One message per field, shown beside it.
@@ -64,6 +76,8 @@ struct ProfileErrors {
     current_password: Option<String>,
     new_password: Option<String>,
     time_zone: Option<String>,
+    new_email: Option<String>,
+    email_password: Option<String>,
 }
 
 /// The profile form a refused request came from: its field keeps what was typed.
@@ -71,6 +85,7 @@ enum Refused {
     Name(String),
     TimeZone(String),
     Password,
+    Email(String),
 }
 
 fn describe_date(at: OffsetDateTime) -> String {
@@ -107,7 +122,9 @@ async fn page(
     errors: ProfileErrors,
 ) -> Result<HttpResponse, AppError> {
     let user_id = current.user.id;
-    let sessions = db::run(&state.pool, move |conn| Session::list_for_user(conn, user_id)).await?;
+    let (sessions, email_change) =
+        db::run(&state.pool, move |conn| Ok((Session::list_for_user(conn, user_id)?, UserToken::pending_email_change(conn, user_id)?)))
+            .await?;
     let sessions = sessions
         .into_iter()
         .map(|s| SessionRow {
@@ -121,6 +138,7 @@ async fn page(
         .collect();
     let mut name = current.user.name.clone();
     let mut time_zone = current.user.time_zone.clone().unwrap_or_default();
+    let mut new_email = String::new();
     let status = match refused {
         None => StatusCode::OK,
         Some(Refused::Name(sent)) => {
@@ -132,12 +150,16 @@ async fn page(
             StatusCode::UNPROCESSABLE_ENTITY
         }
         Some(Refused::Password) => StatusCode::UNPROCESSABLE_ENTITY,
+        Some(Refused::Email(sent)) => {
+            new_email = sent;
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
     };
     let mut shell = Shell::load_for_user(&state, &current, csrf, Nav::Account, notice).await?;
     // Keep the navigation of the user's first workspace, so the way back is one click.
     shell.current = shell.workspaces.first().cloned();
     let zones = super::availability::zones();
-    render(status, &AccountPage { shell, sessions, name, time_zone, zones, errors })
+    render(status, &AccountPage { shell, sessions, name, time_zone, zones, new_email, email_change, errors })
 }
 
 #[derive(Deserialize)]
@@ -214,6 +236,71 @@ async fn change_password(
     let link = format!("{}/password/forgot", state.settings.public_base());
     state.mailer.send_later(email::password_changed(&current.user.email, &current.user.name, link)?);
     Ok(see_other("/app/account?notice=password_changed"))
+}
+
+#[derive(Deserialize)]
+pub struct EmailChangeForm {
+    #[serde(default)]
+    new_email: String,
+    #[serde(default)]
+    current_password: String,
+}
+
+/// Asks for a change of address: checks it and the current password, then mails the link to
+/// the new address. Nothing changes until that link is used.
+async fn request_email_change(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<EmailChangeForm>,
+) -> Result<HttpResponse, AppError> {
+    let sent = form.new_email.clone();
+    let refuse =
+        |errors: ProfileErrors| page(state.clone(), current.clone(), csrf.clone(), None, Some(Refused::Email(sent.clone())), errors);
+    // The current-password check is a password guess like a sign-in: same allowance.
+    if state.limiters.login_per_ip.check(&client_ip(&req)).is_err() || state.limiters.login_per_account.check(&current.user.email).is_err()
+    {
+        tracing::warn!("email change rate limited");
+        let errors = ProfileErrors { email_password: Some(AppError::RateLimited.to_string()), ..Default::default() };
+        return refuse(errors).await.map(too_many_requests);
+    }
+    let mut errors = ProfileErrors::default();
+    let new_email = email_change::validate_new_address(&current.user, &form.new_email).map_err(|e| errors.new_email = Some(e)).ok();
+    let user_id = current.user.id;
+    let stored = db::run(&state.pool, move |conn| User::password_hash(conn, user_id)).await?;
+    if form.current_password.is_empty() || !password::verify(SecretString::from(form.current_password), Some(stored)).await? {
+        errors.email_password = Some("That is not your current password.".into());
+    }
+    let Some(new_email) = new_email.filter(|_| errors.email_password.is_none()) else {
+        return refuse(errors).await;
+    };
+    if email_change::address_taken(&state, &new_email).await? {
+        return refuse(ProfileErrors { new_email: Some(EMAIL_TAKEN.into()), ..Default::default() }).await;
+    }
+    // Each request mails two addresses: counted only when it would.
+    if state.limiters.email_change_per_account.check(&user_id.to_string()).is_err() {
+        tracing::warn!("email change rate limited");
+        let errors = ProfileErrors { new_email: Some(AppError::RateLimited.to_string()), ..Default::default() };
+        return refuse(errors).await.map(too_many_requests);
+    }
+    email_change::request(&state, &current.user, &new_email).await?;
+    Ok(see_other("/app/account?notice=email_change_sent"))
+}
+
+/// The account page refused for a rate limit answers 429 rather than 422.
+fn too_many_requests(mut page: HttpResponse) -> HttpResponse {
+    *page.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+    page
+}
+
+async fn cancel_email_change(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<HttpResponse, AppError> {
+    email_change::cancel(&state, current.user.id).await?;
+    Ok(see_other("/app/account?notice=email_change_cancelled"))
 }
 
 #[derive(Deserialize)]

@@ -1,5 +1,5 @@
-//! Per-IP and per-account limits on the account forms (sign-up, sign-in, password reset) and
-//! on widget sessions.
+//! Per-IP and per-account limits on the account forms (sign-up, sign-in, password reset,
+//! email change) and on widget sessions.
 //!
 //! Counters live in each instance's memory (the `governor` crate, GCRA): behind N instances
 //! an attacker gets at most N times the limit, which still stops brute force and mail bombing.
@@ -41,6 +41,8 @@ pub struct Limiters {
     pub reset_per_ip: Limiter,
     pub reset_per_account: Limiter,
     pub verify_resend_per_account: Limiter,
+    /// Keyed by the user id.
+    pub email_change_per_account: Limiter,
     pub widget_session_per_ip: Limiter,
     /// Keyed by the visitor's contact id.
     pub uploads_per_visitor: Limiter,
@@ -55,6 +57,7 @@ impl Limiters {
             reset_per_ip: Limiter::new(limits.reset_per_ip),
             reset_per_account: Limiter::new(limits.reset_per_account),
             verify_resend_per_account: Limiter::new(limits.verify_resend_per_account),
+            email_change_per_account: Limiter::new(limits.email_change_per_account),
             widget_session_per_ip: Limiter::new(limits.widget_session_per_ip),
             uploads_per_visitor: Limiter::new(limits.uploads_per_visitor),
         }
@@ -69,6 +72,7 @@ impl Limiters {
             &self.reset_per_ip,
             &self.reset_per_account,
             &self.verify_resend_per_account,
+            &self.email_change_per_account,
             &self.widget_session_per_ip,
             &self.uploads_per_visitor,
         ] {

@@ -1,5 +1,6 @@
 //! The account pages people type or bookmark: `/signup`, `/login`, `/password/forgot`, the
-//! links mailed to them, and sign-out.
+//! links mailed to them (the email-change link's page lives in [`super::email_change`]), and
+//! sign-out.
 
 use actix_web::{HttpRequest, HttpResponse, http::StatusCode, web};
 use askama::Template;
@@ -32,7 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/password/forgot", web::post().to(forgot))
         .route("/password/reset/{token}", web::get().to(reset_form))
         .route("/password/reset/{token}", web::post().to(reset))
-        .route("/verify-email/{token}", web::get().to(verify_email));
+        .route("/verify-email/{token}", web::get().to(verify_email))
+        .configure(super::email_change::configure);
 }
 
 #[derive(Default)]
@@ -290,12 +292,13 @@ struct ResetPage {
     error: Option<String>,
 }
 
+/// The page of a mailed link that expired, was used, or never existed.
 #[derive(Template)]
 #[template(path = "auth/link_invalid.html")]
-struct LinkInvalidPage {
-    what: &'static str,
-    retry_href: &'static str,
-    retry_label: &'static str,
+pub(super) struct LinkInvalidPage {
+    pub what: &'static str,
+    pub retry_href: &'static str,
+    pub retry_label: &'static str,
 }
 
 fn reset_link_invalid() -> Result<HttpResponse, AppError> {

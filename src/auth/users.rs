@@ -48,6 +48,9 @@ pub fn validate_name(raw: &str) -> Result<String, String> {
     Ok(name.to_string())
 }
 
+/// Why an address cannot become a user's: another account has it.
+pub const EMAIL_TAKEN: &str = "Another Parlor account uses this address.";
+
 /// The limit of the `users.name` column.
 pub const NAME_MAX_CHARS: usize = 100;
 
@@ -107,6 +110,21 @@ impl User {
         Ok(())
     }
 
+    /// Moves the account to an address its owner just proved they read, so it counts as
+    /// confirmed. The unique index decides a race for the address: the loser gets `Conflict`.
+    pub fn set_confirmed_email(conn: &mut PgConnection, id: UserId, email: &str) -> Result<(), AppError> {
+        diesel::update(users::table.find(id))
+            .set((users::email.eq(email), users::email_verified_at.eq(diesel::dsl::now), users::updated_at.eq(diesel::dsl::now)))
+            .execute(conn)
+            .map_err(|e| match e {
+                diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _) => {
+                    AppError::Conflict(EMAIL_TAKEN.into())
+                }
+                other => other.into(),
+            })?;
+        Ok(())
+    }
+
     pub fn mark_verified(conn: &mut PgConnection, id: UserId) -> Result<(), AppError> {
         diesel::update(users::table.find(id).filter(users::email_verified_at.is_null()))
             .set(users::email_verified_at.eq(diesel::dsl::now))
@@ -120,6 +138,8 @@ impl User {
 pub enum TokenPurpose {
     VerifyEmail,
     ResetPassword,
+    /// Moves the account to the address the link was mailed to.
+    ChangeEmail,
 }
 
 impl TokenPurpose {
@@ -127,6 +147,7 @@ impl TokenPurpose {
         match self {
             Self::VerifyEmail => "verify_email",
             Self::ResetPassword => "reset_password",
+            Self::ChangeEmail => "change_email",
         }
     }
 
@@ -135,8 +156,16 @@ impl TokenPurpose {
         match self {
             Self::VerifyEmail => time::Duration::days(3),
             Self::ResetPassword => time::Duration::hours(1),
+            Self::ChangeEmail => time::Duration::hours(24),
         }
     }
+}
+
+/// A change of address waiting for its link to be opened.
+#[derive(Clone, Debug)]
+pub struct PendingEmailChange {
+    pub new_email: String,
+    pub expires_at: OffsetDateTime,
 }
 
 /// Single-use links: only the digest of the token is stored.
@@ -146,6 +175,16 @@ impl UserToken {
     /// Stores a new link for `user_id` and returns the token to mail; earlier unused links
     /// for the same purpose stop working.
     pub fn issue(conn: &mut PgConnection, user_id: UserId, purpose: TokenPurpose) -> Result<String, AppError> {
+        Self::insert(conn, user_id, purpose, None)
+    }
+
+    /// [`Self::issue`] for a change of address to `new_email`: the link confirms that address
+    /// only, and replaces any change still waiting.
+    pub fn issue_email_change(conn: &mut PgConnection, user_id: UserId, new_email: &str) -> Result<String, AppError> {
+        Self::insert(conn, user_id, TokenPurpose::ChangeEmail, Some(new_email))
+    }
+
+    fn insert(conn: &mut PgConnection, user_id: UserId, purpose: TokenPurpose, new_email: Option<&str>) -> Result<String, AppError> {
         let token = super::secret_token::generate();
         conn.transaction(|conn| {
             Self::revoke_all(conn, user_id, purpose)?;
@@ -156,6 +195,7 @@ impl UserToken {
                     user_tokens::purpose.eq(purpose.as_str()),
                     user_tokens::token_hash.eq(super::secret_token::digest(&token)),
                     user_tokens::expires_at.eq(OffsetDateTime::now_utc() + purpose.lifetime()),
+                    user_tokens::new_email.eq(new_email),
                 ))
                 .execute(conn)?;
             Ok::<_, AppError>(())
@@ -165,6 +205,39 @@ impl UserToken {
 
     /// The user a valid, unused, unexpired link belongs to, without using it up.
     pub fn peek(conn: &mut PgConnection, token: &str, purpose: TokenPurpose) -> Result<Option<UserId>, AppError> {
+        Ok(Self::peek_row(conn, token, purpose)?.map(|(user_id, _)| user_id))
+    }
+
+    /// Uses the link up, atomically: of two concurrent uses only one gets the user.
+    pub fn consume(conn: &mut PgConnection, token: &str, purpose: TokenPurpose) -> Result<Option<UserId>, AppError> {
+        Ok(Self::consume_row(conn, token, purpose)?.map(|(user_id, _)| user_id))
+    }
+
+    /// [`Self::peek`] for a change-of-address link: its user and the address it confirms.
+    pub fn peek_email_change(conn: &mut PgConnection, token: &str) -> Result<Option<(UserId, String)>, AppError> {
+        Ok(Self::peek_row(conn, token, TokenPurpose::ChangeEmail)?.and_then(|(user_id, email)| Some((user_id, email?))))
+    }
+
+    /// [`Self::consume`] for a change-of-address link: its user and the address it confirms.
+    pub fn consume_email_change(conn: &mut PgConnection, token: &str) -> Result<Option<(UserId, String)>, AppError> {
+        Ok(Self::consume_row(conn, token, TokenPurpose::ChangeEmail)?.and_then(|(user_id, email)| Some((user_id, email?))))
+    }
+
+    /// The change of address `user_id` asked for whose link still works, if any.
+    pub fn pending_email_change(conn: &mut PgConnection, user_id: UserId) -> Result<Option<PendingEmailChange>, AppError> {
+        let row: Option<(Option<String>, OffsetDateTime)> = user_tokens::table
+            .filter(user_tokens::user_id.eq(user_id))
+            .filter(user_tokens::purpose.eq(TokenPurpose::ChangeEmail.as_str()))
+            .filter(user_tokens::used_at.is_null())
+            .filter(user_tokens::expires_at.gt(diesel::dsl::now))
+            .order(user_tokens::created_at.desc())
+            .select((user_tokens::new_email, user_tokens::expires_at))
+            .first(conn)
+            .optional()?;
+        Ok(row.and_then(|(new_email, expires_at)| Some(PendingEmailChange { new_email: new_email?, expires_at })))
+    }
+
+    fn peek_row(conn: &mut PgConnection, token: &str, purpose: TokenPurpose) -> Result<Option<(UserId, Option<String>)>, AppError> {
         if !super::secret_token::looks_valid(token) {
             return Ok(None);
         }
@@ -173,13 +246,12 @@ impl UserToken {
             .filter(user_tokens::purpose.eq(purpose.as_str()))
             .filter(user_tokens::used_at.is_null())
             .filter(user_tokens::expires_at.gt(diesel::dsl::now))
-            .select(user_tokens::user_id)
+            .select((user_tokens::user_id, user_tokens::new_email))
             .first(conn)
             .optional()?)
     }
 
-    /// Uses the link up, atomically: of two concurrent uses only one gets the user.
-    pub fn consume(conn: &mut PgConnection, token: &str, purpose: TokenPurpose) -> Result<Option<UserId>, AppError> {
+    fn consume_row(conn: &mut PgConnection, token: &str, purpose: TokenPurpose) -> Result<Option<(UserId, Option<String>)>, AppError> {
         if !super::secret_token::looks_valid(token) {
             return Ok(None);
         }
@@ -191,7 +263,7 @@ impl UserToken {
                 .filter(user_tokens::expires_at.gt(diesel::dsl::now)),
         )
         .set(user_tokens::used_at.eq(diesel::dsl::now))
-        .returning(user_tokens::user_id)
+        .returning((user_tokens::user_id, user_tokens::new_email))
         .get_result(conn)
         .optional()?)
     }

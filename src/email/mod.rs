@@ -160,6 +160,67 @@ pub fn password_changed(to: &str, name: &str, link: String) -> Result<Email, ask
 }
 
 #[derive(Template)]
+#[template(path = "email/email_change_confirm.txt")]
+struct EmailChangeConfirmText<'a> {
+    name: &'a str,
+    new_email: &'a str,
+    link: &'a str,
+}
+
+/// To the new address of a change: the link that makes it the account's address.
+pub fn email_change_confirm(new_email: &str, name: &str, link: String) -> Result<Email, askama::Error> {
+    Ok(Email {
+        to: new_email.into(),
+        subject: "Confirm your new email address for Parlor".into(),
+        text: EmailChangeConfirmText { name, new_email, link: &link }.render()?,
+        link: Some(link),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/email_change_requested.txt")]
+struct EmailChangeRequestedText<'a> {
+    name: &'a str,
+    new_email: &'a str,
+    account_link: &'a str,
+    reset_link: &'a str,
+}
+
+/// To the current address when a change is asked for: the owner can still stop it.
+pub fn email_change_requested(
+    to: &str,
+    name: &str,
+    new_email: &str,
+    account_link: String,
+    reset_link: &str,
+) -> Result<Email, askama::Error> {
+    Ok(Email {
+        to: to.into(),
+        subject: "A change of your Parlor email address was asked for".into(),
+        text: EmailChangeRequestedText { name, new_email, account_link: &account_link, reset_link }.render()?,
+        link: Some(account_link),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/email_changed.txt")]
+struct EmailChangedText<'a> {
+    name: &'a str,
+    old_email: &'a str,
+    new_email: &'a str,
+}
+
+/// To the former address once a change is confirmed.
+pub fn email_changed(old_email: &str, name: &str, new_email: &str) -> Result<Email, askama::Error> {
+    Ok(Email {
+        to: old_email.into(),
+        subject: "Your Parlor email address was changed".into(),
+        text: EmailChangedText { name, old_email, new_email }.render()?,
+        link: None,
+    })
+}
+
+#[derive(Template)]
 #[template(path = "email/invitation.txt")]
 struct InvitationText<'a> {
     inviter: &'a str,
