@@ -273,6 +273,9 @@
     ws.onclose = function (event) {
       welcomed = false;
       socket = null;
+      // 4002 "contact merged": the team merged this visitor into another contact, whom the
+      // same token now speaks for: come straight back, with all of their conversations.
+      if (event.code == 4002) { retry = 0; return connect(); }
       // 4001 "contact blocked": the team blocked this visitor, and the chat goes away.
       if (event.code == 4001 && event.reason == "contact blocked") {
         session.ended = true;

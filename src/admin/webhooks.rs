@@ -31,11 +31,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The event checkboxes of the forms: field name, event, what it means.
-pub const EVENT_CHOICES: [(&str, &str, &str); 4] = [
+pub const EVENT_CHOICES: [(&str, &str, &str); 5] = [
     ("conversation_created", EVENTS[0], "A visitor starts a conversation"),
     ("message_created", EVENTS[1], "A message is sent, by a visitor or an agent (notes included, marked private)"),
     ("conversation_status_changed", EVENTS[2], "A conversation is resolved, reopened, snoozed or set pending"),
     ("conversation_updated", EVENTS[3], "A conversation is assigned, or a label is put on it or taken off"),
+    ("contact_merged", EVENTS[4], "Two contacts are merged into one: the other's id is gone"),
 ];
 
 #[derive(Deserialize, Default)]
@@ -46,17 +47,24 @@ pub struct EndpointForm {
     message_created: Option<String>,
     conversation_status_changed: Option<String>,
     conversation_updated: Option<String>,
+    contact_merged: Option<String>,
     enabled: Option<String>,
 }
 
 impl EndpointForm {
     fn events(&self) -> Vec<String> {
-        [&self.conversation_created, &self.message_created, &self.conversation_status_changed, &self.conversation_updated]
-            .iter()
-            .zip(EVENTS)
-            .filter(|(chosen, _)| chosen.is_some())
-            .map(|(_, event)| event.to_string())
-            .collect()
+        [
+            &self.conversation_created,
+            &self.message_created,
+            &self.conversation_status_changed,
+            &self.conversation_updated,
+            &self.contact_merged,
+        ]
+        .iter()
+        .zip(EVENTS)
+        .filter(|(chosen, _)| chosen.is_some())
+        .map(|(_, event)| event.to_string())
+        .collect()
     }
 }
 

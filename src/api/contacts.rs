@@ -1,5 +1,6 @@
 //! `/api/v1/contacts`: a workspace's contacts (visitors) in pages by id, edits of a contact's
-//! name and email, and blocking a contact (`.../block`, `.../unblock`).
+//! name and email, blocking a contact (`.../block`, `.../unblock`), and merging another contact
+//! into one (`.../merge`, done by [`crate::contacts::merge`]).
 //!
 //! Tenant rule: every query takes the key's `WorkspaceId`, and an edit filters on it together
 //! with the contact's id, so another workspace's contact answers 404.
@@ -226,3 +227,36 @@ pub(super) async fn unblock_contact(
 
 /// Why an agent may not lift a block.
 pub const UNBLOCK_REFUSED: &str = "Only the workspace's owners and admins can unblock a contact.";
+
+/// The contact to merge into the one in the path.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactMerge {
+    /// Its conversations, messages, files and widget sessions move to the contact in the path,
+    /// which takes the details it lacks from it; then it is deleted.
+    merge_contact_id: Uuid,
+}
+
+/// `POST /api/v1/contacts/{id}/merge`: merges another contact into this one (any member's key
+/// with `write`: nothing is lost). Answers the kept contact as it now is.
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/merge", tag = "contacts",
+    params(("id" = Uuid, Path, description = "The contact that is kept")), request_body = ContactMerge, security(("api_key" = ["write"])),
+    responses((status = 200, description = "Merged: the kept contact", body = ContactJson),
+        (status = 400, description = "The body does not fit the schema", body = openapi::ErrorBody),
+        (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
+        (status = 403, description = "The key lacks the `write` scope", body = openapi::ErrorBody),
+        (status = 404, description = "Either contact is not in this workspace", body = openapi::ErrorBody),
+        (status = 413, description = "The body is larger than 64 KiB", body = openapi::ErrorBody),
+        (status = 422, description = "Both ids name the same contact, or the two have different user ids (`external_id`): different people; nothing changes", body = openapi::ErrorBody)))]
+pub(super) async fn merge_contact(
+    state: web::Data<AppState>,
+    WriteKey(key): WriteKey,
+    path: web::Path<Uuid>,
+    body: web::Json<Object<ContactMerge>>,
+) -> Result<HttpResponse, AppError> {
+    let Object(ContactMerge { merge_contact_id }) = body.into_inner();
+    let (workspace_id, kept, actor) = (key.workspace_id, ContactId(path.into_inner()), actor(&key)?);
+    crate::contacts::merge::merge_contacts(&state, workspace_id, actor, kept, ContactId(merge_contact_id)).await?;
+    let contact = db::run(&state.pool, move |conn| queries::contact(conn, workspace_id, kept)?.ok_or(AppError::NotFound)).await?;
+    Ok(HttpResponse::Ok().json(contact_json(contact)))
+}

@@ -60,6 +60,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/contacts/{id}", "PATCH").route(web::patch().to(contacts::update_contact)))
             .service(resource("/contacts/{id}/block", "POST").route(web::post().to(contacts::block_contact)))
             .service(resource("/contacts/{id}/unblock", "POST").route(web::post().to(contacts::unblock_contact)))
+            .service(resource("/contacts/{id}/merge", "POST").route(web::post().to(contacts::merge_contact)))
             .service(resource("/invitations", "POST").route(web::post().to(team::invite)))
             .service(resource("/uploads", "POST").route(web::post().to(uploads::upload))),
     );

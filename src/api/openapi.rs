@@ -48,6 +48,7 @@ impl Modify for BearerKey {
         super::contacts::update_contact,
         super::contacts::block_contact,
         super::contacts::unblock_contact,
+        super::contacts::merge_contact,
         super::team::invite,
     ),
     components(schemas(ErrorBody, ErrorDetail, super::Scope)),

@@ -2,10 +2,13 @@
 //! (`GET /app/{workspace}/contacts`), and one contact's page with their details, their
 //! conversations and the name and email form (`GET /app/{workspace}/contacts/{contact}`). The
 //! form posts to the inbox's contact edit ([`crate::inbox::changes`]), which owns that change.
+//! Merging two contacts into one is [`merge`], with its pages in [`merge_page`].
 //!
 //! Tenant rule: every handler takes a [`Member`] (any role may look), whose `WorkspaceId` every
 //! query in [`queries`] takes; another workspace's contact answers 404.
 
+pub mod merge;
+mod merge_page;
 pub mod queries;
 
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -28,7 +31,8 @@ use crate::{
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/app/{workspace_id}/contacts", web::get().to(list_page))
-        .route("/app/{workspace_id}/contacts/{contact_id}", web::get().to(contact_page));
+        .route("/app/{workspace_id}/contacts/{contact_id}", web::get().to(contact_page))
+        .configure(merge_page::configure);
 }
 
 /// The longest search the page takes, in characters.

@@ -175,7 +175,9 @@ impl Hub {
             Revocation::Member(workspace_id, user_id) => agents
                 .filter(|(w, s)| w == workspace_id && s.user_id == *user_id)
                 .for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason))),
-            Revocation::Contact(workspace_id, contact_id) | Revocation::Blocked(workspace_id, contact_id) => visitors
+            Revocation::Contact(workspace_id, contact_id)
+            | Revocation::Blocked(workspace_id, contact_id)
+            | Revocation::Merged(workspace_id, contact_id) => visitors
                 .filter(|(c, s)| c == contact_id && s.workspace_id == *workspace_id)
                 .for_each(|(_, s)| s.mailbox.deliver(Delivery::Revoked(reason))),
             Revocation::Workspace(workspace_id) => {
@@ -185,22 +187,27 @@ impl Hub {
         }
     }
 
-    /// Closes the sockets holding a credential the periodic re-check found stale.
-    pub fn revoke_stale(&self, stale: &[Held]) {
-        let stale: std::collections::HashSet<&Held> = stale.iter().collect();
+    /// Closes the sockets holding a credential the periodic re-check found stale, each with the
+    /// reason it found.
+    pub fn revoke_stale(&self, stale: &[(Held, &'static str)]) {
+        let stale: HashMap<&Held, &'static str> = stale.iter().map(|(held, reason)| (held, *reason)).collect();
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
         for (workspace_id, sockets) in &inner.agents {
             for socket in sockets.values() {
-                let held = Held { workspace_id: *workspace_id, user_id: Some(socket.user_id), credential: socket.credential };
-                if stale.contains(&held) {
-                    socket.mailbox.deliver(Delivery::Revoked("credential no longer valid"));
+                let held =
+                    Held { workspace_id: *workspace_id, user_id: Some(socket.user_id), contact_id: None, credential: socket.credential };
+                if let Some(reason) = stale.get(&held) {
+                    socket.mailbox.deliver(Delivery::Revoked(reason));
                 }
             }
         }
-        for socket in inner.visitors.values().flat_map(HashMap::values) {
-            let held = Held { workspace_id: socket.workspace_id, user_id: None, credential: socket.credential };
-            if stale.contains(&held) {
-                socket.mailbox.deliver(Delivery::Revoked("credential no longer valid"));
+        for (contact_id, sockets) in &inner.visitors {
+            for socket in sockets.values() {
+                let held =
+                    Held { workspace_id: socket.workspace_id, user_id: None, contact_id: Some(*contact_id), credential: socket.credential };
+                if let Some(reason) = stale.get(&held) {
+                    socket.mailbox.deliver(Delivery::Revoked(reason));
+                }
             }
         }
     }
@@ -212,12 +219,15 @@ impl Hub {
             .agents
             .iter()
             .flat_map(|(w, sockets)| {
-                sockets.values().map(|s| Held { workspace_id: *w, user_id: Some(s.user_id), credential: s.credential })
+                sockets.values().map(|s| Held { workspace_id: *w, user_id: Some(s.user_id), contact_id: None, credential: s.credential })
             })
-            .chain(inner.visitors.values().flat_map(HashMap::values).map(|s| Held {
-                workspace_id: s.workspace_id,
-                user_id: None,
-                credential: s.credential,
+            .chain(inner.visitors.iter().flat_map(|(c, sockets)| {
+                sockets.values().map(|s| Held {
+                    workspace_id: s.workspace_id,
+                    user_id: None,
+                    contact_id: Some(*c),
+                    credential: s.credential,
+                })
             }))
             .collect::<std::collections::HashSet<_>>()
             .into_iter()

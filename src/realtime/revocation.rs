@@ -6,9 +6,10 @@
 //! the other instances ([`super::Realtime::revoke`]); every instance also re-checks the
 //! credentials of its open sockets against Postgres once per heartbeat
 //! ([`stale_credentials`]), so a socket outlives its credential by one heartbeat at most.
-//! Revoked sockets close with [`CLOSE_REVOKED`] and a reason.
+//! Revoked sockets close with [`CLOSE_REVOKED`] and a reason; the sockets of a contact merged
+//! into another close with [`CLOSE_RECONNECT`], since their token now speaks for the kept one.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use diesel::{prelude::*, sql_types::Array, sql_types::Uuid as SqlUuid};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,23 @@ use crate::{
 /// or visitor token, removal from the workspace, a deleted or blocked contact). Reconnecting with the same
 /// credential is refused: sign in again, or start a new widget session.
 pub const CLOSE_REVOKED: u16 = 4001;
+
+/// The WebSocket close code of a visitor socket whose contact was merged into another
+/// ([`Revocation::Merged`]): its token still holds and now speaks for the contact it was merged
+/// into, so the client reconnects with it at once.
+pub const CLOSE_RECONNECT: u16 = 4002;
+
+/// Why the sockets of a merged contact close.
+pub const MERGED: &str = "contact merged";
+
+/// Why a socket found stale by the periodic re-check closes.
+pub const NO_LONGER_VALID: &str = "credential no longer valid";
+
+/// The close code of a socket ended for `reason`: every revocation forbids reconnecting with
+/// the same credential, except a merge, which asks for exactly that.
+pub fn close_code(reason: &str) -> u16 {
+    if reason == MERGED { CLOSE_RECONNECT } else { CLOSE_REVOKED }
+}
 
 /// What a socket was opened with.
 #[derive(Serialize, Deserialize, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,6 +71,10 @@ pub enum Revocation {
     /// A contact blocked: every socket of that visitor (their tokens are revoked too).
     #[serde(rename = "b")]
     Blocked(WorkspaceId, ContactId),
+    /// A contact merged into another and deleted: every socket of that visitor closes with
+    /// [`CLOSE_RECONNECT`]. Their tokens were moved to the kept contact, so they reconnect as it.
+    #[serde(rename = "mg")]
+    Merged(WorkspaceId, ContactId),
     /// A workspace deleted: every socket into it.
     #[serde(rename = "w")]
     Workspace(WorkspaceId),
@@ -71,6 +93,7 @@ impl Revocation {
             Self::Member(..) => "you no longer belong to this workspace",
             Self::Contact(..) => "contact deleted",
             Self::Blocked(..) => "contact blocked",
+            Self::Merged(..) => MERGED,
             Self::Workspace(_) => "workspace deleted",
         }
     }
@@ -82,6 +105,8 @@ pub struct Held {
     pub workspace_id: WorkspaceId,
     /// The agent of an agent socket (a signed-in member, or the member an API key writes as).
     pub user_id: Option<UserId>,
+    /// The contact a visitor socket speaks for: a merge moves its token to another contact.
+    pub contact_id: Option<ContactId>,
     pub credential: Credential,
 }
 
@@ -92,6 +117,14 @@ struct Live {
 }
 
 #[derive(QueryableByName)]
+struct LiveVisitor {
+    #[diesel(sql_type = SqlUuid)]
+    id: Uuid,
+    #[diesel(sql_type = SqlUuid)]
+    contact_id: ContactId,
+}
+
+#[derive(QueryableByName)]
 struct LiveMembership {
     #[diesel(sql_type = SqlUuid)]
     workspace_id: WorkspaceId,
@@ -99,11 +132,13 @@ struct LiveMembership {
     user_id: Uuid,
 }
 
-/// The credentials among `held` that no longer open a socket: a session signed out or
-/// expired, a key revoked or whose creator left, a visitor token revoked (or its contact
-/// deleted or blocked), or an agent no longer a member of the workspace. Four index probes per credential
-/// at most, in four statements whatever the number of sockets.
-pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<Held>, AppError> {
+/// The credentials among `held` that no longer open a socket as they did, each with the reason
+/// its sockets close with: a session signed out or expired, a key revoked or whose creator
+/// left, a visitor token revoked (or its contact deleted or blocked), or an agent no longer a
+/// member of the workspace ([`NO_LONGER_VALID`]); a visitor token that now speaks for another
+/// contact, the one its own was merged into ([`MERGED`]). Four index probes per credential at
+/// most, in four statements whatever the number of sockets.
+pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<(Held, &'static str)>, AppError> {
     let mut sessions = Vec::new();
     let mut keys = Vec::new();
     let mut visitors = Vec::new();
@@ -133,12 +168,19 @@ pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<H
                        AND k.created_at >= m.created_at)",
         &keys,
     )?;
-    let live_visitors = live(
-        conn,
-        "SELECT s.id FROM visitor_sessions s JOIN contacts c ON c.id = s.contact_id
-         WHERE s.id = ANY($1) AND s.revoked_at IS NULL AND c.blocked_at IS NULL",
-        &visitors,
-    )?;
+    let live_visitors: HashMap<Uuid, ContactId> = if visitors.is_empty() {
+        HashMap::new()
+    } else {
+        CachedSql::new(
+            "SELECT s.id, s.contact_id FROM visitor_sessions s JOIN contacts c ON c.id = s.contact_id
+             WHERE s.id = ANY($1) AND s.revoked_at IS NULL AND c.blocked_at IS NULL",
+        )
+        .bind::<Array<SqlUuid>, _>(&visitors)
+        .load::<LiveVisitor>(conn)?
+        .into_iter()
+        .map(|v| (v.id, v.contact_id))
+        .collect()
+    };
     let live_members: HashSet<(WorkspaceId, Uuid)> = if member_users.is_empty() {
         HashSet::new()
     } else {
@@ -155,14 +197,20 @@ pub fn stale_credentials(conn: &mut PgConnection, held: &[Held]) -> Result<Vec<H
     };
     Ok(held
         .iter()
-        .filter(|h| match h.credential {
-            Credential::Session(id) => {
-                !live_sessions.contains(&id.0) || h.user_id.is_some_and(|u| !live_members.contains(&(h.workspace_id, u.0)))
-            }
-            Credential::ApiKey(id) => !live_keys.contains(&id),
-            Credential::Visitor(id) => !live_visitors.contains(&id.0),
+        .filter_map(|h| {
+            let stale = match h.credential {
+                Credential::Session(id) => {
+                    !live_sessions.contains(&id.0) || h.user_id.is_some_and(|u| !live_members.contains(&(h.workspace_id, u.0)))
+                }
+                Credential::ApiKey(id) => !live_keys.contains(&id),
+                Credential::Visitor(id) => match live_visitors.get(&id.0) {
+                    Some(contact) if h.contact_id.is_some_and(|held| held != *contact) => return Some((*h, MERGED)),
+                    Some(_) => false,
+                    None => true,
+                },
+            };
+            stale.then_some((*h, NO_LONGER_VALID))
         })
-        .copied()
         .collect())
 }
 
@@ -180,5 +228,9 @@ mod tests {
         assert_eq!(Revocation::Contact(WorkspaceId::new(), ContactId::new()).reason(), "contact deleted");
         // The widget tells a block from other revocations by this reason.
         assert_eq!(Revocation::Blocked(WorkspaceId::new(), ContactId::new()).reason(), "contact blocked");
+        // Only a merge asks the client to come back with the same credential.
+        assert_eq!(close_code(Revocation::Merged(WorkspaceId::new(), ContactId::new()).reason()), CLOSE_RECONNECT);
+        assert_eq!(close_code(revocation.reason()), CLOSE_REVOKED);
+        assert_eq!(close_code(NO_LONGER_VALID), CLOSE_REVOKED);
     }
 }

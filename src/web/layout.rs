@@ -178,6 +178,7 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "webhook_test_sent" => "A test event is on its way; its delivery shows below within seconds.",
         "retention_saved" => "Data retention is saved. The clean-up runs daily.",
         "contact_deleted" => "The contact and all of their conversations and messages are deleted.",
+        "contacts_merged" => "The contacts are merged: all of their conversations are here now.",
         "workspace_deleted" => "The workspace and all of its data are deleted.",
         _ => return None,
     })

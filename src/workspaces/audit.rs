@@ -1,5 +1,5 @@
 //! The audit log: who changed a workspace's settings, team, keys, webhooks, data, contacts
-//! (blocks) and conversations (status, snooze, assignee), and when.
+//! (blocks, merges) and conversations (status, snooze, assignee), and when.
 //! Admins read it in the console; it is never edited, and goes with the workspace.
 //!
 //! Tenant rule: written and read only with the `WorkspaceId` of an authenticated member.
@@ -126,6 +126,7 @@ pub fn describe(action: &str) -> &'static str {
         "contact.deleted" => "Deleted a contact and their messages",
         "contact.blocked" => "Blocked a contact",
         "contact.unblocked" => "Unblocked a contact",
+        "contact.merged" => "Merged a contact into another",
         "conversation.status_changed" => "Changed a conversation's status",
         "conversation.snoozed" => "Snoozed a conversation",
         "conversation.snooze_ended" => "Reopened a conversation whose snooze ended",

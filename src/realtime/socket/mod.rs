@@ -21,7 +21,7 @@ use uuid::Uuid;
 use crate::realtime::{
     hub::{Mailbox, Recipients, SocketId},
     protocol::{AuthorRef, ClientFrame, FrameError, MAX_FRAME_BYTES, ServerFrame},
-    revocation::{CLOSE_REVOKED, Credential},
+    revocation::{Credential, close_code},
 };
 use crate::{
     auth::CurrentUser,
@@ -160,9 +160,10 @@ fn frame_limiter(per_second: u32, burst: u32) -> governor::DefaultDirectRateLimi
     )
 }
 
-/// A revoked credential: the documented close code, so a client knows not to retry with it.
+/// A revoked credential: the documented close code, so a client knows not to retry with it
+/// (or, after a merge, to retry with it at once).
 fn revoked(reason: &str) -> Closing {
-    close(CloseCode::Other(CLOSE_REVOKED), reason)
+    close(CloseCode::Other(close_code(reason)), reason)
 }
 
 fn protocol_close(error: ProtocolError) -> Closing {
