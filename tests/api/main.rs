@@ -30,6 +30,7 @@ mod inbox_files;
 mod input_ranges;
 mod labels;
 mod login;
+mod notifications;
 mod password_reset;
 mod profile;
 mod rate_limits;
