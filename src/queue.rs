@@ -44,10 +44,14 @@ pub enum JobKind {
     WebhookDelivery,
     /// Email a visitor the transcript of one of their conversations, at their request.
     Transcript,
+    /// Email a member that a conversation was assigned to them.
+    AssignedNotice,
+    /// Email an assignee who is offline or away that a visitor wrote in their conversation.
+    NewMessageNotice,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 8] = [
+    pub const ALL: [JobKind; 10] = [
         Self::ReplyFollowUp,
         Self::UnreadNotice,
         Self::NewConversation,
@@ -56,6 +60,8 @@ impl JobKind {
         Self::SendEmail,
         Self::WebhookDelivery,
         Self::Transcript,
+        Self::AssignedNotice,
+        Self::NewMessageNotice,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -68,6 +74,8 @@ impl JobKind {
             Self::SendEmail => "send_email",
             Self::WebhookDelivery => "webhook_delivery",
             Self::Transcript => "transcript",
+            Self::AssignedNotice => "assigned_notice",
+            Self::NewMessageNotice => "new_message_notice",
         }
     }
 

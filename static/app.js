@@ -135,6 +135,27 @@
     }).observe(document.body, { childList: true, subtree: true });
   }
 
+  // The notifications page: this browser's permission for desktop notifications, and a button
+  // to ask for it while it has not been answered.
+  var permission = document.getElementById("desktop-permission");
+  var permissionStatus = document.getElementById("desktop-permission-status");
+  function showPermission() {
+    if (!permissionStatus) return;
+    var state = window.Notification ? Notification.permission : "unsupported";
+    permission.hidden = state !== "default";
+    permissionStatus.textContent = {
+      granted: "This browser shows desktop notifications.",
+      denied: "This browser blocks desktop notifications from Parlor: allow them in its site settings.",
+      unsupported: "This browser cannot show desktop notifications; sounds still play."
+    }[state] || "";
+  }
+  if (permission) {
+    showPermission();
+    permission.addEventListener("click", function () {
+      Notification.requestPermission().then(showPermission, showPermission);
+    });
+  }
+
   // A submitted form shows that it is working and cannot be sent twice.
   document.addEventListener("submit", function (event) {
     var button = event.target.querySelector("button[type=submit]");

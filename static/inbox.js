@@ -1,7 +1,8 @@
 // The live inbox: the agent's WebSocket (docs/protocol.md) keeps the list and the open
 // conversation current, sends replies with retry-safe client ids, and shows typing, viewing,
-// presence and read state. Files (picked, dropped or pasted) upload at once and go with the
-// next reply or note. The page works without it: every action is also a plain form.
+// presence and read state; it plays a sound and shows desktop notifications for the events
+// the agent chose. Files (picked, dropped or pasted) upload at once and go with the next reply
+// or note. The page works without it: every action is also a plain form.
 (function () {
   "use strict";
   var d = document, w = window;
@@ -53,17 +54,19 @@
     return true;
   }
   // Fetches the row as the server renders it and puts it where it belongs, or removes it when
-  // it no longer belongs to this view.
-  function refreshRow(id) {
-    if (!list) return;
+  // it no longer belongs to this view. `then`, if given, is handed the row (or null) first,
+  // whatever the view: it says who the conversation is assigned to now.
+  function refreshRow(id, then) {
+    if (!list && !then) return;
     var query = "?view=" + view + "&status=" + statusFilter + (labelFilter ? "&label=" + labelFilter : "");
     fetch("/app/" + workspace + "/inbox/rows/" + id + query, { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.text() : null; })
       .then(function (html) {
-        if (html === null) return;
         var holder = d.createElement("ul");
-        holder.innerHTML = html.trim();
+        holder.innerHTML = html === null ? "" : html.trim();
         var row = holder.firstElementChild;
+        if (then) then(row);
+        if (html === null || !list) return;
         var old = list.querySelector('[data-id="' + id + '"]');
         if (old) old.remove();
         if (!row || !matchesFilter(row)) { updateEmpty(); return; }
@@ -240,6 +243,14 @@
   }
 
   // ---- notifications ------------------------------------------------------------------------
+  // The events this agent wants a desktop notification and a sound for (Settings →
+  // Notifications): "new_conversation", "assigned" (to me) and "new_message" (a visitor wrote
+  // in a conversation assigned to me).
+  var wanted = {
+    desktop: (root.getAttribute("data-notify-desktop") || "").split(" "),
+    sound: (root.getAttribute("data-notify-sound") || "").split(" ")
+  };
+  function wants(channel, event) { return wanted[channel].indexOf(event) >= 0; }
   var audio = null;
   function chime() {
     try {
@@ -254,15 +265,39 @@
       tone.stop(now + 0.35);
     } catch (e) {}
   }
-  function notify(m) {
-    if (!d.hidden) return;
-    hiddenCount++;
-    d.title = "(" + hiddenCount + ") " + baseTitle;
-    chime();
-    if (w.Notification && Notification.permission === "granted") {
-      var text = m.body ? m.body.slice(0, 140) : (m.attachments || []).map(function (a) { return a.name; }).join(", ");
-      try { new Notification((m.author.name || "A visitor") + " wrote", { body: text, tag: m.conversation_id }); } catch (e) {}
+  // Tells the agent about `event` in conversation `id` by the channels they chose for it, except
+  // about the conversation they are looking at.
+  function notify(event, id, title, text) {
+    if (!d.hidden && id === conversation) return;
+    if (wants("sound", event)) chime();
+    if (wants("desktop", event) && w.Notification && Notification.permission === "granted") {
+      try { new Notification(title, { body: text, tag: id }); } catch (e) {}
     }
+  }
+  // A visitor's message: the first of a conversation is a new conversation; a later one is news
+  // when the conversation is assigned to this agent, as its row says now. In a hidden tab the
+  // title counts them all.
+  function visitorWrote(m) {
+    if (d.hidden) {
+      hiddenCount++;
+      d.title = "(" + hiddenCount + ") " + baseTitle;
+    }
+    var who = m.author.name || "A visitor";
+    var text = m.body ? m.body.slice(0, 140) : (m.attachments || []).map(function (a) { return a.name; }).join(", ");
+    if (m.seq === 1) {
+      notify("new_conversation", m.conversation_id, "New conversation: " + who, text);
+      refreshRow(m.conversation_id);
+      return;
+    }
+    refreshRow(m.conversation_id, function (row) {
+      if (row && row.getAttribute("data-assignee") === me) notify("new_message", m.conversation_id, who + " wrote", text);
+    });
+  }
+  // A conversation given to this agent by someone else (a teammate, or auto-assignment).
+  function assignedToMe(m) {
+    if (!m.assigned_by || m.assignee_id !== me || m.assigned_by.id === me) return;
+    var by = m.assigned_by.kind === "system" ? "By auto-assignment" : "By " + m.assigned_by.name;
+    notify("assigned", m.conversation_id, "A conversation is assigned to you", by);
   }
   d.addEventListener("visibilitychange", function () {
     if (d.hidden) return;
@@ -304,8 +339,8 @@
         flush();
       } else if (m.type === "message") {
         showMessage(m);
-        if (m.author.kind === "visitor") notify(m);
-        refreshRow(m.conversation_id);
+        if (m.author.kind === "visitor") visitorWrote(m);
+        else refreshRow(m.conversation_id);
       } else if (m.type === "ack") {
         if (m.conversation_id === conversation) {
           outbox.forEach(function (p) {
@@ -327,6 +362,7 @@
         if (m.kind === "visitor") setOnline(m.id, m.status === "online");
       } else if (m.type === "conversation") {
         refreshRow(m.conversation_id);
+        assignedToMe(m);
         if (m.conversation_id === conversation) {
           refreshLabels(false);
           var pill = d.getElementById("conv-status");

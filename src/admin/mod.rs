@@ -9,6 +9,7 @@ mod api_keys;
 mod assignment;
 mod availability;
 mod labels;
+mod notifications;
 mod privacy;
 mod team;
 pub mod webhooks;
@@ -41,7 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(webhooks::configure)
         .configure(labels::configure)
         .configure(privacy::configure)
-        .route("/app/{workspace_id}/settings/notifications", web::post().to(save_notifications))
+        .configure(notifications::configure)
         .route("/app/{workspace_id}/settings", web::get().to(settings))
         .route("/app/{workspace_id}/settings", web::post().to(rename_workspace));
 }
@@ -89,42 +90,6 @@ struct SettingsPage {
     name: String,
     error: Option<String>,
     can_edit: bool,
-    email_new_conversations: bool,
-}
-
-fn wants_new_conversation_emails(conn: &mut diesel::PgConnection, member: &Member) -> Result<bool, AppError> {
-    use crate::db::schema::memberships;
-    use diesel::prelude::*;
-    Ok(memberships::table
-        .filter(memberships::workspace_id.eq(member.workspace_id()))
-        .filter(memberships::user_id.eq(member.current.user.id))
-        .select(memberships::email_new_conversations)
-        .first(conn)?)
-}
-
-#[derive(Deserialize)]
-pub struct NotificationsForm {
-    email_new_conversations: Option<String>,
-}
-
-/// Any member chooses whether they get an email for each new conversation.
-async fn save_notifications(
-    state: web::Data<AppState>,
-    member: Member,
-    CsrfForm(form): CsrfForm<NotificationsForm>,
-) -> Result<HttpResponse, AppError> {
-    use crate::db::schema::memberships;
-    use diesel::prelude::*;
-    let (workspace_id, user_id) = (member.workspace_id(), member.current.user.id);
-    let wanted = form.email_new_conversations.is_some();
-    db::run(&state.pool, move |conn| {
-        diesel::update(memberships::table.filter(memberships::workspace_id.eq(workspace_id)).filter(memberships::user_id.eq(user_id)))
-            .set(memberships::email_new_conversations.eq(wanted))
-            .execute(conn)?;
-        Ok(())
-    })
-    .await?;
-    Ok(see_other(&format!("/app/{workspace_id}/settings?notice=notifications_saved")))
 }
 
 async fn settings(
@@ -135,10 +100,8 @@ async fn settings(
 ) -> Result<HttpResponse, AppError> {
     let name = member.workspace.name.clone();
     let can_edit = member.role.is_admin();
-    let for_member = member.clone();
-    let email_new_conversations = db::run(&state.pool, move |conn| wants_new_conversation_emails(conn, &for_member)).await?;
     let shell = Shell::load(&state, &member, csrf, Nav::Settings, query.notice.as_deref()).await?;
-    render(StatusCode::OK, &SettingsPage { shell, name, error: None, can_edit, email_new_conversations })
+    render(StatusCode::OK, &SettingsPage { shell, name, error: None, can_edit })
 }
 
 #[derive(Deserialize)]
@@ -156,10 +119,8 @@ async fn rename_workspace(
     let name = match workspaces::validate_name(&form.name) {
         Ok(name) => name,
         Err(error) => {
-            let for_member = member.clone();
-            let email_new_conversations = db::run(&state.pool, move |conn| wants_new_conversation_emails(conn, &for_member)).await?;
             let shell = Shell::load(&state, &member, csrf, Nav::Settings, None).await?;
-            let page = SettingsPage { shell, name: form.name, error: Some(error), can_edit: true, email_new_conversations };
+            let page = SettingsPage { shell, name: form.name, error: Some(error), can_edit: true };
             return render(StatusCode::UNPROCESSABLE_ENTITY, &page);
         }
     };

@@ -4,10 +4,11 @@
 //! on purpose: a visitor's message reopens its conversation inside the message writer's batch
 //! statement (`writer/batch.rs` says why), with its webhook event stored beside the message.
 //!
-//! Each change is one transaction holding the UPDATE, its audit record and its webhook event,
-//! so that the history and the webhooks hold a change exactly when it happened; the
+//! Each change is one transaction holding the UPDATE, its audit record and its webhook event
+//! (and, for a new assignee, their email job: [`notices::enqueue_assigned_email`]), so that the
+//! history, the webhooks and the email hold a change exactly when it happened; the
 //! `conversation` frame goes to the workspace's agents (here and, through the broker, on the
-//! other instances) only after the commit. A new kind of change (labels, a rating) is a field
+//! other instances) only after the commit, naming who assigned it when the assignee is new. A new kind of change (labels, a rating) is a field
 //! of [`Change`] with its part in `apply`: its columns, its audit record, its event.
 //!
 //! Tenant rule: every change takes the caller's `WorkspaceId` and updates by it and the
@@ -22,13 +23,17 @@ use diesel::{
 use time::OffsetDateTime;
 
 use crate::{
-    conversations::{Conversation, ConversationStatus, labels},
+    conversations::{AuthorKind, Conversation, ConversationStatus, labels, notices},
     db::{
         self, ConversationId, LabelId, UserId, WorkspaceId,
         schema::{conversation_labels, conversations, memberships, users},
     },
     error::AppError,
-    realtime::{Realtime, hub::Recipients, protocol::ServerFrame},
+    realtime::{
+        Realtime,
+        hub::Recipients,
+        protocol::{AuthorRef, ServerFrame},
+    },
     state::AppState,
     webhooks::events,
     workspaces::audit::{self, Actor},
@@ -135,19 +140,21 @@ pub async fn change(
     id: ConversationId,
     change: Change,
 ) -> Result<Conversation, AppError> {
-    let (conversation, changed) =
-        db::run(&state.pool, move |conn| conn.build_transaction().run(|conn| apply(conn, workspace_id, &actor, id, change))).await?;
+    let by = actor.clone();
+    let Applied { conversation, changed, newly_assigned } =
+        db::run(&state.pool, move |conn| conn.build_transaction().run(|conn| apply(conn, workspace_id, &by, id, change))).await?;
     if changed {
-        announce(&state.realtime, workspace_id, conversation.id, conversation.status, conversation.assignee_id);
+        let assigned_by = newly_assigned.then_some(&actor);
+        announce(&state.realtime, workspace_id, conversation.id, conversation.status, conversation.assignee_id, assigned_by);
         // A member may be under their limit now, or the conversation waiting for someone.
         state.assignment.workspace(workspace_id);
     }
     Ok(conversation)
 }
 
-/// Assigns inside the caller's transaction, with the audit record of [`change`]: how
-/// auto-assignment gives several conversations under one workspace lock. The caller tells the
-/// agents after its commit ([`announce_change`]).
+/// Assigns inside the caller's transaction, with the audit record and the assignee's email of
+/// [`change`]: how auto-assignment gives several conversations under one workspace lock. The
+/// caller tells the agents after its commit ([`announce_change`]).
 pub(crate) fn assign_in_transaction(
     conn: &mut PgConnection,
     workspace_id: WorkspaceId,
@@ -155,28 +162,40 @@ pub(crate) fn assign_in_transaction(
     id: ConversationId,
     assignee: Option<UserId>,
 ) -> Result<Conversation, AppError> {
-    apply(conn, workspace_id, actor, id, Change { assignee: Some(assignee), ..Change::default() }).map(|(conversation, _)| conversation)
+    apply(conn, workspace_id, actor, id, Change { assignee: Some(assignee), ..Change::default() }).map(|applied| applied.conversation)
 }
 
 /// Tells the workspace's agents where a conversation changed by
-/// [`assign_in_transaction`] stands, once its transaction has committed.
+/// [`assign_in_transaction`] stands, once its transaction has committed. Auto-assignment only
+/// ever gives a conversation to someone other than who had it, so a conversation with an
+/// assignee is announced as given to them by Parlor.
 pub(crate) fn announce_change(realtime: &Realtime, conversation: &Conversation) {
-    announce(realtime, conversation.workspace_id, conversation.id, conversation.status, conversation.assignee_id);
+    let parlor = Actor::parlor();
+    let assigned_by = conversation.assignee_id.is_some().then_some(&parlor);
+    announce(realtime, conversation.workspace_id, conversation.id, conversation.status, conversation.assignee_id, assigned_by);
 }
 
-/// Makes the change in the caller's transaction; returns the conversation and whether anything
-/// changed (a label already on it, or already off, is no change).
+/// What [`apply`] did.
+struct Applied {
+    conversation: Conversation,
+    /// Anything changed (a label already on it, or already off, is no change).
+    changed: bool,
+    /// The conversation went to an assignee who did not have it.
+    newly_assigned: bool,
+}
+
+/// Makes the change in the caller's transaction.
 fn apply(
     conn: &mut PgConnection,
     workspace_id: WorkspaceId,
     actor: &Actor,
     id: ConversationId,
     change: Change,
-) -> Result<(Conversation, bool), AppError> {
+) -> Result<Applied, AppError> {
     let target = conversations::table.filter(conversations::workspace_id.eq(workspace_id)).filter(conversations::id.eq(id));
     if change.is_empty() {
         let conversation = target.select(Conversation::as_select()).first(conn).optional()?.ok_or(AppError::NotFound)?;
-        return Ok((conversation, false));
+        return Ok(Applied { conversation, changed: false, newly_assigned: false });
     }
     // The label first: a label-only change that changes nothing must not touch the row.
     let label_changed = match change.label {
@@ -189,7 +208,7 @@ fn apply(
             let event = conversation_updated(conn, &conversation)?;
             events::emit(conn, &[event])?;
         }
-        return Ok((conversation, label_changed));
+        return Ok(Applied { conversation, changed: label_changed, newly_assigned: false });
     }
     let status = change.status.map(StatusChange::columns).transpose()?;
     // The new assignee by name, for the audit log: `Some(None)` unassigns.
@@ -204,6 +223,12 @@ fn apply(
         },
         Some(None) => Some(None),
         None => None,
+    };
+    // Who had it, read under the row's lock: giving a conversation to its own assignee again
+    // tells nobody.
+    let previous_assignee: Option<UserId> = match change.assignee {
+        Some(Some(_)) => target.select(conversations::assignee_id).for_no_key_update().first(conn).optional()?.flatten(),
+        _ => None,
     };
     let columns = Columns { status: status.map(|(s, _)| s), snoozed_until: status.map(|(_, until)| until), assignee_id: change.assignee };
     let updated: Conversation = diesel::update(target)
@@ -229,7 +254,14 @@ fn apply(
         let event = conversation_updated(conn, &updated)?;
         events::emit(conn, &[event])?;
     }
-    Ok((updated, true))
+    let newly_assigned = match change.assignee {
+        Some(Some(assignee)) if previous_assignee != Some(assignee) => {
+            notices::enqueue_assigned_email(conn, workspace_id, id, assignee, actor)?;
+            true
+        }
+        _ => false,
+    };
+    Ok(Applied { conversation: updated, changed: true, newly_assigned })
 }
 
 /// Puts the label on the conversation or takes it off; returns whether it did. `NotFound` for a
@@ -348,7 +380,7 @@ pub async fn wake_snoozed(state: &AppState, workspace: Option<WorkspaceId>) -> R
     })
     .await?;
     for conversation in &woken {
-        announce(&state.realtime, conversation.workspace_id, conversation.id, ConversationStatus::Open, conversation.assignee_id);
+        announce(&state.realtime, conversation.workspace_id, conversation.id, ConversationStatus::Open, conversation.assignee_id, None);
         if conversation.assignee_id.is_none() {
             state.assignment.workspace(conversation.workspace_id);
         }
@@ -356,8 +388,21 @@ pub async fn wake_snoozed(state: &AppState, workspace: Option<WorkspaceId>) -> R
     Ok(woken.len())
 }
 
-/// Tells every agent socket of the workspace, on every instance, where a conversation stands.
-fn announce(realtime: &Realtime, workspace_id: WorkspaceId, id: ConversationId, status: ConversationStatus, assignee: Option<UserId>) {
-    let frame = ServerFrame::Conversation { conversation_id: id, status, assignee_id: assignee.map(|a| a.0) }.to_json();
+/// Tells every agent socket of the workspace, on every instance, where a conversation stands,
+/// and who gave it to its assignee when that is what changed.
+fn announce(
+    realtime: &Realtime,
+    workspace_id: WorkspaceId,
+    id: ConversationId,
+    status: ConversationStatus,
+    assignee: Option<UserId>,
+    assigned_by: Option<&Actor>,
+) {
+    let assigned_by = assigned_by.map(|actor| AuthorRef {
+        kind: if actor.user_id.is_some() { AuthorKind::Agent } else { AuthorKind::System },
+        id: actor.user_id.map(|u| u.0),
+        name: Some(&actor.name),
+    });
+    let frame = ServerFrame::Conversation { conversation_id: id, status, assignee_id: assignee.map(|a| a.0), assigned_by }.to_json();
     realtime.broadcast_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, frame);
 }

@@ -170,6 +170,14 @@ diesel::table! {
         email_new_conversations -> Bool,
         online_until -> Nullable<Timestamptz>,
         last_assigned_at -> Nullable<Timestamptz>,
+        desktop_new_conversation -> Bool,
+        sound_new_conversation -> Bool,
+        desktop_assigned -> Bool,
+        sound_assigned -> Bool,
+        email_assigned -> Bool,
+        desktop_new_message -> Bool,
+        sound_new_message -> Bool,
+        email_new_message -> Bool,
     }
 }
 
@@ -186,6 +194,15 @@ diesel::table! {
         private -> Bool,
         created_at -> Timestamptz,
         attachment_count -> Int2,
+    }
+}
+
+diesel::table! {
+    new_message_emails (workspace_id, conversation_id, user_id) {
+        workspace_id -> Uuid,
+        conversation_id -> Uuid,
+        user_id -> Uuid,
+        sent_at -> Timestamptz,
     }
 }
 
@@ -364,6 +381,7 @@ diesel::joinable!(memberships -> users (user_id));
 diesel::joinable!(memberships -> workspaces (workspace_id));
 diesel::joinable!(messages -> conversations (conversation_id));
 diesel::joinable!(messages -> workspaces (workspace_id));
+diesel::joinable!(new_message_emails -> conversations (conversation_id));
 diesel::joinable!(pending_conversation_notices -> conversations (conversation_id));
 diesel::joinable!(pending_conversation_notices -> workspaces (workspace_id));
 diesel::joinable!(sessions -> users (user_id));
@@ -394,6 +412,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     labels,
     memberships,
     messages,
+    new_message_emails,
     pending_conversation_notices,
     sessions,
     stripe_events,

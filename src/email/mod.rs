@@ -361,21 +361,24 @@ struct NewConversationText<'a> {
     workspace: &'a str,
     body: &'a str,
     link: &'a str,
+    settings_link: &'a str,
 }
 
-/// A new conversation, to the members who asked to hear of each one.
+/// A new conversation, to the members who asked to hear of each one. `settings_link` is the
+/// recipient's notifications page.
 pub fn new_conversation(
     to: &str,
     workspace: &str,
     visitor: Option<&str>,
     first: &crate::conversations::Message,
     link: &str,
+    settings_link: &str,
 ) -> Result<Email, askama::Error> {
     let visitor = visitor.unwrap_or("A visitor");
     Ok(Email {
         to: to.into(),
         subject: format!("New conversation in {workspace}: {visitor}"),
-        text: NewConversationText { visitor, workspace, body: &first.body, link }.render()?,
+        text: NewConversationText { visitor, workspace, body: &first.body, link, settings_link }.render()?,
         link: Some(link.to_string()),
     })
 }
@@ -392,16 +395,80 @@ pub struct StartedConversation {
 struct NewConversationsText<'a> {
     workspace: &'a str,
     started: &'a [StartedConversation],
+    settings_link: &'a str,
 }
 
 /// Several new conversations in one email: notices are sent at most once a minute, and what
 /// started meanwhile comes together.
-pub fn new_conversations(to: &str, workspace: &str, started: &[StartedConversation]) -> Result<Email, askama::Error> {
+pub fn new_conversations(to: &str, workspace: &str, started: &[StartedConversation], settings_link: &str) -> Result<Email, askama::Error> {
     Ok(Email {
         to: to.into(),
         subject: format!("{} new conversations in {workspace}", started.len()),
-        text: NewConversationsText { workspace, started }.render()?,
+        text: NewConversationsText { workspace, started, settings_link }.render()?,
         link: started.first().map(|s| s.link.clone()),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/assigned.txt")]
+struct AssignedText<'a> {
+    assigned_by: Option<&'a str>,
+    visitor: &'a str,
+    workspace: &'a str,
+    messages: Vec<Quoted>,
+    link: &'a str,
+    settings_link: &'a str,
+}
+
+/// To a member: a conversation is theirs now, given by `assigned_by` (a member's name) or, with
+/// `None`, by auto-assignment; with its latest messages.
+pub fn assigned(
+    to: &str,
+    workspace: &str,
+    visitor: Option<&str>,
+    assigned_by: Option<&str>,
+    latest: &[crate::conversations::Message],
+    link: &str,
+    settings_link: &str,
+) -> Result<Email, askama::Error> {
+    let messages = quote(latest, visitor.unwrap_or("Visitor"));
+    let visitor = visitor.unwrap_or("a visitor");
+    Ok(Email {
+        to: to.into(),
+        subject: format!("A conversation with {visitor} is assigned to you in {workspace}"),
+        text: AssignedText { assigned_by, visitor, workspace, messages, link, settings_link }.render()?,
+        link: Some(link.to_string()),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "email/new_message.txt")]
+struct NewMessageText<'a> {
+    visitor: &'a str,
+    workspace: &'a str,
+    messages: Vec<Quoted>,
+    link: &'a str,
+    settings_link: &'a str,
+    interval_minutes: i32,
+}
+
+/// To an assignee who is offline or away: the visitor wrote in their conversation. At most one
+/// every `interval_minutes` per conversation, which the email says.
+pub fn new_message(
+    to: &str,
+    workspace: &str,
+    visitor: Option<&str>,
+    messages: &[crate::conversations::Message],
+    link: &str,
+    settings_link: &str,
+    interval_minutes: i32,
+) -> Result<Email, askama::Error> {
+    let visitor = visitor.unwrap_or("A visitor");
+    Ok(Email {
+        to: to.into(),
+        subject: format!("{visitor} wrote in your conversation in {workspace}"),
+        text: NewMessageText { visitor, workspace, messages: quote(messages, visitor), link, settings_link, interval_minutes }.render()?,
+        link: Some(link.to_string()),
     })
 }
 

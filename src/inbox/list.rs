@@ -23,7 +23,10 @@ use crate::{
     error::AppError,
     state::AppState,
     web::{Nav, Shell, render},
-    workspaces::Workspace,
+    workspaces::{
+        Workspace,
+        notifications::{Channel, Preferences},
+    },
 };
 
 #[derive(Deserialize, Default)]
@@ -215,6 +218,10 @@ struct InboxPage {
     /// The largest file an agent may upload, so that the composer refuses a larger one before
     /// sending a byte of it.
     upload_max: u64,
+    /// The events this member wants a desktop notification and a sound for, space-separated
+    /// (`inbox.js` reads them from data attributes: the CSP allows no inline script).
+    notify_desktop: String,
+    notify_sound: String,
 }
 
 impl InboxPage {
@@ -249,13 +256,19 @@ pub(super) async fn render_inbox(
     status: StatusCode,
 ) -> Result<HttpResponse, AppError> {
     let (workspace_id, me) = (member.workspace_id(), member.current.user.id);
-    let (away, canned) =
-        db::run(&state.pool, move |conn| Ok((Workspace::is_away(conn, workspace_id, me)?, CannedResponse::list(conn, workspace_id)?)))
-            .await?;
+    let (away, canned, notify) = db::run(&state.pool, move |conn| {
+        Ok((
+            Workspace::is_away(conn, workspace_id, me)?,
+            CannedResponse::list(conn, workspace_id)?,
+            Preferences::load(conn, workspace_id, me)?,
+        ))
+    })
+    .await?;
     let shell = Shell::load(state, member, csrf, Nav::Inbox, notice).await?;
     let canned_json = serde_json::to_string(&canned).unwrap_or_else(|_| "[]".into());
     let upload_max = state.settings.upload_max_bytes;
-    render(status, &InboxPage { shell, list, open, away, canned_json, me, upload_max })
+    let (notify_desktop, notify_sound) = (notify.events_on(Channel::Desktop), notify.events_on(Channel::Sound));
+    render(status, &InboxPage { shell, list, open, away, canned_json, me, upload_max, notify_desktop, notify_sound })
 }
 
 #[derive(Template)]

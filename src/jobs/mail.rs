@@ -1,5 +1,7 @@
 //! The jobs that send email: a visitor's unseen replies, agents' unread visitor messages, new
-//! conversations for the agents who asked, failed payments, transcripts visitors asked for. Each re-reads the conversation
+//! conversations for the agents who asked, a conversation assigned to a member and a visitor's
+//! new message to an assignee who is away (each as their notification preferences say),
+//! failed payments, transcripts visitors asked for. Each re-reads the conversation
 //! first, so a job run twice (a retry after a lost acknowledgement) or run late sends nothing
 //! that is no longer true. A notice to several people fans out into one [`JobKind::SendEmail`]
 //! per recipient, enqueued in one transaction under the notice's own key: a failure retries
@@ -14,7 +16,7 @@ use serde::Deserialize;
 
 use crate::queue::{ClaimedJob, JobKind, enqueue};
 use crate::{
-    conversations::{Audience, AuthorKind, Message, messages_after},
+    conversations::{Audience, AuthorKind, Message, messages_after, notices::NEW_MESSAGE_EMAIL_INTERVAL_MINUTES},
     db::{
         self, ConversationId, UserId, WorkspaceId,
         schema::{contacts, conversations, memberships, users, workspaces},
@@ -22,6 +24,7 @@ use crate::{
     email,
     error::AppError,
     state::AppState,
+    workspaces::notifications::{Channel, Event, Preferences},
 };
 
 /// Messages quoted in one email at most; the rest are a click away.
@@ -92,6 +95,11 @@ fn inbox_link(state: &AppState, workspace_id: WorkspaceId, conversation_id: Conv
 
 fn conversation_link(base: &str, workspace_id: WorkspaceId, conversation_id: ConversationId) -> String {
     format!("{base}/app/{workspace_id}/inbox/{conversation_id}")
+}
+
+/// Where a member chooses their notifications in the workspace.
+fn notifications_link(base: &str, workspace_id: WorkspaceId) -> String {
+    format!("{base}/app/{workspace_id}/settings/notifications")
 }
 
 /// Emails the visitor the agents' replies of the range they still have not seen.
@@ -197,11 +205,14 @@ pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> 
                     link: link.clone(),
                 })
                 .collect();
+            let settings_link = notifications_link(&base, workspace_id);
             let mut emails = Vec::with_capacity(to.len());
             for address in &to {
                 emails.push(match started.as_slice() {
-                    [(visitor, first, link)] => email::new_conversation(address, &workspace_name, visitor.as_deref(), first, link)?,
-                    _ => email::new_conversations(address, &workspace_name, &digest)?,
+                    [(visitor, first, link)] => {
+                        email::new_conversation(address, &workspace_name, visitor.as_deref(), first, link, &settings_link)?
+                    }
+                    _ => email::new_conversations(address, &workspace_name, &digest, &settings_link)?,
                 });
             }
             enqueue_sends(conn, workspace_id, parent, &emails)?;
@@ -210,6 +221,144 @@ pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> 
         })
     })
     .await
+}
+
+/// A member a notice is about, as they are when the job runs.
+struct Addressee {
+    email: String,
+    /// Their inbox is open on some instance and they are not away.
+    connected: bool,
+}
+
+/// The conversation's assignee, if that is still `user_id`, they are still a member and they
+/// still want the email of `event`; `None` otherwise (the job then sends nothing).
+fn assignee_wanting(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    context: &Context,
+    user_id: UserId,
+    event: Event,
+) -> Result<Option<Addressee>, AppError> {
+    if context.assignee != Some(user_id) {
+        return Ok(None);
+    }
+    let wants = match Preferences::load(conn, workspace_id, user_id) {
+        Ok(preferences) => preferences.wants(event, Channel::Email),
+        Err(AppError::NotFound) => false,
+        Err(error) => return Err(error),
+    };
+    if !wants {
+        return Ok(None);
+    }
+    let (email, away, online_until): (String, bool, Option<time::OffsetDateTime>) = memberships::table
+        .inner_join(users::table)
+        .filter(memberships::workspace_id.eq(workspace_id))
+        .filter(memberships::user_id.eq(user_id))
+        .select((users::email, memberships::away, memberships::online_until))
+        .first(conn)?;
+    let connected = !away && online_until.is_some_and(|until| until > time::OffsetDateTime::now_utc());
+    Ok(Some(Addressee { email, connected }))
+}
+
+#[derive(Deserialize)]
+struct AssignedJob {
+    conversation_id: ConversationId,
+    user_id: UserId,
+    /// The member who assigned it; `None` for auto-assignment.
+    assigned_by: Option<String>,
+}
+
+/// Messages an assignment email quotes: the conversation's latest.
+const ASSIGNED_QUOTED: i64 = 5;
+
+/// Emails a member that a conversation was assigned to them, unless it went to someone else
+/// since, they left the workspace or they no longer want this email.
+pub async fn assigned_notice(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    let AssignedJob { conversation_id, user_id, assigned_by } =
+        serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))?;
+    let workspace_id = job.workspace_id;
+    let found = db::run(&state.pool, move |conn| {
+        let Some(context) = load_context(conn, workspace_id, conversation_id)? else { return Ok(None) };
+        let Some(addressee) = assignee_wanting(conn, workspace_id, &context, user_id, Event::Assigned)? else { return Ok(None) };
+        let after = (last_seq(conn, workspace_id, conversation_id)? - ASSIGNED_QUOTED).max(0);
+        let latest = messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, None, ASSIGNED_QUOTED)?;
+        Ok(Some((context, addressee, latest)))
+    })
+    .await?;
+    let Some((context, addressee, latest)) = found else { return Ok(()) };
+    let base = state.settings.public_base();
+    let message = email::assigned(
+        &addressee.email,
+        &context.workspace_name,
+        context.contact_name.as_deref(),
+        assigned_by.as_deref(),
+        &latest,
+        &conversation_link(&base, workspace_id, conversation_id),
+        &notifications_link(&base, workspace_id),
+    )?;
+    state.mailer.send(message).await.map_err(AppError::internal)?;
+    tracing::info!(conversation.id = %conversation_id, "assignment emailed to the assignee");
+    Ok(())
+}
+
+fn last_seq(conn: &mut PgConnection, workspace_id: WorkspaceId, conversation_id: ConversationId) -> Result<i64, AppError> {
+    Ok(conversations::table
+        .filter(conversations::workspace_id.eq(workspace_id))
+        .filter(conversations::id.eq(conversation_id))
+        .select(conversations::last_seq)
+        .first(conn)?)
+}
+
+#[derive(Deserialize)]
+struct NewMessageJob {
+    conversation_id: ConversationId,
+    user_id: UserId,
+    /// The visitor's message that set the notice off.
+    seq: i64,
+}
+
+/// Emails an assignee who is still offline or away the visitor messages of their conversation
+/// that no agent has read (the latest [`QUOTED_MAX`] messages at most: those the interval held
+/// back come along), unless the conversation went to someone else, they left the workspace or
+/// no longer want this email. The interval between two of these was claimed when the job was
+/// enqueued ([`crate::conversations::notices`]).
+pub async fn new_message_notice(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    let NewMessageJob { conversation_id, user_id, seq } =
+        serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))?;
+    let workspace_id = job.workspace_id;
+    let found = db::run(&state.pool, move |conn| {
+        let Some(context) = load_context(conn, workspace_id, conversation_id)? else { return Ok(None) };
+        let Some(addressee) = assignee_wanting(conn, workspace_id, &context, user_id, Event::NewMessage)? else { return Ok(None) };
+        if addressee.connected {
+            return Ok(None);
+        }
+        // Read since the notice was enqueued: nothing to tell.
+        if context.agent_read_seq >= seq {
+            return Ok(None);
+        }
+        let after = (last_seq(conn, workspace_id, conversation_id)? - QUOTED_MAX).max(context.agent_read_seq);
+        let unread = messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, None, QUOTED_MAX)?;
+        let unread: Vec<Message> = unread.into_iter().filter(|m| m.author_kind == AuthorKind::Visitor).collect();
+        Ok(Some((context, addressee, unread)))
+    })
+    .await?;
+    let Some((context, addressee, unread)) = found else { return Ok(()) };
+    if unread.is_empty() {
+        return Ok(());
+    }
+    let base = state.settings.public_base();
+    let message = email::new_message(
+        &addressee.email,
+        &context.workspace_name,
+        context.contact_name.as_deref(),
+        &unread,
+        &conversation_link(&base, workspace_id, conversation_id),
+        &notifications_link(&base, workspace_id),
+        NEW_MESSAGE_EMAIL_INTERVAL_MINUTES,
+    )?;
+    state.mailer.send(message).await.map_err(AppError::internal)?;
+    tracing::info!(conversation.id = %conversation_id, messages = unread.len(), "new visitor message emailed to the assignee");
+    Ok(())
 }
 
 /// Emails the workspace's owners that a payment failed, with the way to fix it.

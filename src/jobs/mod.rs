@@ -42,6 +42,8 @@ async fn handle(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), App
         Some(JobKind::SendEmail) => mail::send_email(state, job).await,
         Some(JobKind::WebhookDelivery) => crate::webhooks::deliver(state, job).await,
         Some(JobKind::Transcript) => mail::transcript(state, job).await,
+        Some(JobKind::AssignedNotice) => mail::assigned_notice(state, job).await,
+        Some(JobKind::NewMessageNotice) => mail::new_message_notice(state, job).await,
         None => Err(AppError::internal(anyhow::anyhow!("unknown job kind {}", job.kind))),
     }
 }

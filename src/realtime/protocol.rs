@@ -179,6 +179,11 @@ pub enum ServerFrame<'a> {
         conversation_id: ConversationId,
         status: ConversationStatus,
         assignee_id: Option<Uuid>,
+        /// Who gave the conversation to `assignee_id`, only on the frame of that change: a
+        /// member (`agent`, by the dashboard or their API key) or Parlor's auto-assignment
+        /// (`system`). An inbox tells its agent about a conversation assigned to them by it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        assigned_by: Option<AuthorRef<'a>>,
     },
     Viewing {
         conversation_id: ConversationId,

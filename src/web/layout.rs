@@ -171,7 +171,7 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         }
         "assignment_saved" => "Auto-assignment is saved.",
         "availability_saved" => "Business hours and follow-up are saved. The widget picks them up on its next load.",
-        "notifications_saved" => "Your email notifications are saved.",
+        "notifications_saved" => "Your notifications are saved. An open inbox picks them up when it next loads.",
         "webhook_created" => "The endpoint is added. Copy its signing secret below to verify deliveries.",
         "webhook_saved" => "The endpoint is saved.",
         "webhook_deleted" => "The endpoint is deleted; no more events go to it.",

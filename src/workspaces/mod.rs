@@ -26,6 +26,7 @@ pub struct Workspace {
 pub mod assignment;
 pub mod audit;
 pub mod availability;
+pub mod notifications;
 pub mod team;
 
 /// What a member may do in a workspace, from most to least powerful.

@@ -215,7 +215,7 @@ async fn members_who_opt_in_get_an_email_for_each_new_conversation() {
     let ada = Person::new("Ada");
     let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
     let saved = app.browser.post_form(&format!("/app/{workspace}/settings/notifications"), &[("email_new_conversations", "on")]).await;
-    assert_eq!(location(&saved), format!("/app/{workspace}/settings?notice=notifications_saved"));
+    assert_eq!(location(&saved), format!("/app/{workspace}/settings/notifications?notice=notifications_saved"));
     let (_visitor, _, conversation) = visitor_writes(&app, &site_key, None, "First question").await;
     let email = app.wait_for_email(&ada.email, "New conversation in Ada's Shop").await;
     assert!(email.text.contains("First question") && email.text.contains(&conversation), "{}", email.text);

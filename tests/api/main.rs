@@ -32,6 +32,7 @@ mod inbox_files;
 mod input_ranges;
 mod labels;
 mod login;
+mod notifications;
 mod password_reset;
 mod phone_layout;
 mod profile;

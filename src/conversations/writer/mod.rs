@@ -25,7 +25,7 @@ use serde_json::json;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
 
-use super::{Author, Message};
+use super::{Author, AuthorKind, Message};
 use crate::files::Links;
 use crate::webhooks::events::Event;
 use crate::{
@@ -80,7 +80,8 @@ pub struct Stored {
 }
 
 /// What a batch sets off, stored in its own transaction so that a crash cannot lose it: the
-/// webhook events of its messages, and the new-conversation emails agents asked for.
+/// webhook events of its messages, and the emails members asked for (new conversations, and a
+/// visitor writing in the conversation of an assignee who is not connected).
 fn record_consequences(conn: &mut PgConnection, results: &[Result<Stored, AppError>]) -> Result<(), diesel::result::Error> {
     let fresh: Vec<&Stored> = results.iter().filter_map(|r| r.as_ref().ok()).filter(|s| !s.duplicate).collect();
     if fresh.is_empty() {
@@ -89,7 +90,14 @@ fn record_consequences(conn: &mut PgConnection, results: &[Result<Stored, AppErr
     crate::webhooks::events::emit(conn, &message_events(&fresh))?;
     let started: Vec<(WorkspaceId, ConversationId)> =
         fresh.iter().filter(|s| s.new_conversation).map(|s| (s.message.workspace_id, s.message.conversation_id)).collect();
-    super::notices::enqueue_new_conversation_emails(conn, &started)
+    super::notices::enqueue_new_conversation_emails(conn, &started)?;
+    // A new conversation has no assignee yet: only visitors' messages in earlier ones count.
+    let written: Vec<(WorkspaceId, ConversationId, i64)> = fresh
+        .iter()
+        .filter(|s| !s.new_conversation && s.message.author_kind == AuthorKind::Visitor)
+        .map(|s| (s.message.workspace_id, s.message.conversation_id, s.message.seq))
+        .collect();
+    super::notices::enqueue_new_message_emails(conn, &written)
 }
 
 /// The events of a committed batch of messages.

@@ -249,6 +249,7 @@ impl Connection {
                         conversation_id: message.conversation_id,
                         status: crate::conversations::ConversationStatus::Open,
                         assignee_id: None,
+                        assigned_by: None,
                     }
                     .to_json();
                     let to =

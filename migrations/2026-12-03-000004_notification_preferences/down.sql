@@ -1,0 +1,10 @@
+DROP TABLE new_message_emails;
+ALTER TABLE memberships
+    DROP COLUMN desktop_new_conversation,
+    DROP COLUMN sound_new_conversation,
+    DROP COLUMN desktop_assigned,
+    DROP COLUMN sound_assigned,
+    DROP COLUMN email_assigned,
+    DROP COLUMN desktop_new_message,
+    DROP COLUMN sound_new_message,
+    DROP COLUMN email_new_message;
