@@ -147,6 +147,7 @@
         return;
       }
       conversationId = draft.id = m.conversation_id;
+      showChrome();
     }
     if (shown[m.seq]) {
       // Our own send, placed at its ack: its files get their links now.

@@ -684,6 +684,8 @@ async fn a_returning_visitor_starts_a_second_conversation_and_the_agent_sees_bot
     page.wait_for_frame_text("Answer to the first").await;
     let list_code_loaded = "function () { return this.ownerDocument.defaultView.performance.getEntriesByType('resource').some((r) => r.name.includes('/conversations.js')); }";
     assert_eq!(page.call_on(composer, list_code_loaded).await, json!(false), "the list's code waits until it is asked for");
+    // The list is reachable as soon as the first conversation exists, without a reload.
+    page.wait_for("button", "Your conversations").await;
 
     // The visitor comes back another day: their conversation is there.
     page.goto(&format!("{host}/")).await;
