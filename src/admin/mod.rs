@@ -8,6 +8,7 @@ mod account;
 mod api_keys;
 mod assignment;
 mod availability;
+mod contact_attributes;
 mod labels;
 mod privacy;
 mod team;
@@ -40,6 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(assignment::configure)
         .configure(webhooks::configure)
         .configure(labels::configure)
+        .configure(contact_attributes::configure)
         .configure(privacy::configure)
         .route("/app/{workspace_id}/settings/notifications", web::post().to(save_notifications))
         .route("/app/{workspace_id}/settings", web::get().to(settings))

@@ -16,6 +16,7 @@ mod assignment;
 mod billing;
 mod blocking;
 mod console;
+mod contact_attributes;
 mod contacts;
 mod csrf;
 mod email;
