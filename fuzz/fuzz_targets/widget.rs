@@ -23,8 +23,9 @@ fn attributes_allowed(attributes: &Attributes) -> bool {
     attributes.len() <= MAX_ATTRIBUTES
         && attributes.iter().all(|(key, value)| {
             (1..=64).contains(&key.chars().count())
+                && !key.contains('\0')
                 && match value {
-                    Value::String(text) => text.chars().count() <= 500,
+                    Value::String(text) => text.chars().count() <= 500 && !text.contains('\0'),
                     Value::Number(_) | Value::Bool(_) | Value::Null => true,
                     Value::Array(_) | Value::Object(_) => false,
                 }

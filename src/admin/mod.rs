@@ -8,6 +8,7 @@ mod account;
 mod api_keys;
 mod assignment;
 mod availability;
+mod contact_attributes;
 mod labels;
 mod notifications;
 mod privacy;
@@ -41,6 +42,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .configure(assignment::configure)
         .configure(webhooks::configure)
         .configure(labels::configure)
+        .configure(contact_attributes::configure)
         .configure(privacy::configure)
         .configure(notifications::configure)
         .route("/app/{workspace_id}/settings", web::get().to(settings))

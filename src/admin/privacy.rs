@@ -235,7 +235,7 @@ async fn delete_contact(
 /// The tables of a workspace export, in order: a line kind and the query of one page of rows
 /// after a given id. Secrets (identity secret, API key digests, webhook secrets) are left out.
 /// `file` lines (attachments of messages) get a signed link as they are written.
-const EXPORT_TABLES: [(&str, &str); 10] = [
+const EXPORT_TABLES: [(&str, &str); 11] = [
     (
         "member",
         "SELECT m.user_id AS id, to_jsonb(r) AS row FROM memberships m JOIN LATERAL (SELECT u.name, u.email, m.role, m.created_at AS joined_at FROM users u WHERE u.id = m.user_id) r ON true WHERE m.workspace_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT 1000",
@@ -251,6 +251,10 @@ const EXPORT_TABLES: [(&str, &str); 10] = [
     (
         "label",
         "SELECT l.id, to_jsonb(l) - 'workspace_id' AS row FROM labels l WHERE l.workspace_id = $1 AND l.id > $2 ORDER BY l.id LIMIT 1000",
+    ),
+    (
+        "contact_attribute",
+        "SELECT a.id, to_jsonb(a) - 'workspace_id' AS row FROM contact_attributes a WHERE a.workspace_id = $1 AND a.id > $2 ORDER BY a.id LIMIT 1000",
     ),
     (
         "webhook_endpoint",

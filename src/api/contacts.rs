@@ -1,6 +1,7 @@
 //! `/api/v1/contacts`: a workspace's contacts (visitors) in pages by id, edits of a contact's
-//! name and email, blocking a contact (`.../block`, `.../unblock`), and merging another contact
-//! into one (`.../merge`, done by [`crate::contacts::merge`]).
+//! name, email and attribute values (checked by [`crate::contacts::attributes`]), blocking a
+//! contact (`.../block`, `.../unblock`), and merging another contact into one (`.../merge`, done
+//! by [`crate::contacts::merge`]).
 //!
 //! Tenant rule: every query takes the key's `WorkspaceId`, and an edit filters on it together
 //! with the contact's id, so another workspace's contact answers 404.
@@ -12,6 +13,7 @@ use uuid::Uuid;
 
 use super::{Object, Page, ReadKey, WriteKey, actor, openapi, says_something};
 use crate::{
+    contacts::attributes as contact_attributes,
     conversations::contacts as contact_blocks,
     db::{self, ContactId, schema::contacts as contacts_table},
     error::AppError,
@@ -20,7 +22,17 @@ use crate::{
     state::AppState,
 };
 
-type ContactRow = (ContactId, Option<String>, Option<String>, Option<String>, bool, OffsetDateTime, Option<OffsetDateTime>, Option<Uuid>);
+type ContactRow = (
+    ContactId,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    bool,
+    serde_json::Value,
+    OffsetDateTime,
+    Option<OffsetDateTime>,
+    Option<Uuid>,
+);
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -39,6 +51,12 @@ pub struct ContactJson {
     /// Whether your website signed `external_id` (identity verification). When false, the
     /// id, name and email are only what the visitor's page claimed.
     identity_verified: bool,
+    /// Custom attributes by key: the values of the attributes the workspace defines
+    /// (`GET /api/v1/contact_attributes`), each of its type (text and list choices as strings,
+    /// numbers, dates as `"YYYY-MM-DD"`, booleans), and any other key the website sent through
+    /// the widget (text, a number or a boolean).
+    #[schema(value_type = Object, example = json!({"plan": "Pro", "seats": 12, "renews_on": "2027-01-31", "vip": true}))]
+    attributes: serde_json::Value,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     /// When the contact was blocked; `null` when they are not. A blocked contact cannot start
@@ -75,18 +93,20 @@ pub(super) async fn list_contacts(
                 contacts_table::email,
                 contacts_table::external_id,
                 contacts_table::identity_verified,
+                contacts_table::attributes,
                 contacts_table::created_at,
                 contacts_table::blocked_at,
                 contacts_table::blocked_by,
             ))
             .load::<ContactRow>(conn)?
             .into_iter()
-            .map(|(id, name, email, external_id, identity_verified, created_at, blocked_at, blocked_by)| ContactJson {
+            .map(|(id, name, email, external_id, identity_verified, attributes, created_at, blocked_at, blocked_by)| ContactJson {
                 id: id.0,
                 name,
                 email,
                 external_id,
                 identity_verified,
+                attributes,
                 created_at,
                 blocked_at,
                 blocked_by,
@@ -100,7 +120,7 @@ pub(super) async fn list_contacts(
     Ok(HttpResponse::Ok().json(Page { data: rows, next_cursor }))
 }
 
-/// The fields a PATCH may change; either may be left out (`null` is no change too).
+/// The fields a PATCH may change; any may be left out (`null` is no change too).
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactPatch {
@@ -113,6 +133,15 @@ pub struct ContactPatch {
     name: Option<String>,
     #[schema(format = Email, max_length = 254)]
     email: Option<String>,
+    /// Values to set, by the key of an attribute the workspace defines, each checked by its
+    /// type: `text` a string of at most 500 characters on one line (stored trimmed), `number` a
+    /// number, `date` a string `YYYY-MM-DD`, `boolean` true or false, `list` one of its
+    /// options (whatever its case; stored as the option is spelt). `null` or an empty string
+    /// clears a value; `null` also clears a key without a definition. Keys left out stay as
+    /// they are. A key that is not defined, or a value that does not fit, answers 422 and
+    /// changes nothing.
+    #[schema(value_type = Option<Object>, example = json!({"plan": "Pro", "seats": 12, "renews_on": null}))]
+    attributes: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts",
@@ -122,7 +151,8 @@ pub struct ContactPatch {
         (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
         (status = 403, description = "The key lacks the `write` scope", body = openapi::ErrorBody),
         (status = 404, description = "No such contact in this workspace", body = openapi::ErrorBody),
-        (status = 413, description = "The body is larger than 64 KiB", body = openapi::ErrorBody)))]
+        (status = 413, description = "The body is larger than 64 KiB", body = openapi::ErrorBody),
+        (status = 422, description = "An attribute is not one the workspace defines, or its value does not fit the attribute's type", body = openapi::ErrorBody)))]
 pub(super) async fn update_contact(
     state: web::Data<AppState>,
     WriteKey(key): WriteKey,
@@ -130,7 +160,7 @@ pub(super) async fn update_contact(
     body: web::Json<Object<ContactPatch>>,
 ) -> Result<HttpResponse, AppError> {
     use diesel::prelude::*;
-    let Object(ContactPatch { name, email }) = body.into_inner();
+    let Object(ContactPatch { name, email, attributes }) = body.into_inner();
     // The length counts what was sent, as the schema's maxLength does.
     if name.as_ref().is_some_and(|n| !says_something(n) || n.chars().count() > 200) {
         return Err(AppError::bad_request("name is 1 to 200 characters, not only white space."));
@@ -142,18 +172,26 @@ pub(super) async fn update_contact(
     let email = email.map(|e| e.trim().to_string());
     let (workspace_id, id) = (key.workspace_id, ContactId(path.into_inner()));
     let updated = db::run(&state.pool, move |conn| {
-        let target = contacts_table::table.filter(contacts_table::workspace_id.eq(workspace_id)).filter(contacts_table::id.eq(id));
-        let found: i64 = target.count().get_result(conn)?;
-        if found == 0 {
-            return Err(AppError::NotFound);
-        }
-        if let Some(name) = name {
-            diesel::update(target).set(contacts_table::name.eq(name)).execute(conn)?;
-        }
-        if let Some(email) = email {
-            diesel::update(target).set(contacts_table::email.eq(email)).execute(conn)?;
-        }
-        queries::contact(conn, workspace_id, id)?.ok_or(AppError::NotFound)
+        conn.build_transaction().run(|conn| {
+            let target = contacts_table::table.filter(contacts_table::workspace_id.eq(workspace_id)).filter(contacts_table::id.eq(id));
+            let found: i64 = target.count().get_result(conn)?;
+            if found == 0 {
+                return Err(AppError::NotFound);
+            }
+            // Checked before anything changes: a value that does not fit changes nothing.
+            if let Some(sent) = attributes.filter(|a| !a.is_empty()) {
+                let definitions = contact_attributes::definitions_for_values(conn, workspace_id)?;
+                let changes = contact_attributes::changes_from_api(&definitions, &sent)?;
+                contact_attributes::apply(conn, workspace_id, id, &changes)?;
+            }
+            if let Some(name) = name {
+                diesel::update(target).set(contacts_table::name.eq(name)).execute(conn)?;
+            }
+            if let Some(email) = email {
+                diesel::update(target).set(contacts_table::email.eq(email)).execute(conn)?;
+            }
+            queries::contact(conn, workspace_id, id)?.ok_or(AppError::NotFound)
+        })
     })
     .await?;
     Ok(HttpResponse::Ok().json(contact_json(updated)))
@@ -166,6 +204,7 @@ fn contact_json(contact: queries::ContactDetails) -> ContactJson {
         email: contact.email,
         external_id: contact.external_id,
         identity_verified: contact.identity_verified,
+        attributes: contact.attributes,
         created_at: contact.created_at,
         blocked_at: contact.blocked_at,
         blocked_by: contact.blocked_by.map(|u| u.0),

@@ -1,6 +1,6 @@
 //! The REST API (`/api/v1`) for other systems, authenticated by secret API keys (`sk_...`):
 //! conversations ([`conversations`]), their messages and replies as an agent ([`messages`]),
-//! contacts ([`contacts`]), labels ([`labels`]), invitations ([`team`]), files for messages ([`uploads`]). The keys themselves
+//! contacts ([`contacts`]) and the attributes they carry ([`contact_attributes`]), labels ([`labels`]), invitations ([`team`]), files for messages ([`uploads`]). The keys themselves
 //! ([`crate::auth::api_keys`]) are managed by admins in Settings; what each handler needs of its key (`read`, `write`, `admin`) is the
 //! type of its key argument.
 //!
@@ -11,6 +11,7 @@
 //! Tenant rule: the key names the workspace ([`ApiKey`]); every query takes its
 //! `WorkspaceId`, and another workspace's object answers 404.
 
+pub mod contact_attributes;
 pub mod contacts;
 pub mod conversations;
 pub mod labels;
@@ -57,6 +58,12 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/labels", "GET, POST").route(web::get().to(labels::list_labels)).route(web::post().to(labels::create_label)))
             .service(resource("/labels/{id}", "DELETE").route(web::delete().to(labels::delete_label)))
             .service(resource("/contacts", "GET").route(web::get().to(contacts::list_contacts)))
+            .service(
+                resource("/contact_attributes", "GET, POST")
+                    .route(web::get().to(contact_attributes::list_attributes))
+                    .route(web::post().to(contact_attributes::create_attribute)),
+            )
+            .service(resource("/contact_attributes/{id}", "DELETE").route(web::delete().to(contact_attributes::delete_attribute)))
             .service(resource("/contacts/{id}", "PATCH").route(web::patch().to(contacts::update_contact)))
             .service(resource("/contacts/{id}/block", "POST").route(web::post().to(contacts::block_contact)))
             .service(resource("/contacts/{id}/unblock", "POST").route(web::post().to(contacts::unblock_contact)))

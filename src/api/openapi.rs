@@ -19,7 +19,7 @@ impl Modify for BearerKey {
         let mut scheme = Http::new(HttpAuthScheme::Bearer);
         scheme.description = Some(
             "A workspace's API key, `sk_...`, created by an admin in Settings, API keys, with its scopes: `read` (every GET), \
-             `write` (send messages, change conversations and contacts), `admin` (invite people; only while the key's creator \
+             `write` (send messages, change conversations and contacts), `admin` (invite people, define labels and contact attributes; only while the key's creator \
              is still an owner or admin). Each operation lists the scope it needs; a key without it answers 403. A key stops \
              working (401) when it is revoked or its creator leaves the workspace."
                 .into(),
@@ -49,6 +49,9 @@ impl Modify for BearerKey {
         super::contacts::block_contact,
         super::contacts::unblock_contact,
         super::contacts::merge_contact,
+        super::contact_attributes::list_attributes,
+        super::contact_attributes::create_attribute,
+        super::contact_attributes::delete_attribute,
         super::team::invite,
     ),
     components(schemas(ErrorBody, ErrorDetail, super::Scope)),

@@ -2,11 +2,15 @@
 //! (`GET /app/{workspace}/contacts`), and one contact's page with their details, their
 //! conversations and the name and email form (`GET /app/{workspace}/contacts/{contact}`). The
 //! form posts to the inbox's contact edit ([`crate::inbox::changes`]), which owns that change.
+//! The custom attributes a workspace defines, and their values, are [`attributes`]; their form
+//! on this page and in the inbox's contact panel is [`attribute_form`].
 //! Merging two contacts into one is [`merge`], with its pages in [`merge_page`].
 //!
 //! Tenant rule: every handler takes a [`Member`] (any role may look), whose `WorkspaceId` every
 //! query in [`queries`] takes; another workspace's contact answers 404.
 
+pub mod attribute_form;
+pub mod attributes;
 pub mod merge;
 mod merge_page;
 pub mod queries;
@@ -32,6 +36,7 @@ use crate::{
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/app/{workspace_id}/contacts", web::get().to(list_page))
         .route("/app/{workspace_id}/contacts/{contact_id}", web::get().to(contact_page))
+        .route("/app/{workspace_id}/contacts/{contact_id}/attributes", web::post().to(attribute_form::save))
         .configure(merge_page::configure);
 }
 
@@ -156,6 +161,7 @@ struct ContactPage {
     last_seen_iso: String,
     conversations: Vec<ConversationView>,
     online: bool,
+    attribute_form: attribute_form::AttributeForm,
 }
 
 #[derive(Deserialize)]
@@ -170,14 +176,29 @@ async fn contact_page(
     path: web::Path<(Uuid, Uuid)>,
     query: web::Query<ContactQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let workspace_id = member.workspace_id();
     let contact_id = ContactId(path.1);
-    let (contact, conversations) = db::run(&state.pool, move |conn| {
+    render_contact(&state, &member, csrf, contact_id, query.notice.as_deref(), |form| form).await
+}
+
+/// The contact's page; `adjust` changes its attributes form (to show a refused one, which
+/// makes the answer a 422).
+async fn render_contact(
+    state: &web::Data<AppState>,
+    member: &Member,
+    csrf: CsrfToken,
+    contact_id: ContactId,
+    notice: Option<&str>,
+    adjust: impl FnOnce(attribute_form::AttributeForm) -> attribute_form::AttributeForm,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = member.workspace_id();
+    let (contact, conversations, definitions) = db::run(&state.pool, move |conn| {
         let contact = inbox::queries::contact(conn, workspace_id, contact_id)?.ok_or(AppError::NotFound)?;
-        Ok((contact, queries::conversations(conn, workspace_id, contact_id)?))
+        Ok((contact, queries::conversations(conn, workspace_id, contact_id)?, attributes::list(conn, workspace_id)?))
     })
     .await?;
-    let shell = Shell::load(&state, &member, csrf, Nav::Contacts, query.notice.as_deref()).await?;
+    let shell = Shell::load(state, member, csrf, Nav::Contacts, notice).await?;
+    let form = adjust(attribute_form::AttributeForm::new(workspace_id, contact_id, None, &definitions, &contact.attributes));
+    let status = if form.refused() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     let page = ContactPage {
         name: contact.name.clone().unwrap_or_else(|| friendly_name(contact.id.0)),
         first_seen: inbox::describe_time(contact.created_at),
@@ -185,8 +206,9 @@ async fn contact_page(
         last_seen_iso: inbox::iso(contact.last_seen_at),
         online: state.realtime.hub.visitor_connected(contact.id),
         conversations: conversations.into_iter().map(ConversationView::from).collect(),
+        attribute_form: form,
         shell,
         contact,
     };
-    render(StatusCode::OK, &page)
+    render(status, &page)
 }

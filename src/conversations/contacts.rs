@@ -101,7 +101,8 @@ impl VisitorContext {
     }
 }
 
-/// At most this many custom attributes per contact.
+/// At most this many custom attributes per contact besides those the workspace defines (at
+/// most [`crate::contacts::attributes::MAX_PER_WORKSPACE`] more), and per widget request.
 pub const MAX_ATTRIBUTES: usize = 50;
 
 /// A visitor identified by the customer's website.
@@ -302,7 +303,8 @@ impl Visitor {
     }
 
     /// Records where the visitor is now, and the custom attributes the website sent (merged
-    /// into the earlier ones).
+    /// into the earlier ones; `null` removes one). The values of the attributes the workspace
+    /// defines are checked by their definitions ([`crate::contacts::attributes`]).
     pub fn update_context(
         conn: &mut PgConnection,
         visitor: &Visitor,
@@ -310,25 +312,23 @@ impl Visitor {
         attributes: Option<&serde_json::Map<String, serde_json::Value>>,
     ) -> Result<(), AppError> {
         let target = contacts::table.find(visitor.contact.id).filter(contacts::workspace_id.eq(visitor.contact.workspace_id));
-        if !context.is_empty() {
-            diesel::update(target).set(context).execute(conn)?;
-        }
-        if let Some(attributes) = attributes.filter(|a| !a.is_empty()) {
-            let merged = serde_json::Value::Object(attributes.clone());
-            let updated = diesel::sql_query(
-                "UPDATE contacts SET attributes = attributes || $1 WHERE id = $2 AND workspace_id = $3 \
-                 AND (SELECT count(*) FROM jsonb_object_keys(attributes || $1)) <= $4",
-            )
-            .bind::<diesel::sql_types::Jsonb, _>(merged)
-            .bind::<diesel::sql_types::Uuid, _>(visitor.contact.id.0)
-            .bind::<diesel::sql_types::Uuid, _>(visitor.contact.workspace_id)
-            .bind::<diesel::sql_types::BigInt, _>(MAX_ATTRIBUTES as i64)
-            .execute(conn)?;
-            if updated == 0 {
-                return Err(AppError::bad_request(format!("A visitor has at most {MAX_ATTRIBUTES} attributes.")));
+        let Some(attributes) = attributes.filter(|a| !a.is_empty()) else {
+            if !context.is_empty() {
+                diesel::update(target).set(context).execute(conn)?;
             }
-        }
-        Ok(())
+            return Ok(());
+        };
+        // Attributes that do not fit refuse the whole request, the page it names included.
+        let workspace_id = visitor.contact.workspace_id;
+        conn.transaction(|conn| {
+            let definitions = crate::contacts::attributes::definitions_for_values(conn, workspace_id)?;
+            let changes = crate::contacts::attributes::changes_from_widget(&definitions, attributes)?;
+            crate::contacts::attributes::apply_from_widget(conn, workspace_id, visitor.contact.id, &definitions, &changes, MAX_ATTRIBUTES)?;
+            if !context.is_empty() {
+                diesel::update(target).set(context).execute(conn)?;
+            }
+            Ok(())
+        })
     }
 
     /// The email (and name) an anonymous visitor typed into the chat. A verified visitor's

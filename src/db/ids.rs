@@ -75,4 +75,4 @@ impl std::fmt::Display for WorkspaceId {
     }
 }
 
-id_type!(UserId, SessionId, UserTokenId, ContactId, VisitorSessionId, ConversationId, MessageId, UploadId, LabelId);
+id_type!(UserId, SessionId, UserTokenId, ContactId, VisitorSessionId, ConversationId, MessageId, UploadId, LabelId, AttributeId);

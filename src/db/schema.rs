@@ -57,6 +57,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    contact_attributes (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        key -> Text,
+        label -> Text,
+        value_type -> Text,
+        options -> Array<Nullable<Text>>,
+        created_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     contacts (id) {
         id -> Uuid,
         workspace_id -> Uuid,
@@ -367,6 +379,7 @@ diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(audit_events -> workspaces (workspace_id));
 diesel::joinable!(billing_accounts -> workspaces (workspace_id));
 diesel::joinable!(canned_responses -> workspaces (workspace_id));
+diesel::joinable!(contact_attributes -> workspaces (workspace_id));
 diesel::joinable!(contacts -> users (blocked_by));
 diesel::joinable!(contacts -> workspaces (workspace_id));
 diesel::joinable!(conversation_labels -> conversations (conversation_id));
@@ -403,6 +416,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     billing_accounts,
     canned_responses,
+    contact_attributes,
     contacts,
     conversation_labels,
     conversations,

@@ -48,6 +48,8 @@ pub struct OpenConversation {
     pub first_seen: String,
     /// Who blocked the contact and when, while they are blocked.
     pub block: Option<BlockView>,
+    /// The contact's custom attributes, as the panel's form shows them.
+    pub attribute_form: crate::contacts::attribute_form::AttributeForm,
     pub error: Option<String>,
 }
 
@@ -60,11 +62,6 @@ pub struct BlockView {
 impl OpenConversation {
     pub fn is_assignee(&self, user: impl std::borrow::Borrow<UserId>) -> bool {
         self.conversation.assignee_id.as_ref() == Some(user.borrow())
-    }
-
-    /// The custom attributes the website sent, as text.
-    pub fn attributes(&self) -> Vec<(String, String)> {
-        self.contact.attribute_texts()
     }
 }
 
@@ -135,30 +132,41 @@ pub(super) async fn load_conversation(
 ) -> Result<OpenConversation, AppError> {
     use diesel::prelude::*;
     let workspace_id = member.workspace_id();
-    let (conversation, state_row, contact, messages, members, past, files, blocker, labels) = db::run(&state.pool, move |conn| {
-        let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
-        let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
-        let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
-        let after = (conversation.last_seq - HISTORY_PAGE).max(0);
-        let messages = conversations::messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, None, HISTORY_PAGE)?;
-        let members = Workspace::members(conn, workspace_id)?;
-        let past = Conversation::list_for_contact(conn, workspace_id, conversation.contact_id)?;
-        let files = crate::files::uploads::sent_files(conn, workspace_id, crate::files::uploads::FilesOf::Conversation(conversation_id))?;
-        let blocker = match contact.blocked_by {
-            Some(user_id) => users::table.find(user_id).select(users::name).first::<String>(conn).optional()?,
-            None => None,
-        };
-        let labels = labels::on_conversation(conn, workspace_id, conversation_id)?;
-        Ok((conversation, state_row, contact, messages, members, past, files, blocker, labels))
-    })
-    .await?;
+    let (conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions) =
+        db::run(&state.pool, move |conn| {
+            let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
+            let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
+            let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
+            let after = (conversation.last_seq - HISTORY_PAGE).max(0);
+            let messages = conversations::messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, None, HISTORY_PAGE)?;
+            let members = Workspace::members(conn, workspace_id)?;
+            let past = Conversation::list_for_contact(conn, workspace_id, conversation.contact_id)?;
+            let files =
+                crate::files::uploads::sent_files(conn, workspace_id, crate::files::uploads::FilesOf::Conversation(conversation_id))?;
+            let blocker = match contact.blocked_by {
+                Some(user_id) => users::table.find(user_id).select(users::name).first::<String>(conn).optional()?,
+                None => None,
+            };
+            let labels = labels::on_conversation(conn, workspace_id, conversation_id)?;
+            let definitions = crate::contacts::attributes::list(conn, workspace_id)?;
+            Ok((conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions))
+        })
+        .await?;
     let mut messages = messages;
     state.files.links.sign_messages(&mut messages);
     let mut files: Vec<crate::files::Attachment> = files.into_iter().map(|f| f.attachment).collect();
     state.files.links.sign(workspace_id, &mut files);
     let name = contact.name.clone().unwrap_or_else(|| queries::friendly_name(contact.id.0));
     let older = messages.first().map(|m| m.seq).filter(|&seq| seq > 1);
+    let attribute_form = crate::contacts::attribute_form::AttributeForm::new(
+        workspace_id,
+        contact.id,
+        Some(conversation.id),
+        &definitions,
+        &contact.attributes,
+    );
     Ok(OpenConversation {
+        attribute_form,
         online: state.realtime.hub.visitor_connected(contact.id),
         first_seen: describe_time(contact.created_at),
         block: contact.blocked_at.map(|at| BlockView { by: blocker, when: describe_time(at) }),

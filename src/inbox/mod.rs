@@ -56,7 +56,7 @@ pub(crate) fn iso(at: OffsetDateTime) -> String {
 }
 
 /// The conversation page again, with the list as it was (`keep`) and a notice.
-fn back_to(workspace_id: WorkspaceId, conversation_id: ConversationId, keep: Option<&str>, notice: &str) -> HttpResponse {
+pub(crate) fn back_to(workspace_id: WorkspaceId, conversation_id: ConversationId, keep: Option<&str>, notice: &str) -> HttpResponse {
     let keep = keep
         .filter(|k| k.split('&').all(|p| p.starts_with("view=") || p.starts_with("status=") || p.starts_with("label=")))
         .filter(|k| k.bytes().all(|b| b.is_ascii_alphanumeric() || b"=&-_".contains(&b)))

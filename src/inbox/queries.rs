@@ -256,20 +256,6 @@ impl ContactDetails {
     pub fn claimed_id(&self) -> Option<&str> {
         self.external_id.as_deref().filter(|_| !self.identity_verified)
     }
-
-    /// The custom attributes the website sent, as text.
-    pub fn attribute_texts(&self) -> Vec<(String, String)> {
-        let Some(map) = self.attributes.as_object() else { return Vec::new() };
-        map.iter()
-            .map(|(key, value)| {
-                let text = match value {
-                    serde_json::Value::String(text) => text.clone(),
-                    other => other.to_string(),
-                };
-                (key.clone(), text)
-            })
-            .collect()
-    }
 }
 
 pub fn contact(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ContactId) -> Result<Option<ContactDetails>, AppError> {

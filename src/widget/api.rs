@@ -106,24 +106,27 @@ impl PageContext {
 
 pub type Attributes = serde_json::Map<String, serde_json::Value>;
 
-/// Custom attributes: short keys, and values that are text (short), numbers, booleans or null.
+/// Custom attributes: short keys, and values that are text (short), numbers, booleans or null
+/// (which removes the attribute). A value for an attribute the workspace defines must also fit
+/// its definition, checked with the workspace's definitions by [`crate::contacts::attributes`].
 pub fn validate_attributes(attributes: Option<Attributes>) -> Result<Option<Attributes>, AppError> {
     let Some(attributes) = attributes else { return Ok(None) };
     if attributes.len() > contacts::MAX_ATTRIBUTES {
         return Err(AppError::bad_request(format!("At most {} attributes.", contacts::MAX_ATTRIBUTES)));
     }
     for (key, value) in &attributes {
-        if key.is_empty() || key.chars().count() > 64 {
-            return Err(AppError::bad_request("Attribute names are 1 to 64 characters."));
+        if key.is_empty() || key.chars().count() > 64 || key.contains('\0') {
+            return Err(AppError::bad_request("Attribute names are 1 to 64 characters, without NUL."));
         }
         let fits = match value {
-            serde_json::Value::String(text) => text.chars().count() <= 500,
+            // Postgres' jsonb cannot hold a NUL.
+            serde_json::Value::String(text) => text.chars().count() <= 500 && !text.contains('\0'),
             serde_json::Value::Number(_) | serde_json::Value::Bool(_) | serde_json::Value::Null => true,
             _ => false,
         };
         if !fits {
             return Err(AppError::bad_request(format!(
-                "Attribute {key:?} must be text of at most 500 characters, a number, true, false or null."
+                "Attribute {key:?} must be text of at most 500 characters (without NUL), a number, true, false or null."
             )));
         }
     }
@@ -310,6 +313,11 @@ impl Arrival {
     /// Finds, identifies or creates the visitor, records the page, and reads what the chat
     /// shows. `connected`: the agents with an inbox open on this instance.
     fn welcome(self, conn: &mut PgConnection, workspace_id: WorkspaceId, connected: Vec<UserId>) -> Result<Welcome, AppError> {
+        // A value that does not fit its attribute's definition refuses the request before any
+        // visitor is made.
+        if let Some(attributes) = &self.attributes {
+            crate::contacts::attributes::changes_from_widget(&crate::contacts::attributes::list(conn, workspace_id)?, attributes)?;
+        }
         let visitor = match (self.identification, self.existing) {
             (Some(who), existing) => Visitor::identify(conn, workspace_id, existing, &who)?,
             (None, Some(visitor)) => {

@@ -1,5 +1,5 @@
-//! The audit log: who changed a workspace's settings, team, keys, webhooks, data, contacts
-//! (blocks, merges) and conversations (status, snooze, assignee), and when.
+//! The audit log: who changed a workspace's settings, team, keys, webhooks, data, contact
+//! attributes, contacts (blocks, merges) and conversations (status, snooze, assignee), and when.
 //! Admins read it in the console; it is never edited, and goes with the workspace.
 //!
 //! Tenant rule: written and read only with the `WorkspaceId` of an authenticated member.
@@ -137,6 +137,9 @@ pub fn describe(action: &str) -> &'static str {
         "label.created" => "Added a label",
         "label.updated" => "Changed a label",
         "label.deleted" => "Deleted a label",
+        "contact_attribute.created" => "Added a contact attribute",
+        "contact_attribute.updated" => "Changed a contact attribute",
+        "contact_attribute.deleted" => "Deleted a contact attribute and its values",
         _ => "Changed something",
     }
 }

@@ -50,7 +50,10 @@ async fn the_api_answers_about_conversations_messages_and_contacts_in_a_stable_s
     let (_, posted) = api.call(Method::POST, &format!("/api/v1/conversations/{conversation}/messages"), Some(reply)).await;
     let patch = json!({"status": "pending"});
     let (_, patched) = api.call(Method::PATCH, &format!("/api/v1/conversations/{conversation}"), Some(patch)).await;
-    let contact_patch = json!({"name": "Lin", "email": "lin@example.com"});
+    let attribute = json!({"label": "Plan", "type": "list", "options": ["Free", "Pro"]});
+    let (_, attribute_created) = api.call(Method::POST, "/api/v1/contact_attributes", Some(attribute)).await;
+    let (_, attributes) = api.get("/api/v1/contact_attributes").await;
+    let contact_patch = json!({"name": "Lin", "email": "lin@example.com", "attributes": {"plan": "pro"}});
     let (_, contact_patched) = api.call(Method::PATCH, &format!("/api/v1/contacts/{contact}"), Some(contact_patch)).await;
     let (_, contacts) = api.get("/api/v1/contacts").await;
     let invitation = json!({"email": "grace@example.com", "role": "agent"});
@@ -63,6 +66,8 @@ async fn the_api_answers_about_conversations_messages_and_contacts_in_a_stable_s
         insta::assert_json_snapshot!("messages", messages);
         insta::assert_json_snapshot!("posted_message", posted);
         insta::assert_json_snapshot!("patched_conversation", patched);
+        insta::assert_json_snapshot!("contact_attribute", attribute_created);
+        insta::assert_json_snapshot!("contact_attributes", attributes);
         insta::assert_json_snapshot!("patched_contact", contact_patched);
         insta::assert_json_snapshot!("contacts", contacts);
         insta::assert_json_snapshot!("invitation", invited);

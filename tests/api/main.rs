@@ -17,6 +17,7 @@ mod billing;
 mod blocking;
 mod console;
 mod contact_merge;
+mod contact_attributes;
 mod contacts;
 mod csrf;
 mod email;

@@ -287,6 +287,9 @@ async fn the_openapi_document_describes_every_endpoint_and_what_it_answers() {
         "POST /api/v1/conversations/{id}/messages",
         "GET /api/v1/contacts",
         "PATCH /api/v1/contacts/{id}",
+        "GET /api/v1/contact_attributes",
+        "POST /api/v1/contact_attributes",
+        "DELETE /api/v1/contact_attributes/{id}",
         "POST /api/v1/invitations",
     ] {
         assert!(operations.contains(&expected.to_string()), "{expected} missing from {operations:?}");

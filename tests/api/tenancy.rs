@@ -1,7 +1,7 @@
 use crate::helpers::{Person, Role, spawn_app};
 
 /// Billing is off here (it has its own tenancy test in billing.rs).
-const WORKSPACE_PAGES: [&str; 13] = [
+const WORKSPACE_PAGES: [&str; 14] = [
     "",
     "/inbox",
     "/contacts",
@@ -11,6 +11,7 @@ const WORKSPACE_PAGES: [&str; 13] = [
     "/settings/availability",
     "/settings/assignment",
     "/settings/labels",
+    "/settings/attributes",
     "/settings/webhooks",
     "/settings/privacy",
     "/settings/audit",
