@@ -1,5 +1,5 @@
-//! The account page: your profile (name, password, time zone), whether your email is confirmed,
-//! and where you are signed in (each device can be signed out, or all at once).
+//! The account page: your profile (name, avatar, password, time zone), whether your email is
+//! confirmed, and where you are signed in (each device can be signed out, or all at once).
 //!
 //! A user belongs to many workspaces, so these changes are account-wide and stay out of the
 //! per-workspace audit log.
@@ -9,6 +9,8 @@ use askama::Template;
 use secrecy::SecretString;
 use serde::Deserialize;
 use time::OffsetDateTime;
+
+mod avatar;
 
 use crate::auth::EmptyForm;
 use crate::web::{Nav, NoticeQuery, Shell};
@@ -33,7 +35,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/account/verify-email", web::post().to(resend_verification))
         .route("/app/account/name", web::post().to(save_name))
         .route("/app/account/password", web::post().to(change_password))
-        .route("/app/account/time-zone", web::post().to(save_time_zone));
+        .route("/app/account/time-zone", web::post().to(save_time_zone))
+        .configure(avatar::configure);
 }
 
 pub struct SessionRow {
@@ -55,6 +58,9 @@ struct AccountPage {
     time_zone: String,
     zones: Vec<String>,
     errors: ProfileErrors,
+    /// The largest avatar picture, as the form's hint and script state it.
+    avatar_max_bytes: u64,
+    avatar_max_label: String,
 }
 
 /// One message per field, shown beside it.
@@ -64,6 +70,7 @@ struct ProfileErrors {
     current_password: Option<String>,
     new_password: Option<String>,
     time_zone: Option<String>,
+    avatar: Option<String>,
 }
 
 /// The profile form a refused request came from: its field keeps what was typed.
@@ -71,6 +78,7 @@ enum Refused {
     Name(String),
     TimeZone(String),
     Password,
+    Avatar,
 }
 
 fn describe_date(at: OffsetDateTime) -> String {
@@ -131,13 +139,14 @@ async fn page(
             time_zone = sent;
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Some(Refused::Password) => StatusCode::UNPROCESSABLE_ENTITY,
+        Some(Refused::Password | Refused::Avatar) => StatusCode::UNPROCESSABLE_ENTITY,
     };
     let mut shell = Shell::load_for_user(&state, &current, csrf, Nav::Account, notice).await?;
     // Keep the navigation of the user's first workspace, so the way back is one click.
     shell.current = shell.workspaces.first().cloned();
     let zones = super::availability::zones();
-    render(status, &AccountPage { shell, sessions, name, time_zone, zones, errors })
+    let (avatar_max_bytes, avatar_max_label) = (crate::avatars::MAX_BYTES, crate::avatars::max_label());
+    render(status, &AccountPage { shell, sessions, name, time_zone, zones, errors, avatar_max_bytes, avatar_max_label })
 }
 
 #[derive(Deserialize)]

@@ -136,6 +136,8 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "name_saved" => "Your name is saved. Teammates and visitors see it from now on.",
         "password_changed" => "Your password is changed, and every other device is signed out.",
         "time_zone_saved" => "Your time zone is saved. Times in the console show in it.",
+        "avatar_saved" => "Your avatar is saved. Teammates see it in the console, and visitors next to your replies.",
+        "avatar_removed" => "Your avatar is removed: your initials show in its place.",
         "workspace_renamed" => "The workspace name is saved.",
         "workspace_created" => "Your new workspace is ready.",
         "invitation_sent" => "The invitation is on its way. Its link works for 7 days.",

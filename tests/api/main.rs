@@ -13,6 +13,7 @@ mod actions;
 mod api_keys;
 mod api_snapshots;
 mod assignment;
+mod avatars;
 mod billing;
 mod blocking;
 mod console;
