@@ -120,6 +120,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .route("/static/{name}", web::get().to(assets::serve))
             .route("/", web::get().to(crate::landing))
             .configure(crate::files::routes::configure)
+            .configure(crate::avatars::routes::configure)
             .route("/ws", web::get().to(socket::connect))
             .configure(crate::widget::configure)
             .configure(auth::configure)

@@ -156,6 +156,108 @@
     });
   }
 
+  // The avatar form: the chosen picture with a circle to drag (or move with the arrow keys, and
+  // size with the slider); the square under it goes with the form, in pixels of the picture.
+  // Without this script Parlor keeps the centred square.
+  var avatarForm = document.querySelector("[data-avatar-form]");
+  if (avatarForm && window.FileReader) {
+    var fileInput = avatarForm.querySelector("input[type=file]");
+    var cropper = avatarForm.querySelector("[data-cropper]");
+    var picture = cropper.querySelector(".crop-picture");
+    var square = cropper.querySelector(".crop-square");
+    var sizeInput = cropper.querySelector("input[type=range]");
+    var fields = avatarForm.elements;
+    var crop = null, drag = null, fileError = null;
+    var showFileError = function (text) {
+      if (!fileError) {
+        fileError = document.createElement("p");
+        fileError.className = "field-error";
+        fileError.setAttribute("role", "alert");
+        fileInput.parentElement.appendChild(fileError);
+      }
+      fileError.textContent = text;
+      fileError.hidden = !text;
+      if (text) fileInput.setAttribute("aria-invalid", "true"); else fileInput.removeAttribute("aria-invalid");
+    };
+    var setFields = function (x, y, side) {
+      fields.crop_x.value = x;
+      fields.crop_y.value = y;
+      fields.crop_size.value = side;
+    };
+    // Keeps the square inside the picture, draws it, and fills the form's fields (whole
+    // pixels, rounded down, so that the square never passes the picture's edge).
+    var place = function () {
+      var width = picture.naturalWidth, height = picture.naturalHeight, scale = picture.clientWidth / width;
+      crop.side = Math.max(1, Math.min(crop.side, width, height));
+      crop.x = Math.min(Math.max(0, crop.x), width - crop.side);
+      crop.y = Math.min(Math.max(0, crop.y), height - crop.side);
+      square.style.left = crop.x * scale + "px";
+      square.style.top = crop.y * scale + "px";
+      square.style.width = square.style.height = crop.side * scale + "px";
+      setFields(Math.floor(crop.x), Math.floor(crop.y), Math.floor(crop.side));
+    };
+    var reset = function () {
+      crop = null;
+      cropper.hidden = true;
+      setFields("", "", "");
+    };
+    fileInput.addEventListener("change", function () {
+      reset();
+      showFileError("");
+      var file = fileInput.files[0];
+      if (!file) return;
+      if (file.size > +avatarForm.getAttribute("data-max-bytes")) {
+        showFileError("This picture is larger than " + avatarForm.getAttribute("data-max-label") + ". Choose a smaller one.");
+        fileInput.value = "";
+        return;
+      }
+      var reader = new FileReader();
+      reader.onload = function () { picture.src = reader.result; };
+      reader.readAsDataURL(file);
+    });
+    picture.addEventListener("load", function () {
+      var side = Math.min(picture.naturalWidth, picture.naturalHeight);
+      crop = { x: (picture.naturalWidth - side) / 2, y: (picture.naturalHeight - side) / 2, side: side };
+      sizeInput.value = 100;
+      cropper.hidden = false;
+      place();
+    });
+    // A file the browser cannot show goes as it is: Parlor's answer says what is wrong with it.
+    picture.addEventListener("error", reset);
+    sizeInput.addEventListener("input", function () {
+      if (!crop) return;
+      var side = Math.min(picture.naturalWidth, picture.naturalHeight) * sizeInput.value / 100;
+      crop.x += (crop.side - side) / 2;
+      crop.y += (crop.side - side) / 2;
+      crop.side = side;
+      place();
+    });
+    square.addEventListener("pointerdown", function (event) {
+      drag = { x: event.clientX, y: event.clientY, fromX: crop.x, fromY: crop.y };
+      square.setPointerCapture(event.pointerId);
+      event.preventDefault();
+    });
+    square.addEventListener("pointermove", function (event) {
+      if (!drag) return;
+      var scale = picture.clientWidth / picture.naturalWidth;
+      crop.x = drag.fromX + (event.clientX - drag.x) / scale;
+      crop.y = drag.fromY + (event.clientY - drag.y) / scale;
+      place();
+    });
+    square.addEventListener("pointerup", function () { drag = null; });
+    square.addEventListener("pointercancel", function () { drag = null; });
+    square.addEventListener("keydown", function (event) {
+      var move = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] }[event.key];
+      if (!move || !crop) return;
+      event.preventDefault();
+      var step = Math.max(1, Math.min(picture.naturalWidth, picture.naturalHeight) * (event.shiftKey ? 0.1 : 0.02));
+      crop.x += move[0] * step;
+      crop.y += move[1] * step;
+      place();
+    });
+    window.addEventListener("resize", function () { if (crop) place(); });
+  }
+
   // A submitted form shows that it is working and cannot be sent twice.
   document.addEventListener("submit", function (event) {
     var button = event.target.querySelector("button[type=submit]");

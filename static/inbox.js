@@ -93,7 +93,20 @@
     var li = el("li", "msg msg-" + kind + (m.private ? " msg-note" : ""));
     li.setAttribute("data-seq", m.seq);
     var meta = el("p", "msg-meta");
-    meta.appendChild(el("span", "msg-author", kind === "visitor" ? visitorName : (m.author.name || "Parlor")));
+    var name = kind === "visitor" ? visitorName : (m.author.name || "Parlor");
+    if (kind === "agent") {
+      // As inbox_message.html draws it: the avatar, from this origin (frames carry PUBLIC_URL's),
+      // or the initial.
+      var avatar = el(m.author.avatar_url ? "img" : "span", "avatar avatar-small", m.author.avatar_url ? null : name.charAt(0));
+      if (m.author.avatar_url) {
+        avatar.src = new URL(m.author.avatar_url).pathname;
+        avatar.alt = "";
+        avatar.width = avatar.height = 20;
+      } else avatar.setAttribute("aria-hidden", "true");
+      meta.appendChild(avatar);
+      meta.appendChild(d.createTextNode(" "));
+    }
+    meta.appendChild(el("span", "msg-author", name));
     if (m.private) { meta.appendChild(d.createTextNode(" ")); meta.appendChild(el("span", "note-tag", "Internal note")); }
     var at = new Date(m.created_at || Date.now());
     var time = el("time", "", at.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }));
@@ -408,7 +421,7 @@
       if (frame(send)) p.sentOn = socket;
     });
   }
-  var typingSent = 0, typingStop = null;
+  var typingSent = 0, typingStop = null, ownAvatar = d.querySelector(".account-menu img.avatar");
   function sendTyping(on) {
     var note = d.getElementById("private");
     if (!conversation || (note && note.checked && on)) return;
@@ -427,7 +440,7 @@
       var note = d.getElementById("private");
       var p = { client_id: uuid(), body: body, private: !!(note && note.checked), attachments: files.map(function (f) { return f.upload_id; }) };
       p.el = messageItem({
-        author: { kind: "agent", name: "You" }, body: body, private: p.private, seq: 0,
+        author: { kind: "agent", name: "You", avatar_url: ownAvatar ? ownAvatar.src : null }, body: body, private: p.private, seq: 0,
         attachments: files.map(function (f) { return { name: f.name, size: f.size }; })
       });
       pending = [];

@@ -44,6 +44,18 @@
   function initials(name) {
     return (name || "?").split(/\s+/).filter(Boolean).slice(0, 2).map(function (p) { return p[0]; }).join("").toUpperCase();
   }
+  // An agent's avatar: their initials, covered by their picture once it loads.
+  function avatar(person) {
+    var a = el("span", "avatar", initials(person.name)), img;
+    a.setAttribute("aria-hidden", "true");
+    if (person.avatar_url) {
+      img = a.appendChild(el("img"));
+      img.alt = "";
+      img.onerror = function () { img.remove(); };
+      img.src = person.avatar_url;
+    }
+    return a;
+  }
   function el(tag, className, text) {
     var node = d.createElement(tag);
     if (className) node.className = className;
@@ -85,7 +97,7 @@
     var node = el("div", "msg " + (mine ? "mine" : "them"));
     if (!mine && author) {
       var who = el("div", "who");
-      who.appendChild(el("span", "avatar", initials(author.name))).setAttribute("aria-hidden", "true");
+      who.appendChild(avatar(author));
       who.appendChild(el("span", "name", author.name || (author.kind == "system" ? "" : "Support")));
       node.appendChild(who);
     }
@@ -593,9 +605,7 @@
   function setAgents(agents) {
     avatars.textContent = "";
     (agents || []).forEach(function (agent) {
-      var a = el("span", "avatar", initials(agent.name));
-      a.title = agent.name;
-      avatars.appendChild(a);
+      avatars.appendChild(avatar(agent)).title = agent.name;
     });
   }
 

@@ -1,6 +1,7 @@
-//! The account page: your profile (name, password, time zone), your email address (whether it
-//! is confirmed, and a change to a new one, confirmed by a link: [`crate::auth::email_change`]),
-//! and where you are signed in (each device can be signed out, or all at once).
+//! The account page: your profile (name, avatar, password, time zone), your email address
+//! (whether it is confirmed, and a change to a new one, confirmed by a link:
+//! [`crate::auth::email_change`]), and where you are signed in (each device can be signed out,
+//! or all at once).
 //!
 //! A user belongs to many workspaces, so these changes are account-wide and stay out of the
 //! per-workspace audit log.
@@ -10,6 +11,8 @@ use askama::Template;
 use secrecy::SecretString;
 use serde::Deserialize;
 use time::OffsetDateTime;
+
+mod avatar;
 
 use crate::auth::EmptyForm;
 use crate::web::{Nav, NoticeQuery, Shell};
@@ -36,7 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/account/password", web::post().to(change_password))
         .route("/app/account/time-zone", web::post().to(save_time_zone))
         .route("/app/account/email", web::post().to(request_email_change))
-        .route("/app/account/email/cancel", web::post().to(cancel_email_change));
+        .route("/app/account/email/cancel", web::post().to(cancel_email_change))
+        .configure(avatar::configure);
 }
 
 pub struct SessionRow {
@@ -61,6 +65,9 @@ struct AccountPage {
     new_email: String,
     email_change: Option<PendingEmailChange>,
     errors: ProfileErrors,
+    /// The largest avatar picture, as the form's hint and script state it.
+    avatar_max_bytes: u64,
+    avatar_max_label: String,
 }
 
 impl AccountPage {
@@ -78,6 +85,7 @@ struct ProfileErrors {
     time_zone: Option<String>,
     new_email: Option<String>,
     email_password: Option<String>,
+    avatar: Option<String>,
 }
 
 /// The profile form a refused request came from: its field keeps what was typed.
@@ -86,6 +94,7 @@ enum Refused {
     TimeZone(String),
     Password,
     Email(String),
+    Avatar,
 }
 
 fn describe_date(at: OffsetDateTime) -> String {
@@ -149,7 +158,7 @@ async fn page(
             time_zone = sent;
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Some(Refused::Password) => StatusCode::UNPROCESSABLE_ENTITY,
+        Some(Refused::Password | Refused::Avatar) => StatusCode::UNPROCESSABLE_ENTITY,
         Some(Refused::Email(sent)) => {
             new_email = sent;
             StatusCode::UNPROCESSABLE_ENTITY
@@ -159,7 +168,11 @@ async fn page(
     // Keep the navigation of the user's first workspace, so the way back is one click.
     shell.current = shell.workspaces.first().cloned();
     let zones = super::availability::zones();
-    render(status, &AccountPage { shell, sessions, name, time_zone, zones, new_email, email_change, errors })
+    let (avatar_max_bytes, avatar_max_label) = (crate::avatars::MAX_BYTES, crate::avatars::max_label());
+    render(
+        status,
+        &AccountPage { shell, sessions, name, time_zone, zones, new_email, email_change, errors, avatar_max_bytes, avatar_max_label },
+    )
 }
 
 #[derive(Deserialize)]

@@ -119,7 +119,7 @@ pub struct Page<T> {
 /// Who acts with a key, for the audit log: its creator, through the key.
 fn actor(key: &ApiKey) -> Result<Actor, AppError> {
     match &key.author {
-        Some(Author::Agent { user_id, name }) => Ok(Actor::api_key(*user_id, name)),
+        Some(Author::Agent { user_id, name, .. }) => Ok(Actor::api_key(*user_id, name)),
         _ => Err(AppError::SignInRequired),
     }
 }

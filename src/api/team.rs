@@ -67,7 +67,7 @@ pub(super) async fn invite(
         return Err(AppError::bad_request("email is at most 254 characters."));
     }
     let address = normalize_email(&email).map_err(AppError::BadRequest)?;
-    let Some(Author::Agent { user_id, name: inviter }) = key.author.clone() else { return Err(AppError::SignInRequired) };
+    let Some(Author::Agent { user_id, name: inviter, .. }) = key.author.clone() else { return Err(AppError::SignInRequired) };
     let (workspace_id, settings, to, actor) = (key.workspace_id, state.settings.clone(), address.clone(), actor(&key)?);
     let (invitation, token, workspace_name) = db::run(&state.pool, move |conn| {
         conn.build_transaction().run(|conn| {

@@ -165,19 +165,19 @@ impl ApiKey {
             // A key made before its creator's current membership began was made by someone who
             // has since been removed: coming back does not bring their old keys back.
             .filter(api_keys::created_at.ge(memberships::created_at))
-            .select((api_keys::id, api_keys::workspace_id, api_keys::scopes, users::id, users::name, memberships::role))
+            .select((api_keys::id, api_keys::workspace_id, api_keys::scopes, users::id, users::name, users::avatar, memberships::role))
             .first(conn)
             .optional()?;
         // No row also when the creator left the workspace (or deleted their account): a key
         // speaks for a member, and must not outlive their membership.
-        let Some(KeyRow { id, workspace_id, scopes, user_id, name, role }) = found else { return Ok(None) };
+        let Some(KeyRow { id, workspace_id, scopes, user_id, name, avatar, role }) = found else { return Ok(None) };
         let creator_role =
             Role::from_choice(&role).ok_or_else(|| AppError::internal(anyhow::anyhow!("unknown role in database: {role}")))?;
         let scopes = Scopes::from_column(&scopes)?;
         diesel::update(api_keys::table.find(id).filter(api_keys::workspace_id.eq(workspace_id)))
             .set(api_keys::last_used_at.eq(diesel::dsl::now))
             .execute(conn)?;
-        Ok(Some(ApiKey { id, workspace_id, author: Some(Author::Agent { user_id, name }), scopes, creator_role }))
+        Ok(Some(ApiKey { id, workspace_id, author: Some(Author::Agent { user_id, name, avatar }), scopes, creator_role }))
     }
 
     /// Whether this key may use `scope` now: `admin` also needs its creator to be an admin still.
@@ -216,6 +216,7 @@ struct KeyRow {
     scopes: Vec<Option<String>>,
     user_id: UserId,
     name: String,
+    avatar: Option<String>,
     role: String,
 }
 

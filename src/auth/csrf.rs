@@ -35,7 +35,8 @@ const FORM_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 struct CsrfSeed(String);
 
-/// Gives every browser a CSRF cookie the first time it shows up.
+/// Gives every browser a CSRF cookie the first time it shows up (on an answer that is not
+/// `public`).
 pub async fn ensure_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -46,7 +47,14 @@ pub async fn ensure_cookie(
     let seed = existing.unwrap_or_else(secret_token::generate);
     req.extensions_mut().insert(CsrfSeed(seed.clone()));
     let mut response = next.call(req).await?;
-    if fresh {
+    // What shared caches may keep (assets, avatars) carries no cookie: a cache would hand one
+    // browser's cookie to everyone, and most CDNs refuse to store an answer that sets one.
+    let public = response
+        .headers()
+        .get(actix_web::http::header::CACHE_CONTROL)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("public"));
+    if fresh && !public {
         let cookie = Cookie::build(COOKIE, seed)
             .path("/")
             .http_only(true)
@@ -82,7 +90,9 @@ impl FromRequest for CsrfToken {
     }
 }
 
-fn verify(req: &HttpRequest, submitted: Option<&str>) -> Result<(), AppError> {
+/// Checks the token of a form the extractors below do not read (a multipart upload form):
+/// 403 unless it is this browser's.
+pub fn verify(req: &HttpRequest, submitted: Option<&str>) -> Result<(), AppError> {
     let state = req.app_data::<web::Data<AppState>>().ok_or_else(|| AppError::internal(anyhow::anyhow!("no app state")))?;
     let seed = req.extensions().get::<CsrfSeed>().cloned().ok_or_else(AppError::csrf)?;
     let submitted = submitted.and_then(|t| URL_SAFE_NO_PAD.decode(t).ok()).ok_or_else(AppError::csrf)?;

@@ -19,11 +19,23 @@ pub struct User {
     pub created_at: OffsetDateTime,
     /// The IANA zone the console shows times in; `None` leaves them in the browser's zone.
     pub time_zone: Option<String>,
+    /// The name of their avatar (see [`crate::avatars`]); `None` shows their initials.
+    pub avatar: Option<String>,
 }
 
 impl User {
     pub fn is_verified(&self) -> bool {
         self.email_verified_at.is_some()
+    }
+
+    /// Where pages load the 256-pixel avatar from.
+    pub fn avatar_path(&self) -> Option<String> {
+        self.avatar.as_deref().map(crate::avatars::path)
+    }
+
+    /// Where pages load the 64-pixel avatar from.
+    pub fn small_avatar_path(&self) -> Option<String> {
+        self.avatar.as_deref().map(crate::avatars::small_path)
     }
 }
 

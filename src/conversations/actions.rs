@@ -402,6 +402,7 @@ fn announce(
         kind: if actor.user_id.is_some() { AuthorKind::Agent } else { AuthorKind::System },
         id: actor.user_id.map(|u| u.0),
         name: Some(&actor.name),
+        avatar_url: None,
     });
     let frame = ServerFrame::Conversation { conversation_id: id, status, assignee_id: assignee.map(|a| a.0), assigned_by }.to_json();
     realtime.broadcast_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, frame);

@@ -58,8 +58,17 @@ impl AuthorKind {
 /// The author of a message being sent: a visitor (one contact) or an agent (one user).
 #[derive(Clone, Debug)]
 pub enum Author {
-    Visitor { contact_id: ContactId, name: Option<String> },
-    Agent { user_id: UserId, name: String },
+    Visitor {
+        contact_id: ContactId,
+        name: Option<String>,
+    },
+    /// `avatar`: the name of their avatar when their credential was read (the request's, or the
+    /// socket's at its hello; see [`crate::avatars`]).
+    Agent {
+        user_id: UserId,
+        name: String,
+        avatar: Option<String>,
+    },
 }
 
 impl Author {
@@ -83,6 +92,13 @@ impl Author {
             Self::Agent { name, .. } => Some(name.clone()),
         }
     }
+
+    fn avatar(&self) -> Option<String> {
+        match self {
+            Self::Visitor { .. } => None,
+            Self::Agent { avatar, .. } => avatar.clone(),
+        }
+    }
 }
 
 /// A stored message with its author's display name, as sockets and pages show it.
@@ -104,6 +120,14 @@ pub struct Message {
     /// The contact's id for a visitor, the user's id for an agent.
     pub author_id: Option<Uuid>,
     pub author_name: Option<String>,
+    /// The agent's avatar, a 64 × 64 picture, public, at a URL whose picture never changes;
+    /// null for visitors, the system, and agents without one.
+    pub author_avatar_url: Option<String>,
+    /// The name of the agent's avatar; [`crate::files::Links::sign_messages`] turns it into
+    /// `author_avatar_url` where the message is handed out.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub author_avatar: Option<String>,
     /// May be empty when the message carries attachments.
     pub body: String,
     /// An internal note of the team.
@@ -130,6 +154,7 @@ type MessageRow = (
     Option<Uuid>,
     Option<String>,
     Option<String>,
+    Option<String>,
     String,
     bool,
     OffsetDateTime,
@@ -148,6 +173,7 @@ impl From<MessageRow> for Message {
             kind,
             author_id,
             user_name,
+            user_avatar,
             contact_name,
             body,
             private,
@@ -170,6 +196,8 @@ impl From<MessageRow> for Message {
             author_kind,
             author_id,
             author_name,
+            author_avatar_url: None,
+            author_avatar: user_avatar,
             body,
             private,
             created_at,
@@ -202,6 +230,7 @@ fn message_columns() -> _ {
         messages::author_kind,
         messages::author_id,
         users::name.nullable(),
+        users::avatar.nullable(),
         contacts_table::name,
         messages::body,
         messages::private,

@@ -122,7 +122,7 @@ diesel::table! {
 diesel::table! {
     file_deletions (storage_key) {
         storage_key -> Text,
-        workspace_id -> Uuid,
+        workspace_id -> Nullable<Uuid>,
         attempts -> Int4,
         next_attempt_at -> Timestamptz,
         last_error -> Nullable<Text>,
@@ -293,6 +293,7 @@ diesel::table! {
         created_at -> Timestamptz,
         updated_at -> Timestamptz,
         time_zone -> Nullable<Text>,
+        avatar -> Nullable<Text>,
     }
 }
 

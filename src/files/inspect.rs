@@ -1,16 +1,19 @@
 //! What an uploaded file is, read from its bytes: its content type (never the uploader's word),
-//! and for an image its size in pixels and a thumbnail. Decoding is CPU work: callers run
-//! [`inspect`] on the blocking pool, never on an async worker.
+//! and for an image its size in pixels and a thumbnail; and the one way Parlor decodes an
+//! image, within the limits below ([`decode_image`], also used for avatars). Decoding is CPU
+//! work: callers run [`inspect`] and [`decode_image`] on the blocking pool, never on an async
+//! worker.
 
 use std::io::Cursor;
 
-use image::{ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader, ImageResult, Limits, metadata::Orientation};
 
 /// The longer side of a thumbnail, in pixels.
 pub const THUMBNAIL_MAX_SIDE: u32 = 480;
-/// Images larger than this (either side) are kept as files but get no thumbnail: decoding them
-/// would take more memory than one upload should.
-const DECODE_MAX_SIDE: u32 = 12_000;
+/// Images larger than this (either side) are not decoded: an attachment is kept as a file
+/// without a thumbnail, an avatar is refused. Decoding them would take more memory than one
+/// upload should (a small file can unpack into a huge image).
+pub const DECODE_MAX_SIDE: u32 = 12_000;
 const DECODE_MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
 /// The only types pages show inline; every other file, and always HTML, SVG and XML, is a download.
@@ -81,16 +84,8 @@ pub fn inspect(bytes: &[u8]) -> Inspected {
 
 fn image_info(bytes: &[u8], content_type: &str) -> Option<ImageInfo> {
     let format = ImageFormat::from_mime_type(content_type)?;
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(DECODE_MAX_SIDE);
-    limits.max_image_height = Some(DECODE_MAX_SIDE);
-    limits.max_alloc = Some(DECODE_MAX_ALLOC);
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits.clone());
-    let (width, height) = reader.into_dimensions().ok()?;
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    reader.limits(limits);
-    let thumbnail = reader.decode().ok().and_then(|image| {
+    let (width, height) = reader(bytes, format).into_dimensions().ok()?;
+    let thumbnail = decode(bytes, format).ok().and_then(|(image, _)| {
         let small = if width.max(height) > THUMBNAIL_MAX_SIDE { image.thumbnail(THUMBNAIL_MAX_SIDE, THUMBNAIL_MAX_SIDE) } else { image };
         let mut out = Cursor::new(Vec::new());
         if small.color().has_alpha() {
@@ -102,6 +97,61 @@ fn image_info(bytes: &[u8], content_type: &str) -> Option<ImageInfo> {
         }
     });
     Some(ImageInfo { width, height, thumbnail })
+}
+
+/// Why bytes could not be decoded as an image.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Undecodable {
+    /// Not a PNG, JPEG, GIF or WebP image, whatever its name says.
+    NotAnImage,
+    /// Past [`DECODE_MAX_SIDE`] on a side, or more memory than the limit once unpacked.
+    TooLarge,
+    /// It starts like an image but cannot be read through.
+    Corrupt,
+}
+
+/// Decodes a PNG, JPEG, GIF (its first frame) or WebP image, its type sniffed from the bytes,
+/// within the decoding limits, and turns it upright as its EXIF orientation says (as browsers
+/// show it).
+pub fn decode_image(bytes: &[u8]) -> Result<DynamicImage, Undecodable> {
+    let content_type = sniff(bytes);
+    if !shown_inline(&content_type) {
+        return Err(Undecodable::NotAnImage);
+    }
+    let format = ImageFormat::from_mime_type(&content_type).ok_or(Undecodable::NotAnImage)?;
+    let refusal = |error: ImageError| match error {
+        ImageError::Limits(_) => Undecodable::TooLarge,
+        _ => Undecodable::Corrupt,
+    };
+    let (mut image, orientation) = decode(bytes, format).map_err(refusal)?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+fn limits() -> Limits {
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(DECODE_MAX_SIDE);
+    limits.max_image_height = Some(DECODE_MAX_SIDE);
+    limits.max_alloc = Some(DECODE_MAX_ALLOC);
+    limits
+}
+
+fn reader(bytes: &[u8], format: ImageFormat) -> ImageReader<Cursor<&[u8]>> {
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(limits());
+    reader
+}
+
+/// The image and the orientation its metadata gives, decoded within the limits: the sides are
+/// checked from the header, and the pixel buffer is taken from the memory allowance before it
+/// is allocated (as `ImageReader::decode` does, which reads no orientation).
+fn decode(bytes: &[u8], format: ImageFormat) -> ImageResult<(DynamicImage, Orientation)> {
+    let mut decoder = reader(bytes, format).into_decoder()?;
+    let mut allowance = limits();
+    allowance.reserve(decoder.total_bytes())?;
+    decoder.set_limits(allowance)?;
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    Ok((DynamicImage::from_decoder(decoder)?, orientation))
 }
 
 #[cfg(test)]
@@ -136,6 +186,19 @@ mod tests {
         assert_eq!(thumbnail.content_type, "image/jpeg");
         let small = image::load_from_memory(&thumbnail.bytes).expect("decodes");
         assert_eq!((small.width(), small.height()), (480, 240));
+    }
+
+    #[test]
+    fn decoding_names_what_is_wrong() {
+        assert_eq!(decode_image(b"just some words, named avatar.png").err(), Some(Undecodable::NotAnImage));
+        assert_eq!(decode_image(b"<svg xmlns='http://www.w3.org/2000/svg'/>").err(), Some(Undecodable::NotAnImage));
+        let mut broken = png(40, 40);
+        broken.truncate(60);
+        assert_eq!(decode_image(&broken).err(), Some(Undecodable::Corrupt));
+        // Refused from the header, never unpacked.
+        assert_eq!(decode_image(&png(DECODE_MAX_SIDE + 1, 1)).err(), Some(Undecodable::TooLarge));
+        let image = decode_image(&png(30, 20)).expect("decodes");
+        assert_eq!((image.width(), image.height()), (30, 20));
     }
 
     #[test]

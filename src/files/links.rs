@@ -111,10 +111,12 @@ impl Links {
         }
     }
 
-    /// Fills in the links of messages about to be handed out.
+    /// Fills in the links of messages about to be handed out: their attachments' signed links,
+    /// and their author's avatar (public, and not signed: see [`crate::avatars`]).
     pub fn sign_messages<'a>(&self, messages: impl IntoIterator<Item = &'a mut Message>) {
         for message in messages {
             self.sign(message.workspace_id, &mut message.attachments);
+            message.author_avatar_url = message.author_avatar.as_deref().map(|name| crate::avatars::small_url(&self.base, name));
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Where files' bytes are kept, behind one interface (`object_store`): local files under
 //! `DATA_DIR/uploads` by default, or an S3-compatible bucket (S3, MinIO, R2, ...) when
 //! `STORAGE_URL=s3://bucket/prefix` is set. Keys are `{workspace}/{upload}` and
-//! `{workspace}/{upload}.thumbnail.{png,jpg}`, so one workspace's files share a prefix.
+//! `{workspace}/{upload}.thumbnail.{png,jpg}`, so one workspace's files share a prefix; people's
+//! avatars, which belong to no workspace, are under `avatars/` (see [`crate::avatars`]).
 
 use std::sync::Arc;
 

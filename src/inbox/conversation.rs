@@ -69,6 +69,8 @@ pub struct MessageView {
     pub seq: i64,
     pub kind: &'static str,
     pub author: String,
+    /// An agent's message: where their 64-pixel avatar loads from, if they have one.
+    pub avatar: Option<String>,
     pub body: String,
     pub private: bool,
     pub when: String,
@@ -116,6 +118,7 @@ impl MessageView {
                 "visitor" => visitor_name.to_string(),
                 _ => message.author_name.clone().unwrap_or_else(|| "Parlor".into()),
             },
+            avatar: message.author_avatar.as_deref().map(crate::avatars::small_path),
             when: describe_time(message.created_at),
             when_iso: iso(message.created_at),
             private: message.private,
@@ -324,7 +327,11 @@ pub(super) async fn reply(
     }
     let new = NewMessage {
         workspace_id,
-        author: Author::Agent { user_id: member.current.user.id, name: member.current.user.name.clone() },
+        author: Author::Agent {
+            user_id: member.current.user.id,
+            name: member.current.user.name.clone(),
+            avatar: member.current.user.avatar.clone(),
+        },
         conversation_id: Some(conversation_id),
         client_id: form.client_id.unwrap_or_else(Uuid::now_v7),
         body: form.body,

@@ -164,8 +164,8 @@ pub async fn find_due_work(state: &web::Data<AppState>) -> Result<(), AppError> 
 
 /// Deletes uploads no message took within a day, then removes from storage the files of
 /// every deleted upload (those, and those of deleted contacts, conversations and workspaces,
-/// which the database queued as it deleted their rows). A removal that fails is retried with
-/// backoff on later rounds.
+/// which the database queued as it deleted their rows) and of every replaced or removed avatar.
+/// A removal that fails is retried with backoff on later rounds.
 pub async fn remove_files(state: &web::Data<AppState>) -> Result<usize, AppError> {
     db::run(&state.pool, |conn| crate::files::uploads::delete_unused(conn, OffsetDateTime::now_utc())).await?;
     crate::files::uploads::remove_deleted_files(&state.pool, &state.files.storage).await

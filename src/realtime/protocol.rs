@@ -116,6 +116,10 @@ pub struct AuthorRef<'a> {
     pub kind: AuthorKind,
     pub id: Option<Uuid>,
     pub name: Option<&'a str>,
+    /// In `message` frames, for agents: their avatar's absolute URL, or null without one.
+    /// Left out for visitors and the system, and in other frames.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<Option<&'a str>>,
 }
 
 #[derive(Serialize, Debug)]
@@ -221,7 +225,12 @@ pub fn message_frame(message: &Message) -> String {
         seq: message.seq,
         message_id: message.id.0,
         client_id: message.client_id,
-        author: AuthorRef { kind: message.author_kind, id: message.author_id, name: message.author_name.as_deref() },
+        author: AuthorRef {
+            kind: message.author_kind,
+            id: message.author_id,
+            name: message.author_name.as_deref(),
+            avatar_url: (message.author_kind == AuthorKind::Agent).then_some(message.author_avatar_url.as_deref()),
+        },
         body: &message.body,
         private: message.private,
         created_at: message.created_at,

@@ -139,6 +139,8 @@ pub fn notice_text(key: Option<&str>) -> Option<&'static str> {
         "email_change_sent" => "Check your new address: the change happens when you open the link we sent there.",
         "email_change_cancelled" => "The change of email address is cancelled; its link no longer works.",
         "email_changed" => "Your email address is changed. Sign in with the new one from now on.",
+        "avatar_saved" => "Your avatar is saved. Teammates see it in the console, and visitors next to your replies.",
+        "avatar_removed" => "Your avatar is removed: your initials show in its place.",
         "workspace_renamed" => "The workspace name is saved.",
         "workspace_created" => "Your new workspace is ready.",
         "invitation_sent" => "The invitation is on its way. Its link works for 7 days.",

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize, de::DeserializeOwned};
 use super::settings::{PublicWidgetSettings, WidgetSettings};
 use crate::workspaces::availability::{Availability, PublicAvailability};
 use crate::{
+    avatars,
     conversations::{
         Conversation,
         contacts::{self, Identification, Standing, Visitor, VisitorContext},
@@ -25,7 +26,7 @@ use crate::{
     realtime::revocation::{Credential, Revocation},
     state::AppState,
     web::client_ip,
-    workspaces::Workspace,
+    workspaces::{MemberListing, Workspace},
 };
 
 /// The largest request body the widget API reads.
@@ -175,6 +176,8 @@ struct SessionVisitor {
 #[derive(Serialize)]
 struct SessionAgent {
     name: String,
+    /// The 64-pixel avatar's absolute URL, or null: the chat shows initials instead.
+    avatar_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -246,13 +249,18 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
     let connected = state.realtime.hub.agents_connected(workspace_id);
     let session = db::run(&state.pool, move |conn| arrival.welcome(conn, workspace_id, connected)).await?;
     let visitor = session.visitor;
+    let public_base = state.settings.public_base();
     Ok(HttpResponse::Ok().json(SessionResponse {
         visitor_token: contacts::encode_token(state.settings.secret_bytes(), visitor.session_id),
         visitor_id: visitor.contact.id,
         visitor: SessionVisitor { name: visitor.contact.name, email: visitor.contact.email, identified: visitor.contact.identity_verified },
         workspace: SessionWorkspace { name: workspace.name },
         settings: settings.public(),
-        agents: session.agents,
+        agents: session
+            .agents
+            .into_iter()
+            .map(|m| SessionAgent { avatar_url: m.avatar.map(|name| avatars::small_url(&public_base, &name)), name: m.name })
+            .collect(),
         agents_online: session.agents_online,
         availability: session.availability,
         conversations: session
@@ -304,7 +312,7 @@ struct Arrival {
 struct Welcome {
     visitor: Visitor,
     conversations: Vec<Conversation>,
-    agents: Vec<SessionAgent>,
+    agents: Vec<MemberListing>,
     agents_online: bool,
     availability: PublicAvailability,
 }
@@ -328,7 +336,7 @@ impl Arrival {
         };
         Visitor::update_context(conn, &visitor, &self.context, self.attributes.as_ref())?;
         let conversations = Conversation::list_for_contact(conn, workspace_id, visitor.contact.id)?;
-        let agents = Workspace::members(conn, workspace_id)?.into_iter().take(3).map(|m| SessionAgent { name: m.name }).collect();
+        let agents = Workspace::members(conn, workspace_id)?.into_iter().take(3).collect();
         // Agents of this instance count at once; those of other instances through their lease.
         let mut agents_online = false;
         for user_id in connected {

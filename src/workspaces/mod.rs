@@ -83,6 +83,15 @@ pub struct MemberListing {
     pub email: String,
     pub role: Role,
     pub joined_at: OffsetDateTime,
+    /// The name of their avatar (see [`crate::avatars`]).
+    pub avatar: Option<String>,
+}
+
+impl MemberListing {
+    /// Where pages load the 64-pixel avatar from.
+    pub fn small_avatar_path(&self) -> Option<String> {
+        self.avatar.as_deref().map(crate::avatars::small_path)
+    }
 }
 
 /// Checks a workspace name typed into a form; the message is shown next to the field.
@@ -249,14 +258,16 @@ impl Workspace {
 
     pub fn members(conn: &mut PgConnection, id: WorkspaceId) -> Result<Vec<MemberListing>, AppError> {
         use crate::db::schema::users;
-        let rows: Vec<(UserId, String, String, String, OffsetDateTime)> = memberships::table
+        let rows: Vec<(UserId, String, String, String, OffsetDateTime, Option<String>)> = memberships::table
             .inner_join(users::table)
             .filter(memberships::workspace_id.eq(id))
             .order((memberships::created_at.asc(), users::name.asc()))
-            .select((users::id, users::name, users::email, memberships::role, memberships::created_at))
+            .select((users::id, users::name, users::email, memberships::role, memberships::created_at, users::avatar))
             .load(conn)?;
         rows.into_iter()
-            .map(|(user_id, name, email, role, joined_at)| Ok(MemberListing { user_id, name, email, role: Role::parse(&role)?, joined_at }))
+            .map(|(user_id, name, email, role, joined_at, avatar)| {
+                Ok(MemberListing { user_id, name, email, role: Role::parse(&role)?, joined_at, avatar })
+            })
             .collect()
     }
 }

@@ -283,6 +283,8 @@ impl Page {
             "Tab" => (9, ""),
             "ArrowUp" => (38, ""),
             "ArrowDown" => (40, ""),
+            "ArrowLeft" => (37, ""),
+            "ArrowRight" => (39, ""),
             other => panic!("no key {other}"),
         };
         let event = |kind| {

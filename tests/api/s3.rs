@@ -1,7 +1,7 @@
 //! Files in S3-compatible storage, against a real S3 API: moto's server (`moto[server]`, which
 //! `scripts/test` installs into `.venv-moto`), started by the test on a free port. A file sent
 //! in the chat lands in the bucket under the configured prefix, its signed link serves it, and
-//! deleting its contact empties the bucket.
+//! deleting its contact empties the bucket; avatars live there too.
 
 use std::{
     path::{Path, PathBuf},
@@ -174,4 +174,46 @@ async fn files_live_in_s3_compatible_storage_and_leave_it_with_their_contact() {
     let gone = s3.get_object(&format!("parlor-test/{ws}/{pdf}")).await;
     assert_eq!(gone.status(), StatusCode::NOT_FOUND);
     assert_eq!(app.count("file_deletions"), 0);
+}
+
+#[tokio::test]
+async fn avatars_live_in_s3_compatible_storage_too_and_leave_it_when_replaced() {
+    let s3 = S3Server::start().await;
+    let (endpoint, bucket) = (s3.endpoint.clone(), s3.bucket.clone());
+    let app = spawn_app_with(move |s| {
+        s.storage = StorageSettings::S3 {
+            bucket,
+            prefix: "parlor-test".into(),
+            region: "us-east-1".into(),
+            endpoint: Some(endpoint),
+            access_key_id: Some("test".into()),
+            secret_access_key: Some(SecretString::from("test")),
+            session_token: None,
+        };
+    })
+    .await;
+    let workspace = app.sign_up_workspace().await;
+    let first = crate::avatars::uploads_avatar(&workspace.owner.browser, png(500, 300)).await;
+    let name = first.trim_start_matches("/avatars/").to_string();
+    let small = name.replace('.', "-64.");
+    let mut keys = s3.keys("parlor-test/").await;
+    keys.sort();
+    assert_eq!(keys, vec![format!("parlor-test/avatars/{small}"), format!("parlor-test/avatars/{name}")]);
+    let served = reqwest::get(format!("{}{first}", app.address)).await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    let bytes = served.bytes().await.unwrap();
+    assert_eq!(s3.get_object(&format!("parlor-test/avatars/{name}")).await.bytes().await.unwrap(), bytes);
+
+    let second = crate::avatars::uploads_avatar(&workspace.owner.browser, png(300, 500)).await;
+    let kept = second.trim_start_matches("/avatars/").to_string();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = s3.keys("parlor-test/").await;
+        if !left.iter().any(|key| key.contains(name.trim_end_matches(".jpg"))) {
+            assert!(left.contains(&format!("parlor-test/avatars/{kept}")), "{left:?}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "the replaced avatar is still in the bucket: {left:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

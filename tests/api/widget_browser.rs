@@ -742,3 +742,49 @@ async fn a_returning_visitor_starts_a_second_conversation_and_the_agent_sees_bot
     assert!(email.text.contains("My first question") && email.text.contains("Back to the first"), "{}", email.text);
     assert!(!email.text.contains("A second question"), "only this conversation:\n{}", email.text);
 }
+
+#[tokio::test]
+async fn the_chat_shows_the_agents_avatar_next_to_their_reply_and_in_its_header() {
+    let app = spawn_app_on_public_url().await;
+    let (_, site_key) = workspace(&app).await;
+    let avatar = crate::avatars::uploads_avatar(&app.browser, crate::avatars::red_and_blue(400, 300)).await;
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    page.click(launcher).await;
+    page.wait_for("button", "Close chat").await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text("Who am I talking to?").await;
+    page.press("Enter").await;
+    let conversation = next_from_visitor(&mut agent).await["conversation_id"].as_str().unwrap().to_string();
+    agent.say(Some(&conversation), "Ada, from the team.").await;
+    agent.expect("ack").await;
+    page.wait_for_frame_text("Ada, from the team.").await;
+
+    // Loaded (in the chat's frame, where the composer is), from Parlor, under the frame's policy: its 64-pixel copy, in the reply and the header.
+    let (stem, extension) = avatar.rsplit_once('.').unwrap();
+    let expected = format!("{}{stem}-64.{extension}", app.address);
+    let loaded = |selector: &str| {
+        format!(
+            "function () {{ const img = this.ownerDocument.querySelector('{selector}'); \
+             return img && img.complete ? img.naturalWidth + '|' + img.src : ''; }}"
+        )
+    };
+    for selector in [".log .who .avatar img", ".avatars .avatar img"] {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        loop {
+            let shown = page.call_on(composer, &loaded(selector)).await;
+            if shown == json!(format!("64|{expected}")) {
+                break;
+            }
+            assert!(std::time::Instant::now() < deadline, "{selector} shows {shown}, not {expected}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-avatar.png")).await;
+}

@@ -186,8 +186,7 @@ impl<'a> Batch<'a> {
                 });
             }
         }
-        self.links.sign(new.workspace_id, &mut attachments);
-        let message = Message {
+        let mut message = Message {
             id,
             workspace_id: new.workspace_id,
             conversation_id,
@@ -197,12 +196,15 @@ impl<'a> Batch<'a> {
             author_kind: new.author.kind(),
             author_id: Some(new.author.id()),
             author_name: new.author.name(),
+            author_avatar_url: None,
+            author_avatar: new.author.avatar(),
             body: new.body.clone(),
             private,
             created_at: self.now,
             attachment_count: attachments.len() as i16,
             attachments,
         };
+        self.links.sign_messages([&mut message]);
         let (new_conversation, reopened) = flags;
         self.results[index] = Some(Ok(Stored { message, duplicate: false, new_conversation, reopened }));
     }

@@ -114,10 +114,10 @@ async fn by_api_key(state: &AppState, secret: String) -> Result<Authenticated, F
         return Err(frame_error("forbidden", "This API key lacks the read scope, which a socket needs.", None));
     }
     let read_only = !key.can_write();
-    let Some(crate::conversations::Author::Agent { user_id, name }) = key.author else {
+    let Some(crate::conversations::Author::Agent { user_id, name, avatar }) = key.author else {
         return Err(frame_error("unauthorized", "The member who created this API key has left the workspace; create a new key.", None));
     };
-    let identity = Identity::Agent { workspace_id: key.workspace_id, user_id, name };
+    let identity = Identity::Agent { workspace_id: key.workspace_id, user_id, name, avatar };
     Ok(Authenticated { identity, credential: Credential::ApiKey(key.id), read_only, conversations: None })
 }
 
@@ -174,7 +174,7 @@ async fn by_session(state: &AppState, current: CurrentUser, requested: Option<uu
         });
     };
     Ok(Authenticated {
-        identity: Identity::Agent { workspace_id: workspace.id, user_id, name: current.user.name },
+        identity: Identity::Agent { workspace_id: workspace.id, user_id, name: current.user.name, avatar: current.user.avatar },
         credential: Credential::Session(session_id),
         read_only: false,
         conversations: None,

@@ -73,7 +73,7 @@ pub async fn connect(
 #[derive(Clone, Debug)]
 enum Identity {
     Visitor { workspace_id: WorkspaceId, contact_id: ContactId, name: Option<String> },
-    Agent { workspace_id: WorkspaceId, user_id: UserId, name: String },
+    Agent { workspace_id: WorkspaceId, user_id: UserId, name: String, avatar: Option<String> },
 }
 
 impl Identity {
@@ -93,16 +93,18 @@ impl Identity {
     fn author(&self) -> Author {
         match self {
             Self::Visitor { contact_id, name, .. } => Author::Visitor { contact_id: *contact_id, name: name.clone() },
-            Self::Agent { user_id, name, .. } => Author::Agent { user_id: *user_id, name: name.clone() },
+            Self::Agent { user_id, name, avatar, .. } => Author::Agent { user_id: *user_id, name: name.clone(), avatar: avatar.clone() },
         }
     }
 
     fn author_ref(&self) -> AuthorRef<'_> {
         match self {
             Self::Visitor { contact_id, name, .. } => {
-                AuthorRef { kind: AuthorKind::Visitor, id: Some(contact_id.0), name: name.as_deref() }
+                AuthorRef { kind: AuthorKind::Visitor, id: Some(contact_id.0), name: name.as_deref(), avatar_url: None }
             }
-            Self::Agent { user_id, name, .. } => AuthorRef { kind: AuthorKind::Agent, id: Some(user_id.0), name: Some(name) },
+            Self::Agent { user_id, name, .. } => {
+                AuthorRef { kind: AuthorKind::Agent, id: Some(user_id.0), name: Some(name), avatar_url: None }
+            }
         }
     }
 }
