@@ -125,10 +125,31 @@ pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> R
 }
 
 /// Who hears about a conversation: its assignee, or every member when nobody is assigned.
-fn recipients(conn: &mut PgConnection, workspace_id: WorkspaceId, assignee: Option<UserId>) -> Result<Vec<String>, AppError> {
+///
+/// An assignee's own choice for their conversations governs this notice too: one who turned
+/// off email for visitors writing in their conversations gets none, and one who was just
+/// emailed about this conversation (within [`NEW_MESSAGE_EMAIL_INTERVAL_MINUTES`]) does not get
+/// a second email about the same messages.
+fn recipients(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    conversation_id: ConversationId,
+    assignee: Option<UserId>,
+) -> Result<Vec<String>, AppError> {
+    use crate::db::schema::new_message_emails as sent;
+    use diesel::dsl::{exists, not};
+    let recently = time::OffsetDateTime::now_utc() - time::Duration::minutes(i64::from(NEW_MESSAGE_EMAIL_INTERVAL_MINUTES));
     let mut query = memberships::table.inner_join(users::table).filter(memberships::workspace_id.eq(workspace_id)).into_boxed();
     if let Some(assignee) = assignee {
-        query = query.filter(memberships::user_id.eq(assignee));
+        let just_emailed = sent::table
+            .filter(sent::workspace_id.eq(workspace_id))
+            .filter(sent::conversation_id.eq(conversation_id))
+            .filter(sent::user_id.eq(assignee))
+            .filter(sent::sent_at.gt(recently));
+        query = query
+            .filter(memberships::user_id.eq(assignee))
+            .filter(memberships::email_new_message.eq(true))
+            .filter(not(exists(just_emailed)));
     }
     Ok(query.select(users::email).load(conn)?)
 }
@@ -140,7 +161,7 @@ pub async fn unread_notice(state: &web::Data<AppState>, job: &ClaimedJob) -> Res
     let found = db::run(&state.pool, move |conn| {
         let Some(context) = load_context(conn, workspace_id, range.conversation_id)? else { return Ok(None) };
         let unread = range.unseen(conn, workspace_id, context.agent_read_seq, |m| m.author_kind == AuthorKind::Visitor)?;
-        let to = if unread.is_empty() { Vec::new() } else { recipients(conn, workspace_id, context.assignee)? };
+        let to = if unread.is_empty() { Vec::new() } else { recipients(conn, workspace_id, conversation_id, context.assignee)? };
         Ok(Some((context, unread, to)))
     })
     .await?;

@@ -716,6 +716,51 @@ async fn a_snooze_that_ends_reopens_the_conversation_by_itself_and_tells_inbox_a
     assert_eq!(statuses, ["snoozed", "open"]);
 }
 
+/// The assignee's choice for "a visitor writes in my conversation" covers the unread-message
+/// notice too; a conversation with nobody assigned still reaches the whole team.
+#[tokio::test]
+async fn an_assignee_who_turned_off_emails_for_their_conversations_gets_no_unread_notice_for_them() {
+    let app = spawn_app().await;
+    let ada = Person::new("Ada");
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace_as(&app.browser, ada.clone()).await;
+    join_as_new(&app, &invite(&app, &workspace, "cy@example.com", "agent").await, "Cy").await;
+    // Ada keeps every choice but the email about visitors writing in her conversations.
+    let form = [
+        ("desktop_new_conversation", "on"),
+        ("sound_new_conversation", "on"),
+        ("desktop_assigned", "on"),
+        ("sound_assigned", "on"),
+        ("email_assigned", "on"),
+        ("desktop_new_message", "on"),
+        ("sound_new_message", "on"),
+    ];
+    let saved = app.browser.post_form(&format!("/app/{workspace}/settings/notifications"), &form).await;
+    assert_eq!(saved.status(), StatusCode::SEE_OTHER);
+
+    let (_visitor, _, hers) = visitor_writes(&app, &site_key, None, "Hello, Ada?").await;
+    app.execute(&format!(
+        "UPDATE conversations SET assignee_id = (SELECT id FROM users WHERE email = '{}') WHERE id = '{hers}'",
+        ada.email
+    ));
+    age_conversation(&app, &hers, 180);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while app.count("jobs WHERE kind = 'unread_notice' AND done_at IS NOT NULL") < 1 {
+        assert!(std::time::Instant::now() < deadline, "the sweep should run the unread notice");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    for to in [ada.email.as_str(), "cy@example.com"] {
+        assert_eq!(emails_to(&app, to).iter().filter(|e| e.subject.contains("is waiting")).count(), 0, "{to} got nothing for Ada's");
+    }
+
+    // Nobody is assigned to this one: the whole team hears of it, Ada too.
+    let (_other, _, nobodys) = visitor_writes(&app, &site_key, None, "Anyone there?").await;
+    age_conversation(&app, &nobodys, 180);
+    app.wait_for_email(&ada.email, "is waiting for an answer").await;
+    app.wait_for_email("cy@example.com", "is waiting for an answer").await;
+    assert_eq!(emails_to(&app, &ada.email).iter().filter(|e| e.subject.contains("is waiting")).count(), 1);
+}
+
 /// A notice to several people is one send job per recipient: each is sent, and retried, alone.
 #[tokio::test]
 async fn a_notice_to_the_team_fans_out_into_one_email_job_per_member() {
