@@ -603,6 +603,17 @@ async fn a_visitor_message_reopens_a_resolved_conversation() {
     agent.say(Some(&conversation), "Sure, what is it?").await;
     assert_eq!(agent.expect("ack").await["seq"], 3);
     assert_eq!(app.query_string("SELECT status AS value FROM conversations").as_deref(), Some("pending"));
+    assert!(changed["assignee_id"].is_null(), "nobody was assigned: {changed}");
+
+    // Reopened, an assigned conversation's frame still names its assignee.
+    let owner = app.query_string("SELECT id::text AS value FROM users").expect("the owner");
+    app.execute(&format!("UPDATE conversations SET assignee_id = '{owner}'"));
+    ws.owner.sets_status(&conversation, "resolved").await;
+    assert_eq!(agent.expect("conversation").await["status"], "resolved");
+    visitor.say(Some(&conversation), "And another thing").await;
+    visitor.expect("ack").await;
+    let changed = agent.expect("conversation").await;
+    assert_eq!((changed["status"].as_str(), changed["assignee_id"].as_str()), (Some("open"), Some(owner.as_str())), "{changed}");
 }
 
 #[tokio::test]

@@ -18,7 +18,7 @@ use super::{
 };
 use crate::{
     conversations::{Audience, Author, ConversationStatus, Message},
-    db::{ContactId, ConversationId, MessageId, UploadId, WorkspaceId},
+    db::{ContactId, ConversationId, MessageId, UploadId, UserId, WorkspaceId},
     error::AppError,
     files::{Attachment, Links},
 };
@@ -64,7 +64,7 @@ pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: Visi
     batch.rows.write(conn, batch.now)?;
     for (index, earlier) in repeats {
         batch.results[index] = Some(match &batch.results[earlier] {
-            Some(Ok(first)) => Ok(Stored { duplicate: true, new_conversation: false, reopened: false, ..first.clone() }),
+            Some(Ok(first)) => Ok(Stored { duplicate: true, new_conversation: false, reopened: false, assignee_id: None, ..first.clone() }),
             _ => find_previous(conn, sends[index], links).and_then(|p| p.ok_or(AppError::NotFound)),
         });
     }
@@ -138,7 +138,7 @@ fn find_previous(conn: &mut PgConnection, new: &NewMessage, links: &Links) -> Re
     match found.into_iter().next() {
         Some(mut message) if message.author_kind == new.author.kind() && message.author_id == Some(new.author.id()) => {
             links.sign_messages([&mut message]);
-            Ok(Some(Stored { message, duplicate: true, new_conversation: false, reopened: false }))
+            Ok(Some(Stored { message, duplicate: true, new_conversation: false, reopened: false, assignee_id: None }))
         }
         // The id belongs to someone else's message: tell nothing about it.
         _ => Err(AppError::bad_request("This client_id is already used by another message; send with a new one.")),
@@ -165,7 +165,16 @@ struct Batch<'a> {
 
 impl<'a> Batch<'a> {
     /// Adds a message to the rows to write and answers its send.
-    fn stored(&mut self, index: usize, conversation_id: ConversationId, contact_id: ContactId, seq: i64, flags: (bool, bool)) {
+    /// `flags`: whether the message started its conversation, whether it reopened it, and the
+    /// conversation's assignee.
+    fn stored(
+        &mut self,
+        index: usize,
+        conversation_id: ConversationId,
+        contact_id: ContactId,
+        seq: i64,
+        flags: (bool, bool, Option<UserId>),
+    ) {
         let new = self.sends[index];
         let (id, private) = (MessageId::new(), new.private && matches!(new.author, Author::Agent { .. }));
         self.rows.message(id, new, conversation_id, seq, private);
@@ -205,8 +214,8 @@ impl<'a> Batch<'a> {
             attachments,
         };
         self.links.sign_messages([&mut message]);
-        let (new_conversation, reopened) = flags;
-        self.results[index] = Some(Ok(Stored { message, duplicate: false, new_conversation, reopened }));
+        let (new_conversation, reopened, assignee_id) = flags;
+        self.results[index] = Some(Ok(Stored { message, duplicate: false, new_conversation, reopened, assignee_id }));
     }
 
     /// Locks the uploads the sends attach and refuses each send whose files are not all its
@@ -276,7 +285,7 @@ impl<'a> Batch<'a> {
             }
             let conversation_id = ConversationId::new();
             self.rows.start(conversation_id, workspace_id, contact_id);
-            self.stored(index, conversation_id, contact_id, 1, (true, false));
+            self.stored(index, conversation_id, contact_id, 1, (true, false, None));
         }
         Ok(())
     }
@@ -290,7 +299,7 @@ impl<'a> Batch<'a> {
             appends.iter().map(|&(index, id)| (id, self.sends[index].workspace_id)).collect();
         keys.sort_unstable();
         keys.dedup();
-        let mut conversations: HashMap<(ConversationId, WorkspaceId), (Touched, ContactId, bool)> =
+        let mut conversations: HashMap<(ConversationId, WorkspaceId), (Touched, ContactId, bool, Option<UserId>)> =
             statements::lock_conversations(conn, &keys)?
                 .into_iter()
                 .map(|c| {
@@ -302,18 +311,18 @@ impl<'a> Batch<'a> {
                         agent_read: 0,
                         visitor_read: 0,
                     };
-                    ((c.id, c.workspace_id), (touched, c.contact_id, c.contact_blocked))
+                    ((c.id, c.workspace_id), (touched, c.contact_id, c.contact_blocked, c.assignee_id))
                 })
                 .collect();
         let mut touched_order = Vec::new();
         for &(index, conversation_id) in appends {
             let new = self.sends[index];
             // A visitor may write only into its own conversations; anyone only within the workspace.
-            let entitled = conversations.get_mut(&(conversation_id, new.workspace_id)).filter(|(_, contact, _)| match &new.author {
+            let entitled = conversations.get_mut(&(conversation_id, new.workspace_id)).filter(|(_, contact, _, _)| match &new.author {
                 Author::Visitor { contact_id, .. } => contact == contact_id,
                 Author::Agent { .. } => true,
             });
-            let Some((numbering, contact_id, contact_blocked)) = entitled else {
+            let Some((numbering, contact_id, contact_blocked, assignee_id)) = entitled else {
                 self.results[index] = Some(Err(AppError::NotFound));
                 continue;
             };
@@ -337,12 +346,12 @@ impl<'a> Batch<'a> {
             } else {
                 numbering.agent_read = numbering.last_seq;
             }
-            let (seq, contact_id) = (numbering.last_seq, *contact_id);
+            let (seq, contact_id, assignee_id) = (numbering.last_seq, *contact_id, *assignee_id);
             touched_order.push((conversation_id, new.workspace_id));
-            self.stored(index, conversation_id, contact_id, seq, (false, reopened));
+            self.stored(index, conversation_id, contact_id, seq, (false, reopened, assignee_id));
         }
         for key in touched_order {
-            if let Some((touched, _, _)) = conversations.remove(&key) {
+            if let Some((touched, ..)) = conversations.remove(&key) {
                 self.rows.touch(touched);
             }
         }

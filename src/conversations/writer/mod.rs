@@ -30,7 +30,7 @@ use crate::files::Links;
 use crate::webhooks::events::Event;
 use crate::{
     conversations::ConversationStatus,
-    db::{ConversationId, DbPool, WorkspaceId},
+    db::{ConversationId, DbPool, UserId, WorkspaceId},
     error::AppError,
 };
 
@@ -77,6 +77,9 @@ pub struct Stored {
     pub new_conversation: bool,
     /// A visitor's message reopened a resolved, snoozed or pending conversation.
     pub reopened: bool,
+    /// The conversation's assignee as the message was stored (none for a new conversation, and
+    /// for a retry), so that the frame announcing a reopened conversation names them.
+    pub assignee_id: Option<UserId>,
 }
 
 /// What a batch sets off, stored in its own transaction so that a crash cannot lose it: the

@@ -20,7 +20,7 @@ use uuid::Uuid;
 
 use super::NewMessage;
 use crate::conversations::ConversationStatus;
-use crate::db::{CachedSql, ContactId, ConversationId, MessageId, UploadId, WorkspaceId};
+use crate::db::{CachedSql, ContactId, ConversationId, MessageId, UploadId, UserId, WorkspaceId};
 
 /// Finds which (workspace, client id) pairs of a batch are already stored: one probe of the
 /// unique index per pair. (Two `= ANY` filters instead let the planner read every message of
@@ -58,11 +58,11 @@ CROSS JOIN LATERAL (
 /// to a blocked contact costs no round trip). In the order of the ids given (sorted), so that
 /// two transactions locking several conversations never wait on each other in a cycle.
 const LOCK_CONVERSATIONS: &str = "\
-SELECT c.id, c.workspace_id, c.contact_id, c.status, c.last_seq,
+SELECT c.id, c.workspace_id, c.contact_id, c.status, c.last_seq, c.assignee_id,
        EXISTS (SELECT 1 FROM contacts p WHERE p.id = c.contact_id AND p.blocked_at IS NOT NULL) AS contact_blocked
 FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(id, workspace_id, n)
 CROSS JOIN LATERAL (
-    SELECT id, workspace_id, contact_id, status, last_seq FROM conversations
+    SELECT id, workspace_id, contact_id, status, last_seq, assignee_id FROM conversations
     WHERE id = k.id AND workspace_id = k.workspace_id FOR UPDATE
 ) AS c
 ORDER BY k.n";
@@ -181,6 +181,8 @@ pub(super) struct LockedConversation {
     pub status: ConversationStatus,
     #[diesel(sql_type = BigInt)]
     pub last_seq: i64,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    pub assignee_id: Option<UserId>,
     #[diesel(sql_type = Bool)]
     pub contact_blocked: bool,
 }

@@ -248,7 +248,7 @@ impl Connection {
                     let frame = ServerFrame::Conversation {
                         conversation_id: message.conversation_id,
                         status: crate::conversations::ConversationStatus::Open,
-                        assignee_id: None,
+                        assignee_id: stored.assignee_id.map(|a| a.0),
                         assigned_by: None,
                     }
                     .to_json();
