@@ -299,30 +299,31 @@ impl<'a> Batch<'a> {
             appends.iter().map(|&(index, id)| (id, self.sends[index].workspace_id)).collect();
         keys.sort_unstable();
         keys.dedup();
-        let mut conversations: HashMap<(ConversationId, WorkspaceId), (Touched, ContactId, bool, Option<UserId>)> =
-            statements::lock_conversations(conn, &keys)?
-                .into_iter()
-                .map(|c| {
-                    let touched = Touched {
-                        id: c.id,
-                        workspace_id: c.workspace_id,
-                        last_seq: c.last_seq,
-                        status: c.status,
-                        agent_read: 0,
-                        visitor_read: 0,
-                    };
-                    ((c.id, c.workspace_id), (touched, c.contact_id, c.contact_blocked, c.assignee_id))
-                })
-                .collect();
+        let mut conversations: HashMap<(ConversationId, WorkspaceId), Appending> = statements::lock_conversations(conn, &keys)?
+            .into_iter()
+            .map(|c| {
+                let numbering = Touched {
+                    id: c.id,
+                    workspace_id: c.workspace_id,
+                    last_seq: c.last_seq,
+                    status: c.status,
+                    agent_read: 0,
+                    visitor_read: 0,
+                };
+                let appending =
+                    Appending { numbering, contact_id: c.contact_id, contact_blocked: c.contact_blocked, assignee_id: c.assignee_id };
+                ((c.id, c.workspace_id), appending)
+            })
+            .collect();
         let mut touched_order = Vec::new();
         for &(index, conversation_id) in appends {
             let new = self.sends[index];
             // A visitor may write only into its own conversations; anyone only within the workspace.
-            let entitled = conversations.get_mut(&(conversation_id, new.workspace_id)).filter(|(_, contact, _, _)| match &new.author {
-                Author::Visitor { contact_id, .. } => contact == contact_id,
+            let entitled = conversations.get_mut(&(conversation_id, new.workspace_id)).filter(|locked| match &new.author {
+                Author::Visitor { contact_id, .. } => locked.contact_id == *contact_id,
                 Author::Agent { .. } => true,
             });
-            let Some((numbering, contact_id, contact_blocked, assignee_id)) = entitled else {
+            let Some(Appending { numbering, contact_id, contact_blocked, assignee_id }) = entitled else {
                 self.results[index] = Some(Err(AppError::NotFound));
                 continue;
             };
@@ -351,12 +352,21 @@ impl<'a> Batch<'a> {
             self.stored(index, conversation_id, contact_id, seq, (false, reopened, assignee_id));
         }
         for key in touched_order {
-            if let Some((touched, ..)) = conversations.remove(&key) {
-                self.rows.touch(touched);
+            if let Some(appending) = conversations.remove(&key) {
+                self.rows.touch(appending.numbering);
             }
         }
         Ok(())
     }
+}
+
+/// A conversation of the batch as locked: its numbering, updated message by message, and what
+/// decides who may write into it and what its frames say.
+struct Appending {
+    numbering: Touched,
+    contact_id: ContactId,
+    contact_blocked: bool,
+    assignee_id: Option<UserId>,
 }
 
 /// Why a public message into a blocked contact's conversation is refused, in the words its
