@@ -129,7 +129,10 @@ pub fn enqueue_new_message_emails(
         "WITH due AS (
              SELECT DISTINCT ON (c.workspace_id, c.id) c.workspace_id, c.id AS conversation_id, c.assignee_id AS user_id, s.seq
              FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS s(workspace_id, conversation_id, seq)
-             JOIN conversations c ON c.id = s.conversation_id AND c.workspace_id = s.workspace_id
+             CROSS JOIN LATERAL (
+                 SELECT id, workspace_id, assignee_id FROM conversations
+                 WHERE id = s.conversation_id AND workspace_id = s.workspace_id AND assignee_id IS NOT NULL
+             ) AS c
              JOIN memberships m ON m.workspace_id = c.workspace_id AND m.user_id = c.assignee_id
              WHERE m.email_new_message AND (m.away OR m.online_until IS NULL OR m.online_until <= now())
              ORDER BY c.workspace_id, c.id, s.seq

@@ -94,10 +94,12 @@ fn record_consequences(conn: &mut PgConnection, results: &[Result<Stored, AppErr
     let started: Vec<(WorkspaceId, ConversationId)> =
         fresh.iter().filter(|s| s.new_conversation).map(|s| (s.message.workspace_id, s.message.conversation_id)).collect();
     super::notices::enqueue_new_conversation_emails(conn, &started)?;
-    // A new conversation has no assignee yet: only visitors' messages in earlier ones count.
+    // Only visitors' messages in conversations with an assignee can notify one (a new
+    // conversation has none yet). The assignee was read with the conversation's lock, so a
+    // batch without any, the common case under load, runs no statement for this.
     let written: Vec<(WorkspaceId, ConversationId, i64)> = fresh
         .iter()
-        .filter(|s| !s.new_conversation && s.message.author_kind == AuthorKind::Visitor)
+        .filter(|s| !s.new_conversation && s.assignee_id.is_some() && s.message.author_kind == AuthorKind::Visitor)
         .map(|s| (s.message.workspace_id, s.message.conversation_id, s.message.seq))
         .collect();
     super::notices::enqueue_new_message_emails(conn, &written)
