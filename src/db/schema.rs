@@ -101,6 +101,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    conversation_ratings (conversation_id) {
+        conversation_id -> Uuid,
+        workspace_id -> Uuid,
+        agent_id -> Nullable<Uuid>,
+        score -> Int2,
+        comment -> Nullable<Text>,
+        first_rated_at -> Timestamptz,
+        rated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     conversations (id) {
         id -> Uuid,
         workspace_id -> Uuid,
@@ -116,6 +128,10 @@ diesel::table! {
         updated_at -> Timestamptz,
         visitor_emailed_seq -> Int8,
         agents_emailed_seq -> Int8,
+        first_reply_at -> Nullable<Timestamptz>,
+        first_reply_by -> Nullable<Uuid>,
+        resolved_at -> Nullable<Timestamptz>,
+        resolved_by -> Nullable<Uuid>,
     }
 }
 
@@ -371,6 +387,7 @@ diesel::table! {
         agents_online -> Bool,
         auto_assignment -> Text,
         assignment_limit -> Int4,
+        csat_enabled -> Bool,
     }
 }
 
@@ -384,6 +401,8 @@ diesel::joinable!(contact_attributes -> workspaces (workspace_id));
 diesel::joinable!(contacts -> users (blocked_by));
 diesel::joinable!(contacts -> workspaces (workspace_id));
 diesel::joinable!(conversation_labels -> conversations (conversation_id));
+diesel::joinable!(conversation_ratings -> conversations (conversation_id));
+diesel::joinable!(conversation_ratings -> workspaces (workspace_id));
 diesel::joinable!(conversations -> contacts (contact_id));
 diesel::joinable!(conversations -> users (assignee_id));
 diesel::joinable!(conversations -> workspaces (workspace_id));
@@ -420,6 +439,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     contact_attributes,
     contacts,
     conversation_labels,
+    conversation_ratings,
     conversations,
     file_deletions,
     invitations,

@@ -1,0 +1,48 @@
+-- Reports read what happened when it happened, never by scanning messages: the first public
+-- reply and the latest resolution are stamped on the conversation by the statement that makes
+-- them (the message writer's batch, the actions module), with who made them.
+--
+-- `first_reply_by` and `resolved_by` name a user without a foreign key on purpose: a report
+-- keeps counting a former member's work (shown as "Former member"), and deleting a user must
+-- not scan every conversation.
+ALTER TABLE conversations
+    ADD COLUMN first_reply_at timestamptz,
+    ADD COLUMN first_reply_by uuid,
+    ADD COLUMN resolved_at timestamptz,
+    ADD COLUMN resolved_by uuid;
+
+-- Conversations from before this change: their first public agent reply, and when a resolved
+-- one was last changed (the closest record of its resolution there is).
+UPDATE conversations c SET first_reply_at = m.created_at, first_reply_by = m.author_id
+FROM (
+    SELECT DISTINCT ON (conversation_id) conversation_id, created_at, author_id FROM messages
+    WHERE author_kind = 'agent' AND NOT private ORDER BY conversation_id, seq
+) m
+WHERE m.conversation_id = c.id;
+UPDATE conversations SET resolved_at = updated_at, resolved_by = assignee_id WHERE status = 'resolved';
+
+-- The report's ranges, read by index (and, with the included columns, from the index alone).
+CREATE INDEX conversations_first_reply_idx ON conversations (workspace_id, first_reply_at)
+    INCLUDE (created_at, first_reply_by, assignee_id) WHERE first_reply_at IS NOT NULL;
+CREATE INDEX conversations_resolved_at_idx ON conversations (workspace_id, resolved_at)
+    INCLUDE (created_at, resolved_by, assignee_id) WHERE resolved_at IS NOT NULL;
+-- Each agent's public replies in a range.
+CREATE INDEX messages_agent_replies_idx ON messages (workspace_id, created_at)
+    INCLUDE (author_id, conversation_id) WHERE author_kind = 'agent' AND NOT private;
+
+-- A visitor's rating of a conversation, one per conversation: a later rating within seven days
+-- of the first replaces it. `agent_id` is who had the conversation when it was rated, so that
+-- a later reassignment does not move the rating to someone else's figures.
+CREATE TABLE conversation_ratings (
+    conversation_id uuid PRIMARY KEY REFERENCES conversations (id) ON DELETE CASCADE,
+    workspace_id uuid NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
+    agent_id uuid,
+    score smallint NOT NULL CHECK (score BETWEEN 1 AND 5),
+    comment text CHECK (char_length(comment) <= 1000),
+    first_rated_at timestamptz NOT NULL DEFAULT now(),
+    rated_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX conversation_ratings_workspace_idx ON conversation_ratings (workspace_id, rated_at);
+
+-- Whether a resolved conversation asks its visitor for a rating (on unless turned off).
+ALTER TABLE workspaces ADD COLUMN csat_enabled boolean NOT NULL DEFAULT true;
