@@ -19,6 +19,7 @@ pub mod inbox;
 pub mod jobs;
 pub mod queue;
 pub mod realtime;
+pub mod reports;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

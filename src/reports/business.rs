@@ -1,0 +1,1 @@
+//! Durations counted within a workspace's business hours.

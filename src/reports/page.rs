@@ -1,0 +1,1 @@
+//! The reports page, `/app/{workspace}/reports`, and its CSV downloads.
