@@ -1,6 +1,6 @@
 //! The REST API (`/api/v1`) for other systems, authenticated by secret API keys (`sk_...`):
 //! conversations ([`conversations`]), their messages and replies as an agent ([`messages`]),
-//! contacts ([`contacts`]) and the attributes they carry ([`contact_attributes`]), labels ([`labels`]), invitations ([`team`]), files for messages ([`uploads`]). The keys themselves
+//! contacts ([`contacts`]) and the attributes they carry ([`contact_attributes`]), labels ([`labels`]), reports ([`reports`]), invitations ([`team`]), files for messages ([`uploads`]). The keys themselves
 //! ([`crate::auth::api_keys`]) are managed by admins in Settings; what each handler needs of its key (`read`, `write`, `admin`) is the
 //! type of its key argument.
 //!
@@ -17,6 +17,7 @@ pub mod conversations;
 pub mod labels;
 pub mod messages;
 pub mod openapi;
+pub mod reports;
 pub mod team;
 pub mod uploads;
 
@@ -68,6 +69,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .service(resource("/contacts/{id}/block", "POST").route(web::post().to(contacts::block_contact)))
             .service(resource("/contacts/{id}/unblock", "POST").route(web::post().to(contacts::unblock_contact)))
             .service(resource("/contacts/{id}/merge", "POST").route(web::post().to(contacts::merge_contact)))
+            .service(resource("/reports/summary", "GET").route(web::get().to(reports::summary)))
             .service(resource("/invitations", "POST").route(web::post().to(team::invite)))
             .service(resource("/uploads", "POST").route(web::post().to(uploads::upload))),
     );

@@ -52,11 +52,12 @@ impl Modify for BearerKey {
         super::contact_attributes::list_attributes,
         super::contact_attributes::create_attribute,
         super::contact_attributes::delete_attribute,
+        super::reports::summary,
         super::team::invite,
     ),
     components(schemas(ErrorBody, ErrorDetail, super::Scope)),
     modifiers(&BearerKey),
-    tags((name = "conversations"), (name = "messages"), (name = "labels"), (name = "contacts"), (name = "team"))
+    tags((name = "conversations"), (name = "messages"), (name = "labels"), (name = "contacts"), (name = "reports"), (name = "team"))
 )]
 pub struct ApiDoc;
 

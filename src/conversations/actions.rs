@@ -230,6 +230,9 @@ fn apply(
         Some(Some(_)) => target.select(conversations::assignee_id).for_no_key_update().first(conn).optional()?.flatten(),
         _ => None,
     };
+    if let Some((ConversationStatus::Resolved, _)) = status {
+        stamp_resolution(conn, workspace_id, actor, id, change.assignee)?;
+    }
     let columns = Columns { status: status.map(|(s, _)| s), snoozed_until: status.map(|(_, until)| until), assignee_id: change.assignee };
     let updated: Conversation = diesel::update(target)
         .set((columns, conversations::updated_at.eq(diesel::dsl::now)))
@@ -262,6 +265,32 @@ fn apply(
         _ => false,
     };
     Ok(Applied { conversation: updated, changed: true, newly_assigned })
+}
+
+/// Records, for reports, that the conversation is being resolved now and whose it was: the
+/// assignee it will have after this change, else the member resolving it. A conversation
+/// already resolved keeps the time of its resolution. Runs before the status changes, in the
+/// same transaction; touches no row of another workspace.
+fn stamp_resolution(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    actor: &Actor,
+    id: ConversationId,
+    new_assignee: Option<Option<UserId>>,
+) -> Result<(), AppError> {
+    let keeps_assignee = new_assignee.is_none();
+    diesel::sql_query(
+        "UPDATE conversations SET resolved_at = now(), \
+         resolved_by = COALESCE(CASE WHEN $3 THEN assignee_id ELSE $4 END, $5) \
+         WHERE id = $1 AND workspace_id = $2 AND status <> 'resolved'",
+    )
+    .bind::<SqlUuid, _>(id)
+    .bind::<SqlUuid, _>(workspace_id)
+    .bind::<diesel::sql_types::Bool, _>(keeps_assignee)
+    .bind::<Nullable<SqlUuid>, _>(new_assignee.flatten())
+    .bind::<Nullable<SqlUuid>, _>(actor.user_id)
+    .execute(conn)?;
+    Ok(())
 }
 
 /// Puts the label on the conversation or takes it off; returns whether it did. `NotFound` for a

@@ -27,6 +27,13 @@ pub const MAX_RANGE_DAYS: i64 = 366;
 /// How many of the latest rating comments a report lists.
 pub const LATEST_COMMENTS: usize = 10;
 
+/// A date as `2026-11-30`.
+fn iso_date<S: serde::Serializer>(date: &Date, serializer: S) -> Result<S::Ok, S::Error> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    let text = date.format(&format).map_err(serde::ser::Error::custom)?;
+    serializer.serialize_str(&text)
+}
+
 /// The days a report covers, both included, in the workspace's time zone.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Range {
@@ -44,8 +51,9 @@ pub struct Filter {
 }
 
 /// Conversations of one day of the range.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct DayCounts {
+    #[serde(serialize_with = "iso_date")]
     pub date: Date,
     /// Started that day.
     pub started: i64,
@@ -56,7 +64,7 @@ pub struct DayCounts {
 }
 
 /// The spread of one duration over the conversations that have it in the range.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Durations {
     /// How many conversations it was measured on.
     pub count: i64,
@@ -65,7 +73,7 @@ pub struct Durations {
 }
 
 /// A rating's comment, for the list of the latest.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct RatingComment {
     pub conversation_id: Uuid,
     pub score: i16,
@@ -76,12 +84,13 @@ pub struct RatingComment {
 }
 
 /// Visitors' ratings given in the range.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Csat {
     pub ratings: i64,
     /// Ratings of 4 or 5.
     pub satisfied: i64,
     /// How many of each score, 1 first.
+    #[schema(value_type = Vec<i64>, min_items = 5, max_items = 5)]
     pub distribution: [i64; 5],
     pub latest_comments: Vec<RatingComment>,
 }
@@ -94,7 +103,7 @@ impl Csat {
 }
 
 /// One member's figures over the range.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AgentRow {
     pub user_id: Uuid,
     /// "Former member" for someone who left.
@@ -112,9 +121,11 @@ pub struct AgentRow {
 }
 
 /// Everything the reports page and `GET /api/v1/reports/summary` show.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Summary {
+    #[serde(serialize_with = "iso_date")]
     pub from: Date,
+    #[serde(serialize_with = "iso_date")]
     pub to: Date,
     pub time_zone: String,
     /// Durations count business hours only (the workspace sets them).
@@ -124,6 +135,22 @@ pub struct Summary {
     pub resolution: Durations,
     pub csat: Csat,
     pub agents: Vec<AgentRow>,
-    /// Conversations started, by local day of the week (Monday first) and hour.
+    /// Conversations started, by local day of the week (Monday first) and hour (7 rows of 24).
+    #[schema(value_type = Vec<Vec<i64>>)]
     pub busiest_hours: [[i64; 24]; 7],
+}
+
+/// Whether `user` is a member of the workspace: the agents a report may be filtered by.
+pub fn is_member(
+    conn: &mut diesel::PgConnection,
+    workspace_id: crate::db::WorkspaceId,
+    user: UserId,
+) -> Result<bool, crate::error::AppError> {
+    use diesel::prelude::*;
+
+    use crate::db::schema::memberships;
+    Ok(diesel::select(diesel::dsl::exists(
+        memberships::table.filter(memberships::workspace_id.eq(workspace_id)).filter(memberships::user_id.eq(user)),
+    ))
+    .get_result(conn)?)
 }

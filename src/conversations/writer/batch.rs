@@ -309,6 +309,7 @@ impl<'a> Batch<'a> {
                     status: c.status,
                     agent_read: 0,
                     visitor_read: 0,
+                    replier: None,
                 };
                 let appending =
                     Appending { numbering, contact_id: c.contact_id, contact_blocked: c.contact_blocked, assignee_id: c.assignee_id };
@@ -346,6 +347,9 @@ impl<'a> Batch<'a> {
                 numbering.visitor_read = numbering.last_seq;
             } else {
                 numbering.agent_read = numbering.last_seq;
+                if !new.private && numbering.replier.is_none() {
+                    numbering.replier = Some(UserId(new.author.id()));
+                }
             }
             let (seq, contact_id, assignee_id) = (numbering.last_seq, *contact_id, *assignee_id);
             touched_order.push((conversation_id, new.workspace_id));

@@ -69,7 +69,8 @@ ORDER BY k.n";
 
 /// Stores a whole batch in one statement (one round trip, one plan): new conversations are
 /// inserted with their first message's seq, existing ones take their new `last_seq`, status
-/// and read marks, and the messages are inserted with the seqs numbered from the locked rows.
+/// and read marks (and, at the first public reply of an agent, when and by whom it was answered:
+/// what reports read), and the messages are inserted with the seqs numbered from the locked rows.
 /// The messages' foreign key to a conversation inserted here is checked at the end of the
 /// statement, when the insert is visible. `c.id = ANY` lets the update find its rows through
 /// the primary key.
@@ -82,9 +83,11 @@ WITH started AS (
     UPDATE conversations c
     SET last_seq = v.last_seq, status = v.status, last_message_at = $1::timestamptz, updated_at = $1::timestamptz,
         agent_read_seq = GREATEST(c.agent_read_seq, v.agent_read),
-        visitor_read_seq = GREATEST(c.visitor_read_seq, v.visitor_read)
-    FROM unnest($5::uuid[], $6::uuid[], $7::int8[], $8::text[], $9::int8[], $10::int8[])
-        AS v(id, workspace_id, last_seq, status, agent_read, visitor_read)
+        visitor_read_seq = GREATEST(c.visitor_read_seq, v.visitor_read),
+        first_reply_at = CASE WHEN c.first_reply_at IS NULL AND v.replier IS NOT NULL THEN $1::timestamptz ELSE c.first_reply_at END,
+        first_reply_by = CASE WHEN c.first_reply_at IS NULL THEN v.replier ELSE c.first_reply_by END
+    FROM unnest($5::uuid[], $6::uuid[], $7::int8[], $8::text[], $9::int8[], $10::int8[], $21::uuid[])
+        AS v(id, workspace_id, last_seq, status, agent_read, visitor_read, replier)
     WHERE c.id = v.id AND c.workspace_id = v.workspace_id AND c.id = ANY($5::uuid[])
 )
 INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, private, created_at, attachment_count)
@@ -237,6 +240,7 @@ pub(super) struct Rows<'a> {
     touched_statuses: Vec<ConversationStatus>,
     agent_reads: Vec<i64>,
     visitor_reads: Vec<i64>,
+    repliers: Vec<Option<UserId>>,
     ids: Vec<MessageId>,
     workspace_ids: Vec<WorkspaceId>,
     conversation_ids: Vec<ConversationId>,
@@ -264,6 +268,8 @@ pub(super) struct Touched {
     pub status: ConversationStatus,
     pub agent_read: i64,
     pub visitor_read: i64,
+    /// The author of the batch's first public agent message into it, if any.
+    pub replier: Option<UserId>,
 }
 
 impl<'a> Rows<'a> {
@@ -280,6 +286,7 @@ impl<'a> Rows<'a> {
         self.touched_statuses.push(touched.status);
         self.agent_reads.push(touched.agent_read);
         self.visitor_reads.push(touched.visitor_read);
+        self.repliers.push(touched.replier);
     }
 
     /// Adds a message; `author_id` and `private` as [`NewMessage`] decides them.
@@ -338,6 +345,7 @@ impl<'a> Rows<'a> {
             .bind::<Array<Text>, _>(&self.bodies)
             .bind::<Array<Bool>, _>(&self.privates)
             .bind::<Array<SmallInt>, _>(&self.attachment_counts)
+            .bind::<Array<Nullable<SqlUuid>>, _>(&self.repliers)
             .execute(conn)?;
         if !self.claim_ids.is_empty() {
             CachedSql::new(CLAIM_UPLOADS)
