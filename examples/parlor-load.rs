@@ -91,6 +91,20 @@ enum Scenario {
         #[arg(long)]
         database_url: String,
     },
+    /// Seed a workspace with a history of conversations, messages, first replies, resolutions
+    /// and ratings (through Postgres), then time the reports page one request at a time.
+    Reports {
+        #[arg(long, default_value_t = 100_000)]
+        conversations: u32,
+        /// Messages per conversation, half of them agents' replies.
+        #[arg(long, default_value_t = 10)]
+        messages: u32,
+        #[arg(long, default_value_t = 200)]
+        requests: usize,
+        /// The server's database, for seeding.
+        #[arg(long)]
+        database_url: String,
+    },
     /// Visitors upload files of `megabytes` each (one visitor per file, so that the per-visitor
     /// rate limit is not what is measured), `in_flight` at a time, and send each in a message.
     /// Reports the upload time and MB/s.
@@ -280,6 +294,9 @@ async fn main() -> anyhow::Result<()> {
         Scenario::Resume { visitors, agents, live_replies } => resume(&cli.url, &site_key, &cookie, visitors, agents, live_replies).await,
         Scenario::Inbox { conversations, requests, database_url } => {
             inbox(&cli.url, &site_key, &cookie, conversations, requests, &database_url).await
+        }
+        Scenario::Reports { conversations, messages, requests, database_url } => {
+            reports(&cli.url, &site_key, &cookie, conversations, messages, requests, &database_url).await
         }
         Scenario::Upload { megabytes, files, in_flight } => upload(&cli.url, &site_key, megabytes, files, in_flight).await,
     }
@@ -831,6 +848,132 @@ async fn inbox(url: &str, site_key: &str, cookie: &str, count: u32, requests: us
         ("list, by label", by_label),
         ("conversation page", conversations),
     ] {
+        times.sort_unstable();
+        println!(
+            "{name:<20} {} requests: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            times.len(),
+            percentile(&times, 0.50),
+            percentile(&times, 0.95),
+            percentile(&times, 0.99),
+            percentile(&times, 1.0)
+        );
+    }
+    Ok(())
+}
+
+/// Seeds `count` conversations over the last 90 days, one every 78 seconds, with `messages`
+/// each (visitor and agent in turn, the agents' replies spread over five members), first replies
+/// within ten minutes, two thirds resolved within two hours, one resolved conversation in five
+/// rated, a label on a third; business hours on (Monday to Friday, 09:00 to 17:00, Paris).
+/// Returns (workspace, the members' ids).
+async fn seed_reports(database_url: &str, site_key: &str, count: u32, messages: u32) -> anyhow::Result<(String, Vec<String>)> {
+    let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
+    tokio::spawn(connection);
+    let row = client
+        .query_one(
+            "SELECT w.id::text, m.user_id::text FROM workspaces w JOIN memberships m ON m.workspace_id = w.id WHERE w.site_key = $1",
+            &[&site_key],
+        )
+        .await?;
+    let (workspace, owner): (String, String) = (row.get(0), row.get(1));
+    let started = Instant::now();
+    client
+        .batch_execute(&format!(
+            "BEGIN;
+             UPDATE workspaces SET time_zone = 'Europe/Paris', hours_enabled = true,
+                    business_hours = '[[540,1020],[540,1020],[540,1020],[540,1020],[540,1020],null,null]' WHERE id = '{workspace}';
+             CREATE TEMP TABLE agents AS SELECT k, CASE WHEN k = 0 THEN '{owner}'::uuid ELSE gen_random_uuid() END AS id FROM generate_series(0, 4) k;
+             INSERT INTO users (id, name, email, password_hash)
+               SELECT id, 'Agent ' || k, 'agent-' || k || '-' || id || '@example.com', 'x' FROM agents WHERE k > 0;
+             INSERT INTO memberships (workspace_id, user_id, role) SELECT '{workspace}', id, 'agent' FROM agents WHERE k > 0;
+             CREATE TEMP TABLE seed AS
+               SELECT n, gen_random_uuid() AS contact, gen_random_uuid() AS conversation,
+                      now() - n * interval '78 seconds' AS created, (SELECT id FROM agents WHERE k = n % 5) AS agent
+               FROM generate_series(1, {count}) n;
+             INSERT INTO contacts (id, workspace_id, name, created_at, last_seen_at)
+               SELECT contact, '{workspace}', 'Visitor ' || n, created, created FROM seed;
+             INSERT INTO conversations (id, workspace_id, contact_id, status, assignee_id, last_seq, agent_read_seq, visitor_read_seq,
+                                        last_message_at, created_at, first_reply_at, first_reply_by, resolved_at, resolved_by)
+               SELECT conversation, '{workspace}', contact, CASE WHEN n % 3 = 0 THEN 'open' ELSE 'resolved' END, agent, {messages}, {messages}, {messages},
+                      created, created, created + (n % 600) * interval '1 second', agent,
+                      CASE WHEN n % 3 <> 0 THEN created + (n % 7200) * interval '1 second' END, CASE WHEN n % 3 <> 0 THEN agent END
+               FROM seed;
+             INSERT INTO messages (id, workspace_id, conversation_id, seq, client_id, author_kind, author_id, body, created_at)
+               SELECT gen_random_uuid(), '{workspace}', conversation, s, gen_random_uuid(),
+                      CASE WHEN s % 2 = 0 THEN 'agent' ELSE 'visitor' END, CASE WHEN s % 2 = 0 THEN agent ELSE contact END,
+                      'Message ' || s || ' of conversation ' || n, created + s * interval '30 seconds'
+               FROM seed, generate_series(1, {messages}) s;
+             INSERT INTO conversation_ratings (conversation_id, workspace_id, agent_id, score, comment, first_rated_at, rated_at)
+               SELECT conversation, '{workspace}', agent, 1 + n % 5, CASE WHEN n % 2 = 0 THEN 'Comment ' || n END,
+                      created + interval '3 hours', created + interval '3 hours'
+               FROM seed WHERE n % 3 <> 0 AND n % 5 = 1;
+             INSERT INTO labels (id, workspace_id, name, color) VALUES ('{l1}', '{workspace}', 'Billing', '#2563eb');
+             INSERT INTO conversation_labels (workspace_id, conversation_id, label_id)
+               SELECT '{workspace}'::uuid, conversation, '{l1}'::uuid FROM seed WHERE abs(hashtext('a' || n)) % 3 = 0;
+             COMMIT;
+             VACUUM ANALYZE contacts; VACUUM ANALYZE conversations; VACUUM ANALYZE messages; VACUUM ANALYZE conversation_ratings;
+             VACUUM ANALYZE conversation_labels;",
+            l1 = SEEDED_LABELS[0].0,
+        ))
+        .await?;
+    println!(
+        "seeded {count} conversations ({} messages) over 90 days in {:.1} s",
+        u64::from(count) * u64::from(messages),
+        started.elapsed().as_secs_f64()
+    );
+    let agents = client
+        .query("SELECT user_id::text FROM memberships WHERE workspace_id = $1::text::uuid ORDER BY user_id", &[&workspace])
+        .await?
+        .into_iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect();
+    Ok((workspace, agents))
+}
+
+/// Times the reports page over the seeded history: the last 30 days for the team, for one agent
+/// and for a label, and the last 90 days.
+async fn reports(
+    url: &str,
+    site_key: &str,
+    cookie: &str,
+    count: u32,
+    messages: u32,
+    requests: usize,
+    database_url: &str,
+) -> anyhow::Result<()> {
+    let (workspace, agents) = seed_reports(database_url, site_key, count, messages).await?;
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+    let get = |path: String| {
+        let client = client.clone();
+        let cookie = cookie.to_string();
+        async move {
+            let started = Instant::now();
+            let response = client.get(format!("{url}{path}")).header("cookie", cookie).send().await?;
+            let status = response.status();
+            let body = response.text().await?;
+            anyhow::ensure!(status == 200, "GET {path}: {status}");
+            Ok::<_, anyhow::Error>((started.elapsed().as_micros() as u64, body))
+        }
+    };
+    let page = format!("/app/{workspace}/reports");
+    for _ in 0..10 {
+        get(format!("{page}?range=30d")).await?;
+    }
+    let (_, body) = get(format!("{page}?range=30d")).await?;
+    anyhow::ensure!(body.contains("<svg"), "the reports page shows charts");
+    let today = time::OffsetDateTime::now_utc().date();
+    let ninety = today - time::Duration::days(89);
+    let kinds: [(&str, String); 4] = [
+        ("30 days, team", format!("{page}?range=30d")),
+        ("30 days, one agent", format!("{page}?range=30d&agent={}", agents[0])),
+        ("30 days, one label", format!("{page}?range=30d&label={}", SEEDED_LABELS[0].0)),
+        ("90 days, team", format!("{page}?range=custom&from={ninety}&to={today}")),
+    ];
+    for (name, path) in kinds {
+        let mut times = Vec::with_capacity(requests);
+        for _ in 0..requests {
+            times.push(get(path.clone()).await?.0);
+        }
         times.sort_unstable();
         println!(
             "{name:<20} {} requests: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
