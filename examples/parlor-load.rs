@@ -903,6 +903,9 @@ async fn seed_reports(database_url: &str, site_key: &str, count: u32, messages: 
                       CASE WHEN s % 2 = 0 THEN 'agent' ELSE 'visitor' END, CASE WHEN s % 2 = 0 THEN agent ELSE contact END,
                       'Message ' || s || ' of conversation ' || n, created + s * interval '30 seconds'
                FROM seed, generate_series(1, {messages}) s;
+             INSERT INTO agent_reply_counts (workspace_id, quarter, user_id, replies)
+               SELECT workspace_id, date_bin('15 minutes', created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00'), author_id, count(*)
+               FROM messages WHERE workspace_id = '{workspace}' AND author_kind = 'agent' GROUP BY 1, 2, 3;
              INSERT INTO conversation_ratings (conversation_id, workspace_id, agent_id, score, comment, first_rated_at, rated_at)
                SELECT conversation, '{workspace}', agent, 1 + n % 5, CASE WHEN n % 2 = 0 THEN 'Comment ' || n END,
                       created + interval '3 hours', created + interval '3 hours'
@@ -911,7 +914,7 @@ async fn seed_reports(database_url: &str, site_key: &str, count: u32, messages: 
              INSERT INTO conversation_labels (workspace_id, conversation_id, label_id)
                SELECT '{workspace}'::uuid, conversation, '{l1}'::uuid FROM seed WHERE abs(hashtext('a' || n)) % 3 = 0;
              COMMIT;
-             VACUUM ANALYZE contacts; VACUUM ANALYZE conversations; VACUUM ANALYZE messages; VACUUM ANALYZE conversation_ratings;
+             VACUUM ANALYZE contacts; VACUUM ANALYZE conversations; VACUUM ANALYZE messages; VACUUM ANALYZE conversation_ratings; VACUUM ANALYZE agent_reply_counts;
              VACUUM ANALYZE conversation_labels;",
             l1 = SEEDED_LABELS[0].0,
         ))

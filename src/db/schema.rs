@@ -1,6 +1,15 @@
 // @generated automatically by Diesel CLI.
 
 diesel::table! {
+    agent_reply_counts (workspace_id, quarter, user_id) {
+        workspace_id -> Uuid,
+        quarter -> Timestamptz,
+        user_id -> Uuid,
+        replies -> Int4,
+    }
+}
+
+diesel::table! {
     api_keys (id) {
         id -> Uuid,
         workspace_id -> Uuid,
@@ -391,6 +400,7 @@ diesel::table! {
     }
 }
 
+diesel::joinable!(agent_reply_counts -> workspaces (workspace_id));
 diesel::joinable!(api_keys -> users (created_by));
 diesel::joinable!(api_keys -> workspaces (workspace_id));
 diesel::joinable!(audit_events -> users (actor_id));
@@ -432,6 +442,7 @@ diesel::joinable!(webhook_endpoints -> workspaces (workspace_id));
 diesel::joinable!(widget_settings -> workspaces (workspace_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    agent_reply_counts,
     api_keys,
     audit_events,
     billing_accounts,

@@ -110,8 +110,9 @@ pub struct AgentRow {
     pub name: String,
     /// Conversations started in the range and assigned to them now.
     pub conversations: i64,
-    /// Their public replies in the range.
-    pub replies: i64,
+    /// Their public replies in the range; `None` when filtered by a label (replies are
+    /// counted per member and quarter hour, not per conversation).
+    pub replies: Option<i64>,
     /// Over the conversations they answered first, first answered in the range.
     pub first_response: Durations,
     /// Over the conversations resolved in the range while theirs.

@@ -9,12 +9,15 @@
 //! One agent's figures (the `agent` filter, and each row of the agents' table) are their own
 //! work: conversations assigned to them, the conversations they answered first, those resolved
 //! while theirs, their replies, and ratings given while the conversation was theirs.
+//!
+//! Replies are not read from messages but from the counts the message writer keeps per member
+//! and quarter hour (`agent_reply_counts`); they are not counted by label.
 
 use std::collections::{BTreeMap, HashMap};
 
 use diesel::{
     prelude::*,
-    sql_types::{BigInt, Nullable, SmallInt, Text, Timestamptz, Uuid as SqlUuid},
+    sql_types::{BigInt, Bool, Nullable, SmallInt, Text, Timestamptz, Uuid as SqlUuid},
 };
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -39,10 +42,15 @@ fn filter_sql(agent_column: &str, conversation_column: &str) -> String {
     )
 }
 
+/// A group of the conversations started in the range: a quarter hour's, or an assignee's.
 #[derive(QueryableByName)]
-struct Bucket {
-    #[diesel(sql_type = Timestamptz)]
-    at: OffsetDateTime,
+struct Started {
+    #[diesel(sql_type = Nullable<Timestamptz>)]
+    at: Option<OffsetDateTime>,
+    #[diesel(sql_type = Nullable<SqlUuid>)]
+    user_id: Option<Uuid>,
+    #[diesel(sql_type = Bool)]
+    by_assignee: bool,
     #[diesel(sql_type = BigInt)]
     started: i64,
     #[diesel(sql_type = BigInt)]
@@ -138,13 +146,16 @@ pub fn summary(conn: &mut PgConnection, workspace_id: WorkspaceId, range: &Range
         .collect();
     let mut busiest_hours = [[0i64; 24]; 7];
 
-    let buckets: Vec<Bucket> = bound(
+    // One pass over the conversations started in the range, grouped twice: by quarter hour
+    // (the days and the busiest hours) and by assignee (the agents' table).
+    let started: Vec<Started> = bound(
         format!(
-            "SELECT date_bin('15 minutes', c.created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS at, \
+            "SELECT date_bin('15 minutes', c.created_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS at, c.assignee_id AS user_id, \
+                    GROUPING(c.assignee_id) = 0 AS by_assignee, \
                     count(*) AS started, count(*) FILTER (WHERE c.status <> 'resolved') AS still_open \
              FROM conversations c \
              WHERE c.workspace_id = $1 AND c.created_at >= $2 AND c.created_at < $3 {} \
-             GROUP BY 1",
+             GROUP BY GROUPING SETS ((1), (c.assignee_id))",
             filter_sql("c.assignee_id", "c.id")
         ),
         workspace_id,
@@ -152,27 +163,21 @@ pub fn summary(conn: &mut PgConnection, workspace_id: WorkspaceId, range: &Range
         filter,
     )
     .load(conn)?;
-    for bucket in &buckets {
-        let local = clock.local(bucket.at);
-        if let Some(day) = day_index(local.date()).and_then(|index| days.get_mut(index)) {
-            day.started += bucket.started;
-            day.still_open += bucket.still_open;
+    let mut assigned = Vec::new();
+    for group in &started {
+        match (group.by_assignee, group.at) {
+            (true, _) => assigned.push(PerUser { user_id: group.user_id, count: group.started }),
+            (false, Some(at)) => {
+                let local = clock.local(at);
+                if let Some(day) = day_index(local.date()).and_then(|index| days.get_mut(index)) {
+                    day.started += group.started;
+                    day.still_open += group.still_open;
+                }
+                busiest_hours[local.weekday().number_days_from_monday() as usize][local.hour() as usize] += group.started;
+            }
+            (false, None) => {}
         }
-        busiest_hours[local.weekday().number_days_from_monday() as usize][local.hour() as usize] += bucket.started;
     }
-
-    let assigned: Vec<PerUser> = bound(
-        format!(
-            "SELECT c.assignee_id AS user_id, count(*) AS count FROM conversations c \
-             WHERE c.workspace_id = $1 AND c.created_at >= $2 AND c.created_at < $3 AND c.assignee_id IS NOT NULL {} \
-             GROUP BY 1",
-            filter_sql("c.assignee_id", "c.id")
-        ),
-        workspace_id,
-        instants,
-        filter,
-    )
-    .load(conn)?;
 
     let first_replies: Vec<Stamped> = bound(
         format!(
@@ -203,19 +208,24 @@ pub fn summary(conn: &mut PgConnection, workspace_id: WorkspaceId, range: &Range
         }
     }
 
-    let replies: Vec<PerUser> = bound(
-        format!(
-            "SELECT m.author_id AS user_id, count(*) AS count FROM messages m \
-             WHERE m.workspace_id = $1 AND m.author_kind = 'agent' AND NOT m.private \
-               AND m.created_at >= $2 AND m.created_at < $3 {} \
-             GROUP BY 1",
-            filter_sql("m.author_id", "m.conversation_id")
+    // Counted by the writer per quarter hour; not by label (a label says nothing of when a
+    // reply was sent, and counting the messages of its conversations would be a scan).
+    let replies: Option<Vec<PerUser>> = match filter.label {
+        Some(_) => None,
+        None => Some(
+            bound(
+                "SELECT r.user_id, sum(r.replies)::int8 AS count FROM agent_reply_counts r \
+                 WHERE r.workspace_id = $1 AND r.quarter >= $2 AND r.quarter < $3 AND ($4::uuid IS NULL OR r.user_id = $4) \
+                   AND $5::uuid IS NULL \
+                 GROUP BY 1"
+                    .to_string(),
+                workspace_id,
+                instants,
+                filter,
+            )
+            .load(conn)?,
         ),
-        workspace_id,
-        instants,
-        filter,
-    )
-    .load(conn)?;
+    };
 
     let scores: Vec<Scores> = bound(
         format!(
@@ -274,7 +284,13 @@ pub fn summary(conn: &mut PgConnection, workspace_id: WorkspaceId, range: &Range
         workspace_id,
         filter,
         &clock,
-        AgentFigures { assigned: &assigned, replies: &replies, first_replies: &first_replies, resolutions: &resolutions, scores: &scores },
+        AgentFigures {
+            assigned: &assigned,
+            replies: replies.as_deref(),
+            first_replies: &first_replies,
+            resolutions: &resolutions,
+            scores: &scores,
+        },
     )?;
 
     Ok(Summary {
@@ -294,7 +310,8 @@ pub fn summary(conn: &mut PgConnection, workspace_id: WorkspaceId, range: &Range
 /// The rows the agents' table is made from.
 struct AgentFigures<'a> {
     assigned: &'a [PerUser],
-    replies: &'a [PerUser],
+    /// `None` under a label filter.
+    replies: Option<&'a [PerUser]>,
     first_replies: &'a [Stamped],
     resolutions: &'a [Stamped],
     scores: &'a [Scores],
@@ -323,9 +340,14 @@ fn agent_rows(
             row(&mut rows, user).conversations += assigned.count;
         }
     }
-    for replies in figures.replies {
+    for replies in figures.replies.unwrap_or_default() {
         if let Some(user) = replies.user_id {
-            row(&mut rows, user).replies += replies.count;
+            *row(&mut rows, user).replies.get_or_insert(0) += replies.count;
+        }
+    }
+    if figures.replies.is_some() {
+        for row in rows.values_mut() {
+            row.replies.get_or_insert(0);
         }
     }
     for scores in figures.scores {
@@ -374,7 +396,7 @@ fn row(rows: &mut BTreeMap<Uuid, AgentRow>, user: Uuid) -> &mut AgentRow {
         user_id: user,
         name: String::new(),
         conversations: 0,
-        replies: 0,
+        replies: None,
         first_response: Durations::default(),
         resolution: Durations::default(),
         ratings: 0,

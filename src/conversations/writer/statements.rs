@@ -9,7 +9,7 @@
 //! Tenant rule: every key is a pair with its `WorkspaceId`, and every lookup, lock and update
 //! filters on both; ids come back decoded as their newtypes, never rebuilt from raw uuids.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 
 use diesel::{
     prelude::*,
@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::NewMessage;
-use crate::conversations::ConversationStatus;
+use crate::conversations::{Author, ConversationStatus};
 use crate::db::{CachedSql, ContactId, ConversationId, MessageId, UploadId, UserId, WorkspaceId};
 
 /// Finds which (workspace, client id) pairs of a batch are already stored: one probe of the
@@ -70,7 +70,8 @@ ORDER BY k.n";
 /// Stores a whole batch in one statement (one round trip, one plan): new conversations are
 /// inserted with their first message's seq, existing ones take their new `last_seq`, status
 /// and read marks (and, at the first public reply of an agent, when and by whom it was answered:
-/// what reports read), and the messages are inserted with the seqs numbered from the locked rows.
+/// what reports read), each member's public replies are added to their count of the quarter
+/// hour, and the messages are inserted with the seqs numbered from the locked rows.
 /// The messages' foreign key to a conversation inserted here is checked at the end of the
 /// statement, when the insert is visible. `c.id = ANY` lets the update find its rows through
 /// the primary key.
@@ -79,6 +80,11 @@ WITH started AS (
     INSERT INTO conversations (id, workspace_id, contact_id, last_seq, visitor_read_seq, last_message_at)
     SELECT s.id, s.workspace_id, s.contact_id, 1, 1, $1::timestamptz
     FROM unnest($2::uuid[], $3::uuid[], $4::uuid[]) AS s(id, workspace_id, contact_id)
+), counted AS (
+    INSERT INTO agent_reply_counts (workspace_id, quarter, user_id, replies)
+    SELECT r.workspace_id, date_bin('15 minutes', $1::timestamptz, TIMESTAMPTZ '2000-01-01 00:00:00+00'), r.user_id, r.replies
+    FROM unnest($22::uuid[], $23::uuid[], $24::int4[]) AS r(workspace_id, user_id, replies)
+    ON CONFLICT (workspace_id, quarter, user_id) DO UPDATE SET replies = agent_reply_counts.replies + EXCLUDED.replies
 ), bumped AS (
     UPDATE conversations c
     SET last_seq = v.last_seq, status = v.status, last_message_at = $1::timestamptz, updated_at = $1::timestamptz,
@@ -241,6 +247,9 @@ pub(super) struct Rows<'a> {
     agent_reads: Vec<i64>,
     visitor_reads: Vec<i64>,
     repliers: Vec<Option<UserId>>,
+    /// Public replies per (workspace, member), in key order: two batches on two instances add
+    /// to the same counts in the same order, so they never wait on each other in a cycle.
+    reply_counts: BTreeMap<(WorkspaceId, UserId), i32>,
     ids: Vec<MessageId>,
     workspace_ids: Vec<WorkspaceId>,
     conversation_ids: Vec<ConversationId>,
@@ -301,6 +310,9 @@ impl<'a> Rows<'a> {
         self.bodies.push(&new.body);
         self.privates.push(private);
         self.attachment_counts.push(new.attachments.len() as i16);
+        if let (Author::Agent { user_id, .. }, false) = (&new.author, private) {
+            *self.reply_counts.entry((new.workspace_id, *user_id)).or_default() += 1;
+        }
     }
 
     /// Gives an upload to a message of the batch.
@@ -324,6 +336,8 @@ impl<'a> Rows<'a> {
         if self.ids.is_empty() {
             return Ok(());
         }
+        let (count_workspaces, count_users): (Vec<WorkspaceId>, Vec<UserId>) = self.reply_counts.keys().copied().unzip();
+        let counts: Vec<i32> = self.reply_counts.values().copied().collect();
         CachedSql::new(STORE)
             .bind::<Timestamptz, _>(now)
             .bind::<Array<SqlUuid>, _>(&self.started_ids)
@@ -346,6 +360,9 @@ impl<'a> Rows<'a> {
             .bind::<Array<Bool>, _>(&self.privates)
             .bind::<Array<SmallInt>, _>(&self.attachment_counts)
             .bind::<Array<Nullable<SqlUuid>>, _>(&self.repliers)
+            .bind::<Array<SqlUuid>, _>(&count_workspaces)
+            .bind::<Array<SqlUuid>, _>(&count_users)
+            .bind::<Array<Integer>, _>(&counts)
             .execute(conn)?;
         if !self.claim_ids.is_empty() {
             CachedSql::new(CLAIM_UPLOADS)
