@@ -40,6 +40,7 @@ mod phone_layout;
 mod profile;
 mod rate_limits;
 mod realtime;
+mod reports_page;
 mod rest_api;
 mod revocation;
 mod s3;
