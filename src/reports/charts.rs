@@ -23,9 +23,9 @@ use crate::{error::AppError, workspaces::availability::WEEKDAYS};
 pub const MAX_BAR_DAYS: usize = 31;
 
 const WIDTH: u32 = 520;
-/// plotters sets SVG text at 1/1.24 of the size it is given: 20 makes 16 px.
-const FONT: (&str, f64) = ("sans-serif", 20.0);
-const SMALL_FONT: (&str, f64) = ("sans-serif", 17.0);
+/// plotters sets SVG text at 1/1.24 of the size it is given: 21 makes 17 px, 19 makes 15 px.
+const FONT: (&str, f64) = ("sans-serif", 21.0);
+const SMALL_FONT: (&str, f64) = ("sans-serif", 19.0);
 const INK: RGBColor = RGBColor(0x11, 0x18, 0x27);
 const GRID: RGBColor = RGBColor(0xe5, 0xe7, 0xeb);
 const STARTED: RGBColor = RGBColor(0x43, 0x38, 0xca);
@@ -139,7 +139,7 @@ pub fn days_chart(days: &[DayCounts]) -> Result<Option<String>, AppError> {
             .margin_top(8)
             .x_label_area_size(36)
             .y_label_area_size(44)
-            .build_cartesian_2d((0..count).into_segmented(), 0..headroom(max))
+            .build_cartesian_2d((0..count - 1).into_segmented(), 0..headroom(max))
             .map_err(drawing_failed)?;
         let date_label = |value: &SegmentValue<u32>| match value {
             SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => labels.get(*i as usize).cloned().unwrap_or_default(),
@@ -200,6 +200,14 @@ pub fn durations_chart(first_response: &Durations, resolution: &Durations) -> Re
     let rows = [("Resolution", resolution), ("First response", first_response)];
     let max = rows.iter().flat_map(|(_, d)| [d.median_seconds, d.p90_seconds]).flatten().max();
     let Some(max) = max else { return Ok(None) };
+    // The axis counts in the unit that gives round steps: 0, 1, 2 days rather than 0, 100000 s.
+    let (unit, suffix) = match max {
+        m if m >= 2 * 86_400 => (86_400.0, "d"),
+        m if m >= 2 * 3600 => (3600.0, "h"),
+        m if m >= 120 => (60.0, "m"),
+        _ => (1.0, "s"),
+    };
+    let in_units = |seconds: i64| seconds as f64 / unit;
     let size = (WIDTH, 240);
     let svg = draw(size, |root| {
         let (top, plot) = root.split_vertically(36);
@@ -208,13 +216,14 @@ pub fn durations_chart(first_response: &Durations, resolution: &Durations) -> Re
             .margin_right(16)
             .x_label_area_size(36)
             .y_label_area_size(150)
-            .build_cartesian_2d(0..headroom(max).max(60) + max / 4, (0u32..2).into_segmented())
+            // Room on the right of the longest bar for its label.
+            .build_cartesian_2d(0.0..in_units(max) * 1.35, (0u32..1).into_segmented())
             .map_err(drawing_failed)?;
         let name = |value: &SegmentValue<u32>| match value {
             SegmentValue::CenterOf(i) => rows.get(*i as usize).map(|(n, _)| n.to_string()).unwrap_or_default(),
             _ => String::new(),
         };
-        let duration_label = |seconds: &i64| human_duration(*seconds);
+        let axis_label = |value: &f64| format!("{}{suffix}", (value * 10.0).round() / 10.0);
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -222,7 +231,7 @@ pub fn durations_chart(first_response: &Durations, resolution: &Durations) -> Re
             .bold_line_style(GRID)
             .axis_style(INK)
             .x_labels(4)
-            .x_label_formatter(&duration_label)
+            .x_label_formatter(&axis_label)
             .y_label_formatter(&name)
             .label_style(SMALL_FONT.into_font().color(&INK))
             .draw()
@@ -234,16 +243,17 @@ pub fn durations_chart(first_response: &Durations, resolution: &Durations) -> Re
             let row = row as u32;
             for (which, (seconds, color)) in [(durations.median_seconds, MEDIAN), (durations.p90_seconds, P90)].into_iter().enumerate() {
                 let Some(seconds) = seconds else { continue };
-                // Segments grow upwards: the median (drawn first) sits on top.
+                // Segments grow upwards and margins count from the top: the median sits on top.
                 let top_margin = pad + bar * which as u32;
                 let bottom_margin = segment.saturating_sub(top_margin + bar);
-                let mut rect = Rectangle::new([(0, SegmentValue::Exact(row)), (seconds, SegmentValue::Exact(row + 1))], color.filled());
+                let mut rect =
+                    Rectangle::new([(0.0, SegmentValue::Exact(row)), (in_units(seconds), SegmentValue::Exact(row + 1))], color.filled());
                 rect.set_margin(top_margin, bottom_margin, 0, 0);
                 chart.draw_series(std::iter::once(rect)).map_err(drawing_failed)?;
-                let (x, y) = chart.backend_coord(&(seconds, SegmentValue::Exact(row + 1)));
                 let style = TextStyle::from(SMALL_FONT.into_font()).color(&INK).pos(Pos::new(HPos::Left, VPos::Center));
-                let label_y = y + (top_margin + bar / 2) as i32;
-                plot.draw(&Text::new(human_duration(seconds), (x + 6, label_y), style)).map_err(drawing_failed)?;
+                let label = EmptyElement::at((in_units(seconds), SegmentValue::Exact(row + 1)))
+                    + Text::new(human_duration(seconds), (6, (top_margin + bar / 2) as i32), style);
+                chart.draw_series(std::iter::once(label)).map_err(drawing_failed)?;
             }
         }
         Ok(())
@@ -268,7 +278,7 @@ pub fn csat_chart(csat: &Csat) -> Result<Option<String>, AppError> {
             .margin(12)
             .x_label_area_size(52)
             .y_label_area_size(44)
-            .build_cartesian_2d((0u32..5).into_segmented(), 0..headroom(max))
+            .build_cartesian_2d((0u32..4).into_segmented(), 0..headroom(max))
             .map_err(drawing_failed)?;
         let score = |value: &SegmentValue<u32>| match value {
             SegmentValue::CenterOf(i) => format!("{}", i + 1),
@@ -340,7 +350,7 @@ pub fn hours_chart(grid: &[[i64; 24]; 7]) -> Result<Option<String>, AppError> {
             .margin_top(8)
             .x_label_area_size(32)
             .y_label_area_size(52)
-            .build_cartesian_2d((0u32..24).into_segmented(), (0u32..7).into_segmented())
+            .build_cartesian_2d((0u32..23).into_segmented(), (0u32..6).into_segmented())
             .map_err(drawing_failed)?;
         let hour = |value: &SegmentValue<u32>| match value {
             SegmentValue::CenterOf(h) => format!("{h:02}"),
@@ -445,6 +455,13 @@ mod tests {
             assert!(svg.contains(text), "{text} in {svg}");
         }
         assert!(svg.matches("<rect").count() >= 21, "three bars a day");
+    }
+
+    #[test]
+    fn a_single_day_is_one_group_of_bars() {
+        let svg = days_chart(&week()[1..2]).unwrap().expect("a chart");
+        assert_accessible(&svg, "chart-days", "Conversations per day");
+        assert!(svg.contains("Mar 3"), "{svg}");
     }
 
     #[test]

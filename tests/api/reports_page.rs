@@ -293,7 +293,11 @@ async fn the_seeded_report_renders_its_charts_on_a_phone_and_a_desktop() {
         page.set_cookies(&app.address, &app.browser.cookie_header()).await;
         page.goto(&format!("{}{}", app.address, reports(&ws.id, ""))).await;
         page.wait_for_text("Busiest hours").await;
-        page.screenshot(&std::env::temp_dir().join(format!("parlor-reports-{width}.png"))).await;
+        let height = page.eval("document.documentElement.scrollHeight").await.as_u64().unwrap_or(0);
+        for part in 0..=height / 800 {
+            page.eval(&format!("window.scrollTo(0, {})", part * 800)).await;
+            page.screenshot(&std::env::temp_dir().join(format!("parlor-reports-{width}-{part}.png"))).await;
+        }
         for chart in ["chart-days", "chart-durations", "chart-csat", "chart-hours"] {
             let height = page.eval(&format!("document.getElementById('{chart}').getBoundingClientRect().height")).await;
             assert!(height.as_f64().unwrap_or(0.0) > 100.0, "{chart} renders at {width} px: {height}");
