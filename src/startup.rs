@@ -126,6 +126,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .configure(auth::configure)
             .configure(crate::inbox::configure)
             .configure(crate::contacts::configure)
+            .configure(crate::reports::page::configure)
             .configure(crate::api::configure)
             .configure(crate::billing::pages::configure)
             .configure(admin::configure)

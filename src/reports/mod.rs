@@ -14,6 +14,7 @@ pub mod business;
 pub mod charts;
 pub mod csv;
 pub mod page;
+pub mod params;
 pub mod queries;
 
 use serde::Serialize;

@@ -41,6 +41,7 @@ mod profile;
 mod rate_limits;
 mod realtime;
 mod reports;
+mod reports_page;
 mod rest_api;
 mod revocation;
 mod s3;
