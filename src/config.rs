@@ -225,6 +225,8 @@ pub struct RateLimits {
     pub widget_session_per_ip: Limit,
     /// Files one visitor may upload.
     pub uploads_per_visitor: Limit,
+    /// Ratings sent from the rating email's page, per IP.
+    pub ratings_per_ip: Limit,
     /// Conversations one visitor may have open (not resolved) at once.
     pub visitor_open_conversations: u32,
     /// Conversations one visitor may start in 24 hours.
@@ -243,6 +245,7 @@ impl Default for RateLimits {
             email_change_per_account: Limit::per_hour(5),
             widget_session_per_ip: Limit::per_minutes(30, 1),
             uploads_per_visitor: Limit::per_minutes(20, 1),
+            ratings_per_ip: Limit::per_minutes(20, 10),
             visitor_open_conversations: 5,
             visitor_new_conversations_per_day: 20,
         }

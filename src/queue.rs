@@ -48,10 +48,13 @@ pub enum JobKind {
     AssignedNotice,
     /// Email an assignee who is offline or away that a visitor wrote in their conversation.
     NewMessageNotice,
+    /// Ask the visitor of a resolved conversation, by email, how it went (unless they rated it,
+    /// it was reopened, or they were asked already).
+    RatingRequest,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 10] = [
+    pub const ALL: [JobKind; 11] = [
         Self::ReplyFollowUp,
         Self::UnreadNotice,
         Self::NewConversation,
@@ -62,6 +65,7 @@ impl JobKind {
         Self::Transcript,
         Self::AssignedNotice,
         Self::NewMessageNotice,
+        Self::RatingRequest,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -76,6 +80,7 @@ impl JobKind {
             Self::Transcript => "transcript",
             Self::AssignedNotice => "assigned_notice",
             Self::NewMessageNotice => "new_message_notice",
+            Self::RatingRequest => "rating_request",
         }
     }
 

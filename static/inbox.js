@@ -328,6 +328,20 @@
     });
   }
 
+  // ---- the visitor's rating, in the contact panel, as the page renders it ----------------------
+  function showRating(m) {
+    var box = d.getElementById("conv-rating");
+    if (!box) return;
+    box.textContent = "";
+    var line = box.appendChild(el("p"));
+    line.appendChild(el("span", "rating-score", m.score + "/5")).setAttribute("aria-hidden", "true");
+    line.appendChild(el("span", "visually-hidden", "Rated " + m.score + " out of 5"));
+    line.append(" ");
+    var at = line.appendChild(el("time", "hint", new Date(m.rated_at).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })));
+    at.setAttribute("datetime", m.rated_at);
+    if (m.comment) box.appendChild(el("blockquote", "rating-comment", m.comment));
+  }
+
   // ---- the socket -----------------------------------------------------------------------
   function connect() {
     var ws = (socket = new WebSocket(location.origin.replace(/^http/, "ws") + "/ws"));
@@ -381,6 +395,8 @@
           var pill = d.getElementById("conv-status");
           if (pill) pill.textContent = m.status.charAt(0).toUpperCase() + m.status.slice(1);
         }
+      } else if (m.type === "rating" && m.conversation_id === conversation) {
+        showRating(m);
       } else if (m.type === "read" && m.conversation_id === conversation && m.reader.kind === "visitor") {
         Array.prototype.forEach.call(messages.querySelectorAll(".msg-agent"), function (li) {
           if (+li.getAttribute("data-seq") <= m.seq) li.classList.add("seen");

@@ -1,7 +1,8 @@
-/* Parlor chat window, the visitor's conversations: loaded by frame.js the first time the list
- * or "Email me this conversation" is asked for. Lists the conversations
- * (GET /api/widget/v1/conversations, the visitor token as a bearer) and asks for transcripts
- * (POST .../{id}/transcript); frame.js opens the one chosen. */
+/* Parlor chat window, the visitor's conversations: loaded by frame.js the first time the list,
+ * "Email me this conversation" or the rating of a resolved conversation is needed. Lists the
+ * conversations (GET /api/widget/v1/conversations, the visitor token as a bearer), asks for
+ * transcripts (POST .../{id}/transcript), and asks "How was this conversation?" under a
+ * resolved one (the rate frame of docs/protocol.md); frame.js opens the one chosen. */
 parlorMore(function (ui) {
   "use strict";
   var el = ui.el, notice = ui.notice, askMail = ui.askMail, mailButton = ui.mailButton;
@@ -40,6 +41,7 @@ parlorMore(function (ui) {
         var meta = item.appendChild(el("span", "conv-meta"));
         meta.appendChild(el("span", "conv-status", c.status == "resolved" ? "Resolved" : "Open"));
         if (c.unread) meta.appendChild(el("span", "badge", c.unread + " unread"));
+        ui.known(c);
         item.addEventListener("click", function () { ui.open(c.id); });
       });
     }, function () { note.textContent = "You seem to be offline. Try again in a moment."; });
@@ -77,7 +79,77 @@ parlorMore(function (ui) {
     ui.input.focus();
   });
 
+  // ---- "How was this conversation?": under a resolved one, while the team asks -------------
+  // c: what the window knows of the conversation (status, csat, rating, and here: asked, the
+  // score just sent; commenting, the comment box is open; changing, the visitor changes it).
+  var box = null, faces = ["\ud83d\ude1e", "\ud83d\ude41", "\ud83d\ude10", "\ud83d\ude42", "\ud83d\ude0d"];
+  function rating(c) {
+    if (!c || (!c.csat && !c.rating)) {
+      if (box) box.remove();
+      box = null;
+      return;
+    }
+    box = box || el("div", "rate");
+    box.textContent = "";
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-labelledby", "rate-title");
+    ui.log.appendChild(box);
+    var given = c.rating;
+    if (given && !c.changing) {
+      box.appendChild(el("p", "rate-title", "Thanks for your feedback")).id = "rate-title";
+      box.appendChild(el("p", "rate-given", "You rated this conversation " + given.score + " of 5." + (given.comment ? " \u201c" + given.comment + "\u201d" : "")));
+      if (c.csat && c.commenting) comment(c, given);
+      else if (c.csat) button("Change rating", function () { c.changing = true; rating(c); });
+    } else if (c.csat) {
+      box.appendChild(el("p", "rate-title", "How was this conversation?")).id = "rate-title";
+      var row = box.appendChild(el("div", "rate-scores"));
+      faces.forEach(function (face, i) {
+        var b = row.appendChild(el("button", "rate-score", face));
+        b.type = "button";
+        b.setAttribute("aria-label", "Rate " + (i + 1) + " of 5");
+        b.setAttribute("aria-pressed", String(!!given && given.score == i + 1));
+        b.addEventListener("click", function () {
+          c.changing = false;
+          c.commenting = true;
+          send(c, i + 1, given && given.comment);
+        });
+      });
+    }
+    box.appendChild(el("p", "rate-note")).setAttribute("role", "status");
+    ui.scroll();
+  }
+  function button(text, then) {
+    var b = box.appendChild(el("button", "rate-change", text));
+    b.type = "button";
+    b.addEventListener("click", then);
+    return b;
+  }
+  function comment(c, given) {
+    var form = box.appendChild(el("form", "rate-comment"));
+    form.appendChild(el("label", "", "Add a comment (optional)")).htmlFor = "rate-text";
+    var text = form.appendChild(el("textarea"));
+    text.id = "rate-text";
+    text.maxLength = 1000;
+    text.rows = 2;
+    text.value = given.comment || "";
+    form.appendChild(el("button", "rate-send", "Send")).type = "submit";
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      c.commenting = false;
+      send(c, given.score, text.value.trim());
+    });
+  }
+  function send(c, score, text) {
+    var frame = { type: "rate", conversation_id: c.id, score: score };
+    if (text) frame.comment = text;
+    if (!ui.frame(frame)) box.lastChild.textContent = "You seem to be offline. Try again in a moment.";
+  }
+
   return {
+    rating: rating,
+    ratingError: function (error) {
+      if (box && error.conversation_id == ui.conversation()) box.lastChild.textContent = error.message;
+    },
     list: list,
     mail: function () {
       if (ui.session().visitor.email) return emailTranscript();

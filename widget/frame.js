@@ -22,6 +22,7 @@
   // starts a fresh one, whose first send carries no conversation_id.
   var draft = { id: null };
   var shown = {}; // seq -> element, for this conversation
+  var known = {}; // conversation id -> its status, csat (the team asks to rate it) and rating
   var outbox = []; // sends not acked yet, in order: {client_id, body, attachments, el, draft}
   var typingSent = 0, typingStop = null, agentTypingTimer = null;
 
@@ -105,6 +106,9 @@
     var meta = el("p", "meta");
     node.appendChild(meta);
     log.appendChild(node);
+    // The rating question stays under the messages.
+    var rate = $(".rate");
+    if (rate) log.appendChild(rate);
     return node;
   }
   function setState(node, state, iso, why) {
@@ -277,11 +281,20 @@
       else if (m.type == "read" && m.conversation_id == conversationId && m.reader && m.reader.kind != "visitor") {
         readByAgent = Math.max(readByAgent, m.seq);
         markRead();
+      } else if (m.type == "conversation" || m.type == "conversation_status" || m.type == "rated") {
+        var c = known[m.conversation_id] = known[m.conversation_id] || { id: m.conversation_id };
+        if (m.status) c.status = m.status;
+        if (m.csat != null) c.csat = m.csat;
+        if (m.type == "rated") c.rating = m;
+        if (m.conversation_id == conversationId) rate();
       } else if (m.type == "availability" && session) {
         session.agents_online = m.agents_online;
         session.availability = { within_hours: m.within_hours, offline_message: m.offline_message };
         showAvailability();
-      } else if (m.type == "error") failed(m);
+      } else if (m.type == "error") {
+        failed(m);
+        if (more) more.ratingError(m);
+      }
     };
     ws.onclose = function (event) {
       welcomed = false;
@@ -529,6 +542,12 @@
   });
 
   // ---- the visitor's conversations: the list and the transcript load on first use -----------
+  // A resolved conversation the team asks to rate: the question (in conversations.js) under it.
+  function rate() {
+    var c = known[conversationId];
+    if (c && c.status == "resolved" && (c.csat || c.rating) && !preview) withMore(function (m) { m.rating(c); });
+    else if (more) more.rating(null);
+  }
   function showChrome() {
     listButton.hidden = preview || !session || (!conversationId && !session.conversations.length);
     mailButton.hidden = preview || !conversationId || !listView.hidden;
@@ -552,6 +571,7 @@
     typing(false);
     chatVisible(true);
     if (id) frame({ type: "history", conversation_id: id, after: 0 });
+    rate();
     if (isOpen) (composer.hidden ? gate.email : input).focus();
   }
   var more = null, moreWaiting = [];
@@ -569,6 +589,7 @@
     w.parlorMore = function (make) {
       more = make({
         el: el, time: time, uuid: uuid, notice: notice, askMail: askMail, mailButton: mailButton, input: input, open: openConversation,
+        log: log, frame: frame, scroll: scrollDown, known: function (c) { known[c.id] = c; },
         session: function () { return session; }, conversation: function () { return conversationId; }
       });
       moreWaiting.splice(0).forEach(function (fn) { fn(more); });
@@ -620,7 +641,9 @@
       paint(session.settings);
       settings = session.settings;
       setAgents(session.agents);
+      session.conversations.forEach(function (c) { known[c.id] = c; });
       if (!conversationId && session.conversations.length) conversationId = draft.id = session.conversations[0].id;
+      rate();
       showAvailability();
       showChrome();
       // A returning visitor with several conversations starts on the list of them.

@@ -31,12 +31,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// The event checkboxes of the forms: field name, event, what it means.
-pub const EVENT_CHOICES: [(&str, &str, &str); 5] = [
+pub const EVENT_CHOICES: [(&str, &str, &str); 6] = [
     ("conversation_created", EVENTS[0], "A visitor starts a conversation"),
     ("message_created", EVENTS[1], "A message is sent, by a visitor or an agent (notes included, marked private)"),
     ("conversation_status_changed", EVENTS[2], "A conversation is resolved, reopened, snoozed or set pending"),
     ("conversation_updated", EVENTS[3], "A conversation is assigned, or a label is put on it or taken off"),
     ("contact_merged", EVENTS[4], "Two contacts are merged into one: the other's id is gone"),
+    ("conversation_rated", EVENTS[5], "A visitor rates a resolved conversation, or changes their rating"),
 ];
 
 #[derive(Deserialize, Default)]
@@ -48,6 +49,7 @@ pub struct EndpointForm {
     conversation_status_changed: Option<String>,
     conversation_updated: Option<String>,
     contact_merged: Option<String>,
+    conversation_rated: Option<String>,
     enabled: Option<String>,
 }
 
@@ -59,6 +61,7 @@ impl EndpointForm {
             &self.conversation_status_changed,
             &self.conversation_updated,
             &self.contact_merged,
+            &self.conversation_rated,
         ]
         .iter()
         .zip(EVENTS)

@@ -1,5 +1,6 @@
 //! The widget page of the dashboard: the install snippet for everyone, and for admins the
-//! widget's settings with a live preview, and the identity secret with its rotation.
+//! widget's settings with a live preview (whether the chat asks visitors to rate resolved
+//! conversations among them), and the identity secret with its rotation.
 //!
 //! Tenant rule: the page takes a [`Member`]; saving and rotating take a [`WorkspaceAdmin`], so
 //! an agent gets 403 and another workspace's member 404.
@@ -13,6 +14,7 @@ use crate::auth::EmptyForm;
 use crate::web::{Nav, NoticeQuery, Shell};
 use crate::{
     auth::{CsrfForm, CsrfToken, Member, WorkspaceAdmin},
+    conversations::ratings,
     db,
     error::AppError,
     state::AppState,
@@ -45,10 +47,12 @@ pub struct WidgetForm {
     #[serde(default)]
     allowed_domains: String,
     identity_required: Option<String>,
+    /// Ask visitors to rate resolved conversations (a workspace setting, kept on the workspace).
+    csat: Option<String>,
 }
 
 impl WidgetForm {
-    fn from_settings(s: &WidgetSettings) -> Self {
+    fn from_settings(s: &WidgetSettings, csat_enabled: bool) -> Self {
         let on = |flag: bool| flag.then(|| "on".to_string());
         WidgetForm {
             color: s.color.clone(),
@@ -60,6 +64,7 @@ impl WidgetForm {
             sound: on(s.sound),
             allowed_domains: s.domains().collect::<Vec<_>>().join("\n"),
             identity_required: on(s.identity_required),
+            csat: on(csat_enabled),
         }
     }
 
@@ -113,6 +118,7 @@ impl WidgetForm {
             sound: self.sound.is_some(),
             allowed_domains,
             identity_required: self.identity_required.is_some(),
+            csat_enabled: self.csat.is_some(),
         })
     }
 }
@@ -154,13 +160,15 @@ async fn page(
     query: web::Query<NoticeQuery>,
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
-    let settings = db::run(&state.pool, move |conn| WidgetSettings::load(conn, workspace_id)).await?;
+    let (settings, csat_enabled) =
+        db::run(&state.pool, move |conn| Ok((WidgetSettings::load(conn, workspace_id)?, ratings::csat_enabled(conn, workspace_id)?)))
+            .await?;
     let can_edit = member.role.is_admin();
     let page = WidgetPage {
         snippet: install_snippet(&state.settings.public_base(), &member.workspace.site_key),
         site_key: member.workspace.site_key.clone(),
         can_edit,
-        form: WidgetForm::from_settings(&settings),
+        form: WidgetForm::from_settings(&settings, csat_enabled),
         errors: Box::default(),
         // The secret is for admins' eyes only.
         identity_secret: if can_edit { settings.identity_secret } else { String::new() },
@@ -180,7 +188,10 @@ async fn save(
         Ok(changes) => {
             let actor = member.actor();
             db::run(&state.pool, move |conn| {
-                audit::recorded(conn, workspace_id, &actor, "widget.saved", "", |conn| WidgetSettings::update(conn, workspace_id, &changes))
+                audit::recorded(conn, workspace_id, &actor, "widget.saved", "", |conn| {
+                    WidgetSettings::update(conn, workspace_id, &changes)?;
+                    ratings::set_csat_enabled(conn, workspace_id, changes.csat_enabled)
+                })
             })
             .await?;
             Ok(see_other(&format!("/app/{workspace_id}/widget?notice=widget_saved")))

@@ -12,6 +12,7 @@ use crate::{
         Audience, Conversation, ConversationStatus,
         actions::{self, Change, StatusChange},
         labels::{self, Label},
+        ratings::{self, Rating},
     },
     db::{self, ConversationId, LabelId, UserId},
     error::AppError,
@@ -32,6 +33,29 @@ pub struct ConversationJson {
     last_message_at: OffsetDateTime,
     /// Its labels, by name.
     labels: Vec<Label>,
+    /// The visitor's rating, or `null` until they give one.
+    rating: Option<RatingJson>,
+}
+
+/// A visitor's rating of a conversation.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RatingJson {
+    /// From 1 (very bad) to 5 (very good).
+    #[schema(minimum = 1, maximum = 5)]
+    score: i16,
+    /// What the visitor wrote with it, at most 1,000 characters.
+    comment: Option<String>,
+    /// When it was given, or last changed (within 7 days of the first rating).
+    #[serde(with = "time::serde::rfc3339")]
+    rated_at: OffsetDateTime,
+    /// The member the conversation was assigned to when it was rated.
+    agent_id: Option<Uuid>,
+}
+
+impl From<Rating> for RatingJson {
+    fn from(rating: Rating) -> Self {
+        RatingJson { score: rating.score, comment: rating.comment, rated_at: rating.rated_at, agent_id: rating.agent_id.map(|a| a.0) }
+    }
 }
 
 #[derive(Serialize, utoipa::ToSchema)]
@@ -54,12 +78,14 @@ pub struct ConversationDetail {
     last_message_at: OffsetDateTime,
     /// Its labels, by name.
     labels: Vec<Label>,
+    /// The visitor's rating, or `null` until they give one.
+    rating: Option<RatingJson>,
 }
 
 /// The position of a row in the conversation list, as a cursor: the Unix time of its last
 /// message in microseconds (16 digits) and its id, lowercase. Every string of that shape (the
 /// `after` pattern) is a position, so any cursor the document calls valid is one the API takes.
-fn encode_cursor(at: OffsetDateTime, id: Uuid) -> Result<String, AppError> {
+pub(super) fn encode_cursor(at: OffsetDateTime, id: Uuid) -> Result<String, AppError> {
     let micros = at.unix_timestamp_nanos() / 1_000;
     if !(0..10_i128.pow(16)).contains(&micros) {
         return Err(AppError::internal(anyhow::anyhow!("a conversation's time does not fit a cursor: {at}")));
@@ -67,7 +93,7 @@ fn encode_cursor(at: OffsetDateTime, id: Uuid) -> Result<String, AppError> {
     Ok(format!("{micros:016}_{}", id.hyphenated()))
 }
 
-fn decode_cursor(cursor: &str) -> Option<(OffsetDateTime, Uuid)> {
+pub(super) fn decode_cursor(cursor: &str) -> Option<(OffsetDateTime, Uuid)> {
     let (micros, id) = cursor.split_once('_')?;
     let canonical_id = id.len() == 36
         && id
@@ -114,12 +140,15 @@ pub(super) async fn list_conversations(
     // The sweep wakes snoozed conversations too, but the list must not wait for it.
     actions::wake_snoozed(&state, Some(workspace_id)).await?;
     let label = query.label.map(LabelId);
-    let (rows, more) = db::run(&state.pool, move |conn| {
+    let (rows, more, mut ratings) = db::run(&state.pool, move |conn| {
         if let Some(label) = label {
             labels::find(conn, workspace_id, label)?.ok_or(AppError::NotFound)?;
         }
         let filter = ListFilter { view: View::All, status, label };
-        queries::list(conn, workspace_id, UserId(Uuid::nil()), filter, cursor)
+        let (rows, more) = queries::list(conn, workspace_id, UserId(Uuid::nil()), filter, cursor)?;
+        let ids: Vec<ConversationId> = rows.iter().map(|row| ConversationId(row.id)).collect();
+        let ratings = ratings::of_conversations(conn, workspace_id, &ids)?;
+        Ok((rows, more, ratings))
     })
     .await?;
     let next_cursor = match rows.last() {
@@ -129,6 +158,7 @@ pub(super) async fn list_conversations(
     let data = rows
         .into_iter()
         .map(|row| ConversationJson {
+            rating: ratings.remove(&ConversationId(row.id)).map(RatingJson::from),
             labels: row.labels(),
             id: row.id,
             status: row.status,
@@ -150,7 +180,9 @@ pub(super) async fn find(state: &AppState, key: &ApiKey, id: Uuid) -> Result<Con
 
 async fn conversation_json(state: &AppState, conversation: &Conversation) -> Result<ConversationDetail, AppError> {
     let (workspace_id, id) = (conversation.workspace_id, conversation.id);
-    let labels = db::run(&state.pool, move |conn| labels::on_conversation(conn, workspace_id, id)).await?;
+    let (labels, rating) =
+        db::run(&state.pool, move |conn| Ok((labels::on_conversation(conn, workspace_id, id)?, ratings::find(conn, workspace_id, id)?)))
+            .await?;
     Ok(ConversationDetail {
         id: conversation.id.0,
         status: conversation.status,
@@ -159,6 +191,7 @@ async fn conversation_json(state: &AppState, conversation: &Conversation) -> Res
         last_seq: conversation.last_seq,
         last_message_at: conversation.last_message_at,
         labels,
+        rating: rating.map(RatingJson::from),
     })
 }
 
@@ -235,6 +268,62 @@ pub(super) async fn update_conversation(
         other => other,
     })?;
     Ok(HttpResponse::Ok().json(conversation_json(&state, &updated).await?))
+}
+
+/// A rating in the list of ratings.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct RatingListItem {
+    conversation_id: Uuid,
+    #[serde(flatten)]
+    rating: RatingJson,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RatingsQuery {
+    /// Only ratings given (or last changed) at or after this time, RFC 3339.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[param(value_type = Option<String>, format = DateTime)]
+    from: Option<OffsetDateTime>,
+    /// Only ratings given (or last changed) before this time, RFC 3339.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[param(value_type = Option<String>, format = DateTime)]
+    to: Option<OffsetDateTime>,
+    /// The `next_cursor` of the previous page.
+    #[param(pattern = "^[0-9]{16}_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", min_length = 53, max_length = 53)]
+    after: Option<String>,
+}
+
+/// `GET /api/v1/ratings?from=...&to=...&after=...`: visitors' ratings, newest first, 50 per page.
+#[utoipa::path(get, path = "/api/v1/ratings", tag = "conversations", params(RatingsQuery), security(("api_key" = ["read"])),
+    responses((status = 200, description = "Newest first (by when each was given or last changed), 50 per page", body = Page<RatingListItem>),
+        (status = 400, description = "A parameter does not fit the schema", body = openapi::ErrorBody),
+        (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
+        (status = 403, description = "The key lacks the `read` scope", body = openapi::ErrorBody)))]
+pub(super) async fn list_ratings(
+    state: web::Data<AppState>,
+    ReadKey(key): ReadKey,
+    query: web::Query<RatingsQuery>,
+) -> Result<HttpResponse, AppError> {
+    let workspace_id = key.workspace_id;
+    let RatingsQuery { from, to, after } = query.into_inner();
+    let after = match after.as_deref() {
+        Some(text) => {
+            let (at, id) = decode_cursor(text).ok_or_else(|| AppError::bad_request("after is not a cursor this API gave."))?;
+            Some((at, ConversationId(id)))
+        }
+        None => None,
+    };
+    let (rows, more) = db::run(&state.pool, move |conn| ratings::list(conn, workspace_id, from, to, after)).await?;
+    let next_cursor = match rows.last() {
+        Some(last) if more => Some(encode_cursor(last.rated_at, last.conversation_id.0)?),
+        _ => None,
+    };
+    let data = rows
+        .into_iter()
+        .map(|rating| RatingListItem { conversation_id: rating.conversation_id.0, rating: RatingJson::from(rating) })
+        .collect();
+    Ok(HttpResponse::Ok().json(Page { data, next_cursor }))
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
 //! The REST API (`/api/v1`) for other systems, authenticated by secret API keys (`sk_...`):
-//! conversations ([`conversations`]), their messages and replies as an agent ([`messages`]),
+//! conversations and visitors' ratings of them ([`conversations`]), their messages and replies as an agent ([`messages`]),
 //! contacts ([`contacts`]) and the attributes they carry ([`contact_attributes`]), labels ([`labels`]), reports ([`reports`]), invitations ([`team`]), files for messages ([`uploads`]). The keys themselves
 //! ([`crate::auth::api_keys`]) are managed by admins in Settings; what each handler needs of its key (`read`, `write`, `admin`) is the
 //! type of its key argument.
@@ -56,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(labels::add_label)),
             )
             .service(resource("/conversations/{id}/labels/{label_id}", "DELETE").route(web::delete().to(labels::remove_label)))
+            .service(resource("/ratings", "GET").route(web::get().to(conversations::list_ratings)))
             .service(resource("/labels", "GET, POST").route(web::get().to(labels::list_labels)).route(web::post().to(labels::create_label)))
             .service(resource("/labels/{id}", "DELETE").route(web::delete().to(labels::delete_label)))
             .service(resource("/contacts", "GET").route(web::get().to(contacts::list_contacts)))

@@ -35,6 +35,7 @@ impl Modify for BearerKey {
         super::conversations::list_conversations,
         super::conversations::get_conversation,
         super::conversations::update_conversation,
+        super::conversations::list_ratings,
         super::messages::list_messages,
         super::messages::post_message,
         super::uploads::upload,

@@ -1,5 +1,5 @@
 //! Per-IP and per-account limits on the account forms (sign-up, sign-in, password reset,
-//! email change) and on widget sessions.
+//! email change), on widget sessions and on the rating email's page.
 //!
 //! Counters live in each instance's memory (the `governor` crate, GCRA): behind N instances
 //! an attacker gets at most N times the limit, which still stops brute force and mail bombing.
@@ -46,6 +46,8 @@ pub struct Limiters {
     pub widget_session_per_ip: Limiter,
     /// Keyed by the visitor's contact id.
     pub uploads_per_visitor: Limiter,
+    /// The rating email's page, keyed by IP.
+    pub ratings_per_ip: Limiter,
 }
 
 impl Limiters {
@@ -60,6 +62,7 @@ impl Limiters {
             email_change_per_account: Limiter::new(limits.email_change_per_account),
             widget_session_per_ip: Limiter::new(limits.widget_session_per_ip),
             uploads_per_visitor: Limiter::new(limits.uploads_per_visitor),
+            ratings_per_ip: Limiter::new(limits.ratings_per_ip),
         }
     }
 
@@ -75,6 +78,7 @@ impl Limiters {
             &self.email_change_per_account,
             &self.widget_session_per_ip,
             &self.uploads_per_visitor,
+            &self.ratings_per_ip,
         ] {
             limiter.forget_idle_keys();
         }

@@ -126,6 +126,8 @@ pub struct ConversationView {
     pub preview_prefix: &'static str,
     pub when: String,
     pub when_iso: String,
+    /// The visitor's rating of it, if they gave one.
+    pub rating: Option<inbox::conversation::RatingView>,
 }
 
 impl From<queries::ContactConversation> for ConversationView {
@@ -139,6 +141,7 @@ impl From<queries::ContactConversation> for ConversationView {
             assignee_name: c.assignee_name,
             when: inbox::describe_time(c.last_message_at),
             when_iso: inbox::iso(c.last_message_at),
+            rating: None,
         }
     }
 }
@@ -193,7 +196,17 @@ async fn render_contact(
     let workspace_id = member.workspace_id();
     let (contact, conversations, definitions) = db::run(&state.pool, move |conn| {
         let contact = inbox::queries::contact(conn, workspace_id, contact_id)?.ok_or(AppError::NotFound)?;
-        Ok((contact, queries::conversations(conn, workspace_id, contact_id)?, attributes::list(conn, workspace_id)?))
+        let conversations = queries::conversations(conn, workspace_id, contact_id)?;
+        let ids: Vec<_> = conversations.iter().map(|c| crate::db::ConversationId(c.id)).collect();
+        let ratings = crate::conversations::ratings::of_conversations(conn, workspace_id, &ids)?;
+        let conversations: Vec<ConversationView> = conversations
+            .into_iter()
+            .map(|c| {
+                let rating = ratings.get(&crate::db::ConversationId(c.id)).map(inbox::conversation::RatingView::new);
+                ConversationView { rating, ..ConversationView::from(c) }
+            })
+            .collect();
+        Ok((contact, conversations, attributes::list(conn, workspace_id)?))
     })
     .await?;
     let shell = Shell::load(state, member, csrf, Nav::Contacts, notice).await?;
@@ -205,7 +218,7 @@ async fn render_contact(
         last_seen: inbox::describe_time(contact.last_seen_at),
         last_seen_iso: inbox::iso(contact.last_seen_at),
         online: state.realtime.hub.visitor_connected(contact.id),
-        conversations: conversations.into_iter().map(ConversationView::from).collect(),
+        conversations,
         attribute_form: form,
         shell,
         contact,

@@ -23,9 +23,12 @@ use diesel::{
 use time::OffsetDateTime;
 
 use crate::{
-    conversations::{AuthorKind, Conversation, ConversationStatus, labels, notices},
+    conversations::{
+        AuthorKind, Conversation, ConversationStatus, labels, notices,
+        ratings::{self, RateError, Rating, Refusal},
+    },
     db::{
-        self, ConversationId, LabelId, UserId, WorkspaceId,
+        self, ContactId, ConversationId, LabelId, UserId, WorkspaceId,
         schema::{conversation_labels, conversations, memberships, users},
     },
     error::AppError,
@@ -141,11 +144,20 @@ pub async fn change(
     change: Change,
 ) -> Result<Conversation, AppError> {
     let by = actor.clone();
-    let Applied { conversation, changed, newly_assigned } =
-        db::run(&state.pool, move |conn| conn.build_transaction().run(|conn| apply(conn, workspace_id, &by, id, change))).await?;
+    let (Applied { conversation, changed, newly_assigned }, asks_rating) = db::run(&state.pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let applied = apply(conn, workspace_id, &by, id, change)?;
+            let asks_rating = resolves(&applied, change) && ratings::on_resolved(conn, workspace_id, id)?;
+            Ok::<_, AppError>((applied, asks_rating))
+        })
+    })
+    .await?;
     if changed {
         let assigned_by = newly_assigned.then_some(&actor);
         announce(&state.realtime, workspace_id, conversation.id, conversation.status, conversation.assignee_id, assigned_by);
+        if change.status.is_some() {
+            tell_visitor_status(&state.realtime, &conversation, asks_rating);
+        }
         // A member may be under their limit now, or the conversation waiting for someone.
         state.assignment.workspace(workspace_id);
     }
@@ -435,4 +447,58 @@ fn announce(
     });
     let frame = ServerFrame::Conversation { conversation_id: id, status, assignee_id: assignee.map(|a| a.0), assigned_by }.to_json();
     realtime.broadcast_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, frame);
+}
+
+/// Whether `change`, as applied, resolved the conversation.
+fn resolves(applied: &Applied, change: Change) -> bool {
+    applied.changed && applied.conversation.status == ConversationStatus::Resolved && change.status.is_some()
+}
+
+/// Tells the conversation's visitor, on every instance, its new status, and whether the chat
+/// now asks them to rate it.
+fn tell_visitor_status(realtime: &Realtime, conversation: &Conversation, asks_rating: bool) {
+    let frame =
+        ServerFrame::ConversationStatus { conversation_id: conversation.id, status: conversation.status, csat: asks_rating }.to_json();
+    let to = Recipients { workspace_id: conversation.workspace_id, agents: false, contact: Some(conversation.contact_id), except: None };
+    realtime.broadcast_frame(to, frame);
+}
+
+/// The visitor `contact_id` (called `visitor_name`) rates their conversation `id` with `score`
+/// and an optional `comment`, from the chat or the rating email: the rule of
+/// [`ratings::store`], the rating, its audit record and its `conversation.rated` webhook event
+/// in one transaction; then the workspace's agents get a `rating` frame (an open inbox shows
+/// it) and the visitor's own sockets a `rated` frame (every open chat shows the thanks).
+///
+/// Refusals ([`Refusal`]) store nothing.
+pub async fn rate(
+    state: &AppState,
+    workspace_id: WorkspaceId,
+    contact_id: ContactId,
+    visitor_name: Option<String>,
+    id: ConversationId,
+    score: i64,
+    comment: Option<String>,
+) -> Result<Rating, RateError> {
+    let actor = Actor::visitor(visitor_name.as_deref());
+    let stored: Result<Rating, Refusal> = db::run(&state.pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let rating = match ratings::store(conn, workspace_id, contact_id, id, score, comment.as_deref()) {
+                Ok(rating) => rating,
+                // Nothing was written before a refusal: the transaction holds only a read.
+                Err(RateError::Refused(refusal)) => return Ok(Err(refusal)),
+                Err(RateError::Failed(error)) => return Err(error),
+            };
+            audit::record(conn, workspace_id, &actor, "conversation.rated", &format!("{id}: {}/5", rating.score))?;
+            events::emit(conn, &[events::conversation_rated(contact_id, &rating)])?;
+            Ok(Ok(rating))
+        })
+    })
+    .await?;
+    let rating = stored?;
+    let comment = rating.comment.as_deref();
+    let for_agents = ServerFrame::Rating { conversation_id: id, score: rating.score, comment, rated_at: rating.rated_at }.to_json();
+    state.realtime.broadcast_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, for_agents);
+    let for_visitor = ServerFrame::Rated { conversation_id: id, score: rating.score, comment, rated_at: rating.rated_at }.to_json();
+    state.realtime.broadcast_frame(Recipients { workspace_id, agents: false, contact: Some(contact_id), except: None }, for_visitor);
+    Ok(rating)
 }

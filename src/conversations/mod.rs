@@ -9,6 +9,7 @@ pub mod assignment;
 pub mod contacts;
 pub mod labels;
 pub mod notices;
+pub mod ratings;
 pub mod status;
 pub mod writer;
 

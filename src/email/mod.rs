@@ -306,6 +306,34 @@ struct ReplyFollowUpText<'a> {
     workspace: &'a str,
     replies: Vec<Quoted>,
     page_url: Option<&'a str>,
+    rating: Option<&'a RatingQuestion>,
+}
+
+/// "How was this conversation?" as an email asks it: a link per score, each opening the rating
+/// page with that score chosen (opening one records nothing).
+pub struct RatingQuestion {
+    /// The score, its words and its link, from 1 to 5.
+    pub choices: Vec<(i16, &'static str, String)>,
+    /// When the links stop working, in words.
+    pub until: String,
+}
+
+#[derive(Template)]
+#[template(path = "email/rating_request.txt")]
+struct RatingRequestText<'a> {
+    name: Option<&'a str>,
+    workspace: &'a str,
+    rating: &'a RatingQuestion,
+}
+
+/// Asks the visitor of a resolved conversation how it went.
+pub fn rating_request(to: &str, workspace: &str, name: Option<&str>, rating: &RatingQuestion) -> Result<Email, askama::Error> {
+    Ok(Email {
+        to: to.into(),
+        subject: format!("How was your conversation with {workspace}?"),
+        text: RatingRequestText { name, workspace, rating }.render()?,
+        link: rating.choices.last().map(|(_, _, link)| link.clone()),
+    })
 }
 
 /// A visitor's unseen replies, sent once they have not read them for the follow-up delay.
@@ -315,13 +343,14 @@ pub fn reply_follow_up(
     name: Option<&str>,
     replies: &[crate::conversations::Message],
     page_url: Option<&str>,
+    rating: Option<&RatingQuestion>,
 ) -> Result<Email, askama::Error> {
     let subject =
         if replies.len() == 1 { format!("New reply from {workspace}") } else { format!("{} new replies from {workspace}", replies.len()) };
     Ok(Email {
         to: to.into(),
         subject,
-        text: ReplyFollowUpText { name, workspace, replies: quote(replies, workspace), page_url }.render()?,
+        text: ReplyFollowUpText { name, workspace, replies: quote(replies, workspace), page_url, rating }.render()?,
         link: page_url.map(str::to_string),
     })
 }

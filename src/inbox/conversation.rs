@@ -1,5 +1,5 @@
-//! One conversation in the inbox: its page (history, labels, contact panel, past conversations,
-//! beside the list), older history when scrolling back, the label control as a fragment for
+//! One conversation in the inbox: its page (history, labels, contact panel with the visitor's
+//! rating, past conversations, beside the list), older history when scrolling back, the label control as a fragment for
 //! live updates, and replies sent without JavaScript.
 
 use actix_web::{HttpResponse, http::StatusCode, web};
@@ -50,7 +50,28 @@ pub struct OpenConversation {
     pub block: Option<BlockView>,
     /// The contact's custom attributes, as the panel's form shows them.
     pub attribute_form: crate::contacts::attribute_form::AttributeForm,
+    /// The visitor's rating of the conversation, if they gave one.
+    pub rating: Option<RatingView>,
     pub error: Option<String>,
+}
+
+/// A visitor's rating as the inbox and the contact page show it ("4/5").
+pub struct RatingView {
+    pub score: i16,
+    pub comment: Option<String>,
+    pub when: String,
+    pub when_iso: String,
+}
+
+impl RatingView {
+    pub fn new(rating: &crate::conversations::ratings::Rating) -> Self {
+        RatingView {
+            score: rating.score,
+            comment: rating.comment.clone(),
+            when: describe_time(rating.rated_at),
+            when_iso: iso(rating.rated_at),
+        }
+    }
 }
 
 pub struct BlockView {
@@ -135,7 +156,7 @@ pub(super) async fn load_conversation(
 ) -> Result<OpenConversation, AppError> {
     use diesel::prelude::*;
     let workspace_id = member.workspace_id();
-    let (conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions) =
+    let (conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions, rating) =
         db::run(&state.pool, move |conn| {
             let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
             let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
@@ -152,7 +173,8 @@ pub(super) async fn load_conversation(
             };
             let labels = labels::on_conversation(conn, workspace_id, conversation_id)?;
             let definitions = crate::contacts::attributes::list(conn, workspace_id)?;
-            Ok((conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions))
+            let rating = crate::conversations::ratings::find(conn, workspace_id, conversation_id)?;
+            Ok((conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions, rating))
         })
         .await?;
     let mut messages = messages;
@@ -170,6 +192,7 @@ pub(super) async fn load_conversation(
     );
     Ok(OpenConversation {
         attribute_form,
+        rating: rating.as_ref().map(RatingView::new),
         online: state.realtime.hub.visitor_connected(contact.id),
         first_seen: describe_time(contact.created_at),
         block: contact.blocked_at.map(|at| BlockView { by: blocker, when: describe_time(at) }),

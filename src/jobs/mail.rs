@@ -1,7 +1,8 @@
 //! The jobs that send email: a visitor's unseen replies, agents' unread visitor messages, new
 //! conversations for the agents who asked, a conversation assigned to a member and a visitor's
 //! new message to an assignee who is away (each as their notification preferences say),
-//! failed payments, transcripts visitors asked for. Each re-reads the conversation
+//! failed payments, transcripts visitors asked for, and the question of a resolved conversation's
+//! rating (with the unseen replies when there are some). Each re-reads the conversation
 //! first, so a job run twice (a retry after a lost acknowledgement) or run late sends nothing
 //! that is no longer true. A notice to several people fans out into one [`JobKind::SendEmail`]
 //! per recipient, enqueued in one transaction under the notice's own key: a failure retries
@@ -14,12 +15,16 @@ use actix_web::web;
 use diesel::prelude::*;
 use serde::Deserialize;
 
-use crate::queue::{ClaimedJob, JobKind, enqueue};
+use crate::queue::{self, ClaimedJob, JobKind, enqueue};
 use crate::{
-    conversations::{Audience, AuthorKind, Message, messages_after, notices::NEW_MESSAGE_EMAIL_INTERVAL_MINUTES},
+    conversations::{
+        Audience, AuthorKind, Message, messages_after,
+        notices::NEW_MESSAGE_EMAIL_INTERVAL_MINUTES,
+        ratings::{self, RatingLinks},
+    },
     db::{
         self, ConversationId, UserId, WorkspaceId,
-        schema::{contacts, conversations, memberships, users, workspaces},
+        schema::{contacts, conversations, jobs, memberships, users, workspaces},
     },
     email,
     error::AppError,
@@ -102,14 +107,35 @@ fn notifications_link(base: &str, workspace_id: WorkspaceId) -> String {
     format!("{base}/app/{workspace_id}/settings/notifications")
 }
 
-/// Emails the visitor the agents' replies of the range they still have not seen.
+/// Emails the visitor the agents' replies of the range they still have not seen. When the
+/// conversation was resolved and its visitor is still to be asked for a rating
+/// ([`ratings::askable`]), the same email asks it (or asks it alone, when the replies were read
+/// meanwhile): one email, not two.
 pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
     let range = parse_range(job)?;
     let workspace_id = job.workspace_id;
+    let (base, links) = (state.settings.public_base(), RatingLinks::new(state.settings.secret_bytes()));
     let found = db::run(&state.pool, move |conn| {
-        let Some(context) = load_context(conn, workspace_id, range.conversation_id)? else { return Ok(None) };
-        let replies = range.unseen(conn, workspace_id, context.visitor_read_seq, |m| m.author_kind == AuthorKind::Agent && !m.private)?;
-        Ok(Some((context, replies)))
+        conn.build_transaction().run(|conn| {
+            let Some(context) = load_context(conn, workspace_id, range.conversation_id)? else { return Ok(None) };
+            let replies =
+                range.unseen(conn, workspace_id, context.visitor_read_seq, |m| m.author_kind == AuthorKind::Agent && !m.private)?;
+            let id = range.conversation_id;
+            let Some(askable) = ratings::askable(conn, workspace_id, id)? else { return Ok(Some((context, replies))) };
+            if queue::exists(conn, workspace_id, &ratings::request_email_key(id))? {
+                return Ok(Some((context, replies)));
+            }
+            let question = rating_question(&links, &base, workspace_id, id, askable.resolved_at);
+            let (to, name) = (&askable.contact_email, askable.contact_name.as_deref());
+            let message = if replies.is_empty() {
+                email::rating_request(to, &askable.workspace_name, name, &question)?
+            } else {
+                email::reply_follow_up(to, &askable.workspace_name, name, &replies, context.page_url.as_deref(), Some(&question))?
+            };
+            enqueue_rating_email(conn, workspace_id, id, &message)?;
+            tracing::info!(replies = replies.len(), "the rating question goes with the reply follow-up");
+            Ok::<_, AppError>(None)
+        })
     })
     .await?;
     let Some((context, replies)) = found else { return Ok(()) };
@@ -118,7 +144,7 @@ pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> R
         return Ok(());
     }
     let message =
-        email::reply_follow_up(to, &context.workspace_name, context.contact_name.as_deref(), &replies, context.page_url.as_deref())?;
+        email::reply_follow_up(to, &context.workspace_name, context.contact_name.as_deref(), &replies, context.page_url.as_deref(), None)?;
     state.mailer.send(message).await.map_err(AppError::internal)?;
     tracing::info!(replies = replies.len(), "reply follow-up emailed to the visitor");
     Ok(())
@@ -471,4 +497,99 @@ pub async fn send_email(state: &web::Data<AppState>, job: &ClaimedJob) -> Result
 fn hex_digest(text: &str) -> String {
     use sha2::Digest;
     hex::encode(sha2::Sha256::digest(text.as_bytes()))
+}
+
+/// The rating email's question: a link per score to the rating page of conversation `id`,
+/// working until [`ratings::CHANGE_WINDOW_DAYS`] after its resolution.
+fn rating_question(
+    links: &RatingLinks,
+    base: &str,
+    workspace_id: WorkspaceId,
+    id: ConversationId,
+    resolved_at: time::OffsetDateTime,
+) -> email::RatingQuestion {
+    let expires = resolved_at + time::Duration::days(ratings::CHANGE_WINDOW_DAYS);
+    let token = links.token(workspace_id, id, expires);
+    let choices = [(1, "very bad"), (2, "bad"), (3, "okay"), (4, "good"), (5, "very good")]
+        .into_iter()
+        .map(|(score, words)| (score, words, format!("{base}/rate/{token}?score={score}")))
+        .collect();
+    email::RatingQuestion { choices, until: crate::web::utc_minute(expires) }
+}
+
+/// Queues the one email that asks conversation `id`'s visitor for a rating, under the key that
+/// says they were asked.
+fn enqueue_rating_email(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    id: ConversationId,
+    message: &email::Email,
+) -> Result<(), AppError> {
+    let payload = serde_json::to_value(message).map_err(AppError::internal)?;
+    let now = time::OffsetDateTime::now_utc();
+    enqueue(conn, workspace_id, JobKind::SendEmail, &ratings::request_email_key(id), payload, now)?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+struct RatingJob {
+    conversation_id: ConversationId,
+}
+
+/// Asks the visitor of a resolved conversation for a rating by email, once the workspace's
+/// follow-up delay has passed since the resolution: unless they rated it meanwhile, it was
+/// reopened, the workspace stopped asking, or they were asked already
+/// ([`ratings::askable`], [`ratings::request_email_key`]). Agent replies they have not seen
+/// go in the same email: when a follow-up of them is queued, it asks the question
+/// ([`reply_follow_up`]); when they are not followed up yet, this job queues that follow-up
+/// now, as the sweep would, and leaves the question to it.
+pub async fn rating_request(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    let RatingJob { conversation_id: id } =
+        serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))?;
+    let workspace_id = job.workspace_id;
+    let (base, links) = (state.settings.public_base(), RatingLinks::new(state.settings.secret_bytes()));
+    db::run(&state.pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            // Locks the conversation: a follow-up job running now waits, then finds the question asked.
+            let Some(askable) = ratings::askable(conn, workspace_id, id)? else { return Ok(()) };
+            if queue::exists(conn, workspace_id, &ratings::request_email_key(id))? {
+                return Ok(());
+            }
+            let pending_follow_up = jobs::table
+                .filter(jobs::workspace_id.eq(workspace_id))
+                .filter(jobs::kind.eq(JobKind::ReplyFollowUp.as_str()))
+                .filter(jobs::dedupe_key.like(format!("follow_up:{id}:%")))
+                .filter(jobs::done_at.is_null())
+                .filter(jobs::failed_at.is_null());
+            if diesel::select(diesel::dsl::exists(pending_follow_up)).get_result(conn)? {
+                return Ok(());
+            }
+            let (last_seq, read, emailed): (i64, i64, i64) = conversations::table
+                .filter(conversations::workspace_id.eq(workspace_id))
+                .filter(conversations::id.eq(id))
+                .select((conversations::last_seq, conversations::visitor_read_seq, conversations::visitor_emailed_seq))
+                .first(conn)?;
+            if read < last_seq && emailed < last_seq {
+                diesel::update(conversations::table.filter(conversations::workspace_id.eq(workspace_id)).filter(conversations::id.eq(id)))
+                    .set(conversations::visitor_emailed_seq.eq(last_seq))
+                    .execute(conn)?;
+                enqueue(
+                    conn,
+                    workspace_id,
+                    JobKind::ReplyFollowUp,
+                    &format!("follow_up:{id}:{last_seq}"),
+                    serde_json::json!({ "conversation_id": id, "from_seq": read.max(emailed), "through_seq": last_seq }),
+                    time::OffsetDateTime::now_utc(),
+                )?;
+                return Ok(());
+            }
+            let question = rating_question(&links, &base, workspace_id, id, askable.resolved_at);
+            let message =
+                email::rating_request(&askable.contact_email, &askable.workspace_name, askable.contact_name.as_deref(), &question)?;
+            enqueue_rating_email(conn, workspace_id, id, &message)?;
+            tracing::info!(conversation.id = %id, "rating request emailed to the visitor");
+            Ok::<_, AppError>(())
+        })
+    })
+    .await
 }

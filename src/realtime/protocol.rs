@@ -67,9 +67,30 @@ pub enum ClientFrame {
         after: i64,
     },
     Ping {},
+    /// A visitor rates one of their resolved conversations (again, to change it or add a
+    /// comment): `score` from 1 to 5, `comment` optional.
+    Rate {
+        conversation_id: ConversationId,
+        #[serde(deserialize_with = "score_from_json")]
+        score: i16,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
 }
 
-const CLIENT_TYPES: [&str; 8] = ["hello", "send", "typing", "read", "presence", "viewing", "history", "ping"];
+const CLIENT_TYPES: [&str; 9] = ["hello", "send", "typing", "read", "presence", "viewing", "history", "ping", "rate"];
+
+/// A score as sent: any JSON that is not a whole number from 1 to 5 is refused with words that
+/// say so (serde's own would only name the type).
+fn score_from_json<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i16, D::Error> {
+    use crate::conversations::ratings::{SCORE_MAX, SCORE_MIN, SCORE_RANGE_MESSAGE};
+    let value = serde_json::Value::deserialize(deserializer)?;
+    value
+        .as_i64()
+        .and_then(|score| i16::try_from(score).ok())
+        .filter(|score| (SCORE_MIN..=SCORE_MAX).contains(score))
+        .ok_or_else(|| serde::de::Error::custom(SCORE_RANGE_MESSAGE))
+}
 
 /// Why a client frame was refused, as sent back in an `error` frame.
 #[derive(Debug)]
@@ -202,6 +223,29 @@ pub enum ServerFrame<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         conversation_id: Option<ConversationId>,
     },
+    /// To agents: a visitor rated a conversation, or changed their rating.
+    Rating {
+        conversation_id: ConversationId,
+        score: i16,
+        comment: Option<&'a str>,
+        #[serde(with = "time::serde::rfc3339")]
+        rated_at: time::OffsetDateTime,
+    },
+    /// To the visitor's sockets: their rating was stored (every open window shows it).
+    Rated {
+        conversation_id: ConversationId,
+        score: i16,
+        comment: Option<&'a str>,
+        #[serde(with = "time::serde::rfc3339")]
+        rated_at: time::OffsetDateTime,
+    },
+    /// To the visitor's sockets: the team changed the status of their conversation. `csat`:
+    /// whether the chat now asks them to rate it (resolved, and the workspace asks).
+    ConversationStatus {
+        conversation_id: ConversationId,
+        status: ConversationStatus,
+        csat: bool,
+    },
     /// To visitors: whether the team can answer now changed (an agent came or went, or the
     /// business hours began or ended).
     Availability {
@@ -253,5 +297,14 @@ mod tests {
         assert!(missing.message.contains("body"), "{}", missing.message);
         assert!(missing.client_id.is_some());
         assert!(matches!(parse_client_frame(r#"{"type":"hello"}"#), Ok(ClientFrame::Hello { .. })));
+        let conversation = "0191d5a0-0000-7000-8000-000000000000";
+        for score in ["0", "6", "\"x\"", "2.5", "null"] {
+            let refused =
+                parse_client_frame(&format!(r#"{{"type":"rate","conversation_id":"{conversation}","score":{score}}}"#)).unwrap_err();
+            assert_eq!(refused.code, "invalid_frame", "{score}");
+            assert!(refused.message.contains("1 to 5"), "{score}: {}", refused.message);
+        }
+        let rate = parse_client_frame(&format!(r#"{{"type":"rate","conversation_id":"{conversation}","score":4,"comment":"Quick"}}"#));
+        assert!(matches!(rate, Ok(ClientFrame::Rate { score: 4, comment: Some(_), .. })), "{rate:?}");
     }
 }

@@ -94,3 +94,19 @@ pub fn conversation_updated(conversation: &Conversation, labels: &[Label]) -> Ev
         } }),
     }
 }
+
+/// A visitor rated a conversation (or changed their rating): the rating as it now is.
+pub fn conversation_rated(contact_id: crate::db::ContactId, rating: &crate::conversations::ratings::Rating) -> Event {
+    Event {
+        workspace_id: rating.workspace_id,
+        event_type: "conversation.rated",
+        data: json!({ "rating": {
+            "conversation_id": rating.conversation_id,
+            "contact_id": contact_id,
+            "score": rating.score,
+            "comment": rating.comment,
+            "agent_id": rating.agent_id,
+            "rated_at": rating.rated_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        } }),
+    }
+}

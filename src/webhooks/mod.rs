@@ -38,8 +38,14 @@ pub use delivery::{deliver, enqueue_due, http_client};
 pub use events::{Event, emit, status_changed};
 
 /// The events an endpoint can subscribe to.
-pub const EVENTS: [&str; 5] =
-    ["conversation.created", "message.created", "conversation.status_changed", "conversation.updated", "contact.merged"];
+pub const EVENTS: [&str; 6] = [
+    "conversation.created",
+    "message.created",
+    "conversation.status_changed",
+    "conversation.updated",
+    "contact.merged",
+    "conversation.rated",
+];
 /// Endpoints per workspace at most.
 pub const MAX_ENDPOINTS: i64 = 10;
 /// A delivery is retried for this long after its event, then marked failed.

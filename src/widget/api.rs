@@ -163,6 +163,9 @@ struct SessionConversation {
     id: ConversationId,
     status: crate::conversations::ConversationStatus,
     last_seq: i64,
+    /// Whether the chat asks the visitor to rate it, and their rating: `csat`, `rating`.
+    #[serde(flatten)]
+    rating: crate::conversations::ratings::VisitorRating,
 }
 
 #[derive(Serialize)]
@@ -266,7 +269,12 @@ async fn create_session(req: HttpRequest, state: web::Data<AppState>, body: web:
         conversations: session
             .conversations
             .into_iter()
-            .map(|c| SessionConversation { id: c.id, status: c.status, last_seq: c.last_seq })
+            .map(|c| SessionConversation {
+                rating: session.ratings.get(&c.id).cloned().unwrap_or_default(),
+                id: c.id,
+                status: c.status,
+                last_seq: c.last_seq,
+            })
             .collect(),
     }))
 }
@@ -312,6 +320,7 @@ struct Arrival {
 struct Welcome {
     visitor: Visitor,
     conversations: Vec<Conversation>,
+    ratings: std::collections::HashMap<ConversationId, crate::conversations::ratings::VisitorRating>,
     agents: Vec<MemberListing>,
     agents_online: bool,
     availability: PublicAvailability,
@@ -336,6 +345,8 @@ impl Arrival {
         };
         Visitor::update_context(conn, &visitor, &self.context, self.attributes.as_ref())?;
         let conversations = Conversation::list_for_contact(conn, workspace_id, visitor.contact.id)?;
+        let ids: Vec<ConversationId> = conversations.iter().map(|c| c.id).collect();
+        let ratings = crate::conversations::ratings::for_visitor(conn, workspace_id, visitor.contact.id, &ids)?;
         let agents = Workspace::members(conn, workspace_id)?.into_iter().take(3).collect();
         // Agents of this instance count at once; those of other instances through their lease.
         let mut agents_online = false;
@@ -347,7 +358,7 @@ impl Arrival {
         }
         let agents_online = agents_online || Workspace::anyone_online(conn, workspace_id)?;
         let availability = Availability::load(conn, workspace_id)?.public(time::OffsetDateTime::now_utc());
-        Ok(Welcome { visitor, conversations, agents, agents_online, availability })
+        Ok(Welcome { visitor, conversations, ratings, agents, agents_online, availability })
     }
 }
 

@@ -1,5 +1,6 @@
-//! A returning visitor's conversations as the widget lists them, and "Email me this
-//! conversation": the transcript of one of them, mailed by the job queue.
+//! A returning visitor's conversations as the widget lists them (each with whether the chat
+//! asks to rate it and the visitor's rating), and "Email me this conversation": the transcript
+//! of one of them, mailed by the job queue.
 //!
 //! Tenant rule: the visitor token (`Authorization: Bearer vt_...`) names one contact of one
 //! workspace, and every query here filters by both; another contact's conversation answers 404,
@@ -11,7 +12,11 @@ use uuid::Uuid;
 
 use super::api::{authorize_visitor, bounded, parse, valid_email};
 use crate::{
-    conversations::{Conversation, VisitorConversation, contacts::Visitor},
+    conversations::{
+        Conversation, VisitorConversation,
+        contacts::Visitor,
+        ratings::{self, VisitorRating},
+    },
     db::{self, ConversationId},
     error::AppError,
     queue::{self, JobKind},
@@ -29,7 +34,30 @@ async fn visitor(req: &HttpRequest, state: &AppState) -> Result<Visitor, AppErro
 
 #[derive(Serialize)]
 struct ConversationList {
+    conversations: Vec<Listed>,
+}
+
+/// A conversation as listed, with whether the chat asks to rate it and the visitor's rating.
+#[derive(Serialize)]
+struct Listed {
+    #[serde(flatten)]
+    conversation: VisitorConversation,
+    #[serde(flatten)]
+    rating: VisitorRating,
+}
+
+/// The conversations with their ratings, read in the same call.
+fn with_ratings(
+    conn: &mut diesel::PgConnection,
+    visitor: (crate::db::WorkspaceId, crate::db::ContactId),
     conversations: Vec<VisitorConversation>,
+) -> Result<Vec<Listed>, AppError> {
+    let ids: Vec<ConversationId> = conversations.iter().map(|c| c.id).collect();
+    let mut ratings = ratings::for_visitor(conn, visitor.0, visitor.1, &ids)?;
+    Ok(conversations
+        .into_iter()
+        .map(|conversation| Listed { rating: ratings.remove(&conversation.id).unwrap_or_default(), conversation })
+        .collect())
 }
 
 /// `GET /api/widget/v1/conversations`: the visitor's conversations, newest first (at most 50),
@@ -37,7 +65,11 @@ struct ConversationList {
 pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, AppError> {
     let visitor = visitor(&req, &state).await?;
     let (workspace_id, contact_id) = (visitor.contact.workspace_id, visitor.contact.id);
-    let conversations = db::run(&state.pool, move |conn| VisitorConversation::list(conn, workspace_id, contact_id, None)).await?;
+    let conversations = db::run(&state.pool, move |conn| {
+        let listed = VisitorConversation::list(conn, workspace_id, contact_id, None)?;
+        with_ratings(conn, (workspace_id, contact_id), listed)
+    })
+    .await?;
     Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(ConversationList { conversations }))
 }
 
@@ -45,7 +77,11 @@ pub async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRe
 pub async fn one(req: HttpRequest, state: web::Data<AppState>, path: web::Path<Uuid>) -> Result<HttpResponse, AppError> {
     let visitor = visitor(&req, &state).await?;
     let (workspace_id, contact_id, id) = (visitor.contact.workspace_id, visitor.contact.id, ConversationId(path.into_inner()));
-    let mut found = db::run(&state.pool, move |conn| VisitorConversation::list(conn, workspace_id, contact_id, Some(id))).await?;
+    let mut found = db::run(&state.pool, move |conn| {
+        let listed = VisitorConversation::list(conn, workspace_id, contact_id, Some(id))?;
+        with_ratings(conn, (workspace_id, contact_id), listed)
+    })
+    .await?;
     let conversation = found.pop().ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok().insert_header(("cache-control", "no-store")).json(conversation))
 }

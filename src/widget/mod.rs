@@ -10,6 +10,7 @@
 
 pub mod api;
 pub mod conversations;
+pub mod rating_page;
 pub mod settings;
 
 use std::sync::LazyLock;
@@ -102,6 +103,7 @@ pub static CONVERSATIONS_JS: LazyLock<WidgetAsset> =
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     api::configure(cfg);
+    rating_page::configure(cfg);
     cfg.route("/widget.js", web::get().to(loader))
         .route("/widget/v1/frame", web::get().to(frame))
         .route("/widget/v1/frame.js", web::get().to(|req: HttpRequest| async move { FRAME_JS.respond(&req, IMMUTABLE) }))

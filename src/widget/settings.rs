@@ -46,6 +46,9 @@ pub struct WidgetChanges {
     pub sound: bool,
     pub allowed_domains: Vec<String>,
     pub identity_required: bool,
+    /// Ask visitors to rate resolved conversations (stored on the workspace: see
+    /// [`crate::conversations::ratings`]).
+    pub csat_enabled: bool,
 }
 
 /// What the widget itself needs to draw the chat: nothing secret.

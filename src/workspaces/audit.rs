@@ -44,6 +44,12 @@ impl Actor {
         Self { user_id: Some(user_id), name: format!("{creator} (API key)") }
     }
 
+    /// A visitor (a contact), by their name when they gave one.
+    pub fn visitor(name: Option<&str>) -> Self {
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        Self { user_id: None, name: name.map_or_else(|| "A visitor".to_string(), |n| format!("{n} (visitor)")) }
+    }
+
     /// Parlor itself.
     pub fn parlor() -> Self {
         Self { user_id: None, name: "Parlor".into() }
@@ -134,6 +140,7 @@ pub fn describe(action: &str) -> &'static str {
         "conversation.unassigned" => "Unassigned a conversation",
         "conversation.labeled" => "Put a label on a conversation",
         "conversation.unlabeled" => "Took a label off a conversation",
+        "conversation.rated" => "Rated a conversation",
         "label.created" => "Added a label",
         "label.updated" => "Changed a label",
         "label.deleted" => "Deleted a label",

@@ -20,6 +20,7 @@ mod console;
 mod contact_attributes;
 mod contact_merge;
 mod contacts;
+mod csat;
 mod csrf;
 mod email;
 mod email_change;

@@ -158,7 +158,10 @@ impl Socket {
                 continue;
             }
             assert!(
-                matches!(frame["type"].as_str(), Some("presence" | "typing" | "read" | "conversation" | "availability")),
+                matches!(
+                    frame["type"].as_str(),
+                    Some("presence" | "typing" | "read" | "conversation" | "availability" | "conversation_status" | "rating" | "rated")
+                ),
                 "expected a {kind} frame, got {frame}"
             );
         }

@@ -788,3 +788,56 @@ async fn the_chat_shows_the_agents_avatar_next_to_their_reply_and_in_its_header(
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     page.screenshot(&std::env::temp_dir().join("parlor-widget-avatar.png")).await;
 }
+
+#[tokio::test]
+async fn a_visitor_rates_a_resolved_conversation_in_the_widget_and_the_inbox_shows_it() {
+    let app = spawn_app_on_public_url().await;
+    let (workspace, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    page.click(launcher).await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text("My parcel never came").await;
+    page.press("Enter").await;
+    let conversation = next_from_visitor(&mut agent).await["conversation_id"].as_str().unwrap().to_string();
+    page.wait_for_frame_text("Sent").await;
+
+    // The agent has the conversation open in the inbox, and resolves it.
+    let inbox = chromium.new_page(1400).await;
+    inbox.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    inbox.goto(&format!("{}/app/{workspace}/inbox/{conversation}", app.address)).await;
+    inbox.wait_for_text("Not rated yet.").await;
+    let resolved = app.browser.post_form(&format!("/app/{workspace}/inbox/{conversation}/status"), &[("status", "resolved")]).await;
+    assert_eq!(resolved.status(), reqwest::StatusCode::SEE_OTHER);
+
+    // The widget asks, with a button per score named for screen readers.
+    page.bring_to_front().await;
+    page.wait_for_frame_text("How was this conversation?").await;
+    let four = page.wait_for("button", "Rate 4 of 5").await;
+    page.click(four).await;
+    page.wait_for_frame_text("Thanks for your feedback").await;
+    page.wait_for("textbox", "Add a comment (optional)").await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app
+        .query_string(&format!("SELECT score::text AS value FROM conversation_ratings WHERE conversation_id = '{conversation}'"))
+        .as_deref()
+        != Some("4")
+    {
+        assert!(std::time::Instant::now() < deadline, "the rating was never stored");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-rating.png")).await;
+
+    // The open inbox shows it live, and the page shows it when loaded again.
+    inbox.bring_to_front().await;
+    inbox.wait_for_text("Rated 4 out of 5").await;
+    inbox.goto(&format!("{}/app/{workspace}/inbox/{conversation}", app.address)).await;
+    inbox.wait_for_text("Rated 4 out of 5").await;
+    assert!(inbox.eval("document.getElementById('conv-rating').textContent").await.as_str().unwrap().contains("4/5"));
+}

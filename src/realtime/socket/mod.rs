@@ -185,6 +185,7 @@ fn frame_name(frame: &ClientFrame) -> &'static str {
         ClientFrame::Viewing { .. } => "viewing",
         ClientFrame::History { .. } => "history",
         ClientFrame::Ping {} => "ping",
+        ClientFrame::Rate { .. } => "rate",
     }
 }
 

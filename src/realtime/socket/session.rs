@@ -19,7 +19,7 @@ use crate::realtime::{
     protocol::{AgentStatus, ClientFrame, ConversationSummary, MAX_RESUME, ServerFrame, parse_client_frame},
 };
 use crate::{
-    conversations::{Conversation, NewMessage, Stored, validate_body},
+    conversations::{Conversation, NewMessage, Stored, actions, ratings::RateError, validate_body},
     db::{self, ContactId, ConversationId, UploadId},
     error::AppError,
 };
@@ -160,7 +160,27 @@ impl Connection {
             ClientFrame::Presence { status } => self.presence(status).await,
             ClientFrame::Viewing { conversation_id, viewing } => self.viewing(conversation_id, viewing).await,
             ClientFrame::History { conversation_id, after } => Box::pin(self.replay(conversation_id, after)).await,
+            ClientFrame::Rate { conversation_id, score, comment } => Box::pin(self.rate(conversation_id, score, comment)).await,
         }
+    }
+
+    /// A visitor's rating of one of their conversations, through the actions module; the
+    /// `rated` frame that confirms it comes back to every socket of the visitor.
+    async fn rate(&mut self, conversation_id: ConversationId, score: i16, comment: Option<String>) -> Step {
+        let Identity::Visitor { workspace_id, contact_id, name } = self.identity.clone() else {
+            return self.error(frame_error("forbidden", "Only visitors rate conversations.", None)).await;
+        };
+        let rated = actions::rate(&self.state, workspace_id, contact_id, name, conversation_id, i64::from(score), comment).await;
+        let (code, message) = match rated {
+            Ok(_) => return Ok(()),
+            Err(RateError::Refused(refusal)) => (refusal.code(), refusal.message()),
+            Err(RateError::Failed(error)) => {
+                tracing::warn!(error = ?error, "a rating could not be stored");
+                ("unavailable", "The rating was not stored; send it again.".to_string())
+            }
+        };
+        let frame = ServerFrame::Error { code, message: &message, client_id: None, conversation_id: Some(conversation_id) }.to_json();
+        self.text(frame).await
     }
 
     async fn send(
