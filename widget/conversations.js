@@ -132,7 +132,7 @@ parlorMore(function (ui) {
     text.maxLength = 1000;
     text.rows = 2;
     text.value = given.comment || "";
-    form.appendChild(el("button", "rate-send", "Send")).type = "submit";
+    form.appendChild(el("button", "rate-send", "Send comment")).type = "submit";
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       c.commenting = false;

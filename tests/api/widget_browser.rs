@@ -790,7 +790,7 @@ async fn the_chat_shows_the_agents_avatar_next_to_their_reply_and_in_its_header(
 }
 
 #[tokio::test]
-async fn a_visitor_rates_a_resolved_conversation_in_the_widget_and_the_inbox_shows_it() {
+async fn a_visitor_rates_a_resolved_conversation_in_the_widget_and_the_inbox_and_reports_show_it() {
     let app = spawn_app_on_public_url().await;
     let (workspace, site_key) = workspace(&app).await;
     let mut agent = agent_socket(&app).await;
@@ -840,4 +840,29 @@ async fn a_visitor_rates_a_resolved_conversation_in_the_widget_and_the_inbox_sho
     inbox.goto(&format!("{}/app/{workspace}/inbox/{conversation}", app.address)).await;
     inbox.wait_for_text("Rated 4 out of 5").await;
     assert!(inbox.eval("document.getElementById('conv-rating').textContent").await.as_str().unwrap().contains("4/5"));
+
+    // The visitor adds a comment; the reports page counts the rating and quotes the comment.
+    page.bring_to_front().await;
+    let comment = page.wait_for("textbox", "Add a comment (optional)").await;
+    page.focus(comment).await;
+    page.type_text("Quick and kind").await;
+    let send = page.wait_for("button", "Send comment").await;
+    page.click(send).await;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app
+        .query_string(&format!("SELECT comment AS value FROM conversation_ratings WHERE conversation_id = '{conversation}'"))
+        .as_deref()
+        != Some("Quick and kind")
+    {
+        assert!(std::time::Instant::now() < deadline, "the comment was never stored");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    inbox.bring_to_front().await;
+    inbox.goto(&format!("{}/app/{workspace}/reports?range=today", app.address)).await;
+    inbox.wait_for_text("Quick and kind").await;
+    let cards = inbox.eval("document.querySelector('.report-cards').textContent").await;
+    assert!(cards.as_str().unwrap().contains("100%"), "one rating of 4 is 100% satisfied: {cards}");
+    let resolved = inbox.eval("document.querySelector('.days-table').textContent").await;
+    assert!(resolved.as_str().is_some_and(|text| text.contains('1')), "{resolved}");
+    inbox.screenshot(&std::env::temp_dir().join("parlor-reports-rated.png")).await;
 }
