@@ -1,5 +1,6 @@
-//! Changes to a conversation's state: its status (snoozing included), its assignee, its
-//! labels, and the waking of snoozed conversations whose time has come. The one place that writes those
+//! Changes to a conversation's state: its status (snoozing included, with the time of its
+//! resolution stamped for reports), its assignee, its labels, its visitor's rating ([`rate`]),
+//! and the waking of snoozed conversations whose time has come. The one place that writes those
 //! columns: the inbox's forms, the REST API, the job sweep and auto-assignment all come here. One exception,
 //! on purpose: a visitor's message reopens its conversation inside the message writer's batch
 //! statement (`writer/batch.rs` says why), with its webhook event stored beside the message.
