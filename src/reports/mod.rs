@@ -141,18 +141,3 @@ pub struct Summary {
     #[schema(value_type = Vec<Vec<i64>>)]
     pub busiest_hours: [[i64; 24]; 7],
 }
-
-/// Whether `user` is a member of the workspace: the agents a report may be filtered by.
-pub fn is_member(
-    conn: &mut diesel::PgConnection,
-    workspace_id: crate::db::WorkspaceId,
-    user: UserId,
-) -> Result<bool, crate::error::AppError> {
-    use diesel::prelude::*;
-
-    use crate::db::schema::memberships;
-    Ok(diesel::select(diesel::dsl::exists(
-        memberships::table.filter(memberships::workspace_id.eq(workspace_id)).filter(memberships::user_id.eq(user)),
-    ))
-    .get_result(conn)?)
-}
