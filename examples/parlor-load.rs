@@ -777,19 +777,8 @@ async fn seed_inbox(database_url: &str, site_key: &str, count: u32) -> anyhow::R
 
 async fn inbox(url: &str, site_key: &str, cookie: &str, count: u32, requests: usize, database_url: &str) -> anyhow::Result<()> {
     let (workspace, _, sample) = seed_inbox(database_url, site_key, count).await?;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-    let get = |path: String| {
-        let client = client.clone();
-        let cookie = cookie.to_string();
-        async move {
-            let started = Instant::now();
-            let response = client.get(format!("{url}{path}")).header("cookie", cookie).send().await?;
-            let status = response.status();
-            let body = response.text().await?;
-            anyhow::ensure!(status == 200, "GET {path}: {status}");
-            Ok::<_, anyhow::Error>((started.elapsed().as_micros() as u64, body))
-        }
-    };
+    let pages = SignedIn::new(url, cookie)?;
+    let get = |path: String| pages.get(path);
     // Warm-up: the first requests prepare statements and fill caches.
     for _ in 0..20 {
         get(format!("/app/{workspace}/inbox")).await?;
@@ -848,17 +837,46 @@ async fn inbox(url: &str, site_key: &str, cookie: &str, count: u32, requests: us
         ("list, by label", by_label),
         ("conversation page", conversations),
     ] {
-        times.sort_unstable();
-        println!(
-            "{name:<20} {} requests: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-            times.len(),
-            percentile(&times, 0.50),
-            percentile(&times, 0.95),
-            percentile(&times, 0.99),
-            percentile(&times, 1.0)
-        );
+        print_latencies(name, &mut times);
     }
     Ok(())
+}
+
+/// Pages of the dashboard, requested one at a time as the signed-up owner.
+struct SignedIn {
+    client: reqwest::Client,
+    url: String,
+    cookie: String,
+}
+
+impl SignedIn {
+    fn new(url: &str, cookie: &str) -> anyhow::Result<Self> {
+        let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
+        Ok(Self { client, url: url.to_string(), cookie: cookie.to_string() })
+    }
+
+    /// `GET path`, which must answer 200: (microseconds to the whole body, the body).
+    async fn get(&self, path: String) -> anyhow::Result<(u64, String)> {
+        let started = Instant::now();
+        let response = self.client.get(format!("{}{path}", self.url)).header("cookie", &self.cookie).send().await?;
+        let status = response.status();
+        let body = response.text().await?;
+        anyhow::ensure!(status == 200, "GET {path}: {status}");
+        Ok((started.elapsed().as_micros() as u64, body))
+    }
+}
+
+/// One line of latencies: the median, p95, p99 and the slowest.
+fn print_latencies(name: &str, times: &mut [u64]) {
+    times.sort_unstable();
+    println!(
+        "{name:<20} {} requests: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        times.len(),
+        percentile(times, 0.50),
+        percentile(times, 0.95),
+        percentile(times, 0.99),
+        percentile(times, 1.0)
+    );
 }
 
 /// Seeds `count` conversations over the last 90 days, one every 78 seconds, with `messages`
@@ -945,19 +963,8 @@ async fn reports(
     database_url: &str,
 ) -> anyhow::Result<()> {
     let (workspace, agents) = seed_reports(database_url, site_key, count, messages).await?;
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build()?;
-    let get = |path: String| {
-        let client = client.clone();
-        let cookie = cookie.to_string();
-        async move {
-            let started = Instant::now();
-            let response = client.get(format!("{url}{path}")).header("cookie", cookie).send().await?;
-            let status = response.status();
-            let body = response.text().await?;
-            anyhow::ensure!(status == 200, "GET {path}: {status}");
-            Ok::<_, anyhow::Error>((started.elapsed().as_micros() as u64, body))
-        }
-    };
+    let pages = SignedIn::new(url, cookie)?;
+    let get = |path: String| pages.get(path);
     let page = format!("/app/{workspace}/reports");
     for _ in 0..10 {
         get(format!("{page}?range=30d")).await?;
@@ -977,15 +984,7 @@ async fn reports(
         for _ in 0..requests {
             times.push(get(path.clone()).await?.0);
         }
-        times.sort_unstable();
-        println!(
-            "{name:<20} {} requests: p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-            times.len(),
-            percentile(&times, 0.50),
-            percentile(&times, 0.95),
-            percentile(&times, 0.99),
-            percentile(&times, 1.0)
-        );
+        print_latencies(name, &mut times);
     }
     Ok(())
 }

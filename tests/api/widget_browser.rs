@@ -103,13 +103,7 @@ async fn a_link_in_an_agents_reply_opens_in_a_new_tab_from_the_widget() {
     let host = serve_site(site(&app.address, &site_key, "")).await;
     let chromium = Chromium::launch().await;
     let page = chromium.new_page(1280).await;
-    page.goto(&format!("{host}/")).await;
-    let launcher = page.wait_for("button", "Open chat").await;
-    page.click(launcher).await;
-    let composer = page.wait_for("textbox", "Message").await;
-    page.focus(composer).await;
-    page.type_text("Where is the manual?").await;
-    page.press("Enter").await;
+    open_chat_and_send(&page, &host, "Where is the manual?").await;
     let conversation = next_from_visitor(&mut agent).await["conversation_id"].as_str().unwrap().to_string();
 
     agent.say(Some(&conversation), "Here: https://example.com/manual?part=2. Not <b>this</b>: javascript:alert(1)").await;
@@ -265,13 +259,7 @@ async fn nothing_is_lost_or_doubled_when_the_visitors_network_drops() {
     let host = serve_site(site(&network.address, &site_key, "")).await;
     let chromium = Chromium::launch().await;
     let page = chromium.new_page(1280).await;
-    page.goto(&format!("{host}/")).await;
-    let launcher = page.wait_for("button", "Open chat").await;
-    page.click(launcher).await;
-    let composer = page.wait_for("textbox", "Message").await;
-    page.focus(composer).await;
-    page.type_text("First question").await;
-    page.press("Enter").await;
+    let composer = open_chat_and_send(&page, &host, "First question").await;
     let first = next_from_visitor(&mut agent).await;
     let conversation = first["conversation_id"].as_str().unwrap().to_string();
     page.wait_for_frame_text("Sent").await;
@@ -671,13 +659,7 @@ async fn a_returning_visitor_starts_a_second_conversation_and_the_agent_sees_bot
     let chromium = Chromium::launch().await;
     // A phone.
     let page = chromium.new_page(390).await;
-    page.goto(&format!("{host}/")).await;
-    let launcher = page.wait_for("button", "Open chat").await;
-    page.click(launcher).await;
-    let composer = page.wait_for("textbox", "Message").await;
-    page.focus(composer).await;
-    page.type_text("My first question").await;
-    page.press("Enter").await;
+    let composer = open_chat_and_send(&page, &host, "My first question").await;
     let first = next_from_visitor(&mut agent).await["conversation_id"].as_str().unwrap().to_string();
     agent.say(Some(&first), "Answer to the first").await;
     agent.expect("ack").await;
@@ -797,13 +779,7 @@ async fn a_visitor_rates_a_resolved_conversation_in_the_widget_and_the_inbox_and
     let host = serve_site(site(&app.address, &site_key, "")).await;
     let chromium = Chromium::launch().await;
     let page = chromium.new_page(1280).await;
-    page.goto(&format!("{host}/")).await;
-    let launcher = page.wait_for("button", "Open chat").await;
-    page.click(launcher).await;
-    let composer = page.wait_for("textbox", "Message").await;
-    page.focus(composer).await;
-    page.type_text("My parcel never came").await;
-    page.press("Enter").await;
+    open_chat_and_send(&page, &host, "My parcel never came").await;
     let conversation = next_from_visitor(&mut agent).await["conversation_id"].as_str().unwrap().to_string();
     page.wait_for_frame_text("Sent").await;
 
@@ -865,4 +841,17 @@ async fn a_visitor_rates_a_resolved_conversation_in_the_widget_and_the_inbox_and
     let resolved = inbox.eval("document.querySelector('.days-table').textContent").await;
     assert!(resolved.as_str().is_some_and(|text| text.contains('1')), "{resolved}");
     inbox.screenshot(&std::env::temp_dir().join("parlor-reports-rated.png")).await;
+}
+
+/// The visitor opens the site at `host`, opens the chat and sends `text` with Enter; returns the
+/// composer.
+async fn open_chat_and_send(page: &crate::chromium::Page, host: &str, text: &str) -> crate::chromium::BackendNodeId {
+    page.goto(&format!("{host}/")).await;
+    let launcher = page.wait_for("button", "Open chat").await;
+    page.click(launcher).await;
+    let composer = page.wait_for("textbox", "Message").await;
+    page.focus(composer).await;
+    page.type_text(text).await;
+    page.press("Enter").await;
+    composer
 }
