@@ -26,10 +26,10 @@ use crate::{
 #[into_params(parameter_in = Query)]
 pub struct SummaryQuery {
     /// The first day, `YYYY-MM-DD`, in the workspace's time zone.
-    #[param(example = "2026-11-01", pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    #[param(example = "2026-11-01", format = Date)]
     from: String,
     /// The last day, included, not after today; at most 366 days from `from`.
-    #[param(example = "2026-11-30", pattern = r"^\d{4}-\d{2}-\d{2}$")]
+    #[param(example = "2026-11-30", format = Date)]
     to: String,
     /// Only this member's work: conversations assigned to them, answered first or resolved by
     /// them, their replies and their ratings.
@@ -41,10 +41,11 @@ pub struct SummaryQuery {
 #[utoipa::path(get, path = "/api/v1/reports/summary", tag = "reports", params(SummaryQuery), security(("api_key" = ["read"])),
     responses((status = 200, description = "The report: conversations per day, first response and resolution times (median and 90th percentile, \
             in seconds, within business hours when the workspace sets them), ratings, each member's figures and the busiest hours", body = Summary),
-        (status = 400, description = "A date is missing or malformed, `to` is before `from` or after today, or the range is longer than 366 days", body = openapi::ErrorBody),
+        (status = 400, description = "A date is missing or malformed", body = openapi::ErrorBody),
         (status = 401, description = "No key, or a revoked one, or its creator left the workspace", body = openapi::ErrorBody),
         (status = 403, description = "The key lacks the `read` scope", body = openapi::ErrorBody),
-        (status = 404, description = "The agent or the label is not the workspace's", body = openapi::ErrorBody)))]
+        (status = 404, description = "The agent or the label is not the workspace's", body = openapi::ErrorBody),
+        (status = 422, description = "`to` is before `from` or after today, or the range is longer than 366 days", body = openapi::ErrorBody)))]
 pub(super) async fn summary(
     state: web::Data<AppState>,
     ReadKey(key): ReadKey,
@@ -60,7 +61,12 @@ pub(super) async fn summary(
     };
     let summary = db::run(&state.pool, move |conn| {
         let time_zone = Availability::load(conn, workspace_id)?.time_zone;
-        let range = params::explicit_range(Some(&query.from), Some(&query.to), &time_zone, OffsetDateTime::now_utc())?;
+        // A malformed date is a bad request (400); two dates that make no range to report on
+        // (reversed, too long, ending after today) are well-formed but unprocessable (422).
+        let (from, to) = (params::parse_date(&query.from, "`from`")?, params::parse_date(&query.to, "`to`")?);
+        let today = params::today_in(&time_zone, OffsetDateTime::now_utc());
+        let (from, to) = params::check_days(from, to, today).map_err(|refusal| AppError::Unprocessable(refusal.0))?;
+        let range = reports::Range { from, to, time_zone };
         let filter = params::check_filter(conn, workspace_id, filter)?;
         reports::queries::summary(conn, workspace_id, &range, filter)
     })

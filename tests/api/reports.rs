@@ -324,14 +324,16 @@ async fn a_workspace_reads_only_its_own_figures_and_bad_ranges_are_refused() {
     assert_eq!(other_api.get(&format!("{WEEK}&agent_id={ada}")).await.0, StatusCode::NOT_FOUND);
     assert_eq!(other_api.get(&format!("{WEEK}&label_id={label}")).await.0, StatusCode::NOT_FOUND);
 
-    for (query, message) in [
-        ("from=2026-11-29&to=2026-11-23", "before"),
-        ("from=2025-01-01&to=2026-11-29", "366"),
-        ("from=2026-11-31&to=2026-12-01", "date"),
-        ("to=2026-12-01", "from"),
+    for (query, expected, message) in [
+        ("from=2026-11-29&to=2026-11-23", StatusCode::UNPROCESSABLE_ENTITY, "before"),
+        ("from=2025-01-01&to=2026-11-29", StatusCode::UNPROCESSABLE_ENTITY, "366"),
+        ("from=2026-11-01&to=2999-01-01", StatusCode::UNPROCESSABLE_ENTITY, "after today"),
+        ("from=2026-11-31&to=2026-11-29", StatusCode::BAD_REQUEST, "date"),
+        ("from=0000-00-00&to=2026-11-29", StatusCode::BAD_REQUEST, "date"),
+        ("to=2026-11-29", StatusCode::BAD_REQUEST, "from"),
     ] {
         let (status, body) = other_api.get(&format!("/api/v1/reports/summary?{query}")).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}: {body}");
+        assert_eq!(status, expected, "{query}: {body}");
         assert!(body.to_string().contains(message), "{query}: {body}");
     }
     let (status, _) = Api { app: &app, key: "sk_nonsense".into() }.get(WEEK).await;
