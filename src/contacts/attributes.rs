@@ -223,8 +223,11 @@ impl From<Refused> for AppError {
 
 /// A label as typed, tidied (runs of white space as one space) and checked.
 pub fn validate_label(label: &str) -> Result<String, String> {
+    // The limit holds for the label as given (the API's document states it so), not only once
+    // white space is tidied.
+    let given_chars = label.chars().count();
     let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
-    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS {
+    if label.is_empty() || given_chars > MAX_LABEL_CHARS {
         return Err(format!("A label is 1 to {MAX_LABEL_CHARS} characters."));
     }
     if label.chars().any(char::is_control) {
@@ -290,6 +293,10 @@ pub fn validate_key(typed: Option<&str>, label: &str) -> Result<String, String> 
 /// A list's options, checked: each trimmed, 1 to 100 characters, no two alike whatever their
 /// case, 1 to 50 of them.
 pub fn validate_options(options: Vec<String>) -> Result<Vec<String>, String> {
+    // Each option's limit holds as given, before trimming, as the API's document states it.
+    if options.iter().any(|option| option.chars().count() > MAX_OPTION_CHARS) {
+        return Err(format!("An option is 1 to {MAX_OPTION_CHARS} characters."));
+    }
     let options: Vec<String> = options.into_iter().map(|o| o.trim().to_string()).collect();
     if options.is_empty() || options.len() > MAX_OPTIONS {
         return Err(format!("A list has 1 to {MAX_OPTIONS} options."));
