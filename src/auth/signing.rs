@@ -28,6 +28,13 @@ pub fn hmac_sha256_matches(key: &[u8], message: &[&[u8]], tag: &[u8]) -> bool {
     keyed(key, message).verify_slice(tag).is_ok()
 }
 
+/// Whether `prefix` is the start of the HMAC-SHA256 of the message (a tag truncated to fit a
+/// short place, such as an email address); compared in constant time. An empty prefix never
+/// matches.
+pub fn hmac_sha256_prefix_matches(key: &[u8], message: &[&[u8]], prefix: &[u8]) -> bool {
+    keyed(key, message).verify_truncated_left(prefix).is_ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

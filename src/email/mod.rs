@@ -4,6 +4,12 @@
 //! - otherwise one `.eml` file per email under `DATA_DIR/mail/`, and a log line with the
 //!   subject and the link, so a developer can click it;
 //! - in memory for tests, which read the outbox back.
+//!
+//! Two-way email builds on two parts here: the signed address a visitor's reply goes to
+//! ([`reply_address`]) and the rules for mail that comes in ([`inbound`]).
+
+pub mod inbound;
+pub mod reply_address;
 
 use std::{
     path::PathBuf,
