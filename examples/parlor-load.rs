@@ -723,9 +723,9 @@ const SEEDED_LABELS: [(&str, &str); 3] = [
     ("00000000-0000-7000-8003-000000000003", "rare: 1 in 1,000"),
 ];
 
-/// Seeds `count` conversations of one workspace: a quarter assigned to the agent, statuses
-/// spread like a real inbox's, three messages each, labels on a third ([`SEEDED_LABELS`]).
-async fn seed_inbox(database_url: &str, site_key: &str, count: u32) -> anyhow::Result<(String, String, Vec<String>)> {
+/// A connection to the server's database for seeding, the id of the workspace of `site_key`
+/// and of the member who signed it up.
+async fn signed_up_workspace(database_url: &str, site_key: &str) -> anyhow::Result<(tokio_postgres::Client, String, String)> {
     let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
     tokio::spawn(connection);
     let row = client
@@ -734,7 +734,13 @@ async fn seed_inbox(database_url: &str, site_key: &str, count: u32) -> anyhow::R
             &[&site_key],
         )
         .await?;
-    let (workspace, user): (String, String) = (row.get(0), row.get(1));
+    Ok((client, row.get(0), row.get(1)))
+}
+
+/// Seeds `count` conversations of one workspace: a quarter assigned to the agent, statuses
+/// spread like a real inbox's, three messages each, labels on a third ([`SEEDED_LABELS`]).
+async fn seed_inbox(database_url: &str, site_key: &str, count: u32) -> anyhow::Result<(String, String, Vec<String>)> {
+    let (client, workspace, user) = signed_up_workspace(database_url, site_key).await?;
     let started = Instant::now();
     client
         .batch_execute(&format!(
@@ -885,15 +891,7 @@ fn print_latencies(name: &str, times: &mut [u64]) {
 /// rated, a label on a third; business hours on (Monday to Friday, 09:00 to 17:00, Paris).
 /// Returns (workspace, the members' ids).
 async fn seed_reports(database_url: &str, site_key: &str, count: u32, messages: u32) -> anyhow::Result<(String, Vec<String>)> {
-    let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
-    tokio::spawn(connection);
-    let row = client
-        .query_one(
-            "SELECT w.id::text, m.user_id::text FROM workspaces w JOIN memberships m ON m.workspace_id = w.id WHERE w.site_key = $1",
-            &[&site_key],
-        )
-        .await?;
-    let (workspace, owner): (String, String) = (row.get(0), row.get(1));
+    let (client, workspace, owner) = signed_up_workspace(database_url, site_key).await?;
     let started = Instant::now();
     client
         .batch_execute(&format!(

@@ -116,6 +116,28 @@ fn bound(
         .bind::<Nullable<SqlUuid>, _>(filter.label.map(|label| label.0))
 }
 
+/// The conversations whose stamp (`first_reply_at` or `resolved_at`, with who made it) falls in
+/// the range, each with its start: one index-only scan of that stamp's partial index.
+fn stamped(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    instants: (OffsetDateTime, OffsetDateTime),
+    filter: Filter,
+    (at, by): (&str, &str),
+) -> Result<Vec<Stamped>, AppError> {
+    Ok(bound(
+        format!(
+            "SELECT c.created_at AS started_at, c.{at} AS at, c.{by} AS by FROM conversations c \
+             WHERE c.workspace_id = $1 AND c.{at} >= $2 AND c.{at} < $3 {}",
+            filter_sql(&format!("c.{by}"), "c.id")
+        ),
+        workspace_id,
+        instants,
+        filter,
+    )
+    .load(conn)?)
+}
+
 /// The first instant of local day `date` in the clock's zone (its first valid time, where a
 /// daylight-saving change skips midnight).
 fn start_of_day(clock: &Clock, date: Date) -> Result<OffsetDateTime, AppError> {
@@ -179,29 +201,8 @@ pub fn summary(conn: &mut PgConnection, workspace_id: WorkspaceId, range: &Range
         }
     }
 
-    let first_replies: Vec<Stamped> = bound(
-        format!(
-            "SELECT c.created_at AS started_at, c.first_reply_at AS at, c.first_reply_by AS by FROM conversations c \
-             WHERE c.workspace_id = $1 AND c.first_reply_at >= $2 AND c.first_reply_at < $3 {}",
-            filter_sql("c.first_reply_by", "c.id")
-        ),
-        workspace_id,
-        instants,
-        filter,
-    )
-    .load(conn)?;
-
-    let resolutions: Vec<Stamped> = bound(
-        format!(
-            "SELECT c.created_at AS started_at, c.resolved_at AS at, c.resolved_by AS by FROM conversations c \
-             WHERE c.workspace_id = $1 AND c.resolved_at >= $2 AND c.resolved_at < $3 {}",
-            filter_sql("c.resolved_by", "c.id")
-        ),
-        workspace_id,
-        instants,
-        filter,
-    )
-    .load(conn)?;
+    let first_replies = stamped(conn, workspace_id, instants, filter, ("first_reply_at", "first_reply_by"))?;
+    let resolutions = stamped(conn, workspace_id, instants, filter, ("resolved_at", "resolved_by"))?;
     for resolution in &resolutions {
         if let Some(day) = day_index(clock.local(resolution.at).date()).and_then(|index| days.get_mut(index)) {
             day.resolved += 1;
