@@ -15,6 +15,7 @@ pub mod email;
 pub mod error;
 pub mod files;
 pub mod health;
+pub mod i18n;
 pub mod inbox;
 pub mod jobs;
 pub mod queue;

@@ -324,13 +324,16 @@ async fn accept_invitation(
     }
     let password_hash = password::hash(password).await?;
     let (agent, ip) = (user_agent(&req), client_ip(&req));
+    let language = crate::i18n::Tr::for_request(&req).lang();
     let email_address = invitation.email.clone();
     let settings = state.settings.clone();
     let created = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
-            let user =
-                User::insert(conn, &NewUser { id: UserId::new(), name: &name, email: &email_address, password_hash: &password_hash })?;
+            let user = User::insert(
+                conn,
+                &NewUser { id: UserId::new(), name: &name, email: &email_address, password_hash: &password_hash, language },
+            )?;
             User::mark_verified(conn, user.id)?;
             let workspace_id = Invitation::accept(conn, &token, user.id, settings.stripe.as_ref())?;
             let session_token = Session::create(conn, user.id, &agent, &ip)?;

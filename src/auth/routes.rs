@@ -103,11 +103,13 @@ async fn signup(
 
     let password_hash = password::hash(password).await?;
     let (agent, ip) = (user_agent(&req), client_ip(&req));
+    let language = crate::i18n::Tr::for_request(&req).lang();
     let (user_email, user_name) = (email.clone(), name.clone());
     let created = db::run(&state.pool, move |conn| {
         use diesel::Connection;
         conn.transaction(|conn| {
-            let user = User::insert(conn, &NewUser { id: UserId::new(), name: &name, email: &email, password_hash: &password_hash })?;
+            let user =
+                User::insert(conn, &NewUser { id: UserId::new(), name: &name, email: &email, password_hash: &password_hash, language })?;
             let workspace = Workspace::create_with_owner(conn, &workspace_name, user.id)?;
             let session_token = Session::create(conn, user.id, &agent, &ip)?;
             let verify_token = UserToken::issue(conn, user.id, TokenPurpose::VerifyEmail)?;

@@ -21,9 +21,16 @@ pub struct User {
     pub time_zone: Option<String>,
     /// The name of their avatar (see [`crate::avatars`]); `None` shows their initials.
     pub avatar: Option<String>,
+    /// The language they read the dashboard and Parlor's emails in (one of
+    /// [`crate::i18n::CONSOLE_LANGUAGES`]).
+    pub language: String,
 }
 
 impl User {
+    pub fn tr(&self) -> crate::i18n::Tr {
+        crate::i18n::Tr::from_code(&self.language)
+    }
+
     pub fn is_verified(&self) -> bool {
         self.email_verified_at.is_some()
     }
@@ -46,6 +53,8 @@ pub struct NewUser<'a> {
     pub name: &'a str,
     pub email: &'a str,
     pub password_hash: &'a str,
+    /// The console language their browser asked for when they signed up.
+    pub language: &'a str,
 }
 
 /// Trims a display name and checks its length; the message is shown next to the name field.

@@ -319,6 +319,7 @@ diesel::table! {
         updated_at -> Timestamptz,
         time_zone -> Nullable<Text>,
         avatar -> Nullable<Text>,
+        language -> Text,
     }
 }
 
@@ -397,6 +398,7 @@ diesel::table! {
         auto_assignment -> Text,
         assignment_limit -> Int4,
         csat_enabled -> Bool,
+        default_language -> Text,
     }
 }
 

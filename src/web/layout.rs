@@ -49,6 +49,8 @@ pub struct Shell {
     /// Billing is on and this member is the owner: the Billing page is theirs.
     pub show_billing: bool,
     pub billing_banner: Option<crate::billing::Banner>,
+    /// The member's language: every text of the page comes from it.
+    pub tr: crate::i18n::Tr,
 }
 
 impl Shell {
@@ -82,6 +84,7 @@ impl Shell {
         let user_id = current.user.id;
         let workspaces = db::run(&state.pool, move |conn| Workspace::list_for_user(conn, user_id)).await?;
         Ok(Self {
+            tr: current.user.tr(),
             user: current.user.clone(),
             csrf,
             current: None,

@@ -1,0 +1,2 @@
+# Die Einstellungsseite des Widgets.
+widget-settings-title = Widget

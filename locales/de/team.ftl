@@ -1,0 +1,2 @@
+# Emails to members.
+team-greeting = Hallo { $name },

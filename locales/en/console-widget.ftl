@@ -1,0 +1,2 @@
+# The widget settings page.
+widget-settings-title = Widget

@@ -1,0 +1,2 @@
+# Emails to visitors and the rating page.
+visitor-greeting-named = Ciao { $name },

@@ -1,0 +1,2 @@
+# The chat window.
+send = Versturen
