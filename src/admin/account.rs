@@ -247,7 +247,7 @@ async fn change_password(
     tracing::info!(user.id = %user_id, sessions = ended.len(), "password changed");
     state.realtime.revoke(session::signed_out(ended));
     let link = format!("{}/password/forgot", state.settings.public_base());
-    state.mailer.send_later(email::password_changed(&current.user.email, &current.user.name, link)?);
+    state.mailer.send_later(email::password_changed(current.user.tr(), &current.user.email, &current.user.name, link)?);
     Ok(see_other("/app/account?notice=password_changed"))
 }
 
@@ -396,7 +396,7 @@ async fn resend_verification(
     let user_id = current.user.id;
     let token = db::run(&state.pool, move |conn| UserToken::issue(conn, user_id, TokenPurpose::VerifyEmail)).await?;
     let link = format!("{}/verify-email/{token}", state.settings.public_base());
-    state.mailer.send_later(email::verify_email(&current.user.email, &current.user.name, link)?);
+    state.mailer.send_later(email::verify_email(current.user.tr(), &current.user.email, &current.user.name, link)?);
     let separator = if back.contains('?') { '&' } else { '?' };
     Ok(see_other(&format!("{back}{separator}notice=verification_sent")))
 }

@@ -129,7 +129,8 @@ async fn invite(
     match outcome {
         Ok((address, role, token)) => {
             let link = format!("{}/invitations/{token}", state.settings.public_base());
-            let invitation = email::invitation(&address, &member.current.user.name, &member.workspace.name, role.label(), link)?;
+            let invitation =
+                email::invitation(member.current.user.tr(), &address, &member.current.user.name, &member.workspace.name, role, link)?;
             state.mailer.send_later(invitation);
             Ok(see_other(&format!("/app/{workspace_id}/team?notice=invitation_sent")))
         }

@@ -69,7 +69,7 @@ pub(super) async fn invite(
     let address = normalize_email(&email).map_err(AppError::BadRequest)?;
     let Some(Author::Agent { user_id, name: inviter, .. }) = key.author.clone() else { return Err(AppError::SignInRequired) };
     let (workspace_id, settings, to, actor) = (key.workspace_id, state.settings.clone(), address.clone(), actor(&key)?);
-    let (invitation, token, workspace_name) = db::run(&state.pool, move |conn| {
+    let (invitation, token, workspace_name, inviter_language) = db::run(&state.pool, move |conn| {
         conn.build_transaction().run(|conn| {
             crate::billing::ensure_seat_available(conn, settings.stripe.as_ref(), workspace_id, false)?;
             // The role is never the owner here, so the only refusal left is the limit on
@@ -79,12 +79,13 @@ pub(super) async fn invite(
                 other => other,
             })?;
             let workspace_name = Workspace::name_of(conn, workspace_id)?;
+            let inviter_language = crate::auth::users::User::find(conn, user_id)?.tr();
             crate::workspaces::audit::record(conn, workspace_id, &actor, "member.invited", &format!("{to} as {}", role.role().as_str()))?;
-            Ok::<_, AppError>((invitation, token, workspace_name))
+            Ok::<_, AppError>((invitation, token, workspace_name, inviter_language))
         })
     })
     .await?;
     let link = format!("{}/invitations/{token}", state.settings.public_base());
-    state.mailer.send_later(crate::email::invitation(&address, &inviter, &workspace_name, role.role().label(), link)?);
+    state.mailer.send_later(crate::email::invitation(inviter_language, &address, &inviter, &workspace_name, role.role(), link)?);
     Ok(HttpResponse::Created().json(InvitationJson { id: invitation.id, email: invitation.email, role, expires_at: invitation.expires_at }))
 }

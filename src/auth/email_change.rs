@@ -50,9 +50,9 @@ pub async fn request(state: &AppState, user: &User, new_email: &str) -> Result<(
     let (user_id, address) = (user.id, new_email.to_string());
     let token = db::run(&state.pool, move |conn| UserToken::issue_email_change(conn, user_id, &address)).await?;
     let base = state.settings.public_base();
-    state.mailer.send_later(email::email_change_confirm(new_email, &user.name, format!("{base}/email-change/{token}"))?);
+    state.mailer.send_later(email::email_change_confirm(user.tr(), new_email, &user.name, format!("{base}/email-change/{token}"))?);
     let (account_link, reset_link) = (format!("{base}/app/account"), format!("{base}/password/forgot"));
-    state.mailer.send_later(email::email_change_requested(&user.email, &user.name, new_email, account_link, &reset_link)?);
+    state.mailer.send_later(email::email_change_requested(user.tr(), &user.email, &user.name, new_email, account_link, &reset_link)?);
     tracing::info!(user.id = %user_id, "email change asked for");
     Ok(())
 }
@@ -140,7 +140,7 @@ async fn confirm(
         Outcome::Changed { user, new_email } => (user, new_email),
     };
     tracing::info!(user.id = %user.id, "email changed");
-    state.mailer.send_later(email::email_changed(&user.email, &user.name, &new_email)?);
+    state.mailer.send_later(email::email_changed(user.tr(), &user.email, &user.name, &new_email)?);
     if current.is_some_and(|c| c.user.id == user.id) {
         return Ok(see_other("/app/account?notice=email_changed"));
     }

@@ -130,7 +130,7 @@ async fn signup(
     };
     tracing::info!(workspace.id = %workspace.id, "signed up");
     let link = format!("{}/verify-email/{verify_token}", state.settings.public_base());
-    state.mailer.send_later(email::verify_email(&user_email, &user_name, link)?);
+    state.mailer.send_later(email::verify_email(crate::i18n::Tr::from_code(language), &user_email, &user_name, link)?);
     let mut response = see_other(&format!("/app/{}?welcome=1", workspace.id));
     response.add_cookie(&session::session_cookie(session_token, state.settings.cookies_secure())).map_err(AppError::internal)?;
     Ok(response)
@@ -283,7 +283,7 @@ async fn send_reset_link(state: web::Data<AppState>, email: String) -> Result<()
         return Ok(());
     };
     let link = format!("{}/password/reset/{token}", state.settings.public_base());
-    state.mailer.send(email::reset_password(&user.email, &user.name, link)?).await.map_err(AppError::internal)
+    state.mailer.send(email::reset_password(user.tr(), &user.email, &user.name, link)?).await.map_err(AppError::internal)
 }
 
 #[derive(Template)]

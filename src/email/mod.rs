@@ -24,7 +24,10 @@ use lettre::{
 };
 use secrecy::ExposeSecret;
 
-use crate::config::{MailSettings, Settings};
+use crate::{
+    config::{MailSettings, Settings},
+    i18n::Tr,
+};
 
 /// An email ready to send. `link` is the one action it asks for, logged in file mode.
 #[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
@@ -119,6 +122,7 @@ impl Mailer {
 #[derive(Template)]
 #[template(path = "email/verify_email.txt")]
 struct VerifyEmailText<'a> {
+    tr: Tr,
     name: &'a str,
     link: &'a str,
 }
@@ -126,24 +130,25 @@ struct VerifyEmailText<'a> {
 #[derive(Template)]
 #[template(path = "email/reset_password.txt")]
 struct ResetPasswordText<'a> {
+    tr: Tr,
     name: &'a str,
     link: &'a str,
 }
 
-pub fn verify_email(to: &str, name: &str, link: String) -> Result<Email, askama::Error> {
+pub fn verify_email(tr: Tr, to: &str, name: &str, link: String) -> Result<Email, askama::Error> {
     Ok(Email {
         to: to.into(),
-        subject: "Confirm your email address for Parlor".into(),
-        text: VerifyEmailText { name, link: &link }.render()?,
+        subject: tr.t("verify-subject"),
+        text: VerifyEmailText { tr, name, link: &link }.render()?,
         link: Some(link),
     })
 }
 
-pub fn reset_password(to: &str, name: &str, link: String) -> Result<Email, askama::Error> {
+pub fn reset_password(tr: Tr, to: &str, name: &str, link: String) -> Result<Email, askama::Error> {
     Ok(Email {
         to: to.into(),
-        subject: "Reset your Parlor password".into(),
-        text: ResetPasswordText { name, link: &link }.render()?,
+        subject: tr.t("reset-subject"),
+        text: ResetPasswordText { tr, name, link: &link }.render()?,
         link: Some(link),
     })
 }
@@ -151,16 +156,17 @@ pub fn reset_password(to: &str, name: &str, link: String) -> Result<Email, askam
 #[derive(Template)]
 #[template(path = "email/password_changed.txt")]
 struct PasswordChangedText<'a> {
+    tr: Tr,
     name: &'a str,
     link: &'a str,
 }
 
 /// The notice after a password change; its link is the way back in for an owner who did not make it.
-pub fn password_changed(to: &str, name: &str, link: String) -> Result<Email, askama::Error> {
+pub fn password_changed(tr: Tr, to: &str, name: &str, link: String) -> Result<Email, askama::Error> {
     Ok(Email {
         to: to.into(),
-        subject: "Your Parlor password was changed".into(),
-        text: PasswordChangedText { name, link: &link }.render()?,
+        subject: tr.t("password-changed-subject"),
+        text: PasswordChangedText { tr, name, link: &link }.render()?,
         link: Some(link),
     })
 }
@@ -168,17 +174,18 @@ pub fn password_changed(to: &str, name: &str, link: String) -> Result<Email, ask
 #[derive(Template)]
 #[template(path = "email/email_change_confirm.txt")]
 struct EmailChangeConfirmText<'a> {
+    tr: Tr,
     name: &'a str,
     new_email: &'a str,
     link: &'a str,
 }
 
 /// To the new address of a change: the link that makes it the account's address.
-pub fn email_change_confirm(new_email: &str, name: &str, link: String) -> Result<Email, askama::Error> {
+pub fn email_change_confirm(tr: Tr, new_email: &str, name: &str, link: String) -> Result<Email, askama::Error> {
     Ok(Email {
         to: new_email.into(),
-        subject: "Confirm your new email address for Parlor".into(),
-        text: EmailChangeConfirmText { name, new_email, link: &link }.render()?,
+        subject: tr.t("email-change-confirm-subject"),
+        text: EmailChangeConfirmText { tr, name, new_email, link: &link }.render()?,
         link: Some(link),
     })
 }
@@ -186,6 +193,7 @@ pub fn email_change_confirm(new_email: &str, name: &str, link: String) -> Result
 #[derive(Template)]
 #[template(path = "email/email_change_requested.txt")]
 struct EmailChangeRequestedText<'a> {
+    tr: Tr,
     name: &'a str,
     new_email: &'a str,
     account_link: &'a str,
@@ -194,6 +202,7 @@ struct EmailChangeRequestedText<'a> {
 
 /// To the current address when a change is asked for: the owner can still stop it.
 pub fn email_change_requested(
+    tr: Tr,
     to: &str,
     name: &str,
     new_email: &str,
@@ -202,8 +211,8 @@ pub fn email_change_requested(
 ) -> Result<Email, askama::Error> {
     Ok(Email {
         to: to.into(),
-        subject: "A change of your Parlor email address was asked for".into(),
-        text: EmailChangeRequestedText { name, new_email, account_link: &account_link, reset_link }.render()?,
+        subject: tr.t("email-change-requested-subject"),
+        text: EmailChangeRequestedText { tr, name, new_email, account_link: &account_link, reset_link }.render()?,
         link: Some(account_link),
     })
 }
@@ -211,17 +220,18 @@ pub fn email_change_requested(
 #[derive(Template)]
 #[template(path = "email/email_changed.txt")]
 struct EmailChangedText<'a> {
+    tr: Tr,
     name: &'a str,
     old_email: &'a str,
     new_email: &'a str,
 }
 
 /// To the former address once a change is confirmed.
-pub fn email_changed(old_email: &str, name: &str, new_email: &str) -> Result<Email, askama::Error> {
+pub fn email_changed(tr: Tr, old_email: &str, name: &str, new_email: &str) -> Result<Email, askama::Error> {
     Ok(Email {
         to: old_email.into(),
-        subject: "Your Parlor email address was changed".into(),
-        text: EmailChangedText { name, old_email, new_email }.render()?,
+        subject: tr.t("email-changed-subject"),
+        text: EmailChangedText { tr, name, old_email, new_email }.render()?,
         link: None,
     })
 }
@@ -229,22 +239,30 @@ pub fn email_changed(old_email: &str, name: &str, new_email: &str) -> Result<Ema
 #[derive(Template)]
 #[template(path = "email/invitation.txt")]
 struct InvitationText<'a> {
+    tr: Tr,
+    body: &'a str,
     inviter: &'a str,
-    workspace: &'a str,
-    role: &'a str,
     link: &'a str,
 }
 
-pub fn invitation(to: &str, inviter: &str, workspace: &str, role: &str, link: String) -> Result<Email, askama::Error> {
-    let role = if role == "Admin" { "an admin" } else { "an agent" };
+/// An invitation to join a workspace, in the inviter's language (the invitee has none yet).
+pub fn invitation(
+    tr: Tr,
+    to: &str,
+    inviter: &str,
+    workspace: &str,
+    role: crate::workspaces::Role,
+    link: String,
+) -> Result<Email, askama::Error> {
+    let role = tr.t(if role == crate::workspaces::Role::Admin { "invitation-role-admin" } else { "invitation-role-agent" });
+    let body = tr.format("invitation-body", &[("inviter", inviter.into()), ("workspace", workspace.into()), ("role", role.into())]);
     Ok(Email {
         to: to.into(),
-        subject: format!("{inviter} invited you to {workspace} on Parlor"),
-        text: InvitationText { inviter, workspace, role, link: &link }.render()?,
+        subject: tr.t2("invitation-subject", "inviter", inviter, "workspace", workspace),
+        text: InvitationText { tr, body: &body, inviter, link: &link }.render()?,
         link: Some(link),
     })
 }
-
 #[derive(Template)]
 #[template(path = "email/transcript.txt")]
 struct TranscriptText<'a> {
@@ -364,6 +382,7 @@ pub fn reply_follow_up(
 #[derive(Template)]
 #[template(path = "email/unread_notice.txt")]
 struct UnreadNoticeText<'a> {
+    tr: Tr,
     visitor: &'a str,
     workspace: &'a str,
     messages: Vec<Quoted>,
@@ -373,6 +392,7 @@ struct UnreadNoticeText<'a> {
 
 /// Visitor messages no agent has read, to the assignee or every member.
 pub fn unread_notice(
+    tr: Tr,
     to: &str,
     workspace: &str,
     visitor: Option<&str>,
@@ -380,11 +400,12 @@ pub fn unread_notice(
     link: &str,
     outside_hours: bool,
 ) -> Result<Email, askama::Error> {
-    let visitor = visitor.unwrap_or("A visitor");
+    let visitor = visitor.map(str::to_string).unwrap_or_else(|| tr.t("team-a-visitor"));
+    let visitor = visitor.as_str();
     Ok(Email {
         to: to.into(),
-        subject: format!("{visitor} is waiting for an answer in {workspace}"),
-        text: UnreadNoticeText { visitor, workspace, messages: quote(messages, visitor), link, outside_hours }.render()?,
+        subject: tr.t2("unread-subject", "visitor", visitor, "workspace", workspace),
+        text: UnreadNoticeText { tr, visitor, workspace, messages: quote(messages, visitor), link, outside_hours }.render()?,
         link: Some(link.to_string()),
     })
 }
@@ -392,6 +413,7 @@ pub fn unread_notice(
 #[derive(Template)]
 #[template(path = "email/new_conversation.txt")]
 struct NewConversationText<'a> {
+    tr: Tr,
     visitor: &'a str,
     workspace: &'a str,
     body: &'a str,
@@ -402,6 +424,7 @@ struct NewConversationText<'a> {
 /// A new conversation, to the members who asked to hear of each one. `settings_link` is the
 /// recipient's notifications page.
 pub fn new_conversation(
+    tr: Tr,
     to: &str,
     workspace: &str,
     visitor: Option<&str>,
@@ -409,25 +432,34 @@ pub fn new_conversation(
     link: &str,
     settings_link: &str,
 ) -> Result<Email, askama::Error> {
-    let visitor = visitor.unwrap_or("A visitor");
+    let visitor = visitor.map(str::to_string).unwrap_or_else(|| tr.t("team-a-visitor"));
+    let visitor = visitor.as_str();
     Ok(Email {
         to: to.into(),
-        subject: format!("New conversation in {workspace}: {visitor}"),
-        text: NewConversationText { visitor, workspace, body: &first.body, link, settings_link }.render()?,
+        subject: tr.t2("new-conversation-subject", "workspace", workspace, "visitor", visitor),
+        text: NewConversationText { tr, visitor, workspace, body: &first.body, link, settings_link }.render()?,
         link: Some(link.to_string()),
     })
 }
 
-/// One conversation of a digest: who started it, their first words, and the way to it.
+/// One conversation of a digest: who started it (`None`: an anonymous visitor), their first
+/// words, and the way to it.
 pub struct StartedConversation {
-    pub visitor: String,
+    pub visitor: Option<String>,
     pub body: String,
     pub link: String,
+}
+
+impl StartedConversation {
+    fn named(&self, tr: Tr) -> String {
+        self.visitor.clone().unwrap_or_else(|| tr.t("team-a-visitor"))
+    }
 }
 
 #[derive(Template)]
 #[template(path = "email/new_conversations.txt")]
 struct NewConversationsText<'a> {
+    tr: Tr,
     workspace: &'a str,
     started: &'a [StartedConversation],
     settings_link: &'a str,
@@ -435,11 +467,17 @@ struct NewConversationsText<'a> {
 
 /// Several new conversations in one email: notices are sent at most once a minute, and what
 /// started meanwhile comes together.
-pub fn new_conversations(to: &str, workspace: &str, started: &[StartedConversation], settings_link: &str) -> Result<Email, askama::Error> {
+pub fn new_conversations(
+    tr: Tr,
+    to: &str,
+    workspace: &str,
+    started: &[StartedConversation],
+    settings_link: &str,
+) -> Result<Email, askama::Error> {
     Ok(Email {
         to: to.into(),
-        subject: format!("{} new conversations in {workspace}", started.len()),
-        text: NewConversationsText { workspace, started, settings_link }.render()?,
+        subject: tr.t2("new-conversations-subject", "count", started.len(), "workspace", workspace),
+        text: NewConversationsText { tr, workspace, started, settings_link }.render()?,
         link: started.first().map(|s| s.link.clone()),
     })
 }
@@ -447,9 +485,8 @@ pub fn new_conversations(to: &str, workspace: &str, started: &[StartedConversati
 #[derive(Template)]
 #[template(path = "email/assigned.txt")]
 struct AssignedText<'a> {
-    assigned_by: Option<&'a str>,
-    visitor: &'a str,
-    workspace: &'a str,
+    tr: Tr,
+    headline: &'a str,
     messages: Vec<Quoted>,
     link: &'a str,
     settings_link: &'a str,
@@ -457,7 +494,9 @@ struct AssignedText<'a> {
 
 /// To a member: a conversation is theirs now, given by `assigned_by` (a member's name) or, with
 /// `None`, by auto-assignment; with its latest messages.
+#[allow(clippy::too_many_arguments)]
 pub fn assigned(
+    tr: Tr,
     to: &str,
     workspace: &str,
     visitor: Option<&str>,
@@ -466,12 +505,16 @@ pub fn assigned(
     link: &str,
     settings_link: &str,
 ) -> Result<Email, askama::Error> {
-    let messages = quote(latest, visitor.unwrap_or("Visitor"));
-    let visitor = visitor.unwrap_or("a visitor");
+    let messages = quote(latest, &visitor.map(str::to_string).unwrap_or_else(|| tr.t("team-visitor")));
+    let visitor = visitor.map(str::to_string).unwrap_or_else(|| tr.t("team-a-visitor-inline"));
+    let headline = match assigned_by {
+        Some(by) => tr.format("assigned-by", &[("by", by.into()), ("visitor", visitor.as_str().into()), ("workspace", workspace.into())]),
+        None => tr.t2("assigned-auto", "visitor", &visitor, "workspace", workspace),
+    };
     Ok(Email {
         to: to.into(),
-        subject: format!("A conversation with {visitor} is assigned to you in {workspace}"),
-        text: AssignedText { assigned_by, visitor, workspace, messages, link, settings_link }.render()?,
+        subject: tr.t2("assigned-subject", "visitor", &visitor, "workspace", workspace),
+        text: AssignedText { tr, headline: &headline, messages, link, settings_link }.render()?,
         link: Some(link.to_string()),
     })
 }
@@ -479,6 +522,7 @@ pub fn assigned(
 #[derive(Template)]
 #[template(path = "email/new_message.txt")]
 struct NewMessageText<'a> {
+    tr: Tr,
     visitor: &'a str,
     workspace: &'a str,
     messages: Vec<Quoted>,
@@ -489,7 +533,9 @@ struct NewMessageText<'a> {
 
 /// To an assignee who is offline or away: the visitor wrote in their conversation. At most one
 /// every `interval_minutes` per conversation, which the email says.
+#[allow(clippy::too_many_arguments)]
 pub fn new_message(
+    tr: Tr,
     to: &str,
     workspace: &str,
     visitor: Option<&str>,
@@ -498,11 +544,13 @@ pub fn new_message(
     settings_link: &str,
     interval_minutes: i32,
 ) -> Result<Email, askama::Error> {
-    let visitor = visitor.unwrap_or("A visitor");
+    let visitor = visitor.map(str::to_string).unwrap_or_else(|| tr.t("team-a-visitor"));
+    let visitor = visitor.as_str();
     Ok(Email {
         to: to.into(),
-        subject: format!("{visitor} wrote in your conversation in {workspace}"),
-        text: NewMessageText { visitor, workspace, messages: quote(messages, visitor), link, settings_link, interval_minutes }.render()?,
+        subject: tr.t2("new-message-subject", "visitor", visitor, "workspace", workspace),
+        text: NewMessageText { tr, visitor, workspace, messages: quote(messages, visitor), link, settings_link, interval_minutes }
+            .render()?,
         link: Some(link.to_string()),
     })
 }
@@ -510,16 +558,17 @@ pub fn new_message(
 #[derive(Template)]
 #[template(path = "email/payment_failed.txt")]
 struct PaymentFailedText<'a> {
+    tr: Tr,
     workspace: &'a str,
     link: &'a str,
 }
 
 /// To a workspace's owners: Stripe could not charge the subscription.
-pub fn payment_failed(to: &str, workspace: &str, link: &str) -> Result<Email, askama::Error> {
+pub fn payment_failed(tr: Tr, to: &str, workspace: &str, link: &str) -> Result<Email, askama::Error> {
     Ok(Email {
         to: to.into(),
-        subject: format!("Payment failed for {workspace} on Parlor"),
-        text: PaymentFailedText { workspace, link }.render()?,
+        subject: tr.t1("payment-failed-subject", "workspace", workspace),
+        text: PaymentFailedText { tr, workspace, link }.render()?,
         link: Some(link.to_string()),
     })
 }

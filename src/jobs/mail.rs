@@ -15,6 +15,7 @@ use actix_web::web;
 use diesel::prelude::*;
 use serde::Deserialize;
 
+use crate::i18n::Tr;
 use crate::queue::{self, ClaimedJob, JobKind, enqueue};
 use crate::{
     conversations::{
@@ -161,7 +162,7 @@ fn recipients(
     workspace_id: WorkspaceId,
     conversation_id: ConversationId,
     assignee: Option<UserId>,
-) -> Result<Vec<String>, AppError> {
+) -> Result<Vec<(String, Tr)>, AppError> {
     use crate::db::schema::new_message_emails as sent;
     use diesel::dsl::{exists, not};
     let recently = time::OffsetDateTime::now_utc() - time::Duration::minutes(i64::from(NEW_MESSAGE_EMAIL_INTERVAL_MINUTES));
@@ -177,7 +178,8 @@ fn recipients(
             .filter(memberships::email_new_message.eq(true))
             .filter(not(exists(just_emailed)));
     }
-    Ok(query.select(users::email).load(conn)?)
+    let found: Vec<(String, String)> = query.select((users::email, users::language)).load(conn)?;
+    Ok(found.into_iter().map(|(email, language)| (email, Tr::from_code(&language))).collect())
 }
 
 /// Emails the agents the visitor messages of the range that nobody has read yet.
@@ -194,8 +196,9 @@ pub async fn unread_notice(state: &web::Data<AppState>, job: &ClaimedJob) -> Res
     let Some((context, unread, to)) = found else { return Ok(()) };
     let link = inbox_link(state, workspace_id, conversation_id);
     let mut emails = Vec::with_capacity(to.len());
-    for address in &to {
+    for (address, tr) in &to {
         emails.push(email::unread_notice(
+            *tr,
             address,
             &context.workspace_name,
             context.contact_name.as_deref(),
@@ -237,29 +240,30 @@ pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> 
                 return Ok(());
             }
             started.sort_by_key(|(_, first, _)| first.created_at);
-            let to: Vec<String> = memberships::table
+            let to: Vec<(String, String)> = memberships::table
                 .inner_join(users::table)
                 .filter(memberships::workspace_id.eq(workspace_id))
                 .filter(memberships::email_new_conversations.eq(true))
-                .select(users::email)
+                .select((users::email, users::language))
                 .load(conn)?;
             let digest: Vec<email::StartedConversation> = started
                 .iter()
                 .take(DIGEST_MAX)
                 .map(|(visitor, first, link)| email::StartedConversation {
-                    visitor: visitor.clone().unwrap_or_else(|| "A visitor".into()),
+                    visitor: visitor.clone(),
                     body: first.body.chars().take(300).collect(),
                     link: link.clone(),
                 })
                 .collect();
             let settings_link = notifications_link(&base, workspace_id);
             let mut emails = Vec::with_capacity(to.len());
-            for address in &to {
+            for (address, language) in &to {
+                let tr = Tr::from_code(language);
                 emails.push(match started.as_slice() {
                     [(visitor, first, link)] => {
-                        email::new_conversation(address, &workspace_name, visitor.as_deref(), first, link, &settings_link)?
+                        email::new_conversation(tr, address, &workspace_name, visitor.as_deref(), first, link, &settings_link)?
                     }
-                    _ => email::new_conversations(address, &workspace_name, &digest, &settings_link)?,
+                    _ => email::new_conversations(tr, address, &workspace_name, &digest, &settings_link)?,
                 });
             }
             enqueue_sends(conn, workspace_id, parent, &emails)?;
@@ -273,6 +277,7 @@ pub async fn new_conversation(state: &web::Data<AppState>, job: &ClaimedJob) -> 
 /// A member a notice is about, as they are when the job runs.
 struct Addressee {
     email: String,
+    tr: Tr,
     /// Their inbox is open on some instance and they are not away.
     connected: bool,
 }
@@ -297,14 +302,14 @@ fn assignee_wanting(
     if !wants {
         return Ok(None);
     }
-    let (email, away, online_until): (String, bool, Option<time::OffsetDateTime>) = memberships::table
+    let (email, language, away, online_until): (String, String, bool, Option<time::OffsetDateTime>) = memberships::table
         .inner_join(users::table)
         .filter(memberships::workspace_id.eq(workspace_id))
         .filter(memberships::user_id.eq(user_id))
-        .select((users::email, memberships::away, memberships::online_until))
+        .select((users::email, users::language, memberships::away, memberships::online_until))
         .first(conn)?;
     let connected = !away && online_until.is_some_and(|until| until > time::OffsetDateTime::now_utc());
-    Ok(Some(Addressee { email, connected }))
+    Ok(Some(Addressee { email, tr: Tr::from_code(&language), connected }))
 }
 
 #[derive(Deserialize)]
@@ -335,6 +340,7 @@ pub async fn assigned_notice(state: &web::Data<AppState>, job: &ClaimedJob) -> R
     let Some((context, addressee, latest)) = found else { return Ok(()) };
     let base = state.settings.public_base();
     let message = email::assigned(
+        addressee.tr,
         &addressee.email,
         &context.workspace_name,
         context.contact_name.as_deref(),
@@ -395,6 +401,7 @@ pub async fn new_message_notice(state: &web::Data<AppState>, job: &ClaimedJob) -
     }
     let base = state.settings.public_base();
     let message = email::new_message(
+        addressee.tr,
         &addressee.email,
         &context.workspace_name,
         context.contact_name.as_deref(),
@@ -413,17 +420,20 @@ pub async fn payment_failed(state: &web::Data<AppState>, job: &ClaimedJob) -> Re
     let workspace_id = job.workspace_id;
     let (workspace_name, owners) = db::run(&state.pool, move |conn| {
         let name: String = workspaces::table.find(workspace_id).select(workspaces::name).first(conn)?;
-        let owners: Vec<String> = memberships::table
+        let owners: Vec<(String, String)> = memberships::table
             .inner_join(users::table)
             .filter(memberships::workspace_id.eq(workspace_id))
             .filter(memberships::role.eq("owner"))
-            .select(users::email)
+            .select((users::email, users::language))
             .load(conn)?;
         Ok((name, owners))
     })
     .await?;
     let link = format!("{}/app/{workspace_id}/billing", state.settings.public_base());
-    let emails = owners.iter().map(|owner| email::payment_failed(owner, &workspace_name, &link)).collect::<Result<Vec<_>, _>>()?;
+    let emails = owners
+        .iter()
+        .map(|(owner, language)| email::payment_failed(Tr::from_code(language), owner, &workspace_name, &link))
+        .collect::<Result<Vec<_>, _>>()?;
     fan_out(state, job, emails).await
 }
 

@@ -258,8 +258,22 @@ impl Browser {
     }
 
     pub fn with_ip(address: &str, ip: &str) -> Self {
+        Self::build(address, ip, None)
+    }
+
+    /// A browser whose person reads `accept_language` (an `Accept-Language` header), first.
+    pub fn speaking(address: &str, accept_language: &str) -> Self {
+        Self::build(address, "203.0.113.1", Some(accept_language))
+    }
+
+    fn build(address: &str, ip: &str, accept_language: Option<&str>) -> Self {
         let jar = Arc::new(reqwest::cookie::Jar::default());
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let Some(language) = accept_language {
+            headers.insert(reqwest::header::ACCEPT_LANGUAGE, language.parse().expect("a header value"));
+        }
         let client = reqwest::Client::builder()
+            .default_headers(headers)
             .cookie_provider(jar.clone())
             .redirect(Policy::none())
             .user_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36")

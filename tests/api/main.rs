@@ -24,6 +24,7 @@ mod csat;
 mod csrf;
 mod email;
 mod email_change;
+mod email_languages;
 mod fake_stripe;
 mod faults;
 mod file_storage;
