@@ -90,6 +90,19 @@ impl Refusal {
     }
 
     /// What the visitor is told.
+    /// The refusal in a visitor's language, for the rating page.
+    pub fn text(&self, tr: crate::i18n::Tr) -> String {
+        match self {
+            Self::NotFound => tr.t("rate-refused-not-found"),
+            Self::NotResolved => tr.t("rate-refused-not-resolved"),
+            Self::Closed => tr.t1("rate-refused-closed", "days", CHANGE_WINDOW_DAYS),
+            Self::Off => tr.t("rate-refused-off"),
+            Self::BadScore => tr.t("rate-refused-bad-score"),
+            Self::CommentTooLong => tr.t1("rate-refused-comment-too-long", "max", COMMENT_MAX_CHARS),
+            Self::Blocked => tr.t("rate-refused-blocked"),
+        }
+    }
+
     pub fn message(&self) -> String {
         match self {
             Self::NotFound => "No such conversation.".into(),

@@ -362,6 +362,15 @@ impl actix_web::FromRequest for Tr {
 }
 
 impl Tr {
+    /// A visitor's language: the first of `asked` (each a list of tags, the most telling first:
+    /// the browser they read with now, then the one they chatted from) that Parlor ships, else
+    /// the workspace's default language.
+    pub fn for_visitor(asked: &[Option<&str>], default_language: &str) -> Tr {
+        let fallback = negotiate(default_language, Lang::all(), Lang::ENGLISH);
+        let requested: Vec<&str> = asked.iter().flatten().copied().filter(|a| !a.trim().is_empty()).collect();
+        Tr(negotiate(&requested.join(","), Lang::all(), fallback))
+    }
+
     /// The console language a request's `Accept-Language` asks for.
     pub fn for_request(req: &actix_web::HttpRequest) -> Tr {
         let requested = req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("");
