@@ -141,6 +141,24 @@ diesel::table! {
         first_reply_by -> Nullable<Uuid>,
         resolved_at -> Nullable<Timestamptz>,
         resolved_by -> Nullable<Uuid>,
+        channel -> Text,
+        email_subject -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    email_messages (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        conversation_id -> Uuid,
+        message_id -> Nullable<Uuid>,
+        direction -> Text,
+        rfc_message_id -> Text,
+        raw_storage_key -> Nullable<Text>,
+        spf -> Nullable<Text>,
+        dkim -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -397,6 +415,7 @@ diesel::table! {
         auto_assignment -> Text,
         assignment_limit -> Int4,
         csat_enabled -> Bool,
+        inbound_slug -> Text,
     }
 }
 
@@ -416,6 +435,9 @@ diesel::joinable!(conversation_ratings -> workspaces (workspace_id));
 diesel::joinable!(conversations -> contacts (contact_id));
 diesel::joinable!(conversations -> users (assignee_id));
 diesel::joinable!(conversations -> workspaces (workspace_id));
+diesel::joinable!(email_messages -> conversations (conversation_id));
+diesel::joinable!(email_messages -> messages (message_id));
+diesel::joinable!(email_messages -> workspaces (workspace_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(invitations -> workspaces (workspace_id));
 diesel::joinable!(jobs -> workspaces (workspace_id));
@@ -452,6 +474,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversation_labels,
     conversation_ratings,
     conversations,
+    email_messages,
     file_deletions,
     invitations,
     jobs,

@@ -10,6 +10,7 @@
 
 pub mod inbound;
 pub mod reply_address;
+pub mod thread;
 
 use std::{
     path::PathBuf,
@@ -27,12 +28,50 @@ use secrecy::ExposeSecret;
 use crate::config::{MailSettings, Settings};
 
 /// An email ready to send. `link` is the one action it asks for, logged in file mode.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+///
+/// The threading fields are set for emails about a conversation ([`thread`]): `reply_to` is the
+/// conversation's signed reply address, `message_id` this email's own id (without angle
+/// brackets), `in_reply_to` and `references` the thread's earlier ids. `auto_submitted` marks
+/// mail no person wrote (RFC 3834 `Auto-Submitted: auto-generated`), so that auto-responders do
+/// not answer it and no loop can start; an agent's reply by email is a person's and goes without.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Email {
     pub to: String,
     pub subject: String,
     pub text: String,
     pub link: Option<String>,
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    #[serde(default)]
+    pub message_id: Option<String>,
+    #[serde(default)]
+    pub in_reply_to: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default = "automatic")]
+    pub auto_submitted: bool,
+}
+
+fn automatic() -> bool {
+    true
+}
+
+/// The `Auto-Submitted` header (RFC 3834), which lettre does not know.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "auto-generated".into())
+    }
 }
 
 #[derive(Clone)]
@@ -66,13 +105,23 @@ impl Mailer {
 
     pub async fn send(&self, email: Email) -> anyhow::Result<()> {
         let to: Mailbox = email.to.parse().with_context(|| format!("not an address: {}", email.to))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&email.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.text.clone())
-            .context("cannot build the email")?;
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(&email.subject).header(ContentType::TEXT_PLAIN);
+        if let Some(reply_to) = &email.reply_to {
+            builder = builder.reply_to(reply_to.parse().with_context(|| format!("not an address: {reply_to}"))?);
+        }
+        if let Some(id) = &email.message_id {
+            builder = builder.message_id(Some(format!("<{id}>")));
+        }
+        if let Some(id) = &email.in_reply_to {
+            builder = builder.in_reply_to(format!("<{id}>"));
+        }
+        if !email.references.is_empty() {
+            builder = builder.references(email.references.iter().map(|id| format!("<{id}>")).collect::<Vec<_>>().join(" "));
+        }
+        if email.auto_submitted {
+            builder = builder.header(AutoSubmitted);
+        }
+        let message = builder.body(email.text.clone()).context("cannot build the email")?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message).await.context("SMTP delivery failed")?;
@@ -136,6 +185,8 @@ pub fn verify_email(to: &str, name: &str, link: String) -> Result<Email, askama:
         subject: "Confirm your email address for Parlor".into(),
         text: VerifyEmailText { name, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -145,6 +196,8 @@ pub fn reset_password(to: &str, name: &str, link: String) -> Result<Email, askam
         subject: "Reset your Parlor password".into(),
         text: ResetPasswordText { name, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -162,6 +215,8 @@ pub fn password_changed(to: &str, name: &str, link: String) -> Result<Email, ask
         subject: "Your Parlor password was changed".into(),
         text: PasswordChangedText { name, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -180,6 +235,8 @@ pub fn email_change_confirm(new_email: &str, name: &str, link: String) -> Result
         subject: "Confirm your new email address for Parlor".into(),
         text: EmailChangeConfirmText { name, new_email, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -205,6 +262,8 @@ pub fn email_change_requested(
         subject: "A change of your Parlor email address was asked for".into(),
         text: EmailChangeRequestedText { name, new_email, account_link: &account_link, reset_link }.render()?,
         link: Some(account_link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -223,6 +282,8 @@ pub fn email_changed(old_email: &str, name: &str, new_email: &str) -> Result<Ema
         subject: "Your Parlor email address was changed".into(),
         text: EmailChangedText { name, old_email, new_email }.render()?,
         link: None,
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -242,6 +303,8 @@ pub fn invitation(to: &str, inviter: &str, workspace: &str, role: &str, link: St
         subject: format!("{inviter} invited you to {workspace} on Parlor"),
         text: InvitationText { inviter, workspace, role, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -289,6 +352,8 @@ pub fn transcript(
         subject: format!("Your conversation with {workspace}"),
         text: TranscriptText { name, workspace, lines }.render()?,
         link: None,
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -339,7 +404,31 @@ pub fn rating_request(to: &str, workspace: &str, name: Option<&str>, rating: &Ra
         subject: format!("How was your conversation with {workspace}?"),
         text: RatingRequestText { name, workspace, rating }.render()?,
         link: rating.choices.last().map(|(_, _, link)| link.clone()),
+        auto_submitted: true,
+        ..Default::default()
     })
+}
+
+/// An agent's public reply in a conversation that started by email, sent at once as an answer
+/// to the contact's email (`Re: <subject>`). A person wrote it: no `Auto-Submitted`.
+pub fn agent_reply(
+    to: &str,
+    workspace: &str,
+    subject: Option<&str>,
+    reply: &crate::conversations::Message,
+) -> Result<Email, askama::Error> {
+    let subject = match subject.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(subject) if subject.get(..3).is_some_and(|re| re.eq_ignore_ascii_case("re:")) => subject.to_string(),
+        Some(subject) => format!("Re: {subject}"),
+        None => format!("Your conversation with {workspace}"),
+    };
+    let author = reply.author_name.clone().unwrap_or_else(|| workspace.to_string());
+    let mut text = reply.body.clone();
+    for file in &reply.attachments {
+        text.push_str(&format!("\n[File: {}]", file.name));
+    }
+    text.push_str(&format!("\n\n{author}, {workspace}\n"));
+    Ok(Email { to: to.into(), subject, text, auto_submitted: false, ..Default::default() })
 }
 
 /// A visitor's unseen replies, sent once they have not read them for the follow-up delay.
@@ -358,6 +447,8 @@ pub fn reply_follow_up(
         subject,
         text: ReplyFollowUpText { name, workspace, replies: quote(replies, workspace), page_url, rating }.render()?,
         link: page_url.map(str::to_string),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -386,6 +477,8 @@ pub fn unread_notice(
         subject: format!("{visitor} is waiting for an answer in {workspace}"),
         text: UnreadNoticeText { visitor, workspace, messages: quote(messages, visitor), link, outside_hours }.render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -415,6 +508,8 @@ pub fn new_conversation(
         subject: format!("New conversation in {workspace}: {visitor}"),
         text: NewConversationText { visitor, workspace, body: &first.body, link, settings_link }.render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -441,6 +536,8 @@ pub fn new_conversations(to: &str, workspace: &str, started: &[StartedConversati
         subject: format!("{} new conversations in {workspace}", started.len()),
         text: NewConversationsText { workspace, started, settings_link }.render()?,
         link: started.first().map(|s| s.link.clone()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -473,6 +570,8 @@ pub fn assigned(
         subject: format!("A conversation with {visitor} is assigned to you in {workspace}"),
         text: AssignedText { assigned_by, visitor, workspace, messages, link, settings_link }.render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -504,6 +603,8 @@ pub fn new_message(
         subject: format!("{visitor} wrote in your conversation in {workspace}"),
         text: NewMessageText { visitor, workspace, messages: quote(messages, visitor), link, settings_link, interval_minutes }.render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -521,5 +622,7 @@ pub fn payment_failed(to: &str, workspace: &str, link: &str) -> Result<Email, as
         subject: format!("Payment failed for {workspace} on Parlor"),
         text: PaymentFailedText { workspace, link }.render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
