@@ -424,24 +424,6 @@ pub fn is_blocked(conn: &mut PgConnection, workspace_id: WorkspaceId, contact_id
     Ok(blocked_at.flatten().is_some())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_token_decodes_only_with_its_own_secret_and_signature() {
-        let id = VisitorSessionId::new();
-        let token = encode_token(b"secret one", id);
-        assert_eq!(decode_token(b"secret one", &token), Some(id));
-        assert_eq!(decode_token(b"secret two", &token), None);
-        let mut forged = token.clone();
-        forged.pop();
-        forged.push(if token.ends_with('A') { 'B' } else { 'A' });
-        assert_eq!(decode_token(b"secret one", &forged), None);
-        assert_eq!(decode_token(b"secret one", "vt_garbage"), None);
-    }
-}
-
 /// The longest name taken from an email's `From`, in characters.
 const EMAIL_NAME_MAX_CHARS: usize = 100;
 
@@ -472,4 +454,22 @@ pub fn find_or_create_by_email(
         .values((contacts::id.eq(id), contacts::workspace_id.eq(workspace_id), contacts::email.eq(address), contacts::name.eq(name)))
         .execute(conn)?;
     Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_decodes_only_with_its_own_secret_and_signature() {
+        let id = VisitorSessionId::new();
+        let token = encode_token(b"secret one", id);
+        assert_eq!(decode_token(b"secret one", &token), Some(id));
+        assert_eq!(decode_token(b"secret two", &token), None);
+        let mut forged = token.clone();
+        forged.pop();
+        forged.push(if token.ends_with('A') { 'B' } else { 'A' });
+        assert_eq!(decode_token(b"secret one", &forged), None);
+        assert_eq!(decode_token(b"secret one", "vt_garbage"), None);
+    }
 }
