@@ -1,3 +1,4 @@
+DROP INDEX contacts_email_lower_idx;
 DROP TRIGGER email_messages_queue_raw_deletion ON email_messages;
 DROP FUNCTION email_messages_queue_raw_deletion();
 DROP TABLE email_messages;

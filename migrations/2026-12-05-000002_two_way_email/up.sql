@@ -48,3 +48,6 @@ END
 $$;
 CREATE TRIGGER email_messages_queue_raw_deletion AFTER DELETE ON email_messages
     FOR EACH ROW EXECUTE FUNCTION email_messages_queue_raw_deletion();
+
+-- An email to a support address finds its sender's contact by address, whatever its case.
+CREATE INDEX contacts_email_lower_idx ON contacts (workspace_id, lower(email));

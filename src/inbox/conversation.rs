@@ -359,19 +359,28 @@ pub(super) async fn history_fragment(
         return Err(AppError::bad_request("before is the number of a message, 1 or more."));
     }
     let before = query.before;
-    let (messages, name) = db::run(&state.pool, move |conn| {
+    let (messages, name, mut emails) = db::run(&state.pool, move |conn| {
         let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
         let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
         let after = (before - 1 - HISTORY_PAGE).max(0);
         let messages =
             conversations::messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, Some(before - 1), HISTORY_PAGE)?;
-        Ok((messages, contact.name.unwrap_or_else(|| queries::friendly_name(contact.id.0))))
+        let emails = emails_of(conn, workspace_id, conversation_id, &messages)?;
+        Ok((messages, contact.name.unwrap_or_else(|| queries::friendly_name(contact.id.0)), emails))
     })
     .await?;
     let older = messages.first().map(|m| m.seq).filter(|&seq| seq > 1);
     let mut messages = messages;
     state.files.links.sign_messages(&mut messages);
-    let messages = messages.into_iter().map(|m| MessageView::from_message(m, &name)).collect();
+    let messages = messages
+        .into_iter()
+        .map(|m| {
+            let email = emails.remove(&m.id.0);
+            let mut view = MessageView::from_message(m, &name);
+            view.email = email;
+            view
+        })
+        .collect();
     render(StatusCode::OK, &HistoryFragment { messages, older })
 }
 

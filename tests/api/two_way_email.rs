@@ -155,6 +155,8 @@ async fn a_reply_over_smtp_lands_in_the_conversation_stripped_and_live_and_nothi
     assert!(page.contains("SPF pass · DKIM pass"), "{page}");
     let end = page.find("\" target=\"_blank\" rel=\"noopener\">View original email").expect("the link to the original");
     let link = page[page[..end].rfind("href=\"").unwrap() + 6..end].to_string();
+    let history = ws.owner.browser.get_html(&format!("/app/{}/inbox/{conversation}/history?before=4", ws.id)).await;
+    assert!(history.contains(&link), "scrolling back shows it too");
     let original = ws.owner.browser.get(&link).await;
     assert_eq!(original.status(), StatusCode::OK);
     assert!(original.headers()["content-type"].to_str().unwrap().starts_with("text/plain"));
@@ -364,4 +366,54 @@ async fn the_webhook_takes_only_requests_with_its_secret() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+}
+
+/// The emails a real SMTP server (aiosmtpd) took, as files, once `count` are there.
+async fn spooled(dir: &Path, count: usize) -> Vec<String> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        let files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().extension().is_some_and(|x| x == "eml"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap_or_default())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if files.len() >= count {
+            return files;
+        }
+        assert!(std::time::Instant::now() < deadline, "{} of {count} emails arrived", files.len());
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Over real SMTP, the headers say what the outbox said: the reply address, the thread, and
+/// `Auto-Submitted` on Parlor's own notices only.
+#[tokio::test]
+async fn the_headers_go_out_over_real_smtp() {
+    let spool = crate::helpers::TempDir::new();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let _server = crate::helpers::start_smtp_sink(port, &spool.path).await;
+    let app = spawn_app_with(move |s| {
+        s.mail = parlor::config::MailSettings::Smtp(format!("smtp://127.0.0.1:{port}").into());
+        s.inbound = Some(InboundSettings { domain: DOMAIN.into(), smtp_addr: None, webhook_secret: Some(SECRET.to_string().into()) });
+    })
+    .await;
+    let ws = app.sign_up_workspace().await;
+    // Sign-up's confirmation email comes first.
+    spooled(&spool.path, 1).await;
+    let slug = app.query_string("SELECT inbound_slug AS value FROM workspaces").unwrap();
+    let raw = fixture("support_request.eml", &format!("{slug}@{DOMAIN}"), "support-9@mail.example.com", "");
+    assert_eq!(post_webhook(&app, "message/rfc822", raw.into_bytes()).await.0, StatusCode::OK);
+    let conversation = app.query_string("SELECT id::text AS value FROM conversations").unwrap();
+    ws.owner.replies(&conversation, "On its way.").await;
+    let files = spooled(&spool.path, 2).await;
+    let reply = files.iter().find(|f| f.contains("Subject: Re: Order 1234 never arrived")).expect("the agent's reply went out");
+    assert!(reply.contains("Reply-To: reply+") && reply.contains(&format!("@{DOMAIN}")), "{reply}");
+    assert!(reply.contains("In-Reply-To: <support-9@mail.example.com>"), "{reply}");
+    assert!(reply.contains("References: <support-9@mail.example.com>"), "{reply}");
+    assert!(reply.contains(&format!("@{DOMAIN}>")), "its own Message-ID: {reply}");
+    assert!(!reply.contains("Auto-Submitted"), "{reply}");
+    let confirmation = files.iter().find(|f| f.contains("Confirm your email address")).unwrap();
+    assert!(confirmation.contains("Auto-Submitted: auto-generated"), "{confirmation}");
 }
