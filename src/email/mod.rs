@@ -5,8 +5,10 @@
 //!   subject and the link, so a developer can click it;
 //! - in memory for tests, which read the outbox back.
 //!
-//! Two-way email builds on two parts here: the signed address a visitor's reply goes to
-//! ([`reply_address`]) and the rules for mail that comes in ([`inbound`]).
+//! Two-way email (`INBOUND_DOMAIN`, see docs/email.md): the signed address a visitor's reply
+//! goes to ([`reply_address`]), the thread of a conversation's emails, whose ids each new one
+//! names ([`thread`]), and the mail that comes in, through the SMTP listener or a provider's
+//! webhook ([`inbound`]).
 
 pub mod inbound;
 pub mod reply_address;
