@@ -24,6 +24,9 @@
 //! | `VISITOR_MAX_NEW_CONVERSATIONS_PER_DAY` | `20` | conversations one visitor may start in 24 hours |
 //! | `STORAGE_URL` | unset: files under `DATA_DIR/uploads` | `s3://bucket/prefix` keeps files in S3-compatible storage, with `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `AWS_REGION` (default `us-east-1`) and `AWS_ENDPOINT_URL` (MinIO, R2, ...) |
 //! | `UPLOAD_MAX_BYTES` | `26214400` (25 MB) | the largest file one upload may be (at most 500 MB: an upload is held in memory while it is checked) |
+//! | `INBOUND_DOMAIN` | unset: two-way email off | the domain visitors' replies go to: Parlor's emails about a conversation get `Reply-To: reply+<token>@INBOUND_DOMAIN`, and each workspace's support address is `<slug>@INBOUND_DOMAIN` ([`crate::email::inbound`]) |
+//! | `INBOUND_SMTP_ADDR` | unset: no listener | address of the built-in SMTP listener that takes mail for `INBOUND_DOMAIN`, e.g. `0.0.0.0:2525` |
+//! | `INBOUND_WEBHOOK_SECRET` | unset: `POST /webhooks/inbound-email` refuses everything | the secret a provider sends as the HTTP Basic password or `?secret=` (16+ characters) |
 //! | `RUST_LOG` | `info` | log filter |
 //! | `LOG_FORMAT` | `pretty` | `pretty` or `json` |
 
@@ -61,6 +64,46 @@ pub struct Settings {
     pub upload_max_bytes: u64,
     /// How long a link to a file works.
     pub file_link_ttl: Duration,
+    /// Two-way email; `None` when `INBOUND_DOMAIN` is unset.
+    pub inbound: Option<InboundSettings>,
+}
+
+/// Mail coming in (`INBOUND_*`).
+#[derive(Clone, Debug)]
+pub struct InboundSettings {
+    /// Lowercase, without `@`.
+    pub domain: String,
+    /// The built-in SMTP listener's address, if it runs.
+    pub smtp_addr: Option<SocketAddr>,
+    /// Authenticates `POST /webhooks/inbound-email`; unset, the webhook answers 401 to all.
+    pub webhook_secret: Option<SecretString>,
+}
+
+impl InboundSettings {
+    fn from_env() -> anyhow::Result<Option<Self>> {
+        let Some(domain) = var("INBOUND_DOMAIN") else {
+            if var("INBOUND_SMTP_ADDR").is_some() {
+                bail!("INBOUND_SMTP_ADDR needs INBOUND_DOMAIN, the domain whose mail it takes");
+            }
+            return Ok(None);
+        };
+        let domain = domain.trim().trim_start_matches('@').to_ascii_lowercase();
+        if domain.is_empty() || domain.len() > 253 || !domain.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-') {
+            bail!("INBOUND_DOMAIN must be a domain name such as in.example.com, not {domain:?}");
+        }
+        let smtp_addr = match var("INBOUND_SMTP_ADDR") {
+            None => None,
+            Some(addr) => {
+                Some(addr.parse().with_context(|| format!("INBOUND_SMTP_ADDR must be host:port, e.g. 0.0.0.0:2525, not {addr:?}"))?)
+            }
+        };
+        let webhook_secret = match var("INBOUND_WEBHOOK_SECRET") {
+            None => None,
+            Some(secret) if secret.len() >= 16 => Some(SecretString::from(secret)),
+            Some(_) => bail!("INBOUND_WEBHOOK_SECRET must be at least 16 characters"),
+        };
+        Ok(Some(Self { domain, smtp_addr, webhook_secret }))
+    }
 }
 
 /// Where uploaded files are kept (`STORAGE_URL`).
@@ -367,6 +410,7 @@ impl Settings {
                 },
             },
             file_link_ttl: crate::files::links::DEFAULT_TTL,
+            inbound: InboundSettings::from_env()?,
         })
     }
 

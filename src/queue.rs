@@ -51,10 +51,12 @@ pub enum JobKind {
     /// Ask the visitor of a resolved conversation, by email, how it went (unless they rated it,
     /// it was reopened, or they were asked already).
     RatingRequest,
+    /// Email an agent's public reply to the contact of a conversation that started by email.
+    EmailReply,
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 11] = [
+    pub const ALL: [JobKind; 12] = [
         Self::ReplyFollowUp,
         Self::UnreadNotice,
         Self::NewConversation,
@@ -66,6 +68,7 @@ impl JobKind {
         Self::AssignedNotice,
         Self::NewMessageNotice,
         Self::RatingRequest,
+        Self::EmailReply,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -81,6 +84,7 @@ impl JobKind {
             Self::AssignedNotice => "assigned_notice",
             Self::NewMessageNotice => "new_message_notice",
             Self::RatingRequest => "rating_request",
+            Self::EmailReply => "email_reply",
         }
     }
 

@@ -25,6 +25,7 @@ pub struct Application {
     port: u16,
     server: Server,
     state: web::Data<AppState>,
+    inbound_smtp_port: Option<u16>,
 }
 
 /// Form and JSON bodies larger than this are refused with 413 before they are read.
@@ -76,12 +77,25 @@ impl Application {
         spawn_housekeeping(state.clone());
         crate::jobs::start(state.clone());
         crate::conversations::assignment::start(state.clone(), kicked);
+        let inbound_smtp_port = match state.settings.inbound.as_ref().and_then(|i| i.smtp_addr.map(|addr| (addr, i.domain.clone()))) {
+            Some((addr, domain)) => Some(
+                crate::email::inbound::smtp::start(state.clone(), addr, domain)
+                    .await
+                    .with_context(|| format!("cannot listen for SMTP on {addr}"))?,
+            ),
+            None => None,
+        };
         let server = run(listener, state.clone())?;
-        Ok(Self { port, server, state })
+        Ok(Self { port, server, state, inbound_smtp_port })
     }
 
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of the built-in SMTP listener, when `INBOUND_SMTP_ADDR` started it.
+    pub fn inbound_smtp_port(&self) -> Option<u16> {
+        self.inbound_smtp_port
     }
 
     pub fn state(&self) -> web::Data<AppState> {
@@ -129,6 +143,7 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .configure(crate::reports::page::configure)
             .configure(crate::api::configure)
             .configure(crate::billing::pages::configure)
+            .configure(crate::email::inbound::webhook::configure)
             .configure(admin::configure)
     })
     // Room for a reconnect storm: thousands of sockets coming back at once (the kernel caps the

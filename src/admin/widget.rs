@@ -151,6 +151,12 @@ struct WidgetPage {
     form: WidgetForm,
     errors: Box<FieldErrors>,
     identity_secret: String,
+    /// `<inbound_slug>@INBOUND_DOMAIN`, when two-way email is on.
+    support_address: Option<String>,
+}
+
+fn support_address(state: &AppState, member: &Member) -> Option<String> {
+    state.settings.inbound.as_ref().map(|inbound| format!("{}@{}", member.workspace.inbound_slug, inbound.domain))
 }
 
 async fn page(
@@ -167,6 +173,7 @@ async fn page(
     let page = WidgetPage {
         snippet: install_snippet(&state.settings.public_base(), &member.workspace.site_key),
         site_key: member.workspace.site_key.clone(),
+        support_address: support_address(&state, &member),
         can_edit,
         form: WidgetForm::from_settings(&settings, csat_enabled),
         errors: Box::default(),
@@ -201,6 +208,7 @@ async fn save(
             let page = WidgetPage {
                 snippet: install_snippet(&state.settings.public_base(), &member.workspace.site_key),
                 site_key: member.workspace.site_key.clone(),
+                support_address: support_address(&state, &member),
                 can_edit: true,
                 form,
                 errors,

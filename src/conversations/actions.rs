@@ -503,3 +503,22 @@ pub async fn rate(
     state.realtime.broadcast_frame(Recipients { workspace_id, agents: false, contact: Some(contact_id), except: None }, for_visitor);
     Ok(rating)
 }
+
+/// The longest subject kept for a conversation that an email started, in characters.
+pub const EMAIL_SUBJECT_MAX_CHARS: usize = 998;
+
+/// Marks conversation `id`, which an email just started, as an email conversation with that
+/// email's subject: agents' replies then go out by email at once, as answers to it
+/// ([`crate::email::thread`]). Written once, when the conversation starts.
+pub fn mark_started_by_email(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    id: ConversationId,
+    subject: &str,
+) -> Result<(), AppError> {
+    let subject: String = subject.chars().take(EMAIL_SUBJECT_MAX_CHARS).collect();
+    diesel::update(conversations::table.filter(conversations::workspace_id.eq(workspace_id)).filter(conversations::id.eq(id)))
+        .set((conversations::channel.eq("email"), conversations::email_subject.eq(subject)))
+        .execute(conn)?;
+    Ok(())
+}

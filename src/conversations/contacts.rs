@@ -424,6 +424,38 @@ pub fn is_blocked(conn: &mut PgConnection, workspace_id: WorkspaceId, contact_id
     Ok(blocked_at.flatten().is_some())
 }
 
+/// The longest name taken from an email's `From`, in characters.
+const EMAIL_NAME_MAX_CHARS: usize = 100;
+
+/// The contact an email from `address` comes from: the workspace's earliest contact with that
+/// address (compared without regard to case), or a new one named after the `From` display name.
+/// Mail to the support address has only its sender to go by: the address is a claim, as an
+/// unverified identity in the widget is, and the contact is one of this workspace only.
+pub fn find_or_create_by_email(
+    conn: &mut PgConnection,
+    workspace_id: WorkspaceId,
+    address: &str,
+    name: Option<&str>,
+) -> Result<ContactId, AppError> {
+    let known: Option<ContactId> = contacts::table
+        .filter(contacts::workspace_id.eq(workspace_id))
+        .filter(diesel::dsl::sql::<diesel::sql_types::Bool>("lower(email) = ").bind::<diesel::sql_types::Text, _>(address.to_lowercase()))
+        .order(contacts::created_at)
+        .select(contacts::id)
+        .first(conn)
+        .optional()?;
+    if let Some(id) = known {
+        return Ok(id);
+    }
+    let name: Option<String> =
+        name.map(|n| n.trim().chars().filter(|c| !c.is_control()).take(EMAIL_NAME_MAX_CHARS).collect::<String>()).filter(|n| !n.is_empty());
+    let id = ContactId::new();
+    diesel::insert_into(contacts::table)
+        .values((contacts::id.eq(id), contacts::workspace_id.eq(workspace_id), contacts::email.eq(address), contacts::name.eq(name)))
+        .execute(conn)?;
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

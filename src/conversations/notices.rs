@@ -158,3 +158,33 @@ pub fn enqueue_new_message_emails(
     .execute(conn)?;
     Ok(())
 }
+
+/// Queues the email of each agent's public reply in a conversation that started by email
+/// ([`JobKind::EmailReply`]), keyed by the message, in the batch's consequences transaction.
+/// `written` holds (workspace, conversation, message) of the batch's public agent messages; the
+/// conversations of the chat, by far the most, match nothing.
+pub fn enqueue_email_replies(
+    conn: &mut PgConnection,
+    written: &[(WorkspaceId, ConversationId, Uuid)],
+) -> Result<(), diesel::result::Error> {
+    if written.is_empty() {
+        return Ok(());
+    }
+    let workspace_ids: Vec<WorkspaceId> = written.iter().map(|(w, _, _)| *w).collect();
+    let conversation_ids: Vec<Uuid> = written.iter().map(|(_, c, _)| c.0).collect();
+    let message_ids: Vec<Uuid> = written.iter().map(|(_, _, m)| *m).collect();
+    CachedSql::new(
+        "INSERT INTO jobs (id, workspace_id, kind, dedupe_key, payload, run_at)
+         SELECT gen_random_uuid(), c.workspace_id, $4, 'email_reply:' || s.message_id,
+                jsonb_build_object('message_id', s.message_id), now()
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS s(workspace_id, conversation_id, message_id)
+         JOIN conversations c ON c.id = s.conversation_id AND c.workspace_id = s.workspace_id AND c.channel = 'email'
+         ON CONFLICT (dedupe_key) DO NOTHING",
+    )
+    .bind::<Array<SqlUuid>, _>(&workspace_ids)
+    .bind::<Array<SqlUuid>, _>(&conversation_ids)
+    .bind::<Array<SqlUuid>, _>(&message_ids)
+    .bind::<Text, _>(JobKind::EmailReply.as_str())
+    .execute(conn)?;
+    Ok(())
+}

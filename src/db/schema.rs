@@ -141,6 +141,24 @@ diesel::table! {
         first_reply_by -> Nullable<Uuid>,
         resolved_at -> Nullable<Timestamptz>,
         resolved_by -> Nullable<Uuid>,
+        channel -> Text,
+        email_subject -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    email_messages (id) {
+        id -> Uuid,
+        workspace_id -> Uuid,
+        conversation_id -> Uuid,
+        message_id -> Nullable<Uuid>,
+        direction -> Text,
+        rfc_message_id -> Text,
+        raw_storage_key -> Nullable<Text>,
+        spf -> Nullable<Text>,
+        dkim -> Nullable<Text>,
+        subject -> Nullable<Text>,
+        created_at -> Timestamptz,
     }
 }
 
@@ -399,6 +417,7 @@ diesel::table! {
         assignment_limit -> Int4,
         csat_enabled -> Bool,
         default_language -> Text,
+        inbound_slug -> Text,
     }
 }
 
@@ -418,6 +437,9 @@ diesel::joinable!(conversation_ratings -> workspaces (workspace_id));
 diesel::joinable!(conversations -> contacts (contact_id));
 diesel::joinable!(conversations -> users (assignee_id));
 diesel::joinable!(conversations -> workspaces (workspace_id));
+diesel::joinable!(email_messages -> conversations (conversation_id));
+diesel::joinable!(email_messages -> messages (message_id));
+diesel::joinable!(email_messages -> workspaces (workspace_id));
 diesel::joinable!(invitations -> users (invited_by));
 diesel::joinable!(invitations -> workspaces (workspace_id));
 diesel::joinable!(jobs -> workspaces (workspace_id));
@@ -454,6 +476,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     conversation_labels,
     conversation_ratings,
     conversations,
+    email_messages,
     file_deletions,
     invitations,
     jobs,

@@ -5,11 +5,14 @@
 //!   subject and the link, so a developer can click it;
 //! - in memory for tests, which read the outbox back.
 //!
-//! Two-way email builds on two parts here: the signed address a visitor's reply goes to
-//! ([`reply_address`]) and the rules for mail that comes in ([`inbound`]).
+//! Two-way email (`INBOUND_DOMAIN`, see docs/email.md): the signed address a visitor's reply
+//! goes to ([`reply_address`]), the thread of a conversation's emails, whose ids each new one
+//! names ([`thread`]), and the mail that comes in, through the SMTP listener or a provider's
+//! webhook ([`inbound`]).
 
 pub mod inbound;
 pub mod reply_address;
+pub mod thread;
 
 use std::{
     path::PathBuf,
@@ -30,12 +33,50 @@ use crate::{
 };
 
 /// An email ready to send. `link` is the one action it asks for, logged in file mode.
-#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+///
+/// The threading fields are set for emails about a conversation ([`thread`]): `reply_to` is the
+/// conversation's signed reply address, `message_id` this email's own id (without angle
+/// brackets), `in_reply_to` and `references` the thread's earlier ids. `auto_submitted` marks
+/// mail no person wrote (RFC 3834 `Auto-Submitted: auto-generated`), so that auto-responders do
+/// not answer it and no loop can start; an agent's reply by email is a person's and goes without.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
 pub struct Email {
     pub to: String,
     pub subject: String,
     pub text: String,
     pub link: Option<String>,
+    #[serde(default)]
+    pub reply_to: Option<String>,
+    #[serde(default)]
+    pub message_id: Option<String>,
+    #[serde(default)]
+    pub in_reply_to: Option<String>,
+    #[serde(default)]
+    pub references: Vec<String>,
+    #[serde(default = "automatic")]
+    pub auto_submitted: bool,
+}
+
+fn automatic() -> bool {
+    true
+}
+
+/// The `Auto-Submitted` header (RFC 3834), which lettre does not know.
+#[derive(Clone)]
+struct AutoSubmitted;
+
+impl lettre::message::header::Header for AutoSubmitted {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Auto-Submitted")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "auto-generated".into())
+    }
 }
 
 #[derive(Clone)]
@@ -69,13 +110,23 @@ impl Mailer {
 
     pub async fn send(&self, email: Email) -> anyhow::Result<()> {
         let to: Mailbox = email.to.parse().with_context(|| format!("not an address: {}", email.to))?;
-        let message = Message::builder()
-            .from(self.from.clone())
-            .to(to)
-            .subject(&email.subject)
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.text.clone())
-            .context("cannot build the email")?;
+        let mut builder = Message::builder().from(self.from.clone()).to(to).subject(&email.subject).header(ContentType::TEXT_PLAIN);
+        if let Some(reply_to) = &email.reply_to {
+            builder = builder.reply_to(reply_to.parse().with_context(|| format!("not an address: {reply_to}"))?);
+        }
+        if let Some(id) = &email.message_id {
+            builder = builder.message_id(Some(format!("<{id}>")));
+        }
+        if let Some(id) = &email.in_reply_to {
+            builder = builder.in_reply_to(format!("<{id}>"));
+        }
+        if !email.references.is_empty() {
+            builder = builder.references(email.references.iter().map(|id| format!("<{id}>")).collect::<Vec<_>>().join(" "));
+        }
+        if email.auto_submitted {
+            builder = builder.header(AutoSubmitted);
+        }
+        let message = builder.body(email.text.clone()).context("cannot build the email")?;
         match &self.transport {
             Transport::Smtp(smtp) => {
                 smtp.send(message).await.context("SMTP delivery failed")?;
@@ -141,6 +192,8 @@ pub fn verify_email(tr: Tr, to: &str, name: &str, link: String) -> Result<Email,
         subject: tr.t("verify-subject"),
         text: VerifyEmailText { tr, name, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -150,6 +203,8 @@ pub fn reset_password(tr: Tr, to: &str, name: &str, link: String) -> Result<Emai
         subject: tr.t("reset-subject"),
         text: ResetPasswordText { tr, name, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -168,6 +223,8 @@ pub fn password_changed(tr: Tr, to: &str, name: &str, link: String) -> Result<Em
         subject: tr.t("password-changed-subject"),
         text: PasswordChangedText { tr, name, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -187,6 +244,8 @@ pub fn email_change_confirm(tr: Tr, new_email: &str, name: &str, link: String) -
         subject: tr.t("email-change-confirm-subject"),
         text: EmailChangeConfirmText { tr, name, new_email, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -214,6 +273,8 @@ pub fn email_change_requested(
         subject: tr.t("email-change-requested-subject"),
         text: EmailChangeRequestedText { tr, name, new_email, account_link: &account_link, reset_link }.render()?,
         link: Some(account_link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -233,6 +294,8 @@ pub fn email_changed(tr: Tr, old_email: &str, name: &str, new_email: &str) -> Re
         subject: tr.t("email-changed-subject"),
         text: EmailChangedText { tr, name, old_email, new_email }.render()?,
         link: None,
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -261,6 +324,8 @@ pub fn invitation(
         subject: tr.t2("invitation-subject", "inviter", inviter, "workspace", workspace),
         text: InvitationText { tr, body: &body, inviter, link: &link }.render()?,
         link: Some(link),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 #[derive(Template)]
@@ -307,6 +372,8 @@ pub fn transcript(
         subject: format!("Your conversation with {workspace}"),
         text: TranscriptText { name, workspace, lines }.render()?,
         link: None,
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -357,7 +424,31 @@ pub fn rating_request(to: &str, workspace: &str, name: Option<&str>, rating: &Ra
         subject: format!("How was your conversation with {workspace}?"),
         text: RatingRequestText { name, workspace, rating }.render()?,
         link: rating.choices.last().map(|(_, _, link)| link.clone()),
+        auto_submitted: true,
+        ..Default::default()
     })
+}
+
+/// An agent's public reply in a conversation that started by email, sent at once as an answer
+/// to the contact's email (`Re: <subject>`). A person wrote it: no `Auto-Submitted`.
+pub fn agent_reply(
+    to: &str,
+    workspace: &str,
+    subject: Option<&str>,
+    reply: &crate::conversations::Message,
+) -> Result<Email, askama::Error> {
+    let subject = match subject.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(subject) if subject.get(..3).is_some_and(|re| re.eq_ignore_ascii_case("re:")) => subject.to_string(),
+        Some(subject) => format!("Re: {subject}"),
+        None => format!("Your conversation with {workspace}"),
+    };
+    let author = reply.author_name.clone().unwrap_or_else(|| workspace.to_string());
+    let mut text = reply.body.clone();
+    for file in &reply.attachments {
+        text.push_str(&format!("\n[File: {}]", file.name));
+    }
+    text.push_str(&format!("\n\n{author}, {workspace}\n"));
+    Ok(Email { to: to.into(), subject, text, auto_submitted: false, ..Default::default() })
 }
 
 /// A visitor's unseen replies, sent once they have not read them for the follow-up delay.
@@ -376,6 +467,8 @@ pub fn reply_follow_up(
         subject,
         text: ReplyFollowUpText { name, workspace, replies: quote(replies, workspace), page_url, rating }.render()?,
         link: page_url.map(str::to_string),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -407,6 +500,8 @@ pub fn unread_notice(
         subject: tr.t2("unread-subject", "visitor", visitor, "workspace", workspace),
         text: UnreadNoticeText { tr, visitor, workspace, messages: quote(messages, visitor), link, outside_hours }.render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -439,6 +534,8 @@ pub fn new_conversation(
         subject: tr.t2("new-conversation-subject", "workspace", workspace, "visitor", visitor),
         text: NewConversationText { tr, visitor, workspace, body: &first.body, link, settings_link }.render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -479,6 +576,8 @@ pub fn new_conversations(
         subject: tr.t2("new-conversations-subject", "count", started.len(), "workspace", workspace),
         text: NewConversationsText { tr, workspace, started, settings_link }.render()?,
         link: started.first().map(|s| s.link.clone()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -516,6 +615,8 @@ pub fn assigned(
         subject: tr.t2("assigned-subject", "visitor", &visitor, "workspace", workspace),
         text: AssignedText { tr, headline: &headline, messages, link, settings_link }.render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -552,6 +653,8 @@ pub fn new_message(
         text: NewMessageText { tr, visitor, workspace, messages: quote(messages, visitor), link, settings_link, interval_minutes }
             .render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }
 
@@ -570,5 +673,7 @@ pub fn payment_failed(tr: Tr, to: &str, workspace: &str, link: &str) -> Result<E
         subject: tr.t1("payment-failed-subject", "workspace", workspace),
         text: PaymentFailedText { tr, workspace, link }.render()?,
         link: Some(link.to_string()),
+        auto_submitted: true,
+        ..Default::default()
     })
 }

@@ -101,6 +101,19 @@ pub async fn receive(
     if bytes.is_empty() {
         return Err(AppError::bad_request("This file is empty."));
     }
+    Ok(HttpResponse::Created().json(store(state, workspace_id, uploader, name, bytes).await?))
+}
+
+/// Stores a file of `uploader` (already within the size limit, not empty) as an upload waiting
+/// for its message: the room the plan leaves checked, its type sniffed, an image's thumbnail
+/// made. The request handlers and the email attachments of [`crate::email::inbound`] come here.
+pub async fn store(
+    state: &AppState,
+    workspace_id: WorkspaceId,
+    uploader: Uploader,
+    name: String,
+    bytes: Vec<u8>,
+) -> Result<UploadReply, AppError> {
     let size = bytes.len() as i64;
     let stripe = state.settings.stripe.clone();
     db::run(&state.pool, move |conn| uploads::ensure_room(conn, stripe.as_ref(), workspace_id, size)).await.map_err(|error| {
@@ -154,7 +167,7 @@ pub async fn receive(
         }
         return Err(error);
     }
-    Ok(HttpResponse::Created().json(reply))
+    Ok(reply)
 }
 
 /// The form's one part, named `file`: its name and bytes, read up to one byte past `max` so

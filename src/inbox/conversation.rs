@@ -98,6 +98,32 @@ pub struct MessageView {
     pub when_iso: String,
     /// With signed links, fresh for this page.
     pub attachments: Vec<crate::files::Attachment>,
+    /// The email the message came in as, if it did.
+    pub email: Option<EmailView>,
+}
+
+/// A message that came in by email: the link to its original and what the receiving server
+/// said of its sender ("SPF pass · DKIM pass"), when it said something.
+pub struct EmailView {
+    pub original_url: String,
+    pub auth: Option<String>,
+}
+
+impl EmailView {
+    fn new(
+        workspace_id: crate::db::WorkspaceId,
+        conversation_id: ConversationId,
+        id: Uuid,
+        spf: Option<String>,
+        dkim: Option<String>,
+    ) -> Self {
+        let auth =
+            [spf.map(|v| format!("SPF {v}")), dkim.map(|v| format!("DKIM {v}"))].into_iter().flatten().collect::<Vec<_>>().join(" · ");
+        EmailView {
+            original_url: format!("/app/{workspace_id}/inbox/{conversation_id}/emails/{id}/original"),
+            auth: (!auth.is_empty()).then_some(auth),
+        }
+    }
 }
 
 /// The longer side, in CSS pixels, of an image shown in the conversation (its thumbnail is
@@ -145,8 +171,37 @@ impl MessageView {
             private: message.private,
             body: message.body,
             attachments: message.attachments,
+            email: None,
         }
     }
+}
+
+/// The emails the `messages` of a conversation came in as, by message id.
+fn emails_of(
+    conn: &mut diesel::PgConnection,
+    workspace_id: crate::db::WorkspaceId,
+    conversation_id: ConversationId,
+    messages: &[Message],
+) -> Result<std::collections::HashMap<Uuid, EmailView>, AppError> {
+    use crate::db::schema::email_messages;
+    use diesel::prelude::*;
+    let ids: Vec<crate::db::MessageId> = messages.iter().filter(|m| m.author_kind.as_str() == "visitor").map(|m| m.id).collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    type Row = (Uuid, Option<crate::db::MessageId>, Option<String>, Option<String>);
+    let rows: Vec<Row> = email_messages::table
+        .filter(email_messages::workspace_id.eq(workspace_id))
+        .filter(email_messages::conversation_id.eq(conversation_id))
+        .filter(email_messages::direction.eq("in"))
+        .filter(email_messages::message_id.eq_any(ids))
+        .filter(email_messages::raw_storage_key.is_not_null())
+        .select((email_messages::id, email_messages::message_id, email_messages::spf, email_messages::dkim))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, message, spf, dkim)| Some((message?.0, EmailView::new(workspace_id, conversation_id, id, spf, dkim))))
+        .collect())
 }
 
 pub(super) async fn load_conversation(
@@ -156,7 +211,7 @@ pub(super) async fn load_conversation(
 ) -> Result<OpenConversation, AppError> {
     use diesel::prelude::*;
     let workspace_id = member.workspace_id();
-    let (conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions, rating) =
+    let (conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions, rating, mut emails) =
         db::run(&state.pool, move |conn| {
             let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
             let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
@@ -174,7 +229,8 @@ pub(super) async fn load_conversation(
             let labels = labels::on_conversation(conn, workspace_id, conversation_id)?;
             let definitions = crate::contacts::attributes::list(conn, workspace_id)?;
             let rating = crate::conversations::ratings::find(conn, workspace_id, conversation_id)?;
-            Ok((conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions, rating))
+            let emails = emails_of(conn, workspace_id, conversation_id, &messages)?;
+            Ok((conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions, rating, emails))
         })
         .await?;
     let mut messages = messages;
@@ -196,7 +252,15 @@ pub(super) async fn load_conversation(
         online: state.realtime.hub.visitor_connected(contact.id),
         first_seen: describe_time(contact.created_at),
         block: contact.blocked_at.map(|at| BlockView { by: blocker, when: describe_time(at) }),
-        messages: messages.into_iter().map(|m| MessageView::from_message(m, &name)).collect(),
+        messages: messages
+            .into_iter()
+            .map(|m| {
+                let email = emails.remove(&m.id.0);
+                let mut view = MessageView::from_message(m, &name);
+                view.email = email;
+                view
+            })
+            .collect(),
         past: past.into_iter().filter(|c| c.id != conversation.id).collect(),
         snoozed_until: state_row.snoozed_until.map(describe_time),
         visitor_read_seq: state_row.visitor_read_seq,
@@ -295,19 +359,28 @@ pub(super) async fn history_fragment(
         return Err(AppError::bad_request("before is the number of a message, 1 or more."));
     }
     let before = query.before;
-    let (messages, name) = db::run(&state.pool, move |conn| {
+    let (messages, name, mut emails) = db::run(&state.pool, move |conn| {
         let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
         let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
         let after = (before - 1 - HISTORY_PAGE).max(0);
         let messages =
             conversations::messages_after(conn, workspace_id, Audience::Agents, conversation_id, after, Some(before - 1), HISTORY_PAGE)?;
-        Ok((messages, contact.name.unwrap_or_else(|| queries::friendly_name(contact.id.0))))
+        let emails = emails_of(conn, workspace_id, conversation_id, &messages)?;
+        Ok((messages, contact.name.unwrap_or_else(|| queries::friendly_name(contact.id.0)), emails))
     })
     .await?;
     let older = messages.first().map(|m| m.seq).filter(|&seq| seq > 1);
     let mut messages = messages;
     state.files.links.sign_messages(&mut messages);
-    let messages = messages.into_iter().map(|m| MessageView::from_message(m, &name)).collect();
+    let messages = messages
+        .into_iter()
+        .map(|m| {
+            let email = emails.remove(&m.id.0);
+            let mut view = MessageView::from_message(m, &name);
+            view.email = email;
+            view
+        })
+        .collect();
     render(StatusCode::OK, &HistoryFragment { messages, older })
 }
 

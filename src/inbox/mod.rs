@@ -35,6 +35,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/{workspace_id}/inbox/{conversation_id}", web::get().to(conversation::conversation_page))
         .route("/app/{workspace_id}/inbox/{conversation_id}/history", web::get().to(conversation::history_fragment))
         .route("/app/{workspace_id}/inbox/{conversation_id}/reply", web::post().to(conversation::reply))
+        .route(
+            "/app/{workspace_id}/inbox/{conversation_id}/emails/{email_id}/original",
+            web::get().to(crate::email::inbound::original::original),
+        )
         .route("/app/{workspace_id}/inbox/{conversation_id}/assign", web::post().to(changes::assign))
         .route("/app/{workspace_id}/inbox/{conversation_id}/status", web::post().to(changes::set_status))
         .route("/app/{workspace_id}/inbox/{conversation_id}/labels", web::get().to(conversation::labels_fragment))

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use crate::i18n::Tr;
 use crate::queue::{self, ClaimedJob, JobKind, enqueue};
 use crate::{
+    config::Settings,
     conversations::{
         Audience, AuthorKind, Message, messages_after,
         notices::NEW_MESSAGE_EMAIL_INTERVAL_MINUTES,
@@ -54,6 +55,9 @@ struct Context {
     assignee: Option<UserId>,
     visitor_read_seq: i64,
     agent_read_seq: i64,
+    /// `email` for a conversation that started by email: its agents' replies went out at once
+    /// ([`email_reply`]), so no follow-up repeats them.
+    channel: String,
 }
 
 fn load_context(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ConversationId) -> Result<Option<Context>, AppError> {
@@ -70,6 +74,7 @@ fn load_context(conn: &mut PgConnection, workspace_id: WorkspaceId, id: Conversa
             conversations::assignee_id,
             conversations::visitor_read_seq,
             conversations::agent_read_seq,
+            conversations::channel,
         ))
         .first::<Context>(conn)
         .optional()?)
@@ -89,6 +94,10 @@ impl Range {
             messages_after(conn, workspace_id, Audience::Agents, self.conversation_id, after, Some(self.through_seq), QUOTED_MAX)?;
         Ok(messages.into_iter().filter(|m| keep(m)).collect())
     }
+}
+
+fn range_id(job: &ClaimedJob) -> Result<ConversationId, AppError> {
+    Ok(parse_range(job)?.conversation_id)
 }
 
 fn parse_range(job: &ClaimedJob) -> Result<Range, AppError> {
@@ -116,11 +125,13 @@ pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> R
     let range = parse_range(job)?;
     let workspace_id = job.workspace_id;
     let (base, links) = (state.settings.public_base(), RatingLinks::new(state.settings.secret_bytes()));
+    let settings = state.settings.clone();
     let found = db::run(&state.pool, move |conn| {
         conn.build_transaction().run(|conn| {
             let Some(context) = load_context(conn, workspace_id, range.conversation_id)? else { return Ok(None) };
-            let replies =
-                range.unseen(conn, workspace_id, context.visitor_read_seq, |m| m.author_kind == AuthorKind::Agent && !m.private)?;
+            let by_email = context.channel == "email";
+            let replies = range
+                .unseen(conn, workspace_id, context.visitor_read_seq, |m| m.author_kind == AuthorKind::Agent && !m.private && !by_email)?;
             let id = range.conversation_id;
             let Some(askable) = ratings::askable(conn, workspace_id, id)? else { return Ok(Some((context, replies))) };
             if queue::exists(conn, workspace_id, &ratings::request_email_key(id))? {
@@ -133,7 +144,7 @@ pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> R
             } else {
                 email::reply_follow_up(to, &askable.workspace_name, name, &replies, context.page_url.as_deref(), Some(&question))?
             };
-            enqueue_rating_email(conn, workspace_id, id, &message)?;
+            enqueue_rating_email(conn, &settings, workspace_id, id, message)?;
             tracing::info!(replies = replies.len(), "the rating question goes with the reply follow-up");
             Ok::<_, AppError>(None)
         })
@@ -144,8 +155,14 @@ pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> R
     if replies.is_empty() {
         return Ok(());
     }
-    let message =
+    let mut message =
         email::reply_follow_up(to, &context.workspace_name, context.contact_name.as_deref(), &replies, context.page_url.as_deref(), None)?;
+    let (settings, id) = (state.settings.clone(), range_id(job)?);
+    let message = db::run(&state.pool, move |conn| {
+        email::thread::thread(conn, &settings, workspace_id, id, None, &mut message)?;
+        Ok(message)
+    })
+    .await?;
     state.mailer.send(message).await.map_err(AppError::internal)?;
     tracing::info!(replies = replies.len(), "reply follow-up emailed to the visitor");
     Ok(())
@@ -468,7 +485,13 @@ pub async fn transcript(state: &web::Data<AppState>, job: &ClaimedJob) -> Result
     .await?;
     // Deleted since: nothing to send.
     let Some((context, messages)) = found else { return Ok(()) };
-    let message = email::transcript(&to, &context.workspace_name, context.contact_name.as_deref(), &messages)?;
+    let mut message = email::transcript(&to, &context.workspace_name, context.contact_name.as_deref(), &messages)?;
+    let settings = state.settings.clone();
+    let message = db::run(&state.pool, move |conn| {
+        email::thread::thread(conn, &settings, workspace_id, conversation_id, None, &mut message)?;
+        Ok(message)
+    })
+    .await?;
     state.mailer.send(message).await.map_err(AppError::internal)?;
     tracing::info!(messages = messages.len(), "transcript emailed to the visitor");
     Ok(())
@@ -531,11 +554,13 @@ fn rating_question(
 /// says they were asked.
 fn enqueue_rating_email(
     conn: &mut PgConnection,
+    settings: &Settings,
     workspace_id: WorkspaceId,
     id: ConversationId,
-    message: &email::Email,
+    mut message: email::Email,
 ) -> Result<(), AppError> {
-    let payload = serde_json::to_value(message).map_err(AppError::internal)?;
+    email::thread::thread(conn, settings, workspace_id, id, None, &mut message)?;
+    let payload = serde_json::to_value(&message).map_err(AppError::internal)?;
     let now = time::OffsetDateTime::now_utc();
     enqueue(conn, workspace_id, JobKind::SendEmail, &ratings::request_email_key(id), payload, now)?;
     Ok(())
@@ -558,6 +583,7 @@ pub async fn rating_request(state: &web::Data<AppState>, job: &ClaimedJob) -> Re
         serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))?;
     let workspace_id = job.workspace_id;
     let (base, links) = (state.settings.public_base(), RatingLinks::new(state.settings.secret_bytes()));
+    let settings = state.settings.clone();
     db::run(&state.pool, move |conn| {
         conn.build_transaction().run(|conn| {
             // Locks the conversation: a follow-up job running now waits, then finds the question asked.
@@ -596,10 +622,79 @@ pub async fn rating_request(state: &web::Data<AppState>, job: &ClaimedJob) -> Re
             let question = rating_question(&links, &base, workspace_id, id, askable.resolved_at);
             let message =
                 email::rating_request(&askable.contact_email, &askable.workspace_name, askable.contact_name.as_deref(), &question)?;
-            enqueue_rating_email(conn, workspace_id, id, &message)?;
+            enqueue_rating_email(conn, &settings, workspace_id, id, message)?;
             tracing::info!(conversation.id = %id, "rating request emailed to the visitor");
             Ok::<_, AppError>(())
         })
     })
     .await
+}
+
+#[derive(Deserialize)]
+struct EmailReplyJob {
+    message_id: crate::db::MessageId,
+}
+
+/// Emails the contact of a conversation that started by email an agent's public reply, at
+/// once, as an answer in the thread of their emails (`Re: <subject>`, the conversation's
+/// `Reply-To`). Keyed by the message, and a retry sends the same email: its Message-ID is kept
+/// in the job's own record.
+pub async fn email_reply(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), AppError> {
+    use crate::db::schema::messages;
+    let EmailReplyJob { message_id } =
+        serde_json::from_value(job.payload.clone()).map_err(|e| AppError::internal(anyhow::anyhow!("bad job payload: {e}")))?;
+    let workspace_id = job.workspace_id;
+    let settings = state.settings.clone();
+    let message = db::run(&state.pool, move |conn| {
+        conn.build_transaction().run(|conn| {
+            let found: Option<(ConversationId, i64)> = messages::table
+                .filter(messages::workspace_id.eq(workspace_id))
+                .filter(messages::id.eq(message_id))
+                .filter(messages::author_kind.eq(AuthorKind::Agent.as_str()))
+                .filter(messages::private.eq(false))
+                .select((messages::conversation_id, messages::seq))
+                .first(conn)
+                .optional()?;
+            let Some((conversation_id, seq)) = found else { return Ok(None) };
+            let Some(context) = load_context(conn, workspace_id, conversation_id)? else { return Ok(None) };
+            let Some(to) = context.contact_email.clone() else { return Ok(None) };
+            if context.channel != "email" {
+                return Ok(None);
+            }
+            // Sent before (a retry after the email went out but the job was not marked done).
+            let sent: Option<String> = crate::db::schema::email_messages::table
+                .filter(crate::db::schema::email_messages::workspace_id.eq(workspace_id))
+                .filter(crate::db::schema::email_messages::message_id.eq(message_id))
+                .filter(crate::db::schema::email_messages::direction.eq("out"))
+                .select(crate::db::schema::email_messages::rfc_message_id)
+                .first(conn)
+                .optional()?;
+            let subject: Option<String> = conversations::table
+                .filter(conversations::workspace_id.eq(workspace_id))
+                .filter(conversations::id.eq(conversation_id))
+                .select(conversations::email_subject)
+                .first(conn)?;
+            let reply = messages_after(conn, workspace_id, Audience::Agents, conversation_id, seq - 1, Some(seq), 1)?;
+            let Some(reply) = reply.into_iter().next() else { return Ok(None) };
+            let mut message = email::agent_reply(&to, &context.workspace_name, subject.as_deref(), &reply)?;
+            email::thread::thread(conn, &settings, workspace_id, conversation_id, Some(message_id), &mut message)?;
+            if let Some(first_id) = sent {
+                // Keeps the first attempt's id, so the visitor's mail program sees one email.
+                diesel::delete(
+                    crate::db::schema::email_messages::table
+                        .filter(crate::db::schema::email_messages::workspace_id.eq(workspace_id))
+                        .filter(crate::db::schema::email_messages::rfc_message_id.eq(message.message_id.clone().unwrap_or_default())),
+                )
+                .execute(conn)?;
+                message.references.retain(|id| *id != first_id);
+                message.message_id = Some(first_id);
+            }
+            Ok::<_, AppError>(Some(message))
+        })
+    })
+    .await?;
+    let Some(message) = message else { return Ok(()) };
+    state.mailer.send(message).await.map_err(AppError::internal)?;
+    tracing::info!(message.id = %message_id, "agent reply emailed to the contact");
+    Ok(())
 }

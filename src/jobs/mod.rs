@@ -45,6 +45,7 @@ async fn handle(state: &web::Data<AppState>, job: &ClaimedJob) -> Result<(), App
         Some(JobKind::AssignedNotice) => mail::assigned_notice(state, job).await,
         Some(JobKind::NewMessageNotice) => mail::new_message_notice(state, job).await,
         Some(JobKind::RatingRequest) => mail::rating_request(state, job).await,
+        Some(JobKind::EmailReply) => mail::email_reply(state, job).await,
         None => Err(AppError::internal(anyhow::anyhow!("unknown job kind {}", job.kind))),
     }
 }

@@ -21,6 +21,8 @@ pub struct Workspace {
     pub name: String,
     pub site_key: String,
     pub created_at: OffsetDateTime,
+    /// The local part of the workspace's support address, `<inbound_slug>@INBOUND_DOMAIN`.
+    pub inbound_slug: String,
 }
 
 pub mod assignment;
@@ -107,6 +109,27 @@ pub fn validate_name(raw: &str) -> Result<String, String> {
 }
 
 /// A new public site key: `pk_` and 24 random alphanumerics.
+/// The support address's local part: the workspace's name as lowercase letters, digits and
+/// dashes (at most 24), then a random tail that keeps it unique and unguessable from the name.
+fn generate_inbound_slug(name: &str) -> String {
+    use rand::{Rng, distr::Alphanumeric};
+    let mut base = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            base.push(c);
+        } else if !base.ends_with('-') && !base.is_empty() {
+            base.push('-');
+        }
+        if base.len() >= 24 {
+            break;
+        }
+    }
+    let base = base.trim_matches('-');
+    let base = if base.is_empty() { "support" } else { base };
+    let tail: String = rand::rng().sample_iter(&Alphanumeric).take(6).map(|b| (b as char).to_ascii_lowercase()).collect();
+    format!("{base}-{tail}")
+}
+
 fn generate_site_key() -> String {
     use rand::{Rng, distr::Alphanumeric};
     let random: String = rand::rng().sample_iter(&Alphanumeric).take(24).map(char::from).collect();
@@ -118,7 +141,12 @@ impl Workspace {
     pub fn create_with_owner(conn: &mut PgConnection, name: &str, owner: UserId) -> Result<Workspace, AppError> {
         conn.transaction(|conn| {
             let workspace = diesel::insert_into(workspaces::table)
-                .values((workspaces::id.eq(WorkspaceId::new()), workspaces::name.eq(name), workspaces::site_key.eq(generate_site_key())))
+                .values((
+                    workspaces::id.eq(WorkspaceId::new()),
+                    workspaces::name.eq(name),
+                    workspaces::site_key.eq(generate_site_key()),
+                    workspaces::inbound_slug.eq(generate_inbound_slug(name)),
+                ))
                 .returning(Workspace::as_returning())
                 .get_result(conn)?;
             diesel::insert_into(memberships::table)

@@ -185,12 +185,15 @@ pub fn test_settings(database: &TestDatabase, data_dir: PathBuf) -> Settings {
         storage: parlor::config::StorageSettings::Local(data_dir.join("uploads")),
         upload_max_bytes: parlor::config::DEFAULT_UPLOAD_MAX_BYTES,
         file_link_ttl: std::time::Duration::from_secs(3600),
+        inbound: None,
     }
 }
 
 pub struct TestApp {
     pub address: String,
     pub state: web::Data<AppState>,
+    /// The built-in SMTP listener's port, when the settings start it (`INBOUND_SMTP_ADDR`).
+    pub inbound_smtp_port: Option<u16>,
     pub browser: Browser,
     _data_dir: TempDir,
     // Dropped last: the server's pool must not outlive its database for long.
@@ -237,9 +240,10 @@ async fn start(database: Arc<TestDatabase>, configure: impl FnOnce(&mut Settings
     let app = Application::build(settings).await.expect("application builds");
     let port = app.port();
     let state = app.state();
+    let inbound_smtp_port = app.inbound_smtp_port();
     tokio::spawn(app.run_until_stopped());
     let address = format!("http://127.0.0.1:{port}");
-    TestApp { browser: Browser::new(&address), address, state, _data_dir: data_dir, database }
+    TestApp { browser: Browser::new(&address), address, state, inbound_smtp_port, _data_dir: data_dir, database }
 }
 
 /// One person's browser: its own cookies, no automatic redirects (tests look at them).

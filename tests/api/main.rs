@@ -51,6 +51,7 @@ mod sessions;
 mod signup;
 mod team;
 mod tenancy;
+mod two_way_email;
 mod widget;
 mod widget_browser;
 mod widget_conversations;

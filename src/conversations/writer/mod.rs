@@ -102,7 +102,13 @@ fn record_consequences(conn: &mut PgConnection, results: &[Result<Stored, AppErr
         .filter(|s| !s.new_conversation && s.assignee_id.is_some() && s.message.author_kind == AuthorKind::Visitor)
         .map(|s| (s.message.workspace_id, s.message.conversation_id, s.message.seq))
         .collect();
-    super::notices::enqueue_new_message_emails(conn, &written)
+    super::notices::enqueue_new_message_emails(conn, &written)?;
+    let replies: Vec<(WorkspaceId, ConversationId, Uuid)> = fresh
+        .iter()
+        .filter(|s| s.message.author_kind == AuthorKind::Agent && !s.message.private)
+        .map(|s| (s.message.workspace_id, s.message.conversation_id, s.message.id.0))
+        .collect();
+    super::notices::enqueue_email_replies(conn, &replies)
 }
 
 /// The events of a committed batch of messages.
