@@ -331,6 +331,7 @@ pub fn invitation(
 #[derive(Template)]
 #[template(path = "email/transcript.txt")]
 struct TranscriptText<'a> {
+    tr: Tr,
     name: Option<&'a str>,
     workspace: &'a str,
     lines: Vec<TranscriptLine>,
@@ -347,6 +348,7 @@ pub struct TranscriptLine {
 /// A conversation as the visitor saw it, sent at their request. Plain text: nothing in it is
 /// escaped, so what people wrote reads as they wrote it.
 pub fn transcript(
+    tr: Tr,
     to: &str,
     workspace: &str,
     name: Option<&str>,
@@ -358,7 +360,7 @@ pub fn transcript(
         .iter()
         .map(|m| TranscriptLine {
             author: match m.author_kind {
-                AuthorKind::Visitor => "You".to_string(),
+                AuthorKind::Visitor => tr.t("visitor-you"),
                 AuthorKind::Agent => m.author_name.clone().unwrap_or_else(|| workspace.to_string()),
                 AuthorKind::System => workspace.to_string(),
             },
@@ -369,8 +371,8 @@ pub fn transcript(
         .collect();
     Ok(Email {
         to: to.into(),
-        subject: format!("Your conversation with {workspace}"),
-        text: TranscriptText { name, workspace, lines }.render()?,
+        subject: tr.t1("transcript-subject", "workspace", workspace),
+        text: TranscriptText { tr, name, workspace, lines }.render()?,
         link: None,
         auto_submitted: true,
         ..Default::default()
@@ -393,6 +395,9 @@ fn quote(messages: &[crate::conversations::Message], fallback: &str) -> Vec<Quot
 #[derive(Template)]
 #[template(path = "email/reply_follow_up.txt")]
 struct ReplyFollowUpText<'a> {
+    tr: Tr,
+    /// Two-way email is on: the visitor answers by replying.
+    by_email: bool,
     name: Option<&'a str>,
     workspace: &'a str,
     replies: Vec<Quoted>,
@@ -403,26 +408,39 @@ struct ReplyFollowUpText<'a> {
 /// "How was this conversation?" as an email asks it: a link per score, each opening the rating
 /// page with that score chosen (opening one records nothing).
 pub struct RatingQuestion {
-    /// The score, its words and its link, from 1 to 5.
-    pub choices: Vec<(i16, &'static str, String)>,
+    /// The score, its words (in the visitor's language) and its link, from 1 to 5.
+    pub choices: Vec<(i16, String, String)>,
     /// When the links stop working, in words.
     pub until: String,
+}
+
+impl RatingQuestion {
+    /// A line per score: "4 of 5, good: <link>".
+    fn lines(&self, tr: Tr) -> Vec<String> {
+        self.choices
+            .iter()
+            .map(|(score, words, link)| {
+                tr.format("rating-choice", &[("score", (*score).into()), ("words", words.as_str().into()), ("link", link.as_str().into())])
+            })
+            .collect()
+    }
 }
 
 #[derive(Template)]
 #[template(path = "email/rating_request.txt")]
 struct RatingRequestText<'a> {
+    tr: Tr,
     name: Option<&'a str>,
     workspace: &'a str,
     rating: &'a RatingQuestion,
 }
 
 /// Asks the visitor of a resolved conversation how it went.
-pub fn rating_request(to: &str, workspace: &str, name: Option<&str>, rating: &RatingQuestion) -> Result<Email, askama::Error> {
+pub fn rating_request(tr: Tr, to: &str, workspace: &str, name: Option<&str>, rating: &RatingQuestion) -> Result<Email, askama::Error> {
     Ok(Email {
         to: to.into(),
-        subject: format!("How was your conversation with {workspace}?"),
-        text: RatingRequestText { name, workspace, rating }.render()?,
+        subject: tr.t1("rating-subject", "workspace", workspace),
+        text: RatingRequestText { tr, name, workspace, rating }.render()?,
         link: rating.choices.last().map(|(_, _, link)| link.clone()),
         auto_submitted: true,
         ..Default::default()
@@ -432,6 +450,7 @@ pub fn rating_request(to: &str, workspace: &str, name: Option<&str>, rating: &Ra
 /// An agent's public reply in a conversation that started by email, sent at once as an answer
 /// to the contact's email (`Re: <subject>`). A person wrote it: no `Auto-Submitted`.
 pub fn agent_reply(
+    tr: Tr,
     to: &str,
     workspace: &str,
     subject: Option<&str>,
@@ -440,19 +459,23 @@ pub fn agent_reply(
     let subject = match subject.map(str::trim).filter(|s| !s.is_empty()) {
         Some(subject) if subject.get(..3).is_some_and(|re| re.eq_ignore_ascii_case("re:")) => subject.to_string(),
         Some(subject) => format!("Re: {subject}"),
-        None => format!("Your conversation with {workspace}"),
+        None => tr.t1("transcript-subject", "workspace", workspace),
     };
     let author = reply.author_name.clone().unwrap_or_else(|| workspace.to_string());
     let mut text = reply.body.clone();
     for file in &reply.attachments {
-        text.push_str(&format!("\n[File: {}]", file.name));
+        text.push('\n');
+        text.push_str(&tr.t1("transcript-file", "name", &file.name));
     }
     text.push_str(&format!("\n\n{author}, {workspace}\n"));
     Ok(Email { to: to.into(), subject, text, auto_submitted: false, ..Default::default() })
 }
 
 /// A visitor's unseen replies, sent once they have not read them for the follow-up delay.
+#[allow(clippy::too_many_arguments)]
 pub fn reply_follow_up(
+    tr: Tr,
+    by_email: bool,
     to: &str,
     workspace: &str,
     name: Option<&str>,
@@ -460,12 +483,15 @@ pub fn reply_follow_up(
     page_url: Option<&str>,
     rating: Option<&RatingQuestion>,
 ) -> Result<Email, askama::Error> {
-    let subject =
-        if replies.len() == 1 { format!("New reply from {workspace}") } else { format!("{} new replies from {workspace}", replies.len()) };
+    let subject = if replies.len() == 1 {
+        tr.t1("follow-up-subject-one", "workspace", workspace)
+    } else {
+        tr.t2("follow-up-subject-many", "count", replies.len(), "workspace", workspace)
+    };
     Ok(Email {
         to: to.into(),
         subject,
-        text: ReplyFollowUpText { name, workspace, replies: quote(replies, workspace), page_url, rating }.render()?,
+        text: ReplyFollowUpText { tr, by_email, name, workspace, replies: quote(replies, workspace), page_url, rating }.render()?,
         link: page_url.map(str::to_string),
         auto_submitted: true,
         ..Default::default()

@@ -58,6 +58,16 @@ struct Context {
     /// `email` for a conversation that started by email: its agents' replies went out at once
     /// ([`email_reply`]), so no follow-up repeats them.
     channel: String,
+    /// The language the visitor's browser had in the chat, and the workspace's default.
+    contact_language: Option<String>,
+    default_language: String,
+}
+
+impl Context {
+    /// The language Parlor's emails to this conversation's visitor are written in.
+    fn visitor_tr(&self) -> Tr {
+        Tr::for_visitor(&[self.contact_language.as_deref()], &self.default_language)
+    }
 }
 
 fn load_context(conn: &mut PgConnection, workspace_id: WorkspaceId, id: ConversationId) -> Result<Option<Context>, AppError> {
@@ -75,6 +85,8 @@ fn load_context(conn: &mut PgConnection, workspace_id: WorkspaceId, id: Conversa
             conversations::visitor_read_seq,
             conversations::agent_read_seq,
             conversations::channel,
+            contacts::language,
+            workspaces::default_language,
         ))
         .first::<Context>(conn)
         .optional()?)
@@ -137,12 +149,23 @@ pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> R
             if queue::exists(conn, workspace_id, &ratings::request_email_key(id))? {
                 return Ok(Some((context, replies)));
             }
-            let question = rating_question(&links, &base, workspace_id, id, askable.resolved_at);
+            let tr = context.visitor_tr();
+            let question = rating_question(tr, &links, &base, workspace_id, id, askable.resolved_at);
             let (to, name) = (&askable.contact_email, askable.contact_name.as_deref());
             let message = if replies.is_empty() {
-                email::rating_request(to, &askable.workspace_name, name, &question)?
+                email::rating_request(tr, to, &askable.workspace_name, name, &question)?
             } else {
-                email::reply_follow_up(to, &askable.workspace_name, name, &replies, context.page_url.as_deref(), Some(&question))?
+                let by_email = settings.inbound.is_some();
+                email::reply_follow_up(
+                    tr,
+                    by_email,
+                    to,
+                    &askable.workspace_name,
+                    name,
+                    &replies,
+                    context.page_url.as_deref(),
+                    Some(&question),
+                )?
             };
             enqueue_rating_email(conn, &settings, workspace_id, id, message)?;
             tracing::info!(replies = replies.len(), "the rating question goes with the reply follow-up");
@@ -155,8 +178,16 @@ pub async fn reply_follow_up(state: &web::Data<AppState>, job: &ClaimedJob) -> R
     if replies.is_empty() {
         return Ok(());
     }
-    let mut message =
-        email::reply_follow_up(to, &context.workspace_name, context.contact_name.as_deref(), &replies, context.page_url.as_deref(), None)?;
+    let mut message = email::reply_follow_up(
+        context.visitor_tr(),
+        state.settings.inbound.is_some(),
+        to,
+        &context.workspace_name,
+        context.contact_name.as_deref(),
+        &replies,
+        context.page_url.as_deref(),
+        None,
+    )?;
     let (settings, id) = (state.settings.clone(), range_id(job)?);
     let message = db::run(&state.pool, move |conn| {
         email::thread::thread(conn, &settings, workspace_id, id, None, &mut message)?;
@@ -485,7 +516,7 @@ pub async fn transcript(state: &web::Data<AppState>, job: &ClaimedJob) -> Result
     .await?;
     // Deleted since: nothing to send.
     let Some((context, messages)) = found else { return Ok(()) };
-    let mut message = email::transcript(&to, &context.workspace_name, context.contact_name.as_deref(), &messages)?;
+    let mut message = email::transcript(context.visitor_tr(), &to, &context.workspace_name, context.contact_name.as_deref(), &messages)?;
     let settings = state.settings.clone();
     let message = db::run(&state.pool, move |conn| {
         email::thread::thread(conn, &settings, workspace_id, conversation_id, None, &mut message)?;
@@ -535,6 +566,7 @@ fn hex_digest(text: &str) -> String {
 /// The rating email's question: a link per score to the rating page of conversation `id`,
 /// working until [`ratings::CHANGE_WINDOW_DAYS`] after its resolution.
 fn rating_question(
+    tr: Tr,
     links: &RatingLinks,
     base: &str,
     workspace_id: WorkspaceId,
@@ -543,9 +575,8 @@ fn rating_question(
 ) -> email::RatingQuestion {
     let expires = resolved_at + time::Duration::days(ratings::CHANGE_WINDOW_DAYS);
     let token = links.token(workspace_id, id, expires);
-    let choices = [(1, "very bad"), (2, "bad"), (3, "okay"), (4, "good"), (5, "very good")]
-        .into_iter()
-        .map(|(score, words)| (score, words, format!("{base}/rate/{token}?score={score}")))
+    let choices = (ratings::SCORE_MIN..=ratings::SCORE_MAX)
+        .map(|score| (score, tr.t(&format!("rating-words-{score}")), format!("{base}/rate/{token}?score={score}")))
         .collect();
     email::RatingQuestion { choices, until: crate::web::utc_minute(expires) }
 }
@@ -619,9 +650,11 @@ pub async fn rating_request(state: &web::Data<AppState>, job: &ClaimedJob) -> Re
                 )?;
                 return Ok(());
             }
-            let question = rating_question(&links, &base, workspace_id, id, askable.resolved_at);
+            let Some(context) = load_context(conn, workspace_id, id)? else { return Ok(()) };
+            let tr = context.visitor_tr();
+            let question = rating_question(tr, &links, &base, workspace_id, id, askable.resolved_at);
             let message =
-                email::rating_request(&askable.contact_email, &askable.workspace_name, askable.contact_name.as_deref(), &question)?;
+                email::rating_request(tr, &askable.contact_email, &askable.workspace_name, askable.contact_name.as_deref(), &question)?;
             enqueue_rating_email(conn, &settings, workspace_id, id, message)?;
             tracing::info!(conversation.id = %id, "rating request emailed to the visitor");
             Ok::<_, AppError>(())
@@ -676,7 +709,7 @@ pub async fn email_reply(state: &web::Data<AppState>, job: &ClaimedJob) -> Resul
                 .first(conn)?;
             let reply = messages_after(conn, workspace_id, Audience::Agents, conversation_id, seq - 1, Some(seq), 1)?;
             let Some(reply) = reply.into_iter().next() else { return Ok(None) };
-            let mut message = email::agent_reply(&to, &context.workspace_name, subject.as_deref(), &reply)?;
+            let mut message = email::agent_reply(context.visitor_tr(), &to, &context.workspace_name, subject.as_deref(), &reply)?;
             email::thread::thread(conn, &settings, workspace_id, conversation_id, Some(message_id), &mut message)?;
             if let Some(first_id) = sent {
                 // Keeps the first attempt's id, so the visitor's mail program sees one email.
