@@ -1,0 +1,81 @@
+//! Messages that code shared with the REST API words in English (validation errors, the text of
+//! an [`crate::error::AppError`]), put into a member's language where a page shows them.
+//!
+//! The API keeps its English: its clients are programs, and its messages are part of its
+//! document. A page passes the English text through [`say`], which knows every such message a
+//! page can show; one it does not know stays in English rather than showing nothing.
+
+use crate::i18n::Tr;
+
+/// `english`, in the reader's language.
+pub fn say(tr: &Tr, english: &str) -> String {
+    match english {
+        "Enter your name." => tr.t("error-name-empty"),
+        "Enter your name (at most 100 characters)." => tr.t("error-name-invitation"),
+        "Enter your email address." => tr.t("error-email-empty"),
+        "Enter a valid email address, like name@company.com." => tr.t("error-email-invalid"),
+        "Another Parlor account uses this address." => tr.t("error-email-taken"),
+        "An account with this email already exists. Sign in, or reset your password." => tr.t("error-signup-taken"),
+        "Enter a name for the workspace." => tr.t("error-workspace-name-empty"),
+        "Enter your email and password." => tr.t("error-login-empty"),
+        "Incorrect email or password." => tr.t("error-login-wrong"),
+        "Please sign in to continue." => tr.t("error-sign-in-required"),
+        "This page does not exist, or you do not have access to it." => tr.t("error-not-found"),
+        "Too many attempts. Please wait a while and try again." => tr.t("error-rate-limited"),
+        "The request body is too large." => tr.t("error-payload-too-large"),
+        "The service is not available right now. Please try again shortly." => tr.t("error-unavailable"),
+        "Something went wrong on our side. Please try again." => tr.t("error-internal"),
+        "This address does not accept that kind of request." => tr.t("error-method-not-allowed"),
+        "The request could not be handled." => tr.t("error-bad-request"),
+        _ => counted(tr, english).unwrap_or_else(|| english.to_string()),
+    }
+}
+
+/// The messages that name a length: "Use at most 100 characters."
+fn counted(tr: &Tr, english: &str) -> Option<String> {
+    let number = |prefix: &str| english.strip_prefix(prefix)?.strip_suffix(" characters.")?.parse::<u32>().ok();
+    if let Some(count) = number("Use at most ") {
+        return Some(tr.n("error-at-most-chars", count));
+    }
+    if let Some(count) = number("Use at least ") {
+        return Some(tr.n("error-at-least-chars", count));
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every message the sign-up and account forms can show has a German text, and English
+    /// reads exactly as the code words it.
+    #[test]
+    fn validation_messages_are_translated() {
+        let (english, german) = (Tr::default(), Tr::from_code("de"));
+        let mut messages = vec![
+            crate::auth::users::validate_name("").unwrap_err(),
+            crate::auth::users::validate_name(&"x".repeat(500)).unwrap_err(),
+            crate::auth::users::normalize_email("").unwrap_err(),
+            crate::auth::users::normalize_email("nope").unwrap_err(),
+            crate::workspaces::validate_name("").unwrap_err(),
+            crate::workspaces::validate_name(&"x".repeat(500)).unwrap_err(),
+            crate::auth::users::EMAIL_TAKEN.to_string(),
+        ];
+        messages.extend(
+            [
+                crate::error::AppError::NotFound,
+                crate::error::AppError::RateLimited,
+                crate::error::AppError::SignInRequired,
+                crate::error::AppError::PayloadTooLarge,
+            ]
+            .iter()
+            .map(ToString::to_string),
+        );
+        for message in messages {
+            assert_eq!(say(&english, &message), message);
+            assert_ne!(say(&german, &message), message, "no German for {message:?}");
+        }
+        assert_eq!(say(&german, "Use at least 8 characters."), "Verwenden Sie mindestens 8 Zeichen.");
+        assert_eq!(say(&german, "Something nobody wrote."), "Something nobody wrote.");
+    }
+}
