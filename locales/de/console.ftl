@@ -246,3 +246,352 @@ account-last-active = Zuletzt aktiv
 account-action = Aktion
 account-this-device = Dieses Gerät
 account-sign-out-everywhere = Überall abmelden
+
+## Gesprächsstatus und Rollen
+
+status-open = Offen
+status-pending = Wartend
+status-snoozed = Zurückgestellt
+status-resolved = Erledigt
+status-open-word = offenen
+status-pending-word = wartenden
+status-snoozed-word = zurückgestellten
+status-resolved-word = erledigten
+role-owner = Inhaber
+role-admin = Admin
+role-agent = Agent
+
+## Posteingang
+
+inbox-my-status = Ihr Status
+inbox-online = Online
+inbox-away = Abwesend
+inbox-search = Nachrichten und Kontakte durchsuchen
+inbox-views = Ansichten
+inbox-view-mine = Meine
+inbox-view-unassigned = Nicht zugewiesen
+inbox-view-all = Alle
+inbox-status = Status
+inbox-label = Label
+inbox-label-any = Beliebig
+inbox-show = Anzeigen
+inbox-conversations = Gespräche
+inbox-empty-label = Keine { $status } Gespräche mit dem Label „{ $label }“ in dieser Ansicht.
+inbox-empty-every-label = Alle Labels anzeigen
+inbox-empty = Keine { $status } Gespräche in dieser Ansicht. Neue Chats von Ihrer Website erscheinen hier, sobald sie eintreffen.
+inbox-older = Ältere Gespräche
+inbox-shortcuts-press = Drücken Sie
+inbox-shortcuts-for = für Tastenkürzel.
+inbox-snoozed-until = bis { $until }
+inbox-assignee = Zuständig
+inbox-you = (Sie)
+inbox-assign = Zuweisen
+inbox-assign-me = Mir zuweisen
+inbox-reopen = Wieder öffnen
+inbox-resolve = Erledigen
+inbox-mark-pending = Als wartend markieren
+inbox-snooze = Zurückstellen
+inbox-snooze-for = Zurückstellen für
+inbox-snooze-hours = { $count ->
+    [one] { $count } Stunde
+   *[other] { $count } Stunden
+}
+inbox-snooze-days = { $count ->
+    [one] { $count } Tag
+   *[other] { $count } Tage
+}
+inbox-snooze-weeks = { $count ->
+    [one] { $count } Woche
+   *[other] { $count } Wochen
+}
+inbox-snooze-until = Bis…
+inbox-snooze-until-label = Bis (für „Bis…“)
+inbox-messages-with = Nachrichten mit { $name }
+inbox-load-older = Ältere Nachrichten laden
+inbox-no-messages = Noch keine Nachrichten.
+inbox-reply = Antwort
+inbox-canned = Textvorlagen
+inbox-files-to-send = Zu sendende Dateien
+inbox-attach = Datei anhängen
+inbox-internal-note = Interne Notiz (nur Ihr Team sieht sie)
+inbox-send = Senden
+inbox-composer-hint = Eingabe sendet, Umschalt+Eingabe fügt eine Zeile ein, / fügt eine Textvorlage ein.
+inbox-attach-hint = Ziehen Sie Dateien hierher oder fügen Sie sie ein, um sie anzuhängen, je bis zu { $max }.
+inbox-contact = Kontakt
+inbox-view-contact = Kontakt ansehen
+inbox-online-now = Jetzt online
+inbox-offline = Offline
+inbox-blocked = Blockiert
+inbox-blocked-by = von { $name }, { $when }.
+inbox-blocked-by-former = von einem ehemaligen Mitglied, { $when }.
+inbox-blocked-hint = Der Chat wurde geschlossen; die Person kann keinen neuen beginnen und keine Nachrichten senden. Antworten an sie werden abgelehnt; interne Notizen funktionieren weiterhin.
+inbox-unblock = Blockierung aufheben
+inbox-unblock-admins = Nur Inhaber und Admins können die Blockierung eines Kontakts aufheben.
+inbox-identity-before = Identität nicht bestätigt: Die Seite dieses Besuchers gibt an, er sei der Benutzer
+inbox-identity-after = , ohne die Signatur Ihrer Website. Name und E-Mail-Adresse sind unbestätigt, und er sieht nur seine eigenen Gespräche.
+inbox-save-contact = Kontakt speichern
+inbox-current-page = Aktuelle Seite
+inbox-came-from = Kam von
+inbox-browser = Browser
+inbox-system = System
+inbox-user-id = Benutzer-ID
+inbox-unverified-title = Die Seite hat dies ohne die Signatur Ihrer Website (user_hash) angegeben
+inbox-unverified = unbestätigt
+inbox-verified = bestätigt
+inbox-first-seen = Zuerst gesehen
+inbox-rating = Bewertung
+inbox-rated = Bewertet mit { $score } von 5
+inbox-not-rated = Noch nicht bewertet.
+inbox-attributes = Attribute
+inbox-files = Dateien
+inbox-no-files = Noch keine Dateien.
+inbox-past = Frühere Gespräche
+inbox-past-none = Keine vor diesem.
+inbox-past-messages = { $count ->
+    [one] { $count } Nachricht
+   *[other] { $count } Nachrichten
+}
+inbox-block = Blockieren
+inbox-block-name = { $name } blockieren
+inbox-block-hint = Der Chat wird sofort geschlossen; die Person kann keinen neuen beginnen und keine Nachrichten senden, bis ein Inhaber oder Admin die Blockierung aufhebt.
+inbox-block-confirm = { $name } blockieren? Der Chat wird geschlossen, und die Person kann nicht mehr schreiben, bis ein Inhaber oder Admin die Blockierung aufhebt.
+inbox-block-contact = Kontakt blockieren
+inbox-none-open-empty = Wenn Besucher von Ihrer Website schreiben, erscheinen ihre Gespräche live links.
+inbox-none-open = Wählen Sie links ein Gespräch, oder drücken Sie
+inbox-shortcuts = Tastenkürzel
+inbox-shortcut-next = Nächstes / vorheriges Gespräch
+inbox-shortcut-resolve = Erledigen (oder wieder öffnen)
+inbox-add-label = Label hinzufügen
+inbox-shortcut-in-reply = in einer Antwort
+inbox-shortcut-canned = Textvorlage einfügen
+inbox-shortcut-help = Diese Hilfe
+inbox-notify-on = Desktop-Benachrichtigungen einschalten
+inbox-notify-choose = Benachrichtigungen auswählen
+inbox-close = Schließen
+inbox-row-online = (online)
+inbox-row-unread = { $count } ungelesen
+inbox-row-labels = Labels:
+inbox-row-assigned = Zugewiesen an { $name }
+inbox-note-tag = Interne Notiz
+inbox-labels = Labels
+inbox-no-labels = Keine Labels
+inbox-label-remove = { $name } entfernen
+inbox-label-remove-full = Label { $name } entfernen
+inbox-labels-none-defined = Noch keine Labels: Admins legen sie an unter
+inbox-labels-settings = Einstellungen, Labels
+inbox-add = Hinzufügen
+
+## Erste Schritte
+
+home-welcome = Willkommen bei Parlor, { $name }!
+home-get-started = Erste Schritte mit { $workspace }
+home-install = Den Chat auf Ihrer Website einbauen
+home-install-text = Fügen Sie dieses Tag in den HTML-Code jeder Seite ein, auf der Besucher chatten können sollen, direkt vor
+home-team = Ihr Team einladen
+home-team-before = Auf der Seite
+home-team-after = sehen Sie, wer in diesem Arbeitsbereich ist.
+home-answer = Ihren Kunden antworten
+home-answer-before = Gespräche kommen an im
+snippet-label = Einbau-Snippet
+snippet-copy = Snippet kopieren
+
+## Kontakte
+
+contacts-search-label = Nach Name, E-Mail-Adresse oder Benutzer-ID suchen
+contacts-search = Suchen
+contacts-clear = Zurücksetzen
+contacts-no-match = Kein Kontakt passt zu „{ $query }“. Die Suche findet ganze Wörter: einen Namen, eine E-Mail-Adresse oder einen Teil davon („ada“ findet ada@example.com), eine Benutzer-ID.
+contacts-no-older = Keine älteren Kontakte.
+contacts-back-newest = Zurück zu den neuesten
+contacts-none = Noch keine Kontakte
+contacts-none-text = Personen erscheinen hier, die zuletzt gesehenen zuerst, sobald sie Ihnen über den Chat auf Ihrer Website schreiben oder Ihre Website Parlor mitteilt, wer sie sind (Name, E-Mail-Adresse oder Benutzer-ID).
+contacts-install = Installieren Sie das Widget
+contacts-install-after = – sofern noch nicht geschehen.
+contacts-caption = Personen, zuletzt gesehene zuerst
+contacts-caption-matching = Personen passend zu „{ $query }“, zuletzt gesehene zuerst
+contacts-last-seen = Zuletzt gesehen
+contacts-no-name = (kein Name angegeben)
+contacts-none-given = keine
+contacts-older = Ältere Kontakte
+
+## Team
+
+team-caption = Personen in diesem Arbeitsbereich
+team-role = Rolle
+team-actions = Aktionen
+team-role-of = Rolle von { $name }
+team-change-role = Rolle ändern
+team-of-name = von { $name }
+team-make-owner-confirm = Den Arbeitsbereich an { $name } übergeben? Sie werden Admin.
+team-make-owner = Zum Inhaber machen
+team-remove-confirm = { $name } entfernen? Die Person wird sofort abgemeldet.
+team-remove = Entfernen
+team-invite = Teammitglied einladen
+team-seats = { $count ->
+    [one] von { $count } Platz belegt (Mitglieder und offene Einladungen).
+   *[other] von { $count } Plätzen belegt (Mitglieder und offene Einladungen).
+}
+team-seats-add = Fügen Sie unter Abrechnung Plätze hinzu
+team-seats-add-after = und laden Sie weitere ein.
+team-seats-ask = Bitten Sie den Inhaber des Arbeitsbereichs, Plätze hinzuzufügen.
+team-invite-agent = Agent: beantwortet Gespräche
+team-invite-admin = Admin: verwaltet zusätzlich das Team und das Widget
+team-invite-button = Einladung senden
+team-waiting = Warten auf Antwort
+team-waiting-none = Keine Einladung wartet.
+team-revoke = Zurückziehen
+team-revoke-of = die Einladung an { $email }
+team-leave-heading = Diesen Arbeitsbereich verlassen
+team-leave-confirm = { $workspace } verlassen?
+team-leave = { $workspace } verlassen
+
+## Einstellungen
+
+settings-name = Name des Arbeitsbereichs
+settings-save = Speichern
+settings-name-short = Name:
+settings-name-admins = Nur Inhaber und Admins können ihn ändern.
+settings-site-key = Site-Schlüssel
+settings-workspace-id = Arbeitsbereich-ID
+settings-api-keys = API-Schlüssel
+settings-api-text = Verbinden Sie andere Systeme über die REST-API.
+settings-api-manage = API-Schlüssel verwalten
+settings-notifications = Ihre Benachrichtigungen
+settings-notifications-text = Desktop-Benachrichtigungen, Töne und E-Mails für neue Gespräche, Ihnen zugewiesene Gespräche und Besucher, die darin schreiben.
+settings-notifications-choose = Benachrichtigungen auswählen
+settings-admin = Verwaltung des Arbeitsbereichs
+settings-assignment = Automatische Zuweisung
+settings-assignment-text = neue Gespräche reihum an verfügbare Agenten vergeben, bis zu einer Grenze je Agent.
+settings-availability = Geschäftszeiten und E-Mail-Nachverfolgung
+settings-availability-text = wann Sie antworten, die Offline-Nachricht, wann ungesehene Antworten per E-Mail gehen.
+settings-labels-text = die Namen, nach denen Ihr Team Gespräche sortiert, und ihre Farben.
+settings-attributes = Kontaktattribute
+settings-attributes-text = was Ihr Team zu jedem Kontakt festhält (ein Tarif, ein Verlängerungsdatum), mit Typ.
+settings-webhooks = Webhooks
+settings-webhooks-text = Gesprächs- und Nachrichtenereignisse signiert an Ihre Systeme senden.
+settings-privacy = Daten und Datenschutz
+settings-privacy-text = Aufbewahrung, Exporte, Löschen des Arbeitsbereichs.
+settings-audit = Audit-Protokoll
+settings-audit-text = wer was wann geändert hat.
+settings-canned-before = Gespeicherte Antworten, die Ihr Team einfügt, indem es
+settings-canned-after = in einer Antwort tippt.
+settings-canned-manage = Textvorlagen verwalten
+new-workspace-text = Ein Arbeitsbereich ist eine Website oder Marke mit eigenem Widget, Posteingang und Team. Sie werden sein Inhaber.
+search-no-match = Nichts passt zu „{ $query }“. Die Suche findet ganze Wörter in Nachrichten, Namen und E-Mail-Adressen.
+search-results = Ergebnisse
+search-message = Nachricht
+search-back = Zurück zum Posteingang
+
+## Automatische Zuweisung und Geschäftszeiten
+
+assignment-now = Im Moment
+assignment-none-available = Kein Agent ist verfügbar: Niemand hat den Posteingang geöffnet, oder alle sind abwesend.
+assignment-available = { $count ->
+    [one] { $count } Agent ist verfügbar.
+   *[other] { $count } Agenten sind verfügbar.
+}
+assignment-none-waiting = Kein offenes Gespräch wartet ohne Zuweisung.
+assignment-waiting = { $count ->
+    [one] { $count } offenes Gespräch ist nicht zugewiesen.
+   *[other] { $count } offene Gespräche sind nicht zugewiesen.
+}
+assignment-who = Wer neue Gespräche beantwortet
+assignment-legend = Neue Gespräche zuweisen
+assignment-mode-manual = Aus: Agenten wählen Gespräche selbst
+assignment-mode-round-robin = Reihum unter verfügbaren Agenten
+assignment-mode-hint = Reihum vergibt jedes neue Gespräch sofort an den verfügbaren Agenten (Posteingang offen, nicht abwesend), der am längsten auf eines gewartet hat, und überspringt Agenten an ihrer Grenze. Kann es niemand übernehmen, wartet es ohne Zuweisung; wartende Gespräche gehen, die ältesten zuerst, an den nächsten Agenten, der online kommt, verfügbar wird oder unter seine Grenze fällt. Ein Gespräch, das der Besucher wieder öffnet, während sein Agent offline oder abwesend ist, geht an jemanden, der verfügbar ist.
+assignment-limit = Höchstens offene Gespräche je Agent
+assignment-limit-hint = Von 1 bis 100. Zählt die offenen Gespräche des Agenten, wie auch immer sie zugewiesen wurden; Agenten können von Hand weitere übernehmen.
+availability-hours = Geschäftszeiten
+availability-title = Geschäftszeiten und Nachverfolgung
+availability-errors = Es wurde nichts gespeichert. Bitte korrigieren Sie:
+availability-hours-hint = Außerhalb dieser Zeiten meldet das Widget Sie als abwesend, zeigt Ihre Offline-Nachricht und fragt Besucher nach ihrer E-Mail-Adresse; ihre Nachrichten gehen sofort per E-Mail an Ihr Team. Im Moment ist bei Ihnen
+availability-open-now = geöffnet
+availability-closed-now = geschlossen
+availability-enabled = Geschäftszeiten verwenden (aus: immer geöffnet)
+availability-zone-hint = Ein Name wie Europe/Berlin oder America/New_York.
+availability-caption = Öffnungszeiten in dieser Zeitzone
+availability-day = Tag
+availability-open = Geöffnet
+availability-from = Von
+availability-until = Bis
+availability-open-on = Geöffnet am { $day }
+availability-opens-at = { $day } öffnet um
+availability-closes-at = { $day } schließt um
+availability-offline = Offline-Nachricht
+availability-offline-hint = Wird im Widget gezeigt, wenn Sie geschlossen haben oder kein Agent online ist.
+availability-follow-up = E-Mail-Nachverfolgung
+availability-follow-up-hint = Hat ein Besucher, der seine E-Mail-Adresse hinterlassen hat, die Antwort eines Agenten nicht gesehen, geht sie ihm einmal per E-Mail zu, zusammen mit weiteren, die inzwischen gesendet wurden. Besuchernachrichten, die in dieser Zeit niemand liest, gehen per E-Mail an Ihr Team (an die zuständige Person oder an alle).
+availability-wait = Wartezeit vor der E-Mail (Minuten)
+day-monday = Montag
+day-tuesday = Dienstag
+day-wednesday = Mittwoch
+day-thursday = Donnerstag
+day-friday = Freitag
+day-saturday = Samstag
+day-sunday = Sonntag
+
+## Ein Kontakt
+
+contact-blocked-since = seit { $since }: Der Chat ist geschlossen, und die Person kann keinen neuen beginnen. Heben Sie die Blockierung im Kontaktbereich eines ihrer Gespräche auf.
+contact-identity-after = , ohne die Signatur Ihrer Website. Name und E-Mail-Adresse sind unbestätigt.
+contact-details = Details
+contact-merge = Mit einem anderen Kontakt zusammenführen…
+contact-no-conversations = { $name } hat noch nicht geschrieben. Die Gespräche erscheinen hier, die neuesten zuerst, sobald es so weit ist.
+contact-messages = { $count ->
+    [one] { $count } Nachricht
+   *[other] { $count } Nachrichten
+}
+privacy-heading = Datenschutz
+privacy-export-contact = Daten dieses Kontakts exportieren (JSON)
+privacy-delete-contact-confirm = { $name } mit allen Gesprächen und Nachrichten löschen? Das lässt sich nicht rückgängig machen.
+privacy-delete-contact = Kontakt und Nachrichten löschen
+attributes-none = Es sind noch keine Kontaktattribute definiert.
+attributes-define = Definieren Sie Attribute
+attributes-define-after = { " " }wie einen Tarif oder ein Verlängerungsdatum, und Ihr Team füllt sie hier aus.
+attributes-admins = Inhaber und Admins definieren sie in den Einstellungen.
+attributes-refused = Es wurde nichts gespeichert: Korrigieren Sie die unten markierten Felder.
+attributes-not-set = Nicht gesetzt
+attributes-not-an-option = (keine Option)
+attributes-misfit = Gespeichert, bevor dieses Attribut definiert wurde: Der Wert bleibt, bis Sie ihn ändern.
+attributes-misfit-option = Gespeichert, bevor dieses Attribut definiert oder seine Option entfernt wurde: Der Wert bleibt, bis Sie ihn ändern.
+attributes-empty-clears = Lassen Sie ein Feld leer, um es zu löschen.
+attributes-save = Attribute speichern
+attributes-other = Weitere Attribute
+attributes-other-hint = von Ihrer Website gesendet, nicht in den Einstellungen definiert
+
+## Labels, Textvorlagen, Benachrichtigungen
+
+labels-intro-before = Labels ordnen Ihre Gespräche: „Abrechnung“, „Fehler“, „VIP“. Agenten bringen sie im Posteingang an einem Gespräch an (oder drücken
+labels-intro-after = ), und der Posteingang zeigt nur die Gespräche eines Labels, wenn Sie es im Label-Filter der Liste wählen.
+labels-new = Neues Label
+labels-at-most = Dieser Arbeitsbereich hat { $max } Labels, die Höchstzahl. Löschen Sie eines, um ein weiteres hinzuzufügen.
+labels-colour = Farbe
+labels-add = Label hinzufügen
+labels-count = { $count } von { $max }
+labels-none = Noch keine Labels. Fügen Sie oben das erste hinzu: einen Namen, den Ihr Team auf einen Blick erkennt.
+labels-name-of = Name von { $name }
+labels-colour-of = Farbe von { $name }
+labels-delete-confirm = Das Label „{ $name }“ löschen? Es wird von allen Gesprächen entfernt, die es tragen.
+labels-delete = Löschen
+canned-intro-before = Gespeicherte Antworten auf die Fragen, die Sie jeden Tag beantworten. Tippen Sie in einer Antwort
+canned-intro-after = und das Kürzel, um eine einzufügen.
+canned-new = Neue Textvorlage
+canned-shortcut = Kürzel
+canned-save = Textvorlage speichern
+canned-saved = Gespeichert
+canned-none = Noch keine. Fügen Sie die Antworten hinzu, die Sie am häufigsten tippen.
+canned-edit = Bearbeiten
+canned-save-changes = Änderungen speichern
+canned-cancel = Abbrechen
+canned-delete-confirm = /{ $shortcut } löschen?
+notifications-title = Benachrichtigungen
+notifications-intro = Wie Parlor Ihnen mitteilt, was in { $workspace } geschieht. Diese Einstellungen gelten nur für Sie und nur für diesen Arbeitsbereich.
+notifications-when = Benachrichtigen, wenn
+notifications-caption = Benachrichtigungen je Ereignis: Desktop, Ton und E-Mail
+notifications-event = Ereignis
+notifications-save = Benachrichtigungen speichern
+notifications-desktop = Desktop-Benachrichtigungen und Töne
+notifications-desktop-text = Sie kommen vom Posteingang, solange er in einem Tab geöffnet ist, nie für Ihre eigenen Nachrichten und nicht für das Gespräch, das Sie gerade ansehen. Desktop-Benachrichtigungen brauchen außerdem die Erlaubnis dieses Browsers.
+notifications-allow = Desktop-Benachrichtigungen erlauben
+notifications-team-email = Besuchernachrichten, die niemand rechtzeitig liest oder die außerhalb der Geschäftszeiten eintreffen, gehen unabhängig von Ihrer Wahl hier per E-Mail an das Team (siehe Geschäftszeiten und Nachverfolgung).

@@ -246,3 +246,349 @@ account-last-active = Last active
 account-action = Action
 account-this-device = This device
 account-sign-out-everywhere = Sign out everywhere
+
+## Conversation statuses and roles
+
+status-open = Open
+status-pending = Pending
+status-snoozed = Snoozed
+status-resolved = Resolved
+status-open-word = open
+status-pending-word = pending
+status-snoozed-word = snoozed
+status-resolved-word = resolved
+role-owner = Owner
+role-admin = Admin
+role-agent = Agent
+
+## Inbox
+
+inbox-my-status = Your status
+inbox-online = Online
+inbox-away = Away
+inbox-search = Search messages and contacts
+inbox-views = Views
+inbox-view-mine = Mine
+inbox-view-unassigned = Unassigned
+inbox-view-all = All
+inbox-status = Status
+inbox-label = Label
+inbox-label-any = Any
+inbox-show = Show
+inbox-conversations = Conversations
+inbox-empty-label = No { $status } conversations labelled “{ $label }” in this view.
+inbox-empty-every-label = Show every label
+inbox-empty = No { $status } conversations in this view. New chats from your website appear here as they arrive.
+inbox-older = Older conversations
+inbox-shortcuts-press = Press
+inbox-shortcuts-for = for keyboard shortcuts.
+inbox-snoozed-until = until { $until }
+inbox-assignee = Assignee
+inbox-you = (you)
+inbox-assign = Assign
+inbox-assign-me = Assign to me
+inbox-reopen = Reopen
+inbox-resolve = Resolve
+inbox-mark-pending = Mark pending
+inbox-snooze = Snooze
+inbox-snooze-for = Snooze for
+inbox-snooze-hours = { $count ->
+    [one] { $count } hour
+   *[other] { $count } hours
+}
+inbox-snooze-days = { $count ->
+    [one] { $count } day
+   *[other] { $count } days
+}
+inbox-snooze-weeks = { $count ->
+    [one] { $count } week
+   *[other] { $count } weeks
+}
+inbox-snooze-until = Until…
+inbox-snooze-until-label = Until (for “Until…”)
+inbox-messages-with = Messages with { $name }
+inbox-load-older = Load older messages
+inbox-no-messages = No messages yet.
+inbox-reply = Reply
+inbox-canned = Canned responses
+inbox-files-to-send = Files to send
+inbox-attach = Attach a file
+inbox-internal-note = Internal note (only your team sees it)
+inbox-send = Send
+inbox-composer-hint = Enter sends, Shift+Enter adds a line, / inserts a canned response.
+inbox-attach-hint = Drop or paste files to attach them, up to { $max } each.
+inbox-contact = Contact
+inbox-view-contact = View contact
+inbox-online-now = Online now
+inbox-offline = Offline
+inbox-blocked = Blocked
+inbox-blocked-by = by { $name }, { $when }.
+inbox-blocked-by-former = by a former member, { $when }.
+inbox-blocked-hint = Their chat was closed and they cannot start a new one or send messages. Replies to them are refused; internal notes still work.
+inbox-unblock = Unblock
+inbox-unblock-admins = Only owners and admins can unblock a contact.
+inbox-identity-before = Identity not verified: this visitor's page says they are user
+inbox-identity-after = , without your website's signature. Their name and email are unconfirmed, and they see only their own conversations.
+inbox-save-contact = Save contact
+inbox-current-page = Current page
+inbox-came-from = Came from
+inbox-browser = Browser
+inbox-system = System
+inbox-user-id = User id
+inbox-unverified-title = The page said so without your website's signature (user_hash)
+inbox-unverified = unverified
+inbox-verified = verified
+inbox-first-seen = First seen
+inbox-rating = Rating
+inbox-rated = Rated { $score } out of 5
+inbox-not-rated = Not rated yet.
+inbox-attributes = Attributes
+inbox-files = Files
+inbox-no-files = No files yet.
+inbox-past = Past conversations
+inbox-past-none = None before this one.
+inbox-past-messages = { $count } messages
+inbox-block = Block
+inbox-block-name = Block { $name }
+inbox-block-hint = Their chat closes at once; they cannot start a new one or send messages until an owner or admin unblocks them.
+inbox-block-confirm = Block { $name }? Their chat closes and they cannot write again until an owner or admin unblocks them.
+inbox-block-contact = Block contact
+inbox-none-open-empty = When visitors write from your website, their conversations appear on the left, live.
+inbox-none-open = Choose a conversation on the left, or press
+inbox-shortcuts = Keyboard shortcuts
+inbox-shortcut-next = Next / previous conversation
+inbox-shortcut-resolve = Resolve (or reopen)
+inbox-add-label = Add a label
+inbox-shortcut-in-reply = in a reply
+inbox-shortcut-canned = Insert a canned response
+inbox-shortcut-help = This help
+inbox-notify-on = Turn on desktop notifications
+inbox-notify-choose = Choose what notifies you
+inbox-close = Close
+inbox-row-online = (online)
+inbox-row-unread = { $count } unread
+inbox-row-labels = Labels:
+inbox-row-assigned = Assigned to { $name }
+inbox-note-tag = Internal note
+inbox-labels = Labels
+inbox-no-labels = No labels
+inbox-label-remove = Remove { $name }
+inbox-label-remove-full = Remove label { $name }
+inbox-labels-none-defined = No labels yet: admins add them in
+inbox-labels-settings = Settings, Labels
+inbox-add = Add
+
+## Get started
+
+home-welcome = Welcome to Parlor, { $name }!
+home-get-started = Get started with { $workspace }
+home-install = Add the chat to your website
+home-install-text = Paste this tag into the HTML of every page where visitors should be able to chat, just before
+home-team = Bring your team
+home-team-before = See who is in this workspace on the
+home-team-after = page.
+home-answer = Answer your customers
+home-answer-before = Conversations will arrive in the
+snippet-label = Install snippet
+snippet-copy = Copy snippet
+
+## Contacts
+
+contacts-search-label = Search by name, email or user id
+contacts-search = Search
+contacts-clear = Clear
+contacts-no-match = No contact matches “{ $query }”. Search finds whole words: a name, an email address or a part of it (“ada” finds ada@example.com), a user id.
+contacts-no-older = No older contacts.
+contacts-back-newest = Back to the newest
+contacts-none = No contacts yet
+contacts-none-text = People appear here, most recently seen first, as soon as they write to you from the chat on your website, or once your website tells Parlor who they are (a name, an email or a user id).
+contacts-install = Install the widget
+contacts-install-after = if you have not yet.
+contacts-caption = People, last seen first
+contacts-caption-matching = People matching “{ $query }”, last seen first
+contacts-last-seen = Last seen
+contacts-no-name = (no name given)
+contacts-none-given = none
+contacts-older = Older contacts
+
+## Team
+
+team-caption = People in this workspace
+team-role = Role
+team-actions = Actions
+team-role-of = Role of { $name }
+team-change-role = Change role
+team-of-name = of { $name }
+team-make-owner-confirm = Hand the workspace over to { $name }? You become an admin.
+team-make-owner = Make owner
+team-remove-confirm = Remove { $name }? They are signed out at once.
+team-remove = Remove
+team-invite = Invite a teammate
+team-seats = { $count ->
+    [one] of { $count } seat used (members and pending invitations).
+   *[other] of { $count } seats used (members and pending invitations).
+}
+team-seats-add = Add seats in Billing
+team-seats-add-after = to invite more.
+team-seats-ask = Ask the workspace's owner to add seats.
+team-invite-agent = Agent: answers conversations
+team-invite-admin = Admin: also manages the team and the widget
+team-invite-button = Send invitation
+team-waiting = Waiting for an answer
+team-waiting-none = No invitation is waiting.
+team-revoke = Revoke
+team-revoke-of = the invitation of { $email }
+team-leave-heading = Leave this workspace
+team-leave-confirm = Leave { $workspace }?
+team-leave = Leave { $workspace }
+
+## Settings
+
+settings-name = Workspace name
+settings-save = Save
+settings-name-short = Name:
+settings-name-admins = Only owners and admins can change it.
+settings-site-key = Site key
+settings-workspace-id = Workspace id
+settings-api-keys = API keys
+settings-api-text = Connect other systems through the REST API.
+settings-api-manage = Manage API keys
+settings-notifications = Your notifications
+settings-notifications-text = Desktop notifications, sounds and emails for new conversations, conversations assigned to you and visitors writing in them.
+settings-notifications-choose = Choose your notifications
+settings-admin = Workspace administration
+settings-assignment = Auto-assignment
+settings-assignment-text = give new conversations to available agents in turn, up to a limit each.
+settings-availability = Business hours and email follow-up
+settings-availability-text = when you answer, the offline message, when unseen replies are emailed.
+settings-labels-text = the names your team sorts conversations by, and their colours.
+settings-attributes = Contact attributes
+settings-attributes-text = what your team records about each contact (a plan, a renewal date), typed.
+settings-webhooks = Webhooks
+settings-webhooks-text = send conversation and message events to your systems, signed.
+settings-privacy = Data and privacy
+settings-privacy-text = retention, exports, deleting the workspace.
+settings-audit = Audit log
+settings-audit-text = who changed what, and when.
+settings-canned-before = Saved replies your team inserts by typing
+settings-canned-after = in a reply.
+settings-canned-manage = Manage canned responses
+new-workspace-text = A workspace is one website or brand, with its own widget, inbox and team. You will be its owner.
+search-no-match = Nothing matches “{ $query }”. Search finds whole words in messages, names and email addresses.
+search-results = Results
+search-message = Message
+search-back = Back to the inbox
+
+## Auto-assignment and business hours
+
+assignment-now = Right now
+assignment-none-available = No agent is available: nobody has the inbox open, or everyone is away.
+assignment-available = { $count ->
+    [one] { $count } agent is available.
+   *[other] { $count } agents are available.
+}
+assignment-none-waiting = No open conversation is waiting unassigned.
+assignment-waiting = { $count ->
+    [one] { $count } open conversation is unassigned.
+   *[other] { $count } open conversations are unassigned.
+}
+assignment-who = Who answers new conversations
+assignment-legend = Assign new conversations
+assignment-mode-manual = Off: agents pick conversations themselves
+assignment-mode-round-robin = Round-robin among available agents
+assignment-mode-hint = Round-robin gives each new conversation at once to the available agent (inbox open, not away) who has waited longest for one, skipping agents at the limit. When nobody can take it, it waits unassigned; waiting conversations go, oldest first, to the next agent who comes online, turns available or drops under the limit. A conversation the visitor reopens while its agent is offline or away goes to someone available.
+assignment-limit = Most open conversations per agent
+assignment-limit-hint = From 1 to 100. Counts the agent's open conversations, however they were assigned; agents may still take more by hand.
+availability-hours = Business hours
+availability-title = Business hours and follow-up
+availability-errors = Nothing was saved. Please fix:
+availability-hours-hint = Outside these hours the widget says you are away, shows your offline message and asks visitors for their email; their messages are emailed to your team at once. Right now you are
+availability-open-now = open
+availability-closed-now = closed
+availability-enabled = Use business hours (off: always open)
+availability-zone-hint = A name such as Europe/Paris or America/New_York.
+availability-caption = Opening hours, in that time zone
+availability-day = Day
+availability-open = Open
+availability-from = From
+availability-until = Until
+availability-open-on = Open on { $day }
+availability-opens-at = { $day } opens at
+availability-closes-at = { $day } closes at
+availability-offline = Offline message
+availability-offline-hint = Shown in the widget when you are closed or no agent is online.
+availability-follow-up = Email follow-up
+availability-follow-up-hint = When a visitor who left their email has not seen an agent's reply, the reply is emailed to them once, with any others sent meanwhile. Visitor messages nobody reads in that time are emailed to your team (to the assignee, or to everyone).
+availability-wait = Wait before emailing (minutes)
+day-monday = Monday
+day-tuesday = Tuesday
+day-wednesday = Wednesday
+day-thursday = Thursday
+day-friday = Friday
+day-saturday = Saturday
+day-sunday = Sunday
+
+## A contact
+
+contact-blocked-since = since { $since }: their chat is closed and they cannot start a new one. Unblock them from the contact panel of one of their conversations.
+contact-identity-after = , without your website's signature. Their name and email are unconfirmed.
+contact-details = Details
+contact-merge = Merge with another contact…
+contact-no-conversations = { $name } has not written yet. Their conversations show here, newest first, once they do.
+contact-messages = { $count ->
+    [one] { $count } message
+   *[other] { $count } messages
+}
+privacy-heading = Privacy
+privacy-export-contact = Export this contact's data (JSON)
+privacy-delete-contact-confirm = Delete { $name } with all of their conversations and messages? This cannot be undone.
+privacy-delete-contact = Delete contact and messages
+attributes-none = No contact attributes are defined yet.
+attributes-define = Define attributes
+attributes-define-after = , such as a plan or a renewal date, and your team fills them in here.
+attributes-admins = Owners and admins define them in Settings.
+attributes-refused = Nothing was saved: correct the fields marked below.
+attributes-not-set = Not set
+attributes-not-an-option = (not an option)
+attributes-misfit = Stored before this attribute was defined: it stays as it is until you change it.
+attributes-misfit-option = Stored before this attribute was defined, or before its option was removed: it stays as it is until you change it.
+attributes-empty-clears = Leave a field empty to clear it.
+attributes-save = Save attributes
+attributes-other = Other attributes
+attributes-other-hint = sent by your website, not defined in Settings
+
+## Labels, canned responses, notifications
+
+labels-intro-before = Labels sort your conversations: “billing”, “bug”, “vip”. Agents put them on a conversation from the inbox (or press
+labels-intro-after = ), and the inbox shows only one label’s conversations when you pick it in the list’s Label filter.
+labels-new = New label
+labels-at-most = This workspace has { $max } labels, the most it can have. Delete one to add another.
+labels-colour = Colour
+labels-add = Add label
+labels-count = { $count } of { $max }
+labels-none = No labels yet. Add the first one above: a name your team will recognise at a glance.
+labels-name-of = Name of { $name }
+labels-colour-of = Colour of { $name }
+labels-delete-confirm = Delete the label “{ $name }”? It is taken off every conversation that has it.
+labels-delete = Delete
+canned-intro-before = Saved replies for the questions you answer every day. In a reply, type
+canned-intro-after = and the shortcut to insert one.
+canned-new = New canned response
+canned-shortcut = Shortcut
+canned-save = Save canned response
+canned-saved = Saved
+canned-none = None yet. Add the answers you type most often.
+canned-edit = Edit
+canned-save-changes = Save changes
+canned-cancel = Cancel
+canned-delete-confirm = Delete /{ $shortcut }?
+notifications-title = Notifications
+notifications-intro = How Parlor tells you what happens in { $workspace }. These choices are yours alone, and for this workspace only.
+notifications-when = Tell me when
+notifications-caption = Notifications for each event: desktop, sound and email
+notifications-event = Event
+notifications-save = Save notifications
+notifications-desktop = Desktop notifications and sounds
+notifications-desktop-text = They come from the inbox while it is open in a tab, never for your own messages, and not for the conversation you are looking at. Desktop notifications also need this browser's permission.
+notifications-allow = Allow desktop notifications
+notifications-team-email = Visitor messages that nobody reads in time, or that arrive outside business hours, are emailed to the team whatever you choose here (see Business hours and follow-up).

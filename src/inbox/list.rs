@@ -274,6 +274,7 @@ pub(super) async fn render_inbox(
 #[derive(Template)]
 #[template(path = "app/inbox_row.html")]
 struct RowFragment {
+    tr: crate::i18n::Tr,
     row: RowView,
     workspace_id: WorkspaceId,
     keep: String,
@@ -302,5 +303,5 @@ pub(super) async fn row_fragment(
     .await?;
     let row = row.ok_or(AppError::NotFound)?;
     let keep = keep(View::parse(query.view.as_deref()).as_str(), queries::parse_status(query.status.as_deref()), label.map(|l| l.id));
-    render(StatusCode::OK, &RowFragment { row: RowView::from_row(&state, row, None), workspace_id, keep })
+    render(StatusCode::OK, &RowFragment { tr: member.current.user.tr(), row: RowView::from_row(&state, row, None), workspace_id, keep })
 }

@@ -27,8 +27,53 @@ pub fn say(tr: &Tr, english: &str) -> String {
         "Something went wrong on our side. Please try again." => tr.t("error-internal"),
         "This address does not accept that kind of request." => tr.t("error-method-not-allowed"),
         "The request could not be handled." => tr.t("error-bad-request"),
+        "Monday" => tr.t("day-monday"),
+        "Tuesday" => tr.t("day-tuesday"),
+        "Wednesday" => tr.t("day-wednesday"),
+        "Thursday" => tr.t("day-thursday"),
+        "Friday" => tr.t("day-friday"),
+        "Saturday" => tr.t("day-saturday"),
+        "Sunday" => tr.t("day-sunday"),
         _ => counted(tr, english).unwrap_or_else(|| english.to_string()),
     }
+}
+
+/// A conversation's status as the inbox names it ("Open").
+pub fn status_name(tr: &Tr, status: &crate::conversations::ConversationStatus) -> String {
+    use crate::conversations::ConversationStatus::*;
+    match status {
+        Open => tr.t("status-open"),
+        Pending => tr.t("status-pending"),
+        Snoozed => tr.t("status-snoozed"),
+        Resolved => tr.t("status-resolved"),
+    }
+}
+
+/// A conversation's status inside a sentence ("No open conversations").
+pub fn status_word(tr: &Tr, status: &crate::conversations::ConversationStatus) -> String {
+    use crate::conversations::ConversationStatus::*;
+    match status {
+        Open => tr.t("status-open-word"),
+        Pending => tr.t("status-pending-word"),
+        Snoozed => tr.t("status-snoozed-word"),
+        Resolved => tr.t("status-resolved-word"),
+    }
+}
+
+/// A member's role ("Admin").
+pub fn role_name(tr: &Tr, role: &crate::workspaces::Role) -> String {
+    use crate::workspaces::Role::*;
+    match role {
+        Owner => tr.t("role-owner"),
+        Admin => tr.t("role-admin"),
+        Agent => tr.t("role-agent"),
+    }
+}
+
+/// A count as [`Tr::n`] takes it, for templates (which pass fields by reference).
+pub fn num(count: &i64) -> f64 {
+    // Counts shown on pages are far below 2^53, where f64 stays exact.
+    *count as f64
 }
 
 /// The messages that name a length: "Use at most 100 characters."
