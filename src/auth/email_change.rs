@@ -91,7 +91,12 @@ fn link_invalid(tr: crate::i18n::Tr) -> Result<HttpResponse, AppError> {
     )
 }
 
-async fn confirm_form(state: web::Data<AppState>, csrf: CsrfToken, tr: crate::i18n::Tr, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn confirm_form(
+    state: web::Data<AppState>,
+    csrf: CsrfToken,
+    tr: crate::i18n::Tr,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let lookup = token.clone();
     let Some((_, new_email)) = db::run(&state.pool, move |conn| UserToken::peek_email_change(conn, &lookup)).await? else {

@@ -16,9 +16,9 @@ use super::{
 };
 use crate::{
     db::{self, UserId},
-    i18n::Tr,
     email,
     error::AppError,
+    i18n::Tr,
     state::AppState,
     web::{client_ip, notice_text, render, safe_next, see_other, user_agent},
     workspaces::{self, Workspace},
@@ -165,7 +165,12 @@ struct LoginPage<'a> {
     notice: Option<String>,
 }
 
-async fn login_form(current: Option<CurrentUser>, csrf: CsrfToken, tr: Tr, query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
+async fn login_form(
+    current: Option<CurrentUser>,
+    csrf: CsrfToken,
+    tr: Tr,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref());
     if current.is_some() {
         return Ok(see_other(&next));
@@ -260,7 +265,10 @@ async fn forgot(
     let email = match normalize_email(&form.email) {
         Ok(email) => email,
         Err(error) => {
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &ForgotPage { tr, csrf, email: &form.email, error: Some(error), sent_to: None });
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ForgotPage { tr, csrf, email: &form.email, error: Some(error), sent_to: None },
+            );
         }
     };
     if state.limiters.reset_per_ip.check(&client_ip(&req)).is_err() || state.limiters.reset_per_account.check(&email).is_err() {

@@ -128,9 +128,7 @@ impl User {
 
     /// `language` is one of [`crate::i18n::CONSOLE_LANGUAGES`]; the caller checks.
     pub fn set_language(conn: &mut PgConnection, id: UserId, language: &str) -> Result<(), AppError> {
-        diesel::update(users::table.find(id))
-            .set((users::language.eq(language), users::updated_at.eq(diesel::dsl::now)))
-            .execute(conn)?;
+        diesel::update(users::table.find(id)).set((users::language.eq(language), users::updated_at.eq(diesel::dsl::now))).execute(conn)?;
         Ok(())
     }
 

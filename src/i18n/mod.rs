@@ -49,8 +49,11 @@ pub const LANGUAGES: &[Language] = &[
 /// The languages the dashboard and the emails to members are complete in.
 pub const CONSOLE_LANGUAGES: &[&str] = &["en", "de"];
 
-/// The parts every language ships, and the parts only [`CONSOLE_LANGUAGES`] ship.
+/// The parts every language ships, and the parts only [`CONSOLE_LANGUAGES`] ship (the tests
+/// hold [`SOURCES`] to them).
+#[cfg_attr(not(test), allow(dead_code))]
 const VISITOR_PARTS: &[&str] = &["widget", "visitor"];
+#[cfg_attr(not(test), allow(dead_code))]
 const MEMBER_PARTS: &[&str] = &["console", "console-widget", "team"];
 
 /// The Fluent sources, compiled in: (language, part, text).

@@ -255,7 +255,10 @@ pub(super) async fn labels_fragment(
     .await?;
     let keep = query.keep.clone().filter(|k| k.bytes().all(|b| b.is_ascii_alphanumeric() || b"=&-_".contains(&b))).unwrap_or_default();
     let (addable, any_defined) = (addable_labels(&all, &on), !all.is_empty());
-    render(StatusCode::OK, &LabelsFragment { tr: member.current.user.tr(), workspace_id, conversation_id, on, addable, any_defined, csrf: csrf.0, keep })
+    render(
+        StatusCode::OK,
+        &LabelsFragment { tr: member.current.user.tr(), workspace_id, conversation_id, on, addable, any_defined, csrf: csrf.0, keep },
+    )
 }
 
 pub(super) async fn conversation_page(

@@ -12,12 +12,8 @@ fn browser_speaking(address: &str, languages: &str) -> Browser {
     let jar = Arc::new(reqwest::cookie::Jar::default());
     let mut headers = header::HeaderMap::new();
     headers.insert(header::ACCEPT_LANGUAGE, header::HeaderValue::from_str(languages).expect("header"));
-    let client = reqwest::Client::builder()
-        .cookie_provider(jar.clone())
-        .redirect(Policy::none())
-        .default_headers(headers)
-        .build()
-        .expect("client");
+    let client =
+        reqwest::Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).default_headers(headers).build().expect("client");
     Browser { client, jar, address: address.to_string(), ip: "203.0.113.7".into() }
 }
 
@@ -40,6 +36,8 @@ async fn a_german_browser_signs_up_and_reads_the_console_in_german() {
     let inbox = unescape_html(&browser.get_html(&format!("/app/{workspace}/inbox")).await);
     assert!(inbox.contains(r#"<html lang="de""#), "{inbox}");
     assert!(inbox.contains("<h1 id=\"list-heading\">Posteingang</h1>"), "{inbox}");
+    assert!(inbox.contains("Keine offenen Gespräche in dieser Ansicht."), "the empty list says so in German: {inbox}");
+    assert!(inbox.contains(r#""inbox-js-typing-one":"{name} tippt…""#), "the script's texts are German too: {inbox}");
 
     let language = app.query_string("SELECT language AS value FROM users ORDER BY created_at DESC LIMIT 1");
     assert_eq!(language.as_deref(), Some("de"));
