@@ -622,3 +622,278 @@ inbox-js-ready = Bereit
 inbox-js-uploading = Wird hochgeladen… { $percent } %
 inbox-js-canned-no-match = Keine Textvorlage passt zu /{ $query }.
 inbox-js-canned-none = Noch keine Textvorlagen: Legen Sie sie in den Einstellungen an.
+
+## API-Schlüssel, Audit-Protokoll, Daten und Datenschutz
+
+api-keys-intro-before = Andere Systeme verwenden die REST-API unter
+api-keys-intro-header = mit einem Schlüssel im Header
+api-keys-intro-after = Ein Schlüssel handelt in Ihrem Namen, innerhalb seiner Berechtigungen, für jedes Gespräch dieses Arbeitsbereichs: Bewahren Sie ihn auf einem Server auf, und geben Sie ihm nur die Berechtigungen, die er braucht.
+api-keys-new = Ihr neuer Schlüssel
+api-keys-copy-now = Kopieren Sie ihn jetzt: Er wird nur dieses eine Mal angezeigt.
+api-keys-key = API-Schlüssel
+api-keys-copy = Schlüssel kopieren
+api-keys-create-heading = Schlüssel erstellen
+api-keys-scopes = Berechtigungen
+api-keys-read = Lesen
+api-keys-read-text = Gespräche, Nachrichten und Kontakte
+api-keys-write = Schreiben
+api-keys-write-text = Nachrichten senden, Gespräche und Kontakte ändern
+api-keys-admin-text = Personen einladen; funktioniert nur, solange Sie Inhaber oder Admin sind
+api-keys-create = Schlüssel erstellen
+api-keys-keys = Schlüssel
+api-keys-none = Noch keine Schlüssel.
+api-keys-key-column = Schlüssel
+api-keys-created = Erstellt
+api-keys-last-used = Zuletzt verwendet
+api-keys-revoke-confirm = { $name } widerrufen? Systeme, die ihn verwenden, funktionieren sofort nicht mehr.
+audit-none = Noch nichts. Änderungen an Einstellungen, Team, API-Schlüsseln, Webhooks und Daten erscheinen hier.
+audit-caption = Admin-Aktionen, neueste zuerst
+audit-when = Wann
+audit-who = Wer
+audit-what = Was
+audit-details = Details
+audit-older = Ältere Ereignisse
+privacy-retention = Aufbewahrung
+privacy-retention-hint = Gespräche, die länger als so lange erledigt sind, werden einmal täglich mit ihren Nachrichten gelöscht. Kontakte bleiben. Lassen Sie das Feld leer, um alles zu behalten.
+privacy-retention-days = Erledigte Gespräche löschen nach (Tagen)
+privacy-retention-save = Aufbewahrung speichern
+privacy-export = Export
+privacy-export-text = Laden Sie alle Daten dieses Arbeitsbereichs herunter: Mitglieder, Widget-Einstellungen, Textvorlagen, Webhook-Endpunkte, Kontakte, Gespräche, Nachrichten und das Audit-Protokoll, als JSON-Zeilen. Geheimnisse bleiben außen vor.
+privacy-export-all = Alle Daten exportieren
+privacy-export-one = Um die Daten einer Person zu exportieren oder zu löschen, öffnen Sie eines ihrer Gespräche im Posteingang und verwenden Sie den Kontaktbereich.
+privacy-audit-text = Wer Einstellungen, Team, Schlüssel, Webhooks und Daten wann geändert hat.
+privacy-audit-open = Audit-Protokoll öffnen
+privacy-delete = Diesen Arbeitsbereich löschen
+privacy-delete-text = Löscht den Arbeitsbereich mit allen Gesprächen, Kontakten und Einstellungen, sofort und endgültig. Das Widget funktioniert auf Ihrer Website nicht mehr.
+privacy-delete-type = Geben Sie
+privacy-delete-type-after = zur Bestätigung ein
+privacy-delete-button = Arbeitsbereich endgültig löschen
+privacy-delete-owner = Nur der Inhaber des Arbeitsbereichs kann ihn löschen.
+webhooks-intro = Parlor sendet jedes gewählte Ereignis per POST an Ihren Endpunkt, signiert mit dem Geheimnis des Endpunkts, und wiederholt fehlgeschlagene Zustellungen 24 Stunden lang. Wie Sie eine Zustellung prüfen, steht unter „Webhooks“ in der API-Dokumentation
+webhooks-endpoints = Endpunkte
+webhooks-none = Noch kein Endpunkt. Fügen Sie unten einen hinzu, um Ereignisse zu empfangen.
+webhooks-caption = Webhook-Endpunkte
+webhooks-events = Ereignisse
+webhooks-state = Zustand
+webhooks-active = Aktiv
+webhooks-paused = Pausiert
+webhooks-add-heading = Endpunkt hinzufügen
+webhooks-url = Endpunkt-URL
+webhooks-add = Endpunkt hinzufügen
+
+## Abrechnung
+
+billing-failed = Ihre letzte Zahlung ist fehlgeschlagen.
+billing-failed-text = Stripe versucht es erneut; aktualisieren Sie Ihre Zahlungsmethode, damit Ihr Team seine Plätze behält.
+billing-update-payment = Zahlungsmethode aktualisieren
+billing-plan = Tarif: { $plan }
+billing-trialing = Kostenlose Testphase
+billing-past-due = Zahlung überfällig
+billing-price = Preis
+billing-trial-ends = Testphase endet
+billing-ends-on = Endet am
+billing-renews-on = Verlängert sich am
+billing-seats = Plätze
+billing-seats-hint = (Mitglieder und offene Einladungen)
+billing-this-month = Dieser Monat
+billing-conversations-month = Gespräche in diesem Monat
+billing-storage = Dateispeicher
+billing-storage-hint = (in Gesprächen gesendete Dateien)
+billing-storage-used = Belegter Dateispeicher
+billing-cancel-hint = Das Abonnement endet mit Ablauf des Zeitraums; der Arbeitsbereich kehrt dann zum Free-Tarif zurück und behält alle seine Daten.
+billing-portal = Zahlungsmethoden, Rechnungen und Plätze verwalten
+billing-portal-hint = Öffnet das Kundenportal von Stripe; danach kommen Sie hierher zurück.
+billing-upgrade = Tarif wechseln
+billing-plan-legend = Tarif
+billing-seats-field-hint = Einer pro Mitglied, einschließlich offener Einladungen (derzeit { $used }).
+billing-start-trial = Kostenlose Testphase starten
+billing-continue = Weiter zur Zahlung
+copy-done = In die Zwischenablage kopiert.
+copy-by-hand = Drücken Sie Strg+C (⌘C auf dem Mac), um zu kopieren.
+notifications-granted = Dieser Browser zeigt Desktop-Benachrichtigungen.
+notifications-denied = Dieser Browser blockiert Desktop-Benachrichtigungen von Parlor: Erlauben Sie sie in seinen Website-Einstellungen.
+notifications-unsupported = Dieser Browser kann keine Desktop-Benachrichtigungen zeigen; Töne werden weiterhin abgespielt.
+account-avatar-too-large = Dieses Bild ist größer als { $max }. Wählen Sie ein kleineres.
+notify-event-new-conversation = Ein Besucher beginnt ein neues Gespräch
+notify-event-assigned = Mir wird ein Gespräch zugewiesen
+notify-event-new-message = Ein Besucher schreibt in einem mir zugewiesenen Gespräch
+notify-hint-new-conversation = E-Mail: höchstens eine pro Minute; inzwischen begonnene Gespräche kommen gesammelt.
+notify-hint-assigned = Durch ein Teammitglied oder die automatische Zuweisung; nicht, wenn Sie es selbst übernehmen.
+notify-hint-new-message = E-Mail: nur, solange Sie offline oder abwesend sind, höchstens eine pro Gespräch alle 10 Minuten.
+notify-channel-desktop = Desktop
+notify-channel-sound = Ton
+canned-placeholders = Platzhalter, die beim Einfügen der Antwort ausgefüllt werden:
+canned-placeholder-contact-name = (der Name des Kontakts oder der Name, den der Posteingang ihm gibt)
+canned-placeholder-contact-email = (leer, wenn unbekannt)
+canned-placeholder-agent-name = (Ihr Name)
+
+## Kontakte zusammenführen
+
+merge-kept = Bleibt erhalten
+merge-merged = Wird übernommen, dann gelöscht
+merge-title = { $name } zusammenführen
+merge-confirm-heading = { $other } mit { $kept } zusammenführen?
+merge-lead = Wenn dieselbe Person zweimal kam (etwa einmal anonym, einmal mit E-Mail-Adresse), macht das Zusammenführen daraus einen Kontakt mit allen Gesprächen.
+merge-what-happens = Was passiert
+merge-choose-another = Anderen Kontakt wählen
+merge-nothing-to-move = { $name } hat kein Gespräch, das verschoben wird.
+merge-moves = { $count ->
+    [one] { $count } Gespräch von { $other } geht mit Nachrichten und Dateien an { $kept }: { $kept } hat dann { $total }.
+   *[other] { $count } Gespräche von { $other } gehen mit Nachrichten und Dateien an { $kept }: { $kept } hat dann { $total }.
+}
+merge-keeps-place = { $kept } behält seinen Platz im Posteingang und in der API (seine ID)
+merge-takes = { " " }und übernimmt von { $other }, was fehlt: { $filled }
+merge-both-values = Wo beide einen Wert haben, bleibt der von { $kept }.
+merge-attributes-added = { $count ->
+    [one] { $count } Attribut von { $other } wird hinzugefügt
+   *[other] { $count } Attribute von { $other } werden hinzugefügt
+}
+merge-attributes-left-out = { $count ->
+    [one] { $count } wird weggelassen, da ein Kontakt höchstens 50 hat
+   *[other] { $count } werden weggelassen, da ein Kontakt höchstens 50 hat
+}
+merge-blocked = { $name } ist blockiert, daher wird es auch der zusammengeführte Kontakt: Die Chatfenster beider schließen sich, und keiner kann einen neuen Chat beginnen, bis ein Inhaber oder Admin die Blockierung aufhebt.
+merge-chat-carries-on = Hat { $other } den Chat geöffnet, geht er als { $kept } weiter, mit allen Gesprächen.
+merge-then-deleted = { $name } wird danach gelöscht. Das lässt sich nicht rückgängig machen.
+merge-into = Mit { $name } zusammenführen
+merge-keep-instead = Stattdessen { $name } behalten
+merge-heading = { $name } mit einem anderen Kontakt zusammenführen
+merge-choose-lead = Wählen Sie den Kontakt, der mit { $name } zusammengeführt wird; { $name } bleibt mit den Gesprächen des anderen erhalten. Die nächste Seite zeigt beide nebeneinander, bevor sich etwas ändert.
+merge-recent = Kürzlich gesehene Personen
+merge-matching = Personen passend zu „{ $query }“
+merge-no-one = Noch niemand zum Zusammenführen.
+merge-no-match = Kein anderer Kontakt passt zu „{ $query }“. Die Suche findet ganze Wörter: einen Namen, eine E-Mail-Adresse oder einen Teil davon, eine Benutzer-ID.
+merge-candidate-label = { $other } mit { $kept } zusammenführen
+merge-conversations = { $count ->
+    [one] { $count } Gespräch
+   *[other] { $count } Gespräche
+}
+merge-last-seen = zuletzt gesehen
+merge-at-most = Höchstens 50 werden angezeigt: Suchen Sie, um jemand anderen zu finden.
+
+## Kontaktattribute
+
+attributes-intro-before = Attribute sind, was Ihr Team über einen Kontakt über Name und E-Mail-Adresse hinaus weiß: ein Tarif, ein Unternehmen, ein Verlängerungsdatum. Jedes Mitglied füllt sie auf der Seite eines Kontakts und im Kontaktbereich des Posteingangs aus; Ihre Website setzt sie mit
+attributes-intro-after = und andere Systeme über die REST-API, beide über den Schlüssel des Attributs.
+attributes-new = Neues Attribut
+attributes-at-most = Dieser Arbeitsbereich hat { $max } Attribute, die Höchstzahl. Löschen Sie eines, um ein weiteres hinzuzufügen.
+attributes-optional = (optional)
+attributes-key-placeholder = aus der Bezeichnung gebildet: plan
+attributes-key-hint-before = So nennen ihn Ihre Website und die API. Bleibt das Feld leer, wird er aus der Bezeichnung gebildet („Plan tier“ wird zu
+attributes-key-hint-after = ). Buchstaben, Ziffern, - und _; er lässt sich später nicht ändern.
+attributes-type = Typ
+attributes-options = Optionen
+attributes-options-for-list = (für eine Liste)
+attributes-options-hint = Eine pro Zeile: 1 bis { $max } Optionen mit je bis zu { $chars } Zeichen.
+attributes-add = Attribut hinzufügen
+attributes-none-yet = Noch keine Attribute. Fügen Sie oben das erste hinzu, etwa „Tarif“ als Liste Ihrer Tarife oder „Verlängerungsdatum“ als Datum.
+attributes-options-edit-hint = Eine pro Zeile. Kontakte mit einer Option, die Sie entfernen, behalten sie, bis jemand sie ändert.
+attributes-delete-title = { $label } löschen
+attributes-delete-heading = „{ $label }“ löschen?
+attributes-delete-what = Was das Löschen bewirkt
+attributes-delete-the = Das Attribut
+attributes-delete-goes = wird entfernt, und mit ihm sein Wert bei
+attributes-delete-none = keinem Kontakt: Keiner hat einen.
+attributes-delete-holders = { $count ->
+    [one] { $count } Kontakt
+   *[other] { $count } Kontakten
+}
+attributes-delete-undone = Das lässt sich nicht rückgängig machen.
+attributes-delete-still-before = Sendet Ihre Website weiterhin
+attributes-delete-still-after = , erscheinen neue Werte bei Kontakten unter „Weitere Attribute“, ohne Typ.
+attributes-delete-button = Attribut und seine Werte löschen
+type-text = Text
+type-number = Zahl
+type-date = Datum
+type-boolean = Ja oder nein
+type-list = Liste
+webhook-title = Webhook-Endpunkt
+webhook-secret = Signaturgeheimnis
+webhook-headers = Header
+webhook-active = Aktiv (pausierte Endpunkte erhalten nichts)
+webhook-test = Testereignis senden
+webhook-delete-confirm = Diesen Endpunkt löschen? Ab sofort gehen keine Ereignisse mehr an ihn.
+webhook-delete = Endpunkt löschen
+webhook-deliveries = Letzte Zustellungen
+webhook-no-delivery = Noch keine Zustellung. Ereignisse erscheinen hier, sobald sie gesendet werden; probieren Sie „Testereignis senden“.
+webhook-caption = Die letzten 50 Zustellungen, neueste zuerst
+webhook-result = Ergebnis
+webhook-response = Antwort
+webhook-attempts = Versuche
+webhook-delivered = Zugestellt
+webhook-failed = Fehlgeschlagen
+webhook-next-try = nächster Versuch { $when }
+
+## Berichte
+
+reports-own = Ihre eigenen Gespräche und Bewertungen.
+reports-covers = Was der Bericht umfasst
+reports-range = Zeitraum
+reports-to = Bis
+reports-everyone = Alle
+reports-any-label = Beliebiges Label
+reports-show = Bericht anzeigen
+reports-days-in = Tage in { $zone }.
+reports-business-hours = Zeiten zählen nur Geschäftszeiten ({ $hours }, { $zone }).
+reports-every-hour = Zeiten zählen jede Stunde;
+reports-set-hours = Geschäftszeiten legen Sie fest unter
+reports-availability-link = Einstellungen → Verfügbarkeit
+reports-admin-hours = ein Admin kann Geschäftszeiten unter Einstellungen → Verfügbarkeit festlegen
+reports-summary = Übersicht
+reports-started = Begonnene Gespräche
+reports-median-first = Median der ersten Antwort
+reports-satisfied-4-5 = Zufrieden (4 oder 5)
+reports-ratings = { $count ->
+    [one] { $count } Bewertung
+   *[other] { $count } Bewertungen
+}
+reports-none = Keine Gespräche in diesem Zeitraum
+reports-none-text = Im Zeitraum { $range } wurde nichts begonnen, erledigt oder bewertet
+reports-for-filter = für diesen Filter
+reports-longer = Wählen Sie einen längeren Zeitraum
+reports-longer-admin = { " " }oder alle Agenten und beliebige Labels
+reports-per-day = Gespräche pro Tag
+reports-none-range = Keine Gespräche in diesem Zeitraum.
+reports-per-day-caption = Begonnene, erledigte und noch offene Gespräche pro Tag
+reports-col-started = Begonnen
+reports-still-open = Noch offen
+reports-total = Summe
+reports-csv = CSV herunterladen
+reports-csv-days = der Gespräche pro Tag
+reports-response-times = Antwortzeiten
+reports-none-answered = In diesem Zeitraum wurde kein Gespräch beantwortet oder erledigt.
+reports-durations-caption = Zeiten bis zur ersten Antwort und bis zur Erledigung
+reports-measure = Messgröße
+reports-median = Median
+reports-p90 = 90. Perzentil
+reports-count = Anzahl
+reports-csv-times = der Antwortzeiten
+reports-csat = Kundenzufriedenheit
+reports-no-ratings = Keine Bewertungen in diesem Zeitraum.
+reports-by-score = Bewertungen nach Punktzahl
+reports-rated-4-5 = { $percent } mit 4 oder 5 bewertet
+reports-score = Punktzahl
+reports-ratings-col = Bewertungen
+reports-share = Anteil
+reports-csv-ratings = der Bewertungen nach Punktzahl
+reports-comments = Neueste Kommentare
+reports-no-comments = Keine Bewertung in diesem Zeitraum enthielt einen Kommentar.
+reports-open-conversation = Gespräch öffnen
+reports-csv-comments = der neuesten Kommentare
+reports-agents = Agenten
+reports-your-figures = Ihre Zahlen
+reports-no-agents = In diesem Zeitraum hat kein Agent geantwortet oder ein Gespräch zugewiesen bekommen.
+reports-agents-caption = Gespräche, Antworten, Antwortzeiten und Bewertungen je Agent
+reports-your-caption = Ihre Gespräche, Antworten, Antwortzeiten und Bewertungen
+reports-replies = Antworten
+reports-first-response-col = Erste Antwort (Median / 90.)
+reports-resolution-col = Erledigung (Median / 90.)
+reports-satisfied = Zufrieden
+reports-replies-hint = Antworten werden je Agent beim Senden gezählt, nicht nach Label: Solange ein Label gewählt ist, zeigt die Spalte einen Strich.
+reports-csv-agents = der Zahlen der Agenten
+reports-busiest = Stoßzeiten
+reports-busiest-hint = Begonnene Gespräche nach Wochentag und Stunde, in { $zone }.
+reports-busiest-chart = Diagramm der Stoßzeiten, seitlich scrollbar
+reports-busiest-table = Tabelle der Stoßzeiten, seitlich scrollbar
+reports-busiest-caption = Begonnene Gespräche nach Tag und Stunde
+reports-csv-hours = der Stoßzeiten

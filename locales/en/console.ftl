@@ -619,3 +619,278 @@ inbox-js-ready = Ready
 inbox-js-uploading = Uploading… { $percent }%
 inbox-js-canned-no-match = No canned response matches /{ $query }.
 inbox-js-canned-none = No canned responses yet: add them in Settings.
+
+## API keys, audit log, data and privacy
+
+api-keys-intro-before = Other systems use the REST API at
+api-keys-intro-header = with a key in the header
+api-keys-intro-after = A key acts as you, within its scopes, on every conversation of this workspace: keep it on a server, and give it only the scopes it needs.
+api-keys-new = Your new key
+api-keys-copy-now = Copy it now: it is shown this once.
+api-keys-key = API key
+api-keys-copy = Copy key
+api-keys-create-heading = Create a key
+api-keys-scopes = Scopes
+api-keys-read = Read
+api-keys-read-text = conversations, messages and contacts
+api-keys-write = Write
+api-keys-write-text = send messages, change conversations and contacts
+api-keys-admin-text = invite people; works only while you are an owner or admin
+api-keys-create = Create key
+api-keys-keys = Keys
+api-keys-none = No keys yet.
+api-keys-key-column = Key
+api-keys-created = Created
+api-keys-last-used = Last used
+api-keys-revoke-confirm = Revoke { $name }? Systems using it stop working at once.
+audit-none = Nothing yet. Changes to settings, the team, API keys, webhooks and data show here.
+audit-caption = Admin actions, newest first
+audit-when = When
+audit-who = Who
+audit-what = What
+audit-details = Details
+audit-older = Older events
+privacy-retention = Retention
+privacy-retention-hint = Conversations resolved longer ago than this are deleted with their messages, once a day. Contacts stay. Leave it empty to keep everything.
+privacy-retention-days = Delete resolved conversations after (days)
+privacy-retention-save = Save retention
+privacy-export = Export
+privacy-export-text = Download all of this workspace's data: members, widget settings, canned responses, webhook endpoints, contacts, conversations, messages and the audit log, as JSON lines. Secrets are left out.
+privacy-export-all = Export all data
+privacy-export-one = To export or delete one person's data, open one of their conversations in the inbox and use the contact panel.
+privacy-audit-text = Who changed settings, the team, keys, webhooks and data, and when.
+privacy-audit-open = Open the audit log
+privacy-delete = Delete this workspace
+privacy-delete-text = Deletes the workspace with all of its conversations, contacts and settings, at once and for good. The widget stops working on your site.
+privacy-delete-type = Type
+privacy-delete-type-after = to confirm
+privacy-delete-button = Delete the workspace for good
+privacy-delete-owner = Only the workspace's owner can delete it.
+webhooks-intro = Parlor POSTs each event you choose to your endpoint, signed with the endpoint's secret, and retries failed deliveries for 24 hours. How to verify a delivery is described under "Webhooks" in the API documentation
+webhooks-endpoints = Endpoints
+webhooks-none = No endpoint yet. Add one below to receive events.
+webhooks-caption = Webhook endpoints
+webhooks-events = Events
+webhooks-state = State
+webhooks-active = Active
+webhooks-paused = Paused
+webhooks-add-heading = Add an endpoint
+webhooks-url = Endpoint URL
+webhooks-add = Add endpoint
+
+## Billing
+
+billing-failed = Your last payment failed.
+billing-failed-text = Stripe will try again; update your payment method so that your team keeps its seats.
+billing-update-payment = Update payment method
+billing-plan = Plan: { $plan }
+billing-trialing = Free trial
+billing-past-due = Payment overdue
+billing-price = Price
+billing-trial-ends = Trial ends
+billing-ends-on = Ends on
+billing-renews-on = Renews on
+billing-seats = Seats
+billing-seats-hint = (members and pending invitations)
+billing-this-month = This month
+billing-conversations-month = Conversations this month
+billing-storage = File storage
+billing-storage-hint = (files sent in conversations)
+billing-storage-used = File storage used
+billing-cancel-hint = The subscription ends at the end of the period; the workspace then returns to the Free plan and keeps all of its data.
+billing-portal = Manage payment methods, invoices and seats
+billing-portal-hint = Opens Stripe's customer portal; you come back here afterwards.
+billing-upgrade = Upgrade
+billing-plan-legend = Plan
+billing-seats-field-hint = One per member, including pending invitations ({ $used } now).
+billing-start-trial = Start the free trial
+billing-continue = Continue to payment
+copy-done = Copied to the clipboard.
+copy-by-hand = Press Ctrl+C (⌘C on a Mac) to copy.
+notifications-granted = This browser shows desktop notifications.
+notifications-denied = This browser blocks desktop notifications from Parlor: allow them in its site settings.
+notifications-unsupported = This browser cannot show desktop notifications; sounds still play.
+account-avatar-too-large = This picture is larger than { $max }. Choose a smaller one.
+notify-event-new-conversation = A visitor starts a new conversation
+notify-event-assigned = A conversation is assigned to me
+notify-event-new-message = A visitor writes in a conversation assigned to me
+notify-hint-new-conversation = Email: at most one a minute; conversations started meanwhile come together.
+notify-hint-assigned = By a teammate or by auto-assignment; not when you take it yourself.
+notify-hint-new-message = Email: only while you are offline or away, at most one per conversation every 10 minutes.
+notify-channel-desktop = Desktop
+notify-channel-sound = Sound
+canned-placeholders = Placeholders, filled in when the reply is inserted:
+canned-placeholder-contact-name = (the contact's name, or the name the inbox gives them)
+canned-placeholder-contact-email = (empty when unknown)
+canned-placeholder-agent-name = (your name)
+
+## Merging contacts
+
+merge-kept = Kept
+merge-merged = Merged into it, then deleted
+merge-title = Merge { $name }
+merge-confirm-heading = Merge { $other } into { $kept }?
+merge-lead = When the same person came twice (say once anonymously, once with their email), merging makes them one contact with all of their conversations.
+merge-what-happens = What happens
+merge-choose-another = Choose another contact
+merge-nothing-to-move = { $name } has no conversation to move.
+merge-moves = { $count ->
+    [one] { $count } conversation of { $other } moves to { $kept }, with their messages and files: { $kept } will have { $total }.
+   *[other] { $count } conversations of { $other } move to { $kept }, with their messages and files: { $kept } will have { $total }.
+}
+merge-keeps-place = { $kept } keeps their place in the inbox and the API (their id)
+merge-takes = , and takes what they lack from { $other }: { $filled }
+merge-both-values = Where both have a value, { $kept }'s stays.
+merge-attributes-added = { $count ->
+    [one] { $count } attribute of { $other } is added
+   *[other] { $count } attributes of { $other } are added
+}
+merge-attributes-left-out = { $count ->
+    [one] { $count } is left out, since a contact has at most 50
+   *[other] { $count } are left out, since a contact has at most 50
+}
+merge-blocked = { $name } is blocked, so the merged contact will be too: the chat windows of both close, and neither can start a new one until an owner or admin unblocks them.
+merge-chat-carries-on = If { $other } has the chat open, it carries on as { $kept }, with all of the conversations.
+merge-then-deleted = { $name } is then deleted. This cannot be undone.
+merge-into = Merge into { $name }
+merge-keep-instead = Keep { $name } instead
+merge-heading = Merge { $name } with another contact
+merge-choose-lead = Choose the contact to merge into { $name }, who is kept with the other's conversations. The next page shows both side by side before anything changes.
+merge-recent = People seen recently
+merge-matching = People matching “{ $query }”
+merge-no-one = No one else to merge with yet.
+merge-no-match = No other contact matches “{ $query }”. Search finds whole words: a name, an email address or a part of it, a user id.
+merge-candidate-label = Merge { $other } into { $kept }
+merge-conversations = { $count ->
+    [one] { $count } conversation
+   *[other] { $count } conversations
+}
+merge-last-seen = last seen
+merge-at-most = At most 50 are shown: search to find someone else.
+
+## Contact attributes
+
+attributes-intro-before = Attributes are what your team knows about a contact beyond their name and email: a plan, a company, a renewal date. Every member fills them in on a contact's page and in the inbox's contact panel; your website sets them with
+attributes-intro-after = and other systems with the REST API, both by the attribute's key.
+attributes-new = New attribute
+attributes-at-most = This workspace has { $max } attributes, the most it can have. Delete one to add another.
+attributes-optional = (optional)
+attributes-key-placeholder = made from the label: plan
+attributes-key-hint-before = What your website and the API call it. Left empty, it is made from the label (“Plan tier” becomes
+attributes-key-hint-after = ). Letters, digits, - and _; it cannot change later.
+attributes-type = Type
+attributes-options = Options
+attributes-options-for-list = (for a list)
+attributes-options-hint = One a line: 1 to { $max } options, each up to { $chars } characters.
+attributes-add = Add attribute
+attributes-none-yet = No attributes yet. Add the first one above, such as “Plan” as a list of your plans, or “Renewal date” as a date.
+attributes-options-edit-hint = One a line. Contacts who have an option you remove keep it until someone changes it.
+attributes-delete-title = Delete { $label }
+attributes-delete-heading = Delete “{ $label }”?
+attributes-delete-what = What deleting it does
+attributes-delete-the = The attribute
+attributes-delete-goes = goes, and with it its value on
+attributes-delete-none = no contact: none has one.
+attributes-delete-holders = { $count ->
+    [one] { $count } contact
+   *[other] { $count } contacts
+}
+attributes-delete-undone = This cannot be undone.
+attributes-delete-still-before = If your website still sends
+attributes-delete-still-after = , new values show under “Other attributes” on contacts, without a type.
+attributes-delete-button = Delete attribute and its values
+type-text = Text
+type-number = Number
+type-date = Date
+type-boolean = Yes or no
+type-list = List
+webhook-title = Webhook endpoint
+webhook-secret = Signing secret
+webhook-headers = Headers
+webhook-active = Active (paused endpoints receive nothing)
+webhook-test = Send a test event
+webhook-delete-confirm = Delete this endpoint? Events stop going to it at once.
+webhook-delete = Delete endpoint
+webhook-deliveries = Recent deliveries
+webhook-no-delivery = No delivery yet. Events show here as they are sent; try "Send a test event".
+webhook-caption = The latest 50 deliveries, newest first
+webhook-result = Result
+webhook-response = Response
+webhook-attempts = Attempts
+webhook-delivered = Delivered
+webhook-failed = Failed
+webhook-next-try = next try { $when }
+
+## Reports
+
+reports-own = Your own conversations and ratings.
+reports-covers = What the report covers
+reports-range = Date range
+reports-to = To
+reports-everyone = Everyone
+reports-any-label = Any label
+reports-show = Show report
+reports-days-in = days in { $zone }.
+reports-business-hours = Times count business hours only ({ $hours }, { $zone }).
+reports-every-hour = Times count every hour;
+reports-set-hours = set business hours in
+reports-availability-link = Settings → Availability
+reports-admin-hours = an admin can set business hours in Settings → Availability
+reports-summary = Summary
+reports-started = Conversations started
+reports-median-first = Median first response
+reports-satisfied-4-5 = Satisfied (4 or 5)
+reports-ratings = { $count ->
+    [one] { $count } rating
+   *[other] { $count } ratings
+}
+reports-none = No conversations in this range
+reports-none-text = Nothing was started, resolved or rated between { $range }
+reports-for-filter = for this filter
+reports-longer = Choose a longer range
+reports-longer-admin = , or everyone and any label
+reports-per-day = Conversations per day
+reports-none-range = No conversations in this range.
+reports-per-day-caption = Conversations started, resolved and still open, per day
+reports-col-started = Started
+reports-still-open = Still open
+reports-total = Total
+reports-csv = Download CSV
+reports-csv-days = of conversations per day
+reports-response-times = Response times
+reports-none-answered = No conversation was answered or resolved in this range.
+reports-durations-caption = First response and resolution times
+reports-measure = Measure
+reports-median = Median
+reports-p90 = 90th percentile
+reports-count = Count
+reports-csv-times = of response times
+reports-csat = Customer satisfaction
+reports-no-ratings = No ratings in this range.
+reports-by-score = Ratings by score
+reports-rated-4-5 = { $percent } rated 4 or 5
+reports-score = Score
+reports-ratings-col = Ratings
+reports-share = Share
+reports-csv-ratings = of ratings by score
+reports-comments = Latest comments
+reports-no-comments = No rating in this range came with a comment.
+reports-open-conversation = Open the conversation
+reports-csv-comments = of the latest comments
+reports-agents = Agents
+reports-your-figures = Your figures
+reports-no-agents = No agent answered or was assigned a conversation in this range.
+reports-agents-caption = Each agent's conversations, replies, response times and ratings
+reports-your-caption = Your conversations, replies, response times and ratings
+reports-replies = Replies
+reports-first-response-col = First response (median / 90th)
+reports-resolution-col = Resolution (median / 90th)
+reports-satisfied = Satisfied
+reports-replies-hint = Replies are counted for each agent as they are sent, not by label: the column shows a dash while a label is chosen.
+reports-csv-agents = of the agents' figures
+reports-busiest = Busiest hours
+reports-busiest-hint = Conversations started, by day of the week and hour, in { $zone }.
+reports-busiest-chart = Busiest hours chart, scrolls sideways
+reports-busiest-table = Busiest hours table, scrolls sideways
+reports-busiest-caption = Conversations started by day and hour
+reports-csv-hours = of the busiest hours
