@@ -41,6 +41,16 @@ pub fn say(tr: &Tr, english: &str) -> String {
         "Date" => tr.t("type-date"),
         "Yes or no" => tr.t("type-boolean"),
         "List" => tr.t("type-list"),
+        // The prefix of a conversation's preview: who wrote its last message.
+        "Note: " => format!("{} ", tr.t("inbox-preview-note")),
+        "Agent: " => format!("{} ", tr.t("inbox-preview-agent")),
+        "Today" => tr.t("reports-today"),
+        "Last 7 days" => tr.t("reports-last-7-days"),
+        "Last 30 days" => tr.t("reports-last-30-days"),
+        "First response" => tr.t("reports-first-response"),
+        "Resolution" => tr.t("reports-resolution"),
+        "agent" => tr.t("role-agent-word"),
+        "admin" => tr.t("role-admin-word"),
         "Monday" => tr.t("day-monday"),
         "Tuesday" => tr.t("day-tuesday"),
         "Wednesday" => tr.t("day-wednesday"),
@@ -136,5 +146,7 @@ mod tests {
         }
         assert_eq!(say(&german, "Use at least 8 characters."), "Verwenden Sie mindestens 8 Zeichen.");
         assert_eq!(say(&german, "Something nobody wrote."), "Something nobody wrote.");
+        assert_eq!(say(&english, "Note: "), "Note: ");
+        assert_eq!(say(&german, "Note: "), "Notiz: ");
     }
 }
