@@ -35,10 +35,11 @@ use askama::Template;
 #[derive(Template)]
 #[template(path = "landing.html")]
 struct LandingPage {
+    tr: i18n::Tr,
     signed_in: bool,
 }
 
 /// `/`: what Parlor is, with the way in.
-async fn landing(current: Option<auth::CurrentUser>) -> Result<HttpResponse, error::AppError> {
-    web::render(StatusCode::OK, &LandingPage { signed_in: current.is_some() })
+async fn landing(current: Option<auth::CurrentUser>, tr: i18n::Tr) -> Result<HttpResponse, error::AppError> {
+    web::render(StatusCode::OK, &LandingPage { tr: current.as_ref().map_or(tr, |c| c.user.tr()), signed_in: current.is_some() })
 }

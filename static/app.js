@@ -10,12 +10,14 @@
     if (!source) return;
     var text = source.value !== undefined ? source.value : source.textContent;
     var status = button.parentElement.querySelector(".copy-status");
+    // The page gives the words in its reader's language on the status element.
+    function said(name, english) { return (status && status.getAttribute(name)) || english; }
     function done(message) {
       if (status) status.textContent = message;
       setTimeout(function () { if (status) status.textContent = ""; }, 4000);
     }
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () { done("Copied to the clipboard."); }, fallback);
+      navigator.clipboard.writeText(text).then(function () { done(said("data-copied", "Copied to the clipboard.")); }, fallback);
     } else {
       fallback();
     }
@@ -23,9 +25,9 @@
       source.focus();
       source.select();
       try {
-        done(document.execCommand("copy") ? "Copied to the clipboard." : "Press Ctrl+C (⌘C on a Mac) to copy.");
+        done(document.execCommand("copy") ? said("data-copied", "Copied to the clipboard.") : said("data-copy-by-hand", "Press Ctrl+C (⌘C on a Mac) to copy."));
       } catch (e) {
-        done("Press Ctrl+C (⌘C on a Mac) to copy.");
+        done(said("data-copy-by-hand", "Press Ctrl+C (⌘C on a Mac) to copy."));
       }
     }
   });
@@ -143,7 +145,7 @@
     if (!permissionStatus) return;
     var state = window.Notification ? Notification.permission : "unsupported";
     permission.hidden = state !== "default";
-    permissionStatus.textContent = {
+    permissionStatus.textContent = permissionStatus.getAttribute("data-" + state) || {
       granted: "This browser shows desktop notifications.",
       denied: "This browser blocks desktop notifications from Parlor: allow them in its site settings.",
       unsupported: "This browser cannot show desktop notifications; sounds still play."
@@ -207,7 +209,7 @@
       var file = fileInput.files[0];
       if (!file) return;
       if (file.size > +avatarForm.getAttribute("data-max-bytes")) {
-        showFileError("This picture is larger than " + avatarForm.getAttribute("data-max-label") + ". Choose a smaller one.");
+        showFileError(avatarForm.getAttribute("data-too-large") || "This picture is larger than " + avatarForm.getAttribute("data-max-label") + ". Choose a smaller one.");
         fileInput.value = "";
         return;
       }

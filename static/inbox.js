@@ -22,6 +22,14 @@
   var composerStatus = d.getElementById("composer-status");
   var canned = [];
   try { canned = JSON.parse(root.getAttribute("data-canned") || "[]"); } catch (e) {}
+  var texts = {};
+  try { texts = JSON.parse(root.getAttribute("data-texts") || "{}"); } catch (e) {}
+  // A text in the member's language (the page gives them in data-texts), its {slots} filled in;
+  // the English one when the page has none.
+  function tx(key, english, slots) {
+    var text = texts[key] || english;
+    return text.replace(/\{(\w+)\}/g, function (all, name) { return slots && slots[name] != null ? String(slots[name]) : all; });
+  }
   var socket = null, welcomed = false, retry = 0, everConnected = false;
   var outbox = []; // {client_id, body, private, attachments, el}
   var viewers = {}, typers = {}, hiddenCount = 0, baseTitle = d.title;
@@ -107,7 +115,7 @@
       meta.appendChild(d.createTextNode(" "));
     }
     meta.appendChild(el("span", "msg-author", name));
-    if (m.private) { meta.appendChild(d.createTextNode(" ")); meta.appendChild(el("span", "note-tag", "Internal note")); }
+    if (m.private) { meta.appendChild(d.createTextNode(" ")); meta.appendChild(el("span", "note-tag", tx("inbox-note-tag", "Internal note"))); }
     var at = new Date(m.created_at || Date.now());
     var time = el("time", "", at.toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" }));
     time.setAttribute("datetime", at.toISOString());
@@ -118,7 +126,7 @@
     if (m.body || !files.length) li.appendChild(linked(el("p", "msg-body"), m.body || ""));
     if (files.length) {
       var ul = el("ul", "msg-files");
-      ul.setAttribute("aria-label", "Files");
+      ul.setAttribute("aria-label", tx("inbox-files", "Files"));
       files.forEach(function (a) { ul.appendChild(fileItem(a)); });
       li.appendChild(ul);
     }
@@ -248,11 +256,11 @@
   }
   function showTyping() {
     var names = Object.keys(typers).filter(function (k) { return typers[k]; }).map(function (k) { return typers[k]; });
-    if (typingHint) typingHint.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are" : " is") + " typing…" : "";
+    if (typingHint) typingHint.textContent = names.length ? (names.length > 1 ? tx("inbox-js-typing-many", "{names} are typing…", { names: names.join(", ") }) : tx("inbox-js-typing-one", "{name} is typing…", { name: names[0] })) : "";
   }
   function showViewers() {
     var names = Object.keys(viewers).map(function (k) { return viewers[k]; });
-    if (viewingHint) viewingHint.textContent = names.length ? names.join(", ") + (names.length > 1 ? " are" : " is") + " also viewing this conversation." : "";
+    if (viewingHint) viewingHint.textContent = names.length ? (names.length > 1 ? tx("inbox-js-viewing-many", "{names} are also viewing this conversation.", { names: names.join(", ") }) : tx("inbox-js-viewing-one", "{name} is also viewing this conversation.", { name: names[0] })) : "";
   }
 
   // ---- notifications ------------------------------------------------------------------------
@@ -298,7 +306,7 @@
     var who = m.author.name || "A visitor";
     var text = m.body ? m.body.slice(0, 140) : (m.attachments || []).map(function (a) { return a.name; }).join(", ");
     if (m.seq === 1) {
-      notify("new_conversation", m.conversation_id, "New conversation: " + who, text);
+      notify("new_conversation", m.conversation_id, tx("inbox-js-new-conversation", "New conversation: {name}", { name: who }), text);
       refreshRow(m.conversation_id);
       return;
     }
@@ -309,8 +317,8 @@
   // A conversation given to this agent by someone else (a teammate, or auto-assignment).
   function assignedToMe(m) {
     if (!m.assigned_by || m.assignee_id !== me || m.assigned_by.id === me) return;
-    var by = m.assigned_by.kind === "system" ? "By auto-assignment" : "By " + m.assigned_by.name;
-    notify("assigned", m.conversation_id, "A conversation is assigned to you", by);
+    var by = m.assigned_by.kind === "system" ? tx("inbox-js-by-auto", "By auto-assignment") : tx("inbox-js-by", "By {name}", { name: m.assigned_by.name });
+    notify("assigned", m.conversation_id, tx("inbox-js-assigned", "A conversation is assigned to you"), by);
   }
   d.addEventListener("visibilitychange", function () {
     if (d.hidden) return;
@@ -323,7 +331,7 @@
     if (!w.Notification) notifyButton.hidden = true;
     notifyButton.addEventListener("click", function () {
       Notification.requestPermission().then(function (answer) {
-        notifyButton.textContent = answer === "granted" ? "Desktop notifications are on" : "Notifications are blocked in this browser";
+        notifyButton.textContent = answer === "granted" ? tx("inbox-js-notify-on", "Desktop notifications are on") : tx("inbox-js-notify-blocked", "Notifications are blocked in this browser");
       });
     });
   }
@@ -335,7 +343,7 @@
     box.textContent = "";
     var line = box.appendChild(el("p"));
     line.appendChild(el("span", "rating-score", m.score + "/5")).setAttribute("aria-hidden", "true");
-    line.appendChild(el("span", "visually-hidden", "Rated " + m.score + " out of 5"));
+    line.appendChild(el("span", "visually-hidden", tx("inbox-rated", "Rated {score} out of 5", { score: m.score })));
     line.append(" ");
     var at = line.appendChild(el("time", "hint", new Date(m.rated_at).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" })));
     at.setAttribute("datetime", m.rated_at);
@@ -403,7 +411,7 @@
         });
       } else if (m.type === "error" && m.client_id) {
         outbox.forEach(function (p) {
-          if (p.client_id === m.client_id) { p.failed = true; p.el.querySelector(".msg-state").textContent = "Not sent: " + m.message; }
+          if (p.client_id === m.client_id) { p.failed = true; p.el.querySelector(".msg-state").textContent = tx("inbox-js-not-sent", "Not sent: {reason}", { reason: m.message }); }
         });
       }
     };
@@ -411,7 +419,7 @@
       welcomed = false;
       // 4001: signed out, or no longer a member: the page itself says where to go now.
       if (event.code === 4001) { w.location.reload(); return; }
-      if (composerStatus && outbox.length) composerStatus.textContent = "Offline: your reply goes out when the connection is back.";
+      if (composerStatus && outbox.length) composerStatus.textContent = tx("inbox-js-offline", "Offline: your reply goes out when the connection is back.");
       setTimeout(connect, Math.min(15000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2));
     };
   }
@@ -421,7 +429,7 @@
     });
     if (contactId === contact) {
       d.getElementById("contact-dot").classList.toggle("online", online);
-      d.getElementById("contact-online").textContent = online ? "Online now" : "Offline";
+      d.getElementById("contact-online").textContent = online ? tx("inbox-online-now", "Online now") : tx("inbox-offline", "Offline");
     }
   }
   w.addEventListener("pagehide", function () {
@@ -449,8 +457,8 @@
     composer.addEventListener("submit", function (event) {
       event.preventDefault();
       var body = reply.value.trim();
-      if (pending.some(function (f) { return f.xhr; })) { say("Your files are still uploading: send when they are ready."); return; }
-      if (pending.some(function (f) { return f.error; })) { say("Some files did not upload: retry or remove them first."); return; }
+      if (pending.some(function (f) { return f.xhr; })) { say(tx("inbox-js-still-uploading", "Your files are still uploading: send when they are ready.")); return; }
+      if (pending.some(function (f) { return f.error; })) { say(tx("inbox-js-upload-failed-some", "Some files did not upload: retry or remove them first.")); return; }
       var files = pending.slice();
       if (!body && !files.length) return;
       var note = d.getElementById("private");
@@ -462,7 +470,7 @@
       pending = [];
       showPending();
       say("");
-      p.el.appendChild(el("p", "msg-state", "Sending…"));
+      p.el.appendChild(el("p", "msg-state", tx("inbox-js-sending", "Sending…")));
       messages.appendChild(p.el);
       scrollDown();
       outbox.push(p);
@@ -470,7 +478,7 @@
       if (note) note.checked = false;
       sendTyping(false);
       flush();
-      if (!welcomed && composerStatus) composerStatus.textContent = "Offline: your reply goes out when the connection is back.";
+      if (!welcomed && composerStatus) composerStatus.textContent = tx("inbox-js-offline", "Offline: your reply goes out when the connection is back.");
     });
     reply.addEventListener("keydown", function (event) {
       if (menuOpen() && handleMenuKey(event)) return;
@@ -503,14 +511,14 @@
       upload(f);
     });
     showPending();
-    say(refused ? "At most 10 files go with one message: " + refused + (refused > 1 ? " were" : " was") + " left out." : "");
+    say(refused ? (refused > 1 ? tx("inbox-js-too-many-files-many", "At most 10 files go with one message: {count} were left out.", { count: refused }) : tx("inbox-js-too-many-files-one", "At most 10 files go with one message: {count} was left out.", { count: refused })) : "");
   }
   function upload(f) {
     f.error = null;
     f.upload_id = null;
     f.progress = 0;
-    if (!f.size) f.error = "This file is empty.";
-    else if (uploadMax && f.size > uploadMax) f.error = "This file is larger than " + humanSize(uploadMax) + ".";
+    if (!f.size) f.error = tx("inbox-js-file-empty", "This file is empty.");
+    else if (uploadMax && f.size > uploadMax) f.error = tx("inbox-js-file-too-large", "This file is larger than {max}.", { max: humanSize(uploadMax) });
     if (f.error) { f.final = true; return; }
     var xhr = (f.xhr = new XMLHttpRequest());
     xhr.open("POST", "/app/" + workspace + "/uploads");
@@ -529,14 +537,14 @@
         f.upload_id = answer.upload_id;
         f.name = answer.name || f.name;
       } else {
-        f.error = (answer && answer.error && answer.error.message) || "The upload failed (" + (xhr.statusText || xhr.status) + ").";
+        f.error = (answer && answer.error && answer.error.message) || tx("inbox-js-upload-failed-status", "The upload failed ({status}).", { status: xhr.statusText || xhr.status });
         if (xhr.status === 413) f.final = true;
       }
       showPending();
     };
     xhr.onerror = function () {
       f.xhr = null;
-      f.error = "The upload failed: the connection was lost.";
+      f.error = tx("inbox-js-upload-failed-connection", "The upload failed: the connection was lost.");
       showPending();
     };
     var form = new FormData();
@@ -567,20 +575,20 @@
         f.el.appendChild(el("span", "file-size", humanSize(f.size)));
         f.bar = el("progress");
         f.bar.max = 1;
-        f.bar.setAttribute("aria-label", "Upload of " + f.name);
+        f.bar.setAttribute("aria-label", tx("inbox-js-upload-of", "Upload of {name}", { name: f.name }));
         f.el.appendChild(f.bar);
         f.state = el("span", "pending-state");
         f.el.appendChild(f.state);
-        f.retry = button("Retry", f.name, "retry", function () { upload(f); showPending(); reply.focus(); });
+        f.retry = button(tx("inbox-js-retry", "Retry"), f.name, "retry", function () { upload(f); showPending(); reply.focus(); });
         f.el.appendChild(f.retry);
-        f.el.appendChild(button("Remove", f.name, "remove", function () { remove(f); }));
+        f.el.appendChild(button(tx("team-remove", "Remove"), f.name, "remove", function () { remove(f); }));
       }
       f.el.querySelector(".pending-name").textContent = f.name;
       f.bar.value = f.upload_id ? 1 : f.progress || 0;
       f.bar.hidden = !!f.error;
       f.el.classList.toggle("failed", !!f.error);
       f.el.classList.toggle("ready", !!f.upload_id);
-      f.state.textContent = f.error ? f.error : f.upload_id ? "Ready" : "Uploading… " + Math.round((f.progress || 0) * 100) + "%";
+      f.state.textContent = f.error ? f.error : f.upload_id ? tx("inbox-js-ready", "Ready") : tx("inbox-js-uploading", "Uploading… {percent}%", { percent: Math.round((f.progress || 0) * 100) });
       if (f.error) f.state.setAttribute("role", "alert");
       else f.state.removeAttribute("role");
       f.retry.hidden = !f.error || !!f.final;
@@ -673,7 +681,7 @@
     choices = q === null ? [] : canned.filter(function (c) { return c.shortcut.indexOf(q) === 0 || c.body.toLowerCase().indexOf(q) >= 0; }).slice(0, 8);
     menu.textContent = "";
     if (q !== null && !choices.length) {
-      menu.appendChild(el("p", "hint", canned.length ? "No canned response matches /" + q + "." : "No canned responses yet: add them in Settings."));
+      menu.appendChild(el("p", "hint", canned.length ? tx("inbox-js-canned-no-match", "No canned response matches /{query}.", { query: q }) : tx("inbox-js-canned-none", "No canned responses yet: add them in Settings.")));
     }
     active = 0;
     choices.forEach(function (c, i) {

@@ -1,4 +1,4 @@
-//! The account page: your profile (name, avatar, password, time zone), your email address
+//! The account page: your profile (name, avatar, password, time zone, language), your email address
 //! (whether it is confirmed, and a change to a new one, confirmed by a link:
 //! [`crate::auth::email_change`]), and where you are signed in (each device can be signed out,
 //! or all at once).
@@ -38,6 +38,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/app/account/name", web::post().to(save_name))
         .route("/app/account/password", web::post().to(change_password))
         .route("/app/account/time-zone", web::post().to(save_time_zone))
+        .route("/app/account/language", web::post().to(save_language))
         .route("/app/account/email", web::post().to(request_email_change))
         .route("/app/account/email/cancel", web::post().to(cancel_email_change))
         .configure(avatar::configure);
@@ -74,6 +75,11 @@ impl AccountPage {
     fn email_change_expires(&self) -> String {
         self.email_change.as_ref().map(|c| describe_date(c.expires_at)).unwrap_or_default()
     }
+
+    /// The languages the console speaks, as (code, name in itself), for the language picker.
+    fn languages(&self) -> Vec<(&'static str, &'static str)> {
+        crate::i18n::Lang::console().map(|lang| (lang.code(), lang.native_name())).collect()
+    }
 }
 
 /// One message per field, shown beside it.
@@ -86,6 +92,8 @@ struct ProfileErrors {
     new_email: Option<String>,
     email_password: Option<String>,
     avatar: Option<String>,
+    /// Already in the member's language: it never comes from code the API shares.
+    language: Option<String>,
 }
 
 /// The profile form a refused request came from: its field keeps what was typed.
@@ -95,6 +103,7 @@ enum Refused {
     Password,
     Email(String),
     Avatar,
+    Language,
 }
 
 fn describe_date(at: OffsetDateTime) -> String {
@@ -158,7 +167,7 @@ async fn page(
             time_zone = sent;
             StatusCode::UNPROCESSABLE_ENTITY
         }
-        Some(Refused::Password | Refused::Avatar) => StatusCode::UNPROCESSABLE_ENTITY,
+        Some(Refused::Password | Refused::Avatar | Refused::Language) => StatusCode::UNPROCESSABLE_ENTITY,
         Some(Refused::Email(sent)) => {
             new_email = sent;
             StatusCode::UNPROCESSABLE_ENTITY
@@ -343,6 +352,29 @@ async fn save_time_zone(
     let user_id = current.user.id;
     db::run(&state.pool, move |conn| User::set_time_zone(conn, user_id, time_zone.as_deref())).await?;
     Ok(see_other("/app/account?notice=time_zone_saved"))
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    language: String,
+}
+
+/// Saves the language the console and Parlor's emails to this member speak: one of
+/// [`crate::i18n::CONSOLE_LANGUAGES`], anything else is refused and nothing changes.
+async fn save_language(
+    state: web::Data<AppState>,
+    current: CurrentUser,
+    csrf: CsrfToken,
+    CsrfForm(form): CsrfForm<LanguageForm>,
+) -> Result<HttpResponse, AppError> {
+    let Some(lang) = crate::i18n::Lang::from_code(form.language.trim()).filter(|lang| lang.is_console()) else {
+        let errors = ProfileErrors { language: Some(current.user.tr().t("account-language-invalid")), ..Default::default() };
+        return page(state, current, csrf, None, Some(Refused::Language), errors).await;
+    };
+    let user_id = current.user.id;
+    db::run(&state.pool, move |conn| User::set_language(conn, user_id, lang.code())).await?;
+    Ok(see_other("/app/account?notice=language_saved"))
 }
 
 async fn revoke_session(

@@ -53,7 +53,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 async fn app_root(state: web::Data<AppState>, current: CurrentUser, query: web::Query<NoticeQuery>) -> Result<HttpResponse, AppError> {
     let user_id = current.user.id;
     let workspaces = db::run(&state.pool, move |conn| Workspace::list_for_user(conn, user_id)).await?;
-    let notice = query.notice.as_deref().filter(|n| notice_text(Some(n)).is_some());
+    let notice = query.notice.as_deref().filter(|n| notice_text(crate::i18n::Tr::default(), Some(n)).is_some());
     let suffix = notice.map(|n| format!("?notice={n}")).unwrap_or_default();
     Ok(match workspaces.first() {
         Some(workspace) => see_other(&format!("/app/{}{suffix}", workspace.id)),

@@ -240,6 +240,7 @@ async fn transfer_ownership(
 #[derive(Template)]
 #[template(path = "auth/invitation.html")]
 struct InvitationPage {
+    tr: crate::i18n::Tr,
     csrf: CsrfToken,
     token: String,
     workspace_name: String,
@@ -254,6 +255,7 @@ async fn invitation_page(
     state: web::Data<AppState>,
     current: Option<CurrentUser>,
     csrf: CsrfToken,
+    tr: crate::i18n::Tr,
     path: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = path.into_inner();
@@ -261,6 +263,7 @@ async fn invitation_page(
     let (invitation, workspace_name) =
         db::run(&state.pool, move |conn| Invitation::find_by_token(conn, &lookup)).await?.ok_or(AppError::NotFound)?;
     let page = InvitationPage {
+        tr,
         csrf,
         token,
         workspace_name,
@@ -287,6 +290,7 @@ async fn accept_invitation(
     state: web::Data<AppState>,
     current: Option<CurrentUser>,
     csrf: CsrfToken,
+    tr: crate::i18n::Tr,
     path: web::Path<String>,
     CsrfForm(form): CsrfForm<AcceptForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -312,6 +316,7 @@ async fn accept_invitation(
     };
     if let Some(error) = error {
         let page = InvitationPage {
+            tr,
             csrf,
             token,
             workspace_name,
@@ -325,7 +330,7 @@ async fn accept_invitation(
     }
     let password_hash = password::hash(password).await?;
     let (agent, ip) = (user_agent(&req), client_ip(&req));
-    let language = crate::i18n::Tr::for_request(&req).lang();
+    let language = tr.lang();
     let email_address = invitation.email.clone();
     let settings = state.settings.clone();
     let created = db::run(&state.pool, move |conn| {

@@ -65,6 +65,7 @@ pub async fn cancel(state: &AppState, user_id: UserId) -> Result<(), AppError> {
 #[derive(Template)]
 #[template(path = "auth/email_change.html")]
 struct EmailChangePage {
+    tr: crate::i18n::Tr,
     csrf: CsrfToken,
     step: Step,
 }
@@ -78,24 +79,30 @@ enum Step {
     Taken { new_email: String },
 }
 
-fn link_invalid() -> Result<HttpResponse, AppError> {
+fn link_invalid(tr: crate::i18n::Tr) -> Result<HttpResponse, AppError> {
     render(
         StatusCode::GONE,
         &LinkInvalidPage {
-            what: "email change link",
+            tr,
+            what: tr.t("link-invalid-email-change"),
             retry_href: "/app/account",
-            retry_label: "Ask for a new link from your account page",
+            retry_label: tr.t("link-invalid-email-change-retry"),
         },
     )
 }
 
-async fn confirm_form(state: web::Data<AppState>, csrf: CsrfToken, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn confirm_form(
+    state: web::Data<AppState>,
+    csrf: CsrfToken,
+    tr: crate::i18n::Tr,
+    token: web::Path<String>,
+) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let lookup = token.clone();
     let Some((_, new_email)) = db::run(&state.pool, move |conn| UserToken::peek_email_change(conn, &lookup)).await? else {
-        return link_invalid();
+        return link_invalid(tr);
     };
-    render(StatusCode::OK, &EmailChangePage { csrf, step: Step::Confirm { token, new_email } })
+    render(StatusCode::OK, &EmailChangePage { tr, csrf, step: Step::Confirm { token, new_email } })
 }
 
 enum Outcome {
@@ -110,6 +117,7 @@ async fn confirm(
     state: web::Data<AppState>,
     current: Option<CurrentUser>,
     csrf: CsrfToken,
+    tr: crate::i18n::Tr,
     token: web::Path<String>,
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<HttpResponse, AppError> {
@@ -132,10 +140,10 @@ async fn confirm(
     })
     .await?;
     let (user, new_email) = match outcome {
-        Outcome::Invalid => return link_invalid(),
+        Outcome::Invalid => return link_invalid(tr),
         Outcome::Taken(new_email) => {
             tracing::info!("email change refused: the address was taken meanwhile");
-            return render(StatusCode::CONFLICT, &EmailChangePage { csrf, step: Step::Taken { new_email } });
+            return render(StatusCode::CONFLICT, &EmailChangePage { tr, csrf, step: Step::Taken { new_email } });
         }
         Outcome::Changed { user, new_email } => (user, new_email),
     };
@@ -144,5 +152,5 @@ async fn confirm(
     if current.is_some_and(|c| c.user.id == user.id) {
         return Ok(see_other("/app/account?notice=email_changed"));
     }
-    render(StatusCode::OK, &EmailChangePage { csrf, step: Step::Changed { new_email } })
+    render(StatusCode::OK, &EmailChangePage { tr, csrf, step: Step::Changed { new_email } })
 }

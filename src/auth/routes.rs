@@ -18,6 +18,7 @@ use crate::{
     db::{self, UserId},
     email,
     error::AppError,
+    i18n::Tr,
     state::AppState,
     web::{client_ip, notice_text, render, safe_next, see_other, user_agent},
     workspaces::{self, Workspace},
@@ -67,27 +68,29 @@ pub struct SignupForm {
 #[derive(Template)]
 #[template(path = "auth/signup.html")]
 struct SignupPage<'a> {
+    tr: Tr,
     csrf: CsrfToken,
     form: &'a SignupForm,
     errors: SignupErrors,
 }
 
-async fn signup_form(current: Option<CurrentUser>, csrf: CsrfToken) -> Result<HttpResponse, AppError> {
+async fn signup_form(current: Option<CurrentUser>, csrf: CsrfToken, tr: Tr) -> Result<HttpResponse, AppError> {
     if current.is_some() {
         return Ok(see_other("/app"));
     }
-    render(StatusCode::OK, &SignupPage { csrf, form: &SignupForm::default(), errors: SignupErrors::default() })
+    render(StatusCode::OK, &SignupPage { tr, csrf, form: &SignupForm::default(), errors: SignupErrors::default() })
 }
 
 async fn signup(
     req: HttpRequest,
     state: web::Data<AppState>,
     csrf: CsrfToken,
+    tr: Tr,
     CsrfForm(form): CsrfForm<SignupForm>,
 ) -> Result<HttpResponse, AppError> {
     if state.limiters.signup_per_ip.check(&client_ip(&req)).is_err() {
         let errors = SignupErrors { form: Some(AppError::RateLimited.to_string()), ..Default::default() };
-        return render(StatusCode::TOO_MANY_REQUESTS, &SignupPage { csrf, form: &form, errors });
+        return render(StatusCode::TOO_MANY_REQUESTS, &SignupPage { tr, csrf, form: &form, errors });
     }
     let mut errors = SignupErrors::default();
     let name = validate_name(&form.name).map_err(|e| errors.name = Some(e)).unwrap_or_default();
@@ -98,12 +101,12 @@ async fn signup(
     }
     let workspace_name = workspaces::validate_name(&form.workspace_name).map_err(|e| errors.workspace_name = Some(e)).ok();
     let (Some(email), Some(workspace_name), false) = (email, workspace_name, errors.any()) else {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &SignupPage { csrf, form: &form, errors });
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &SignupPage { tr, csrf, form: &form, errors });
     };
 
     let password_hash = password::hash(password).await?;
     let (agent, ip) = (user_agent(&req), client_ip(&req));
-    let language = crate::i18n::Tr::for_request(&req).lang();
+    let language = tr.lang();
     let (user_email, user_name) = (email.clone(), name.clone());
     let created = db::run(&state.pool, move |conn| {
         use diesel::Connection;
@@ -124,7 +127,7 @@ async fn signup(
                 email: Some("An account with this email already exists. Sign in, or reset your password.".into()),
                 ..Default::default()
             };
-            return render(StatusCode::CONFLICT, &SignupPage { csrf, form: &form, errors });
+            return render(StatusCode::CONFLICT, &SignupPage { tr, csrf, form: &form, errors });
         }
         Err(other) => return Err(other),
     };
@@ -154,31 +157,38 @@ pub struct LoginQuery {
 #[derive(Template)]
 #[template(path = "auth/login.html")]
 struct LoginPage<'a> {
+    tr: Tr,
     csrf: CsrfToken,
     email: &'a str,
     next: String,
     error: Option<String>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
 }
 
-async fn login_form(current: Option<CurrentUser>, csrf: CsrfToken, query: web::Query<LoginQuery>) -> Result<HttpResponse, AppError> {
+async fn login_form(
+    current: Option<CurrentUser>,
+    csrf: CsrfToken,
+    tr: Tr,
+    query: web::Query<LoginQuery>,
+) -> Result<HttpResponse, AppError> {
     let next = safe_next(query.next.as_deref());
     if current.is_some() {
         return Ok(see_other(&next));
     }
-    render(StatusCode::OK, &LoginPage { csrf, email: "", next, error: None, notice: notice_text(query.notice.as_deref()) })
+    render(StatusCode::OK, &LoginPage { tr, csrf, email: "", next, error: None, notice: notice_text(tr, query.notice.as_deref()) })
 }
 
 async fn login(
     req: HttpRequest,
     state: web::Data<AppState>,
     csrf: CsrfToken,
+    tr: Tr,
     CsrfForm(form): CsrfForm<LoginForm>,
 ) -> Result<HttpResponse, AppError> {
     let next = safe_next(form.next.as_deref());
     let email = form.email.trim().to_lowercase();
     let page = |status, error: String| {
-        render(status, &LoginPage { csrf: csrf.clone(), email: &form.email, next: next.clone(), error: Some(error), notice: None })
+        render(status, &LoginPage { tr, csrf: csrf.clone(), email: &form.email, next: next.clone(), error: Some(error), notice: None })
     };
     if email.is_empty() || form.password.is_empty() {
         return page(StatusCode::UNPROCESSABLE_ENTITY, "Enter your email and password.".into());
@@ -227,6 +237,7 @@ async fn logout(
 #[derive(Template)]
 #[template(path = "auth/forgot.html")]
 struct ForgotPage<'a> {
+    tr: Tr,
     csrf: CsrfToken,
     email: &'a str,
     error: Option<String>,
@@ -239,8 +250,8 @@ pub struct ForgotForm {
     email: String,
 }
 
-async fn forgot_form(csrf: CsrfToken) -> Result<HttpResponse, AppError> {
-    render(StatusCode::OK, &ForgotPage { csrf, email: "", error: None, sent_to: None })
+async fn forgot_form(csrf: CsrfToken, tr: Tr) -> Result<HttpResponse, AppError> {
+    render(StatusCode::OK, &ForgotPage { tr, csrf, email: "", error: None, sent_to: None })
 }
 
 /// Answers the same for a known and an unknown email; the work happens in the background.
@@ -248,17 +259,21 @@ async fn forgot(
     req: HttpRequest,
     state: web::Data<AppState>,
     csrf: CsrfToken,
+    tr: Tr,
     CsrfForm(form): CsrfForm<ForgotForm>,
 ) -> Result<HttpResponse, AppError> {
     let email = match normalize_email(&form.email) {
         Ok(email) => email,
         Err(error) => {
-            return render(StatusCode::UNPROCESSABLE_ENTITY, &ForgotPage { csrf, email: &form.email, error: Some(error), sent_to: None });
+            return render(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &ForgotPage { tr, csrf, email: &form.email, error: Some(error), sent_to: None },
+            );
         }
     };
     if state.limiters.reset_per_ip.check(&client_ip(&req)).is_err() || state.limiters.reset_per_account.check(&email).is_err() {
         let error = Some(AppError::RateLimited.to_string());
-        return render(StatusCode::TOO_MANY_REQUESTS, &ForgotPage { csrf, email: &form.email, error, sent_to: None });
+        return render(StatusCode::TOO_MANY_REQUESTS, &ForgotPage { tr, csrf, email: &form.email, error, sent_to: None });
     }
     let background_state = state.clone();
     let background_email = email.clone();
@@ -267,7 +282,7 @@ async fn forgot(
             tracing::error!(error = ?error, "password reset email not sent");
         }
     });
-    render(StatusCode::OK, &ForgotPage { csrf, email: "", error: None, sent_to: Some(&email) })
+    render(StatusCode::OK, &ForgotPage { tr, csrf, email: "", error: None, sent_to: Some(&email) })
 }
 
 async fn send_reset_link(state: web::Data<AppState>, email: String) -> Result<(), AppError> {
@@ -289,6 +304,7 @@ async fn send_reset_link(state: web::Data<AppState>, email: String) -> Result<()
 #[derive(Template)]
 #[template(path = "auth/reset.html")]
 struct ResetPage {
+    tr: Tr,
     csrf: CsrfToken,
     token: String,
     error: Option<String>,
@@ -298,26 +314,32 @@ struct ResetPage {
 #[derive(Template)]
 #[template(path = "auth/link_invalid.html")]
 pub(super) struct LinkInvalidPage {
-    pub what: &'static str,
+    pub tr: Tr,
+    pub what: String,
     pub retry_href: &'static str,
-    pub retry_label: &'static str,
+    pub retry_label: String,
 }
 
-fn reset_link_invalid() -> Result<HttpResponse, AppError> {
+fn reset_link_invalid(tr: Tr) -> Result<HttpResponse, AppError> {
     render(
         StatusCode::GONE,
-        &LinkInvalidPage { what: "password reset link", retry_href: "/password/forgot", retry_label: "Ask for a new link" },
+        &LinkInvalidPage {
+            tr,
+            what: tr.t("link-invalid-reset"),
+            retry_href: "/password/forgot",
+            retry_label: tr.t("link-invalid-reset-retry"),
+        },
     )
 }
 
-async fn reset_form(state: web::Data<AppState>, csrf: CsrfToken, token: web::Path<String>) -> Result<HttpResponse, AppError> {
+async fn reset_form(state: web::Data<AppState>, csrf: CsrfToken, tr: Tr, token: web::Path<String>) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let lookup = token.clone();
     let valid = db::run(&state.pool, move |conn| UserToken::peek(conn, &lookup, TokenPurpose::ResetPassword)).await?;
     if valid.is_none() {
-        return reset_link_invalid();
+        return reset_link_invalid(tr);
     }
-    render(StatusCode::OK, &ResetPage { csrf, token, error: None })
+    render(StatusCode::OK, &ResetPage { tr, csrf, token, error: None })
 }
 
 #[derive(Deserialize)]
@@ -331,13 +353,14 @@ async fn reset(
     req: HttpRequest,
     state: web::Data<AppState>,
     csrf: CsrfToken,
+    tr: Tr,
     token: web::Path<String>,
     CsrfForm(form): CsrfForm<ResetForm>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
     let password = SecretString::from(form.password);
     if let Err(error) = password::validate(&password) {
-        return render(StatusCode::UNPROCESSABLE_ENTITY, &ResetPage { csrf, token, error: Some(error) });
+        return render(StatusCode::UNPROCESSABLE_ENTITY, &ResetPage { tr, csrf, token, error: Some(error) });
     }
     let hash = password::hash(password).await?;
     let (agent, ip) = (user_agent(&req), client_ip(&req));
@@ -354,7 +377,7 @@ async fn reset(
     })
     .await?;
     let Some((session_token, ended)) = session_token else {
-        return reset_link_invalid();
+        return reset_link_invalid(tr);
     };
     state.realtime.revoke(super::session::signed_out(ended));
     let mut response = see_other("/app?notice=password_reset");
@@ -365,6 +388,7 @@ async fn reset(
 async fn verify_email(
     state: web::Data<AppState>,
     current: Option<CurrentUser>,
+    tr: Tr,
     token: web::Path<String>,
 ) -> Result<HttpResponse, AppError> {
     let token = token.into_inner();
@@ -381,9 +405,10 @@ async fn verify_email(
         return render(
             StatusCode::GONE,
             &LinkInvalidPage {
-                what: "confirmation link",
+                tr,
+                what: tr.t("link-invalid-confirmation"),
                 retry_href: "/app/account",
-                retry_label: "Send a new link from your account page",
+                retry_label: tr.t("link-invalid-confirmation-retry"),
             },
         );
     }

@@ -126,6 +126,12 @@ impl User {
         Ok(())
     }
 
+    /// `language` is one of [`crate::i18n::CONSOLE_LANGUAGES`]; the caller checks.
+    pub fn set_language(conn: &mut PgConnection, id: UserId, language: &str) -> Result<(), AppError> {
+        diesel::update(users::table.find(id)).set((users::language.eq(language), users::updated_at.eq(diesel::dsl::now))).execute(conn)?;
+        Ok(())
+    }
+
     pub fn set_password_hash(conn: &mut PgConnection, id: UserId, hash: &str) -> Result<(), AppError> {
         diesel::update(users::table.find(id)).set((users::password_hash.eq(hash), users::updated_at.eq(diesel::dsl::now))).execute(conn)?;
         Ok(())

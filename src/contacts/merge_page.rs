@@ -77,8 +77,36 @@ pub struct Confirmation {
 
 impl Confirmation {
     /// The two sides of the screen: an id for the heading, its label, the label's badge, the contact.
-    fn sides(&self) -> [(&'static str, &'static str, &'static str, &ContactView); 2] {
-        [("kept", "Kept", "ok", &self.kept), ("merged", "Merged into it, then deleted", "warn", &self.other)]
+    fn sides(&self, tr: &crate::i18n::Tr) -> [(&'static str, String, &'static str, &ContactView); 2] {
+        [("kept", tr.t("merge-kept"), "ok", &self.kept), ("merged", tr.t("merge-merged"), "warn", &self.other)]
+    }
+
+    /// What happens to the other's conversations, in the reader's language.
+    fn moves_text(&self, tr: &crate::i18n::Tr) -> String {
+        use fluent_bundle::FluentValue;
+        tr.format(
+            "merge-moves",
+            &[
+                ("count", FluentValue::from(self.other.conversations as f64)),
+                ("other", FluentValue::from(self.other.name.as_str())),
+                ("kept", FluentValue::from(self.kept.name.as_str())),
+                ("total", FluentValue::from(self.total_conversations().to_string())),
+            ],
+        )
+    }
+
+    /// The attributes taken over, and those left out, in the reader's language.
+    fn attributes_text(&self, tr: &crate::i18n::Tr) -> String {
+        use fluent_bundle::FluentValue;
+        let added = tr.format(
+            "merge-attributes-added",
+            &[("count", FluentValue::from(self.attributes_added as f64)), ("other", FluentValue::from(self.other.name.as_str()))],
+        );
+        if self.attributes_left_out == 0 {
+            return format!("{added}.");
+        }
+        let left_out = tr.format("merge-attributes-left-out", &[("count", FluentValue::from(self.attributes_left_out as f64))]);
+        format!("{added}; {left_out}.")
     }
 
     /// Conversations the kept contact has once the other's move in.

@@ -280,6 +280,7 @@ pub(super) async fn load_conversation(
 #[derive(Template)]
 #[template(path = "app/inbox_labels.html")]
 pub struct LabelsFragment {
+    pub tr: crate::i18n::Tr,
     pub workspace_id: WorkspaceId,
     pub conversation_id: ConversationId,
     pub on: Vec<Label>,
@@ -318,7 +319,10 @@ pub(super) async fn labels_fragment(
     .await?;
     let keep = query.keep.clone().filter(|k| k.bytes().all(|b| b.is_ascii_alphanumeric() || b"=&-_".contains(&b))).unwrap_or_default();
     let (addable, any_defined) = (addable_labels(&all, &on), !all.is_empty());
-    render(StatusCode::OK, &LabelsFragment { workspace_id, conversation_id, on, addable, any_defined, csrf: csrf.0, keep })
+    render(
+        StatusCode::OK,
+        &LabelsFragment { tr: member.current.user.tr(), workspace_id, conversation_id, on, addable, any_defined, csrf: csrf.0, keep },
+    )
 }
 
 pub(super) async fn conversation_page(
@@ -342,6 +346,7 @@ pub struct HistoryQuery {
 #[derive(Template)]
 #[template(path = "app/inbox_history.html")]
 struct HistoryFragment {
+    tr: crate::i18n::Tr,
     messages: Vec<MessageView>,
     older: Option<i64>,
 }
@@ -381,7 +386,7 @@ pub(super) async fn history_fragment(
             view
         })
         .collect();
-    render(StatusCode::OK, &HistoryFragment { messages, older })
+    render(StatusCode::OK, &HistoryFragment { tr: member.current.user.tr(), messages, older })
 }
 
 #[derive(Deserialize)]

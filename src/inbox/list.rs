@@ -222,6 +222,51 @@ struct InboxPage {
     /// (`inbox.js` reads them from data attributes: the CSP allows no inline script).
     notify_desktop: String,
     notify_sound: String,
+    /// The texts `inbox.js` writes itself, in the member's language, as JSON.
+    texts_json: String,
+}
+
+/// The texts `inbox.js` writes itself (typing hints, upload states, notifications), in the
+/// member's language, each with `{slots}` that the script fills in.
+fn script_texts(tr: crate::i18n::Tr) -> String {
+    let texts: std::collections::BTreeMap<&str, String> = [
+        ("inbox-note-tag", tr.t("inbox-note-tag")),
+        ("inbox-files", tr.t("inbox-files")),
+        ("inbox-js-typing-one", tr.t1("inbox-js-typing-one", "name", "{name}")),
+        ("inbox-js-typing-many", tr.t1("inbox-js-typing-many", "names", "{names}")),
+        ("inbox-js-viewing-one", tr.t1("inbox-js-viewing-one", "name", "{name}")),
+        ("inbox-js-viewing-many", tr.t1("inbox-js-viewing-many", "names", "{names}")),
+        ("inbox-js-new-conversation", tr.t1("inbox-js-new-conversation", "name", "{name}")),
+        ("inbox-js-by-auto", tr.t("inbox-js-by-auto")),
+        ("inbox-js-by", tr.t1("inbox-js-by", "name", "{name}")),
+        ("inbox-js-assigned", tr.t("inbox-js-assigned")),
+        ("inbox-js-notify-on", tr.t("inbox-js-notify-on")),
+        ("inbox-js-notify-blocked", tr.t("inbox-js-notify-blocked")),
+        ("inbox-rated", tr.t1("inbox-rated", "score", "{score}")),
+        ("inbox-js-not-sent", tr.t1("inbox-js-not-sent", "reason", "{reason}")),
+        ("inbox-js-offline", tr.t("inbox-js-offline")),
+        ("inbox-online-now", tr.t("inbox-online-now")),
+        ("inbox-offline", tr.t("inbox-offline")),
+        ("inbox-js-still-uploading", tr.t("inbox-js-still-uploading")),
+        ("inbox-js-upload-failed-some", tr.t("inbox-js-upload-failed-some")),
+        ("inbox-js-sending", tr.t("inbox-js-sending")),
+        ("inbox-js-too-many-files-one", tr.t1("inbox-js-too-many-files-one", "count", "{count}")),
+        ("inbox-js-too-many-files-many", tr.t1("inbox-js-too-many-files-many", "count", "{count}")),
+        ("inbox-js-file-empty", tr.t("inbox-js-file-empty")),
+        ("inbox-js-file-too-large", tr.t1("inbox-js-file-too-large", "max", "{max}")),
+        ("inbox-js-upload-failed-status", tr.t1("inbox-js-upload-failed-status", "status", "{status}")),
+        ("inbox-js-upload-failed-connection", tr.t("inbox-js-upload-failed-connection")),
+        ("inbox-js-upload-of", tr.t1("inbox-js-upload-of", "name", "{name}")),
+        ("inbox-js-retry", tr.t("inbox-js-retry")),
+        ("team-remove", tr.t("team-remove")),
+        ("inbox-js-ready", tr.t("inbox-js-ready")),
+        ("inbox-js-uploading", tr.t1("inbox-js-uploading", "percent", "{percent}")),
+        ("inbox-js-canned-no-match", tr.t1("inbox-js-canned-no-match", "query", "{query}")),
+        ("inbox-js-canned-none", tr.t("inbox-js-canned-none")),
+    ]
+    .into_iter()
+    .collect();
+    serde_json::to_string(&texts).unwrap_or_else(|_| "{}".into())
 }
 
 impl InboxPage {
@@ -268,12 +313,14 @@ pub(super) async fn render_inbox(
     let canned_json = serde_json::to_string(&canned).unwrap_or_else(|_| "[]".into());
     let upload_max = state.settings.upload_max_bytes;
     let (notify_desktop, notify_sound) = (notify.events_on(Channel::Desktop), notify.events_on(Channel::Sound));
-    render(status, &InboxPage { shell, list, open, away, canned_json, me, upload_max, notify_desktop, notify_sound })
+    let texts_json = script_texts(shell.tr);
+    render(status, &InboxPage { shell, list, open, away, canned_json, me, upload_max, notify_desktop, notify_sound, texts_json })
 }
 
 #[derive(Template)]
 #[template(path = "app/inbox_row.html")]
 struct RowFragment {
+    tr: crate::i18n::Tr,
     row: RowView,
     workspace_id: WorkspaceId,
     keep: String,
@@ -302,5 +349,5 @@ pub(super) async fn row_fragment(
     .await?;
     let row = row.ok_or(AppError::NotFound)?;
     let keep = keep(View::parse(query.view.as_deref()).as_str(), queries::parse_status(query.status.as_deref()), label.map(|l| l.id));
-    render(StatusCode::OK, &RowFragment { row: RowView::from_row(&state, row, None), workspace_id, keep })
+    render(StatusCode::OK, &RowFragment { tr: member.current.user.tr(), row: RowView::from_row(&state, row, None), workspace_id, keep })
 }

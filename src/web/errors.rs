@@ -37,6 +37,7 @@ pub fn security_headers() -> actix_web::middleware::DefaultHeaders {
 #[derive(Template)]
 #[template(path = "error.html")]
 struct ErrorPage<'a> {
+    tr: crate::i18n::Tr,
     status: u16,
     title: &'a str,
     message: &'a str,
@@ -117,7 +118,8 @@ pub async fn render_errors(
         s if s.is_server_error() => "internal",
         _ => "bad_request",
     });
-    let rendered = error_answer(builder, status, code, &message, &request_id, wants_json(&request));
+    let tr = crate::i18n::Tr::for_request(&request);
+    let rendered = error_answer(builder, tr, status, code, &message, &request_id, wants_json(&request));
     Ok(ServiceResponse::new(request, rendered))
 }
 
@@ -125,6 +127,7 @@ pub async fn render_errors(
 /// request id.
 fn error_answer(
     mut builder: actix_web::HttpResponseBuilder,
+    tr: crate::i18n::Tr,
     status: StatusCode,
     code: &str,
     message: &str,
@@ -135,11 +138,30 @@ fn error_answer(
         return builder
             .json(ErrorBody { error: ErrorDetail { code: code.into(), message: message.into(), request_id: request_id.into() } });
     }
-    let title = status.canonical_reason().unwrap_or("Error");
-    let page = ErrorPage { status: status.as_u16(), title, message, request_id };
+    let title = status_title(tr, status);
+    let message = crate::web::say(&tr, message);
+    let page = ErrorPage { tr, status: status.as_u16(), title: &title, message: &message, request_id };
     match page.render() {
         Ok(html) => builder.content_type("text/html; charset=utf-8").body(html),
-        Err(_) => builder.content_type("text/plain; charset=utf-8").body(message.to_string()),
+        Err(_) => builder.content_type("text/plain; charset=utf-8").body(message),
+    }
+}
+
+/// The heading of the error page: the status's name, in the reader's language.
+fn status_title(tr: crate::i18n::Tr, status: StatusCode) -> String {
+    match status.as_u16() {
+        400 => tr.t("error-title-400"),
+        403 => tr.t("error-title-403"),
+        404 => tr.t("error-title-404"),
+        405 => tr.t("error-title-405"),
+        409 => tr.t("error-title-409"),
+        410 => tr.t("error-title-410"),
+        413 => tr.t("error-title-413"),
+        422 => tr.t("error-title-422"),
+        429 => tr.t("error-title-429"),
+        500 => tr.t("error-title-500"),
+        503 => tr.t("error-title-503"),
+        _ => status.canonical_reason().unwrap_or("Error").to_string(),
     }
 }
 
@@ -160,6 +182,7 @@ pub async fn catch_panic(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string()).unwrap_or_default();
     let json = wants_json(req.request());
+    let tr = crate::i18n::Tr::for_request(req.request());
     match AssertUnwindSafe(next.call(req)).catch_unwind().await {
         Ok(response) => Ok(response?.map_into_boxed_body()),
         Err(panic) => {
@@ -172,7 +195,7 @@ pub async fn catch_panic(
             for header in SECURITY_HEADERS {
                 builder.insert_header(header);
             }
-            let answer = error_answer(builder, status, error.code(), &error.to_string(), &request_id, json);
+            let answer = error_answer(builder, tr, status, error.code(), &error.to_string(), &request_id, json);
             Err(actix_web::error::InternalError::from_response(error, answer).into())
         }
     }

@@ -6,6 +6,7 @@ pub mod client;
 pub mod errors;
 pub mod layout;
 pub mod links;
+pub mod messages;
 
 use actix_web::{
     HttpResponse,
@@ -17,6 +18,7 @@ use crate::error::AppError;
 pub use client::{client_ip, forwarded_client, user_agent};
 pub use errors::{DASHBOARD_CSP, catch_panic, render_errors, security_headers};
 pub use layout::{Nav, NoticeQuery, Shell, notice_text};
+pub use messages::say;
 
 /// Renders a template with a status: forms shown again with their errors use 4xx codes.
 pub fn render(status: StatusCode, template: &impl Template) -> Result<HttpResponse, AppError> {

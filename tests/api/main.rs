@@ -17,6 +17,7 @@ mod avatars;
 mod billing;
 mod blocking;
 mod console;
+mod console_language;
 mod contact_attributes;
 mod contact_merge;
 mod contacts;
