@@ -75,16 +75,14 @@
     try { return new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" }); } catch (e) { return ""; }
   }
   function scrollDown() { log.scrollTop = log.scrollHeight; }
-  // A byte count as people read it in their language, as the server states its limits:
-  // "820 KB", "3.4 MB", "3,4 Mo".
+  // A byte count as people read it, as the server states its limits: "820 KB", "3.4 MB"; the
+  // number written the visitor's way ("3,4 MB").
   function size(n) {
-    var k = 1024, m = n / k / k, unit = function (value, name, digits) {
-      try { return new Intl.NumberFormat(lang, { style: "unit", unit: name, maximumFractionDigits: digits }).format(value); } catch (e) { return value + " " + name; }
-    };
-    if (n < k) return unit(n, "byte", 0);
-    if (n < k * k) return unit(Math.max(1, Math.round(n / k)), "kilobyte", 0);
-    if (n < k * k * k) return unit(m, "megabyte", m < 10 ? 1 : 0);
-    return unit(m / k, "gigabyte", 1);
+    var k = 1024, m = n / k / k, num = function (x, digits) { return x.toLocaleString(lang, { maximumFractionDigits: digits }); };
+    if (n < k) return num(n, 0) + " B";
+    if (n < k * k) return num(Math.max(1, Math.round(n / k)), 0) + " KB";
+    if (n < k * k * k) return num(m, m < 10 ? 1 : 0) + " MB";
+    return num(m / k, 1) + " GB";
   }
 
   // ---- messages -------------------------------------------------------------------------
@@ -113,7 +111,9 @@
       who.appendChild(el("span", "name", author.name || (author.kind == "system" ? "" : t("support"))));
       node.appendChild(who);
     }
-    node.appendChild(linked(el("p", "body"), text || ""));
+    // Any message may be in any language: each runs the way its own text does.
+    var p = node.appendChild(linked(el("p", "body"), text || ""));
+    p.dir = "auto";
     var meta = el("p", "meta");
     node.appendChild(meta);
     log.appendChild(node);
@@ -525,7 +525,7 @@
     if (away()) {
       if (!note) {
         note = el("div", "msg them away-note");
-        note.appendChild(el("p", "body", ""));
+        note.appendChild(el("p", "body", "")).dir = "auto";
         log.insertBefore(note, $(".greeting").nextSibling);
       }
       note.firstChild.textContent = body.getAttribute("data-away") || session.availability.offline_message;

@@ -241,9 +241,16 @@
       }
       if (tag == locale) return;
       locale = tag;
+      // Before the window is built, it is built in this language.
       if (!frame) return;
-      frameReady = false;
-      frame.src = frameSrc();
+      // A fresh session first: it names the conversations started since the page loaded,
+      // which the reloaded window opens again.
+      booted = booted.then(function () { return start(); }).then(function (s) {
+        if (!frame) return s;
+        frameReady = false;
+        frame.src = frameSrc();
+        return s;
+      });
     },
     push: function (entry) {
       if (entry && typeof api[entry[0]] == "function") api[entry[0]].apply(api, entry.slice(1));

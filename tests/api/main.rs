@@ -53,3 +53,4 @@ mod tenancy;
 mod widget;
 mod widget_browser;
 mod widget_conversations;
+mod widget_languages;
