@@ -17,11 +17,11 @@ use crate::{
     auth::{CsrfForm, CsrfToken, Member, WorkspaceAdmin},
     conversations::ratings,
     db,
+    db::WorkspaceId,
     error::AppError,
+    i18n::{Lang, Tr},
     state::AppState,
     web::{render, see_other},
-    db::WorkspaceId,
-    i18n::{Lang, Tr},
     widget::{
         settings::{self, MAX_ALLOWED_DOMAINS, MAX_GREETING, MAX_LAUNCHER_TEXT, WidgetChanges, WidgetSettings},
         texts::{self, Texts},
@@ -131,16 +131,16 @@ impl WidgetForm {
         Ok(ValidWidget {
             default_language,
             changes: WidgetChanges {
-            color,
-            position,
-            greeting,
-            launcher_text,
-            reply_time,
-            require_email: self.require_email.is_some(),
-            sound: self.sound.is_some(),
-            allowed_domains,
-            identity_required: self.identity_required.is_some(),
-            csat_enabled: self.csat.is_some(),
+                color,
+                position,
+                greeting,
+                launcher_text,
+                reply_time,
+                require_email: self.require_email.is_some(),
+                sound: self.sound.is_some(),
+                allowed_domains,
+                identity_required: self.identity_required.is_some(),
+                csat_enabled: self.csat.is_some(),
             },
         })
     }
@@ -225,14 +225,23 @@ impl TextsForm {
         let texts = Texts {
             greeting: field(&self.greeting, texts::MAX_GREETING, "cw-error-greeting", &mut errors.greeting),
             launcher_text: field(&self.launcher_text, texts::MAX_LAUNCHER_TEXT, "cw-error-launcher-text", &mut errors.launcher_text),
-            offline_message: field(&self.offline_message, texts::MAX_OFFLINE_MESSAGE, "cw-error-offline-message", &mut errors.offline_message),
+            offline_message: field(
+                &self.offline_message,
+                texts::MAX_OFFLINE_MESSAGE,
+                "cw-error-offline-message",
+                &mut errors.offline_message,
+            ),
             csat_question: field(&self.csat_question, texts::MAX_CSAT_QUESTION, "cw-error-csat-question", &mut errors.csat_question),
         };
         if language == Some(default) && texts.offline_message.is_empty() && errors.offline_message.is_none() {
             errors.offline_message = Some(tr.t("cw-error-offline-empty"));
         }
         match language {
-            Some(language) if [&errors.greeting, &errors.launcher_text, &errors.offline_message, &errors.csat_question].iter().all(|e| e.is_none()) => {
+            Some(language)
+                if [&errors.greeting, &errors.launcher_text, &errors.offline_message, &errors.csat_question]
+                    .iter()
+                    .all(|e| e.is_none()) =>
+            {
                 Ok((language, texts))
             }
             _ => Err(Box::new(errors)),
@@ -313,12 +322,7 @@ async fn stored(state: &web::Data<AppState>, workspace_id: WorkspaceId, editing:
     .await
 }
 
-async fn page(
-    state: web::Data<AppState>,
-    member: Member,
-    csrf: CsrfToken,
-    query: web::Query<PageQuery>,
-) -> Result<HttpResponse, AppError> {
+async fn page(state: web::Data<AppState>, member: Member, csrf: CsrfToken, query: web::Query<PageQuery>) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
     // An unknown ?lang= shows the default language rather than an error.
     let (stored, editing) = stored(&state, workspace_id, query.lang.as_deref().and_then(Lang::from_code)).await?;

@@ -50,7 +50,9 @@ pub const LANGUAGES: &[Language] = &[
 pub const CONSOLE_LANGUAGES: &[&str] = &["en", "de"];
 
 /// The parts every language ships, and the parts only [`CONSOLE_LANGUAGES`] ship.
+#[cfg_attr(not(test), allow(dead_code))]
 const VISITOR_PARTS: &[&str] = &["widget", "visitor"];
+#[cfg_attr(not(test), allow(dead_code))]
 const MEMBER_PARTS: &[&str] = &["console", "console-widget", "team"];
 
 /// The Fluent sources, compiled in: (language, part, text).

@@ -132,8 +132,7 @@ impl WidgetAsset {
 
 pub static LOADER: LazyLock<WidgetAsset> =
     LazyLock::new(|| asset(include_str!("../../widget/loader.js"), "text/javascript; charset=utf-8"));
-pub static FRAME_JS: LazyLock<WidgetAsset> =
-    LazyLock::new(|| asset(FRAME_JS_SOURCE, "text/javascript; charset=utf-8"));
+pub static FRAME_JS: LazyLock<WidgetAsset> = LazyLock::new(|| asset(FRAME_JS_SOURCE, "text/javascript; charset=utf-8"));
 pub static FRAME_CSS: LazyLock<WidgetAsset> = LazyLock::new(|| asset(include_str!("../../widget/frame.css"), "text/css; charset=utf-8"));
 /// The styles of what the lazily loaded scripts draw, linked when the first of them loads.
 pub static FRAME_MORE_CSS: LazyLock<WidgetAsset> =
@@ -207,12 +206,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/widget/v1/frame.js", web::get().to(|req: HttpRequest| async move { FRAME_JS.respond(&req, IMMUTABLE) }))
         .route("/widget/v1/frame.css", web::get().to(|req: HttpRequest| async move { FRAME_CSS.respond(&req, IMMUTABLE) }))
         .route("/widget/v1/frame-more.css", web::get().to(|req: HttpRequest| async move { FRAME_MORE_CSS.respond(&req, IMMUTABLE) }))
-        .route("/widget/v1/{lang}/upload.js", web::get().to(|req: HttpRequest, lang: web::Path<String>| async move {
-            localized(&UPLOAD_JS, Tr::from_code(&lang).0).respond(&req, IMMUTABLE)
-        }))
-        .route("/widget/v1/{lang}/conversations.js", web::get().to(|req: HttpRequest, lang: web::Path<String>| async move {
-            localized(&CONVERSATIONS_JS, Tr::from_code(&lang).0).respond(&req, IMMUTABLE)
-        }));
+        .route(
+            "/widget/v1/{lang}/upload.js",
+            web::get().to(|req: HttpRequest, lang: web::Path<String>| async move {
+                localized(&UPLOAD_JS, Tr::from_code(&lang).0).respond(&req, IMMUTABLE)
+            }),
+        )
+        .route(
+            "/widget/v1/{lang}/conversations.js",
+            web::get().to(|req: HttpRequest, lang: web::Path<String>| async move {
+                localized(&CONVERSATIONS_JS, Tr::from_code(&lang).0).respond(&req, IMMUTABLE)
+            }),
+        );
 }
 
 /// Assets whose URL carries their version are kept for a year.
@@ -299,7 +304,9 @@ async fn frame(state: web::Data<AppState>, req: HttpRequest, query: web::Query<F
     }
     let requested: String = match lang {
         Some(lang) => lang.chars().take(MAX_LANG_PARAM).collect(),
-        None => req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(MAX_LANG_PARAM).collect(),
+        None => {
+            req.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).unwrap_or("").chars().take(MAX_LANG_PARAM).collect()
+        }
     };
     let lookup_key = site_key.clone();
     let (workspace, settings, language, shown) = db::run(&state.pool, move |conn| {

@@ -102,7 +102,9 @@ impl WidgetSettings {
             diesel::update(widget_settings::table.find(workspace_id)).set(widget_settings::greeting.eq(greeting)).execute(conn)?;
         }
         if let Some(launcher_text) = &changes.launcher_text {
-            diesel::update(widget_settings::table.find(workspace_id)).set(widget_settings::launcher_text.eq(launcher_text)).execute(conn)?;
+            diesel::update(widget_settings::table.find(workspace_id))
+                .set(widget_settings::launcher_text.eq(launcher_text))
+                .execute(conn)?;
         }
         Ok(())
     }

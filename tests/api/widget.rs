@@ -92,7 +92,11 @@ async fn the_loader_and_the_window_are_served_small_and_gzipped() {
         assert_eq!(code.status(), 200, "{lazy}");
         assert_eq!(code.headers()["content-encoding"], "gzip");
         assert_eq!(code.headers()["cache-control"], "public, max-age=31536000, immutable");
-        assert!(code.headers()["content-type"].to_str().unwrap().starts_with(if lazy.ends_with(".js") { "text/javascript" } else { "text/css" }));
+        assert!(code.headers()["content-type"].to_str().unwrap().starts_with(if lazy.ends_with(".js") {
+            "text/javascript"
+        } else {
+            "text/css"
+        }));
     }
 
     let unknown = app.browser.get("/widget/v1/frame?site_key=pk_nope").await;

@@ -110,7 +110,9 @@ async fn an_arabic_browser_gets_the_widget_right_to_left_and_mirrored() {
     // The send button sits left of the message box, as Arabic reads.
     assert_eq!(window_layout(&page, composer).await, "ar|rtl|true");
     // The launcher stays where the workspace put it: bottom right.
-    let right = page.call_on(launcher, "function () { return this.ownerDocument.defaultView.innerWidth - this.getBoundingClientRect().right; }").await;
+    let right = page
+        .call_on(launcher, "function () { return this.ownerDocument.defaultView.innerWidth - this.getBoundingClientRect().right; }")
+        .await;
     assert!(right.as_f64().is_some_and(|r| r < 40.0), "{right}");
     page.focus(composer).await;
     page.type_text("مرحبا").await;
@@ -189,13 +191,8 @@ async fn a_visitor_without_a_text_in_their_language_gets_the_default_languages()
 
     // The default language becomes German: Swedish visitors now read German, and each
     // language keeps its texts.
-    let form = [
-        ("color", "#2563eb"),
-        ("position", "right"),
-        ("reply_time", "minutes"),
-        ("default_language", "de"),
-        ("allowed_domains", ""),
-    ];
+    let form =
+        [("color", "#2563eb"), ("position", "right"), ("reply_time", "minutes"), ("default_language", "de"), ("allowed_domains", "")];
     assert_eq!(app.browser.post_form(&format!("/app/{id}/widget"), &form).await.status(), StatusCode::SEE_OTHER);
     let swedish = headers(&app, &ws.site_key, "sv-SE").await;
     assert!(swedish.contains("<html lang=\"de\"") && swedish.contains("Willkommen bei uns!"), "{swedish}");
@@ -220,7 +217,13 @@ async fn admins_write_texts_per_language_and_bad_ones_change_nothing() {
         .browser
         .post_form(
             &format!("/app/{id}/widget/texts"),
-            &[("language", "fr"), ("greeting", "Bonjour !"), ("launcher_text", "Aide"), ("offline_message", ""), ("csat_question", "Ça s'est bien passé ?")],
+            &[
+                ("language", "fr"),
+                ("greeting", "Bonjour !"),
+                ("launcher_text", "Aide"),
+                ("offline_message", ""),
+                ("csat_question", "Ça s'est bien passé ?"),
+            ],
         )
         .await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
@@ -229,7 +232,10 @@ async fn admins_write_texts_per_language_and_bad_ones_change_nothing() {
     assert!(page.contains(">Bonjour !</textarea>") && page.contains("value=\"Ça s'est bien passé ?\""), "{page}");
     let frame = unescape_html(&app.browser.get_html(&format!("/widget/v1/frame?site_key={}&lang=fr", ws.site_key)).await);
     assert!(frame.contains("data-csat=\"Ça s'est bien passé ?\""));
-    assert!(app.query_string("SELECT string_agg(detail, ',') AS value FROM audit_events WHERE action = 'widget.saved'").is_some_and(|d| d.contains("fr")));
+    assert!(
+        app.query_string("SELECT string_agg(detail, ',') AS value FROM audit_events WHERE action = 'widget.saved'")
+            .is_some_and(|d| d.contains("fr"))
+    );
 
     // Too long: refused beside its field, nothing saved.
     let long = "x".repeat(41);
@@ -256,7 +262,10 @@ async fn admins_write_texts_per_language_and_bad_ones_change_nothing() {
     assert_ne!(app.query_string("SELECT greeting AS value FROM widget_settings").as_deref(), Some("Hi"));
     let unknown = app
         .browser
-        .post_form(&format!("/app/{id}/widget/texts"), &[("language", "xx"), ("greeting", "Hi"), ("launcher_text", ""), ("offline_message", ""), ("csat_question", "")])
+        .post_form(
+            &format!("/app/{id}/widget/texts"),
+            &[("language", "xx"), ("greeting", "Hi"), ("launcher_text", ""), ("offline_message", ""), ("csat_question", "")],
+        )
         .await;
     assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
