@@ -279,3 +279,29 @@ async fn admins_write_texts_per_language_and_bad_ones_change_nothing() {
     assert_eq!(stranger.post_form(&format!("/app/{id}/widget/texts"), &fields).await.status(), 403);
     assert_eq!(app.query_string("SELECT greeting AS value FROM workspace_texts WHERE language = 'fr'").as_deref(), Some("Bonjour !"));
 }
+
+#[tokio::test]
+async fn the_preview_shows_the_language_being_edited_and_follows_its_texts() {
+    let app = spawn_app_on_public_url().await;
+    let (id, _) = workspace(&app).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    page.set_cookies(&app.address, &app.browser.cookie_header()).await;
+    page.goto(&format!("{}/app/{id}/widget", app.address)).await;
+    // Choosing a language in the select opens its texts (and the preview in it) at once.
+    let select = page.wait_for("combobox", "Language").await;
+    page.call_on(select, "function () { this.value = 'ar'; this.dispatchEvent(new Event('change')); }").await;
+    page.wait_until("location.search.includes('lang=ar')").await;
+    page.wait_for_frame_text("lang=\"ar\" dir=\"rtl\"").await;
+    page.wait_for_frame_text("مرحبًا! هل تشحنون إلى كندا؟").await;
+    // An empty Arabic greeting previews the default language's, as visitors would see it.
+    page.wait_for_frame_text("Hi there! Ask us anything").await;
+    let greeting = page.wait_for("textbox", "Greeting").await;
+    page.focus(greeting).await;
+    page.type_text("أهلًا بك! كيف نساعدك؟").await;
+    page.wait_for_frame_text("أهلًا بك! كيف نساعدك؟").await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    page.eval("document.querySelector('#texts-heading').scrollIntoView()").await;
+    page.screenshot(&std::env::temp_dir().join("parlor-widget-settings-ar.png")).await;
+    assert_eq!(app.count("workspace_texts"), 0, "nothing is saved until the admin saves");
+}
