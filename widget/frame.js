@@ -13,6 +13,8 @@
   // The window's texts in the visitor's language, inline in the page (see locales/*/widget.ftl);
   // t(key, {name: value}) fills its {name} slots.
   var texts = JSON.parse($("#t").textContent), lang = root.lang;
+  // Read once: the page keeps only what a person sees.
+  $("#t").remove();
   // A lazily loaded script brings the texts it uses.
   w.parlorTexts = function (more) { for (var key in more) texts[key] = more[key]; };
   function t(key, vars) {
