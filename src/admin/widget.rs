@@ -403,12 +403,18 @@ async fn save_texts(
     match form.validate(shell.tr, default_language) {
         Ok((language, new_texts)) => {
             let actor = member.actor();
-            db::run(&state.pool, move |conn| {
+            let frame = db::run(&state.pool, move |conn| {
                 audit::recorded(conn, workspace_id, &actor, "widget.saved", &format!("texts in {language}"), |conn| {
                     texts::save(conn, workspace_id, language, &new_texts)
-                })
+                })?;
+                // The default language's away message is the one the availability frames carry:
+                // visitors with the chat open see a new one at once, as from the availability page.
+                if language == default_language { crate::realtime::availability_now(conn, workspace_id).map(Some) } else { Ok(None) }
             })
             .await?;
+            if let Some(frame) = frame {
+                state.realtime.broadcast_to_visitors(workspace_id, frame);
+            }
             Ok(see_other(&format!("/app/{workspace_id}/widget?lang={language}&notice=widget_saved")))
         }
         Err(text_errors) => {
