@@ -61,7 +61,13 @@
   if (widgetForm && preview) {
     var stage = document.querySelector(".preview-stage");
     var launcher = document.querySelector(".preview-launcher");
-    var replyTimes = { minutes: "We usually reply in a few minutes", hours: "We usually reply within a few hours", day: "We usually reply within a day" };
+    // The texts of the language being edited; an empty one shows the default language's (its
+    // placeholder), as visitors would see it.
+    var textsForm = document.getElementById("texts-form");
+    function text(name) {
+      var field = textsForm && textsForm.elements[name];
+      return field ? field.value.trim() || field.placeholder : "";
+    }
     // WCAG relative luminance; the text color is whichever of white and near-black contrasts more.
     function luminance(hex) {
       var c = [1, 3, 5].map(function (i) {
@@ -78,18 +84,18 @@
       var data = new FormData(widgetForm);
       var color = /^#[0-9a-f]{6}$/i.test(data.get("color")) ? data.get("color") : "#2563eb";
       var settings = {
-        color: color, color_text: textOn(color), greeting: data.get("greeting") || "",
-        reply_time_text: replyTimes[data.get("reply_time")] || replyTimes.minutes,
+        color: color, color_text: textOn(color), greeting: text("greeting"), reply_time: data.get("reply_time"),
         require_email: data.get("require_email") !== null, sound: data.get("sound") !== null
       };
       preview.contentWindow.postMessage({ parlor: "preview", settings: settings }, window.location.origin);
       launcher.style.background = color;
       launcher.style.color = settings.color_text;
-      launcher.querySelector(".preview-launcher-text").textContent = data.get("launcher_text") || "";
+      launcher.querySelector(".preview-launcher-text").textContent = text("launcher_text");
       stage.setAttribute("data-position", data.get("position") === "left" ? "left" : "right");
     }
     widgetForm.addEventListener("input", update);
     widgetForm.addEventListener("change", update);
+    if (textsForm) textsForm.addEventListener("input", update);
     window.addEventListener("message", function (event) {
       if (event.source === preview.contentWindow && event.data && event.data.parlor === "ready") update();
     });

@@ -5,7 +5,7 @@
  * resolved one (the rate frame of docs/protocol.md); frame.js opens the one chosen. */
 parlorMore(function (ui) {
   "use strict";
-  var el = ui.el, notice = ui.notice, askMail = ui.askMail, mailButton = ui.mailButton;
+  var el = ui.el, t = ui.t, notice = ui.notice, askMail = ui.askMail, mailButton = ui.mailButton;
   var d = document, $ = function (selector) { return d.querySelector(selector); };
 
   function api(path, options) {
@@ -17,41 +17,44 @@ parlorMore(function (ui) {
   }
   function when(iso) {
     var at = new Date(iso);
-    return at.toDateString() == new Date().toDateString() ? ui.time(iso) : at.toLocaleDateString([], { month: "short", day: "numeric" });
+    return at.toDateString() == new Date().toDateString() ? ui.time(iso) : at.toLocaleDateString(ui.lang, { month: "short", day: "numeric" });
   }
 
   function list() {
     var items = $(".conversations"), note = $(".list-note");
-    note.textContent = "Loading…";
+    note.textContent = t("loading");
     api("").then(function (r) {
-      if (!r.ok) { note.textContent = (r.body.error && r.body.error.message) || "Your conversations could not be loaded. Try again."; return; }
+      if (!r.ok) { note.textContent = (r.body.error && r.body.error.message) || t("list-error"); return; }
       items.textContent = "";
-      note.textContent = r.body.conversations.length ? "" : "No conversations yet. Start one with New conversation.";
+      note.textContent = r.body.conversations.length ? "" : t("list-empty");
       r.body.conversations.forEach(function (c) {
         var item = items.appendChild(el("li")).appendChild(el("button", "conv" + (c.unread ? " unread" : "")));
         item.type = "button";
         var top = item.appendChild(el("span", "conv-top"));
-        var text = c.preview || (c.preview_files ? c.preview_files + (c.preview_files > 1 ? " files" : " file") : "New conversation");
-        text = (c.preview_author == "visitor" ? "You: " : "") + text;
+        var text = c.preview || (c.preview_files ? (c.preview_files > 1 ? t("files", { n: c.preview_files }) : t("file1")) : t("new"));
+        if (c.preview_author == "visitor") text = t("you", { text: text });
         top.appendChild(el("span", "conv-text", text));
         top.appendChild(el("span", "conv-time", when(c.last_message_at))).id = "t-" + c.id;
         // Named by its last message, what is new and where it stands; described by its time.
-        item.setAttribute("aria-label", text + (c.unread ? ", " + c.unread + " unread" : "") + (c.status == "resolved" ? ", resolved" : ""));
+        var label = [text];
+        if (c.unread) label.push(t("unread", { n: c.unread }));
+        if (c.status == "resolved") label.push(t("resolved"));
+        item.setAttribute("aria-label", label.join(t("sep")));
         item.setAttribute("aria-describedby", "t-" + c.id);
         var meta = item.appendChild(el("span", "conv-meta"));
-        meta.appendChild(el("span", "conv-status", c.status == "resolved" ? "Resolved" : "Open"));
-        if (c.unread) meta.appendChild(el("span", "badge", c.unread + " unread"));
+        meta.appendChild(el("span", "conv-status", c.status == "resolved" ? t("resolved") : t("open")));
+        if (c.unread) meta.appendChild(el("span", "badge", t("unread", { n: c.unread })));
         ui.known(c);
         item.addEventListener("click", function () { ui.open(c.id); });
       });
-    }, function () { note.textContent = "You seem to be offline. Try again in a moment."; });
+    }, function () { note.textContent = t("offline"); });
   }
 
   // "Email me this conversation": one email per click; the server limits how many an hour.
   function emailTranscript(address) {
     var session = ui.session();
     mailButton.disabled = true;
-    notice.textContent = "Sending…";
+    notice.textContent = t("st-sending");
     var body = { request_id: ui.uuid() };
     if (address) body.email = address;
     api("/" + ui.conversation() + "/transcript", { method: "POST", body: JSON.stringify(body) }).then(function (r) {
@@ -59,15 +62,15 @@ parlorMore(function (ui) {
       if (r.ok) {
         session.visitor.email = session.visitor.email || r.body.email;
         askMail.hidden = true;
-        notice.textContent = "We sent this conversation to " + r.body.email + ".";
+        notice.textContent = t("mail-sent", { email: r.body.email });
       } else if (r.status == 400 && !address && !session.visitor.email) {
         notice.textContent = "";
         askMail.hidden = false;
         askMail.email.focus();
-      } else notice.textContent = (r.body.error && r.body.error.message) || "It could not be sent. Try again.";
+      } else notice.textContent = (r.body.error && r.body.error.message) || t("mail-failed");
     }, function () {
       mailButton.disabled = false;
-      notice.textContent = "You seem to be offline. Try again in a moment.";
+      notice.textContent = t("offline");
     });
   }
   askMail.addEventListener("submit", function (event) {
@@ -96,17 +99,20 @@ parlorMore(function (ui) {
     ui.log.appendChild(box);
     var given = c.rating;
     if (given && !c.changing) {
-      box.appendChild(el("p", "rate-title", "Thanks for your feedback")).id = "rate-title";
-      box.appendChild(el("p", "rate-given", "You rated this conversation " + given.score + " of 5." + (given.comment ? " \u201c" + given.comment + "\u201d" : "")));
+      box.appendChild(el("p", "rate-title", t("thanks"))).id = "rate-title";
+      var said = box.appendChild(el("p", "rate-given", t("rated", { n: given.score })));
+      // The visitor's own words, set apart as a quotation in their language's marks.
+      if (given.comment) said.appendChild(d.createTextNode(" ")).after(el("q", "", given.comment));
       if (c.csat && c.commenting) comment(c, given);
-      else if (c.csat) button("Change rating", function () { c.changing = true; rating(c); });
+      else if (c.csat) button(t("change"), function () { c.changing = true; rating(c); });
     } else if (c.csat) {
-      box.appendChild(el("p", "rate-title", "How was this conversation?")).id = "rate-title";
+      // The workspace's question in the visitor's language, else Parlor's.
+      box.appendChild(el("p", "rate-title", d.body.getAttribute("data-csat") || t("csat"))).id = "rate-title";
       var row = box.appendChild(el("div", "rate-scores"));
       faces.forEach(function (face, i) {
         var b = row.appendChild(el("button", "rate-score", face));
         b.type = "button";
-        b.setAttribute("aria-label", "Rate " + (i + 1) + " of 5");
+        b.setAttribute("aria-label", t("rate", { n: i + 1 }));
         b.setAttribute("aria-pressed", String(!!given && given.score == i + 1));
         b.addEventListener("click", function () {
           c.changing = false;
@@ -126,13 +132,13 @@ parlorMore(function (ui) {
   }
   function comment(c, given) {
     var form = box.appendChild(el("form", "rate-comment"));
-    form.appendChild(el("label", "", "Add a comment (optional)")).htmlFor = "rate-text";
+    form.appendChild(el("label", "", t("comment"))).htmlFor = "rate-text";
     var text = form.appendChild(el("textarea"));
     text.id = "rate-text";
     text.maxLength = 1000;
     text.rows = 2;
     text.value = given.comment || "";
-    form.appendChild(el("button", "rate-send", "Send comment")).type = "submit";
+    form.appendChild(el("button", "rate-send", t("send-comment"))).type = "submit";
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       c.commenting = false;
@@ -142,7 +148,7 @@ parlorMore(function (ui) {
   function send(c, score, text) {
     var frame = { type: "rate", conversation_id: c.id, score: score };
     if (text) frame.comment = text;
-    if (!ui.frame(frame)) box.lastChild.textContent = "You seem to be offline. Try again in a moment.";
+    if (!ui.frame(frame)) box.lastChild.textContent = t("offline");
   }
 
   return {

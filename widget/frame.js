@@ -10,6 +10,16 @@
   var listView = $(".list"), listButton = $(".to-list"), mailButton = $(".mail"), notice = $(".notice");
   var askMail = $(".transcript-form");
   var skippedEmail = false;
+  // The window's texts in the visitor's language, inline in the page (see locales/*/widget.ftl);
+  // t(key, {name: value}) fills its {name} slots.
+  var texts = JSON.parse($("#t").textContent), lang = root.lang;
+  // Read once: the page keeps only what a person sees.
+  $("#t").remove();
+  // A lazily loaded script brings the texts it uses.
+  w.parlorTexts = function (more) { for (var key in more) texts[key] = more[key]; };
+  function t(key, vars) {
+    return (texts[key] || key).replace(/\{(\w+)\}/g, function (slot, name) { return vars && name in vars ? vars[name] : slot; });
+  }
   var preview = body.getAttribute("data-preview") == "true";
   var settings = {
     color: root.getAttribute("data-color"), color_text: root.getAttribute("data-color-text"),
@@ -64,16 +74,17 @@
     return node;
   }
   function time(iso) {
-    try { return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" }); } catch (e) { return ""; }
+    try { return new Date(iso).toLocaleTimeString(lang, { hour: "2-digit", minute: "2-digit" }); } catch (e) { return ""; }
   }
   function scrollDown() { log.scrollTop = log.scrollHeight; }
-  // A byte count as people read it, as the server states its limits: "820 KB", "3.4 MB".
+  // A byte count as people read it, as the server states its limits: "820 KB", "3.4 MB"; the
+  // number written the visitor's way ("3,4 MB").
   function size(n) {
-    var k = 1024, m = n / k / k;
-    if (n < k) return n + " B";
-    if (n < k * k) return Math.max(1, Math.round(n / k)) + " KB";
-    if (n < k * k * k) return (m < 10 ? m.toFixed(1) : Math.round(m)) + " MB";
-    return (m / k).toFixed(1) + " GB";
+    var k = 1024, m = n / k / k, num = function (x, digits) { return x.toLocaleString(lang, { maximumFractionDigits: digits }); };
+    if (n < k) return num(n, 0) + " B";
+    if (n < k * k) return num(Math.max(1, Math.round(n / k)), 0) + " KB";
+    if (n < k * k * k) return num(m, m < 10 ? 1 : 0) + " MB";
+    return num(m / k, 1) + " GB";
   }
 
   // ---- messages -------------------------------------------------------------------------
@@ -99,10 +110,12 @@
     if (!mine && author) {
       var who = el("div", "who");
       who.appendChild(avatar(author));
-      who.appendChild(el("span", "name", author.name || (author.kind == "system" ? "" : "Support")));
+      who.appendChild(el("span", "name", author.name || (author.kind == "system" ? "" : t("support"))));
       node.appendChild(who);
     }
-    node.appendChild(linked(el("p", "body"), text || ""));
+    // Any message may be in any language: each runs the way its own text does.
+    var p = node.appendChild(linked(el("p", "body"), text || ""));
+    p.dir = "auto";
     var meta = el("p", "meta");
     node.appendChild(meta);
     log.appendChild(node);
@@ -114,7 +127,7 @@
   function setState(node, state, iso, why) {
     node.setAttribute("data-state", state);
     var meta = node.querySelector(".meta");
-    var word = { sending: "Sending…", sent: "Sent", read: "Read", failed: "Not sent" }[state] || "";
+    var word = { sending: t("st-sending"), sent: t("st-sent"), read: t("st-read"), failed: t("st-failed") }[state] || "";
     meta.textContent = (iso ? time(iso) + (word ? " · " : "") : "") + word + (why ? ": " + why : "");
   }
   // The files a message carries: images as thumbnails linking to the whole picture, other
@@ -234,7 +247,7 @@
   // ---- typing -----------------------------------------------------------------------------
   function typing(on, name) {
     clearTimeout(agentTypingTimer);
-    typingLine.textContent = on ? (name || "Someone") + " is typing…" : "";
+    typingLine.textContent = on ? t("typing", { name: name || t("someone") }) : "";
     if (on) agentTypingTimer = setTimeout(function () { typing(false); }, 6000);
   }
   function sendTyping(on) {
@@ -311,7 +324,7 @@
       // 4001: the token was revoked (shutdown, or the contact deleted): start afresh.
       if (event.code == 4001) failed({ code: "unauthorized" });
       if (session.ended) return;
-      offline("You are offline. Reconnecting…");
+      offline(t("reconnecting"));
       var delay = Math.min(15000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2);
       retryTimer = setTimeout(connect, delay);
     };
@@ -423,16 +436,17 @@
   function loadUploads() {
     if (uploadsLoading || !uploadsWaiting.length) return;
     uploadsLoading = true;
+    moreStyle();
     var script = d.createElement("script");
     script.src = body.getAttribute("data-upload");
     script.onerror = function () {
       uploadsLoading = false;
       script.remove();
-      note.textContent = "You seem to be offline: your files will be added when you are back.";
+      note.textContent = t("files-offline");
     };
     w.parlorUploads = function (make) {
       uploads = make({
-        el: el, size: size, note: note, list: $(".pending"), input: input,
+        el: el, t: t, size: size, note: note, list: $(".pending"), input: input,
         max: +body.getAttribute("data-upload-max") || 0,
         token: function () { return session && session.visitor_token; }
       });
@@ -492,7 +506,7 @@
     gate.hidden = !(required || ask);
     composer.hidden = required;
     $(".gate-skip").hidden = !ask;
-    $(".gate-label").textContent = ask ? "Leave your email and we will answer you there" : "Your email, so that we can answer you even after you leave";
+    $(".gate-label").textContent = ask ? t("gate-away") : t("gate");
   }
   $(".gate-skip").addEventListener("click", function () {
     skippedEmail = true;
@@ -503,7 +517,7 @@
   // The header's line and the away note, from the session or an availability frame.
   function showAvailability() {
     var line = $(".reply-time");
-    line.textContent = away() ? "We are away right now" : session.agents_online ? "Online now" : replyText;
+    line.textContent = away() ? t("away") : session.agents_online ? t("online") : replyText;
     line.classList.toggle("online", !away());
     showAway();
     applyGate();
@@ -513,10 +527,10 @@
     if (away()) {
       if (!note) {
         note = el("div", "msg them away-note");
-        note.appendChild(el("p", "body", ""));
+        note.appendChild(el("p", "body", "")).dir = "auto";
         log.insertBefore(note, $(".greeting").nextSibling);
       }
-      note.firstChild.textContent = session.availability.offline_message;
+      note.firstChild.textContent = body.getAttribute("data-away") || session.availability.offline_message;
     } else if (note) note.parentNode.removeChild(note);
   }
   gate.addEventListener("submit", function (event) {
@@ -533,12 +547,12 @@
         applyGate();
         if (asked) {
           var thanks = el("div", "msg them");
-          thanks.appendChild(el("p", "body", "Thanks! If you have left by then, we will answer you at " + email + "."));
+          thanks.appendChild(el("p", "body", t("thanks-email", { email: email })));
           log.appendChild(thanks);
         }
         input.focus();
-      } else return r.json().then(function (j) { error.textContent = (j.error && j.error.message) || "Try again."; });
-    }, function () { error.textContent = "You seem to be offline. Try again in a moment."; });
+      } else return r.json().then(function (j) { error.textContent = (j.error && j.error.message) || t("try-again"); });
+    }, function () { error.textContent = t("offline"); });
   });
 
   // ---- the visitor's conversations: the list and the transcript load on first use -----------
@@ -575,20 +589,28 @@
     if (isOpen) (composer.hidden ? gate.email : input).focus();
   }
   var more = null, moreWaiting = [];
+  // The styles of the parts the lazily loaded scripts draw (frame-more.css).
+  function moreStyle() {
+    if ($("link.more")) return;
+    var link = d.head.appendChild(el("link", "more"));
+    link.rel = "stylesheet";
+    link.href = body.getAttribute("data-css");
+  }
   function withMore(then) {
     if (more) return then(more);
     moreWaiting.push(then);
     if (moreWaiting.length > 1) return;
+    moreStyle();
     var script = d.createElement("script");
     script.src = body.getAttribute("data-more");
     script.onerror = function () {
       moreWaiting = [];
       script.remove();
-      $(".list-note").textContent = notice.textContent = "You seem to be offline. Try again in a moment.";
+      $(".list-note").textContent = notice.textContent = t("offline");
     };
     w.parlorMore = function (make) {
       more = make({
-        el: el, time: time, uuid: uuid, notice: notice, askMail: askMail, mailButton: mailButton, input: input, open: openConversation,
+        el: el, t: t, lang: lang, time: time, uuid: uuid, notice: notice, askMail: askMail, mailButton: mailButton, input: input, open: openConversation,
         log: log, frame: frame, scroll: scrollDown, known: function (c) { known[c.id] = c; },
         session: function () { return session; }, conversation: function () { return conversationId; }
       });
@@ -658,7 +680,7 @@
     } else if (m.parlor == "preview" && preview && m.settings) {
       paint(m.settings);
       $(".greeting .body").textContent = m.settings.greeting;
-      $(".reply-time").textContent = m.settings.reply_time_text;
+      $(".reply-time").textContent = { minutes: t("rt-minutes"), hours: t("rt-hours"), day: t("rt-day") }[m.settings.reply_time] || replyText;
       settings = m.settings;
       session = { visitor: {} };
       applyGate();
@@ -666,10 +688,14 @@
   });
 
   if (preview) {
-    var sample = bubble(true, "Hi! Do you ship to Canada?");
+    var sample = bubble(true, t("sample-q"));
     setState(sample, "read");
-    bubble(false, "We do: delivery takes 3 to 5 days.", { name: "Alex" });
+    bubble(false, t("sample-a"), { name: "Alex" });
   }
   toHost.ready = true;
-  w.parent.postMessage({ parlor: "ready" }, "*");
+  // The launcher on the website speaks the window's language: the loader takes its labels from here.
+  w.parent.postMessage({
+    parlor: "ready", lang: lang, dir: root.dir, launcher: body.getAttribute("data-launcher"),
+    labels: { chat: t("chat"), open: t("open-chat"), unread: t("open-unread"), close: t("close") }
+  }, "*");
 })();

@@ -4,6 +4,8 @@
  * chat window (an iframe from Parlor's origin). Touches nothing else on the page. The API is
  * window.Parlor; calls made before this script ran can be queued in an array:
  *   window.Parlor = window.Parlor || []; Parlor.push(["identify", {id: "42", user_hash: "..."}]);
+ * The window speaks the visitor's language (their browser's, or Parlor.setLocale's), and so
+ * does the launcher: the window sends its labels when it is ready.
  */
 (function () {
   "use strict";
@@ -16,7 +18,14 @@
   var storeKey = "parlor." + siteKey;
   var queued = Array.isArray(P) ? P.slice() : [];
   var handlers = {}, opened = false, frameReady = false, session = null, unread = 0;
-  var host, launcher, badge, frame, lastPage = "";
+  var host, launcher, launcherText, badge, frame, lastPage = "";
+  // The launcher's labels until the window sends them in the visitor's language; locale: the
+  // tag Parlor.setLocale chose, asked for before the browser's own languages.
+  var labels = { chat: "Chat", open: "Open chat", unread: "Open chat, {n} unread", close: "Close chat" }, locale = "";
+  function frameSrc() {
+    var wanted = [locale].concat(navigator.languages || [navigator.language]).filter(Boolean).join(",");
+    return base + "/widget/v1/frame?site_key=" + encodeURIComponent(siteKey) + "&lang=" + encodeURIComponent(wanted);
+  }
 
   function emit(name, data) {
     (handlers[name] || []).slice().forEach(function (fn) {
@@ -71,7 +80,7 @@
     ".launcher:focus-visible{outline:3px solid #111;outline-offset:3px;box-shadow:0 0 0 6px #fff}" +
     ".launcher svg{width:26px;height:26px;flex:none}" +
     ".badge{position:absolute;top:-4px;right:-4px;min-width:20px;height:20px;padding:0 5px;box-sizing:border-box;border-radius:10px;background:#b91c1c;color:#fff;font:700 12px/20px system-ui,sans-serif;text-align:center}" +
-    ".badge[hidden]{display:none}" +
+    "[hidden]{display:none}" +
     ".frame{position:fixed;bottom:88px;z-index:2147483000;width:380px;height:min(640px,calc(100vh - 108px));border:0;border-radius:12px;box-shadow:0 8px 32px rgba(0,0,0,.25);background:#fff;visibility:hidden;opacity:0;transform:translateY(8px);transition:opacity .15s,transform .15s,visibility 0s .15s;color-scheme:normal}" +
     ".frame.open{visibility:visible;opacity:1;transform:none;transition:opacity .15s,transform .15s}" +
     "@media (max-width:480px){.frame{inset:0;width:100%;height:100%;border-radius:0}.frame.open+.launcher{display:none}}" +
@@ -95,10 +104,10 @@
     var side = settings.position == "left" ? "left" : "right";
     frame = d.createElement("iframe");
     frame.className = "frame";
-    frame.title = "Chat";
+    frame.title = labels.chat;
     frame.setAttribute("aria-hidden", "true");
     frame.tabIndex = -1;
-    frame.src = base + "/widget/v1/frame?site_key=" + encodeURIComponent(siteKey);
+    frame.src = frameSrc();
     frame.style[side] = "20px";
     launcher = d.createElement("button");
     launcher.type = "button";
@@ -108,11 +117,9 @@
     launcher.style.color = settings.color_text;
     launcher.innerHTML =
       '<svg viewBox="0 0 24 24" aria-hidden="true"><path fill="currentColor" d="M12 3C6.5 3 2 6.9 2 11.7c0 2.5 1.2 4.7 3.2 6.3L4.5 22l4.3-2.2c1 .3 2.1.4 3.2.4 5.5 0 10-3.9 10-8.6S17.5 3 12 3z"/></svg>';
-    if (settings.launcher_text) {
-      var text = d.createElement("span");
-      text.textContent = settings.launcher_text;
-      launcher.appendChild(text);
-    }
+    launcherText = launcher.appendChild(d.createElement("span"));
+    launcherText.textContent = settings.launcher_text || "";
+    launcherText.hidden = !settings.launcher_text;
     badge = d.createElement("span");
     badge.className = "badge";
     badge.hidden = true;
@@ -135,8 +142,7 @@
   }
 
   function label() {
-    var name = opened ? "Close chat" : "Open chat";
-    if (!opened && unread) name += ", " + unread + " unread message" + (unread == 1 ? "" : "s");
+    var name = opened ? labels.close : unread ? labels.unread.replace("{n}", unread) : labels.open;
     launcher.setAttribute("aria-label", name);
     launcher.setAttribute("aria-expanded", String(opened));
     badge.textContent = unread > 9 ? "9+" : String(unread);
@@ -162,6 +168,16 @@
     var m = event.data || {};
     if (m.parlor == "ready") {
       frameReady = true;
+      if (m.labels) {
+        labels = m.labels;
+        frame.title = labels.chat;
+        // The launcher's text, in the window's language, beside the icon.
+        launcherText.textContent = m.launcher || "";
+        launcherText.hidden = !m.launcher;
+        launcher.lang = m.lang;
+        launcher.dir = m.dir;
+        label();
+      }
       tell({ parlor: "session", session: session });
       if (opened) tell({ parlor: "open" });
       emit("ready");
@@ -214,6 +230,27 @@
       opened = frameReady = false;
       unread = 0;
       booted = Promise.resolve();
+    },
+    // The window's language: a BCP 47 tag ("de", "pt-BR"). The window reloads in it and keeps
+    // the visitor's conversation; a tag Parlor does not ship falls back to the browser's
+    // languages, then the workspace's default. Anything else is ignored with a warning.
+    setLocale: function (tag) {
+      if (typeof tag != "string" || !/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$/.test(tag)) {
+        console.warn("Parlor: setLocale takes a language tag such as \"de\" or \"pt-BR\"");
+        return;
+      }
+      if (tag == locale) return;
+      locale = tag;
+      // Before the window is built, it is built in this language.
+      if (!frame) return;
+      // A fresh session first: it names the conversations started since the page loaded,
+      // which the reloaded window opens again.
+      booted = booted.then(function () { return start(); }).then(function (s) {
+        if (!frame) return s;
+        frameReady = false;
+        frame.src = frameSrc();
+        return s;
+      });
     },
     push: function (entry) {
       if (entry && typeof api[entry[0]] == "function") api[entry[0]].apply(api, entry.slice(1));

@@ -4,9 +4,10 @@
  * uploads' ids into the message's `attachments`. */
 parlorUploads(function (api) {
   "use strict";
-  var el = api.el, list = api.list, note = api.note;
+  var el = api.el, t = api.t, list = api.list, note = api.note;
   var items = []; // in the order attached: {file, node, xhr, reply, error}
   var MAX_FILES = 10;
+  var percent = new Intl.NumberFormat(document.documentElement.lang, { style: "percent" });
 
   function say(text) { note.textContent = text; }
 
@@ -14,10 +15,10 @@ parlorUploads(function (api) {
     var node = item.node, state = item.reply ? "done" : item.error ? "failed" : "uploading";
     node.setAttribute("data-state", state);
     // The status is a live region: it changes three times at most, never with every percent.
-    var status = state == "done" ? "Ready to send" : state == "failed" ? item.error : "Uploading…";
+    var status = state == "done" ? t("up-ready") : state == "failed" ? item.error : t("up-busy");
     var line = node.querySelector(".up-status");
     if (line.textContent != status) line.textContent = status;
-    node.querySelector(".up-pct").textContent = state == "uploading" ? Math.round(item.progress * 100) + "%" : "";
+    node.querySelector(".up-pct").textContent = state == "uploading" ? percent.format(item.progress) : "";
     var bar = node.querySelector("progress");
     bar.value = item.progress;
     bar.hidden = state != "uploading";
@@ -29,7 +30,7 @@ parlorUploads(function (api) {
     item.final = false;
     item.progress = 0;
     render(item);
-    if (api.max && item.file.size > api.max) return fail(item, "This file is larger than " + api.size(api.max) + ".", true);
+    if (api.max && item.file.size > api.max) return fail(item, t("up-large", { size: api.size(api.max) }), true);
     var xhr = (item.xhr = new XMLHttpRequest()), form = new FormData();
     form.append("file", item.file, item.file.name || "file");
     xhr.open("POST", "/api/widget/v1/uploads");
@@ -49,12 +50,12 @@ parlorUploads(function (api) {
         return render(item);
       }
       // The visitor is told what they can do; the workspace's own limits are its team's business.
-      if (xhr.status == 402) return fail(item, "This chat cannot take more files right now. Send your message without it.");
-      if (xhr.status == 429) return fail(item, "You are sending files quickly. Wait a minute, then retry.");
+      if (xhr.status == 402) return fail(item, t("up-full"));
+      if (xhr.status == 429) return fail(item, t("up-quick"));
       // Too large or empty: sending it again cannot help, so there is no Retry.
-      fail(item, (answer && answer.error && answer.error.message) || "The file could not be uploaded.", xhr.status == 413 || xhr.status == 400);
+      fail(item, (answer && answer.error && answer.error.message) || t("up-failed"), xhr.status == 413 || xhr.status == 400);
     };
-    xhr.onerror = function () { fail(item, "You seem to be offline. Retry when you are back."); };
+    xhr.onerror = function () { fail(item, t("up-offline")); };
     xhr.send(form);
   }
 
@@ -84,24 +85,24 @@ parlorUploads(function (api) {
   function add(files) {
     say("");
     files.forEach(function (file) {
-      if (items.length >= MAX_FILES) return say("A message can carry at most " + MAX_FILES + " files.");
+      if (items.length >= MAX_FILES) return say(t("up-max", { n: MAX_FILES }));
       var item = { file: file, progress: 0 };
       var node = (item.node = el("li", "upload"));
       var text = node.appendChild(el("div", "up-text"));
-      text.appendChild(el("span", "up-name", file.name || "file"));
+      text.appendChild(el("span", "up-name", file.name || t("file")));
       text.appendChild(el("span", "up-size", api.size(file.size)));
       var bar = node.appendChild(el("progress"));
       bar.max = 1;
-      bar.setAttribute("aria-label", "Uploading " + file.name);
+      bar.setAttribute("aria-label", t("up-name", { name: file.name }));
       text.appendChild(el("span", "up-pct")).setAttribute("aria-hidden", "true");
       node.appendChild(el("p", "up-status")).setAttribute("role", "status");
-      var retry = node.appendChild(el("button", "retry", "Retry"));
+      var retry = node.appendChild(el("button", "retry", t("retry")));
       retry.type = "button";
-      retry.setAttribute("aria-label", "Retry " + file.name);
+      retry.setAttribute("aria-label", t("retry-name", { name: file.name }));
       retry.addEventListener("click", function () { start(item); });
       var gone = node.appendChild(el("button", "remove", "×"));
       gone.type = "button";
-      gone.setAttribute("aria-label", "Remove " + file.name);
+      gone.setAttribute("aria-label", t("remove", { name: file.name }));
       gone.addEventListener("click", function () { remove(item); });
       items.push(item);
       list.appendChild(node);
@@ -119,7 +120,7 @@ parlorUploads(function (api) {
       var busy = items.some(function (i) { return !i.reply && !i.error; });
       var failed = items.some(function (i) { return i.error; });
       if (busy || failed) {
-        say(busy ? "Wait until your files have finished uploading, then send." : "Remove the files that could not be uploaded (or retry them), then send.");
+        say(busy ? t("up-wait") : t("up-fix"));
         return false;
       }
       var replies = items.map(function (i) { return i.reply; });

@@ -235,7 +235,7 @@ async fn delete_contact(
 /// The tables of a workspace export, in order: a line kind and the query of one page of rows
 /// after a given id. Secrets (identity secret, API key digests, webhook secrets) are left out.
 /// `file` lines (attachments of messages) get a signed link as they are written.
-const EXPORT_TABLES: [(&str, &str); 11] = [
+const EXPORT_TABLES: [(&str, &str); 12] = [
     (
         "member",
         "SELECT m.user_id AS id, to_jsonb(r) AS row FROM memberships m JOIN LATERAL (SELECT u.name, u.email, m.role, m.created_at AS joined_at FROM users u WHERE u.id = m.user_id) r ON true WHERE m.workspace_id = $1 AND m.user_id > $2 ORDER BY m.user_id LIMIT 1000",
@@ -243,6 +243,12 @@ const EXPORT_TABLES: [(&str, &str); 11] = [
     (
         "widget_settings",
         "SELECT s.workspace_id AS id, to_jsonb(s) - 'identity_secret' AS row FROM widget_settings s WHERE s.workspace_id = $1 AND s.workspace_id > $2 LIMIT 1000",
+    ),
+    (
+        // Its texts in languages other than the default, and the rating question of each (at
+        // most one row a language, so one page holds them all).
+        "workspace_text",
+        "SELECT t.workspace_id AS id, to_jsonb(t) - 'workspace_id' AS row FROM workspace_texts t WHERE t.workspace_id = $1 AND t.workspace_id > $2 LIMIT 1000",
     ),
     (
         "canned_response",

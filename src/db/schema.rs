@@ -400,6 +400,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    workspace_texts (workspace_id, language) {
+        workspace_id -> Uuid,
+        language -> Text,
+        greeting -> Text,
+        launcher_text -> Text,
+        offline_message -> Text,
+        csat_question -> Text,
+        updated_at -> Timestamptz,
+    }
+}
+
+diesel::table! {
     workspaces (id) {
         id -> Uuid,
         name -> Text,
@@ -464,6 +476,7 @@ diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_deliveries -> workspaces (workspace_id));
 diesel::joinable!(webhook_endpoints -> workspaces (workspace_id));
 diesel::joinable!(widget_settings -> workspaces (workspace_id));
+diesel::joinable!(workspace_texts -> workspaces (workspace_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     agent_reply_counts,
@@ -494,5 +507,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_deliveries,
     webhook_endpoints,
     widget_settings,
+    workspace_texts,
     workspaces,
 );

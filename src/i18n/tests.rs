@@ -145,3 +145,48 @@ fn the_widget_gets_its_texts_with_slots_for_variables() {
     let english = Tr::default().part_with_slots("widget");
     assert_eq!(texts.keys().collect::<Vec<_>>(), english.keys().collect::<Vec<_>>());
 }
+
+/// The keys the chat window's JavaScript asks for with `t("key"` (its texts arrive without the
+/// `w-` of their keys), and the ones its page asks for with `tr.t("w-key"`.
+#[test]
+fn every_text_the_chat_window_uses_is_in_english_widget_ftl() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let english = variables_by_key(&resource("en", "widget"));
+    let mut missing = Vec::new();
+    let mut found = 0;
+    let mut files: Vec<_> = std::fs::read_dir(root.join("widget"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "js"))
+        .collect();
+    files.push(root.join("templates/widget/frame.html"));
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let is_page = path.extension().is_some_and(|x| x == "html");
+        let call = if is_page { ".t(\"" } else { "t(\"" };
+        let calls = text.match_indices(call).chain(if is_page { text.match_indices(".t1(\"") } else { "".match_indices("x") });
+        for (at, matched) in calls {
+            // A JavaScript call is `t(` alone, not the end of a longer name such as `split(`.
+            if !is_page && text[..at].chars().next_back().is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$') {
+                continue;
+            }
+            let rest = &text[at + matched.len()..];
+            let Some(end) = rest.find('"') else { continue };
+            let key = if is_page { rest[..end].to_string() } else { format!("w-{}", &rest[..end]) };
+            found += 1;
+            if !english.contains_key(&key) {
+                missing.push(format!("{key} ({})", path.display()));
+            }
+        }
+    }
+    assert!(found > 50, "the scan finds the window's texts ({found} found)");
+    assert!(missing.is_empty(), "texts the chat window uses but locales/en/widget.ftl lacks: {missing:?}");
+}
+
+#[test]
+fn the_window_gets_one_languages_texts_without_the_key_prefix() {
+    let german = Tr::from_code("de").part_with_slots("widget");
+    assert_eq!(german.get("w-typing").map(String::as_str), Some("{name} schreibt …"));
+    assert!(german.keys().all(|k| k.starts_with("w-")), "every widget key starts with w-");
+    assert_eq!(Tr::from_code("ar").dir(), "rtl");
+}

@@ -39,8 +39,10 @@ pub struct WidgetSettings {
 pub struct WidgetChanges {
     pub color: String,
     pub position: String,
-    pub greeting: String,
-    pub launcher_text: String,
+    /// The default language's greeting and button text, when the form carried them (they are
+    /// edited with the other languages' texts: see [`super::texts`]).
+    pub greeting: Option<String>,
+    pub launcher_text: Option<String>,
     pub reply_time: String,
     pub require_email: bool,
     pub sound: bool,
@@ -88,8 +90,6 @@ impl WidgetSettings {
             .set((
                 widget_settings::color.eq(&changes.color),
                 widget_settings::position.eq(&changes.position),
-                widget_settings::greeting.eq(&changes.greeting),
-                widget_settings::launcher_text.eq(&changes.launcher_text),
                 widget_settings::reply_time.eq(&changes.reply_time),
                 widget_settings::require_email.eq(changes.require_email),
                 widget_settings::sound.eq(changes.sound),
@@ -98,6 +98,14 @@ impl WidgetSettings {
                 widget_settings::updated_at.eq(diesel::dsl::now),
             ))
             .execute(conn)?;
+        if let Some(greeting) = &changes.greeting {
+            diesel::update(widget_settings::table.find(workspace_id)).set(widget_settings::greeting.eq(greeting)).execute(conn)?;
+        }
+        if let Some(launcher_text) = &changes.launcher_text {
+            diesel::update(widget_settings::table.find(workspace_id))
+                .set(widget_settings::launcher_text.eq(launcher_text))
+                .execute(conn)?;
+        }
         Ok(())
     }
 

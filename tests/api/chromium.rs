@@ -46,6 +46,12 @@ pub struct Chromium {
 impl Chromium {
     /// Starts Debian's chromium (or `PARLOR_CHROMIUM`) headless with a fresh profile.
     pub async fn launch() -> Chromium {
+        Self::launch_in("en-US,en").await
+    }
+
+    /// Starts it for a person whose browser asks for `languages` (an `Accept-Language` list:
+    /// "de-DE,de", "ar"): its requests say so, and so does `navigator.languages`.
+    pub async fn launch_in(languages: &str) -> Chromium {
         let turn = ONE_AT_A_TIME.clone().lock_owned().await;
         let binary = std::env::var("PARLOR_CHROMIUM").unwrap_or_else(|_| "chromium".into());
         let profile = TempDir::new();
@@ -74,6 +80,8 @@ impl Chromium {
                 "disable-site-isolation-trials",
                 "disable-features=IsolateOrigins,site-per-process",
             ])
+            .arg(format!("lang={}", languages.split(',').next().unwrap_or("en-US")))
+            .arg(format!("accept-lang={languages}"))
             .build()
             .unwrap_or_else(|e| panic!("browser configuration: {e}"));
         let (browser, mut handler) =

@@ -56,3 +56,4 @@ mod two_way_email;
 mod widget;
 mod widget_browser;
 mod widget_conversations;
+mod widget_languages;
