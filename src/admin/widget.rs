@@ -79,37 +79,37 @@ impl WidgetForm {
     }
 
     /// The changes, or the message for each field that is wrong.
-    pub fn validate(&self) -> Result<ValidWidget, Box<FieldErrors>> {
+    pub fn validate(&self, tr: Tr) -> Result<ValidWidget, Box<FieldErrors>> {
         let mut errors = FieldErrors::default();
         let color = self.color.trim().to_ascii_lowercase();
         if !(color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit())) {
-            errors.color = Some("Enter a color like #2563eb.".into());
+            errors.color = Some(tr.t("cw-error-color"));
         }
         let position = self.position.trim().to_string();
         if position != "left" && position != "right" {
-            errors.position = Some("Choose left or right.".into());
+            errors.position = Some(tr.t("cw-error-position"));
         }
         let greeting = self.greeting.as_deref().map(|g| g.trim().to_string());
         if greeting.as_ref().is_some_and(|g| g.chars().count() > MAX_GREETING) {
-            errors.greeting = Some(format!("Keep the greeting under {MAX_GREETING} characters."));
+            errors.greeting = Some(tr.t1("cw-error-greeting", "max", MAX_GREETING));
         }
         let launcher_text = self.launcher_text.as_deref().map(|l| l.trim().to_string());
         if launcher_text.as_ref().is_some_and(|l| l.chars().count() > MAX_LAUNCHER_TEXT) {
-            errors.launcher_text = Some(format!("Keep the button text under {MAX_LAUNCHER_TEXT} characters."));
+            errors.launcher_text = Some(tr.t1("cw-error-launcher-text", "max", MAX_LAUNCHER_TEXT));
         }
         let default_language = match self.default_language.as_deref() {
             None => None,
             Some(code) => {
                 let found = Lang::from_code(code.trim());
                 if found.is_none() {
-                    errors.default_language = Some(Tr::default().t("cw-error-language"));
+                    errors.default_language = Some(tr.t("cw-error-language"));
                 }
                 found
             }
         };
         let reply_time = self.reply_time.trim().to_string();
         if !["minutes", "hours", "day"].contains(&reply_time.as_str()) {
-            errors.reply_time = Some("Choose one of the reply times.".into());
+            errors.reply_time = Some(tr.t("cw-error-reply-time"));
         }
         let mut allowed_domains = Vec::new();
         let mut bad = Vec::new();
@@ -121,9 +121,9 @@ impl WidgetForm {
             }
         }
         if !bad.is_empty() {
-            errors.allowed_domains = Some(format!("These are not domains: {}. Write one per line, like shop.example.com.", bad.join(", ")));
+            errors.allowed_domains = Some(tr.t1("cw-error-not-domains", "domains", bad.join(", ")));
         } else if allowed_domains.len() > MAX_ALLOWED_DOMAINS {
-            errors.allowed_domains = Some(format!("At most {MAX_ALLOWED_DOMAINS} domains."));
+            errors.allowed_domains = Some(tr.t1("cw-error-too-many-domains", "max", MAX_ALLOWED_DOMAINS));
         }
         if errors.any() {
             return Err(Box::new(errors));
@@ -359,7 +359,7 @@ async fn save(
     CsrfForm(form): CsrfForm<WidgetForm>,
 ) -> Result<HttpResponse, AppError> {
     let workspace_id = member.workspace_id();
-    match form.validate() {
+    match form.validate(member.current.user.tr()) {
         Ok(ValidWidget { changes, default_language }) => {
             let actor = member.actor();
             db::run(&state.pool, move |conn| {

@@ -1,26 +1,14 @@
 //! The console in a member's language: German for a browser that asks for it, and a choice of
 //! language on the account page.
 
-use std::sync::Arc;
-
-use reqwest::{StatusCode, header, redirect::Policy};
+use reqwest::StatusCode;
 
 use crate::helpers::{Browser, Person, location, spawn_app, unescape_html};
-
-/// A browser whose `Accept-Language` header asks for `languages`.
-fn browser_speaking(address: &str, languages: &str) -> Browser {
-    let jar = Arc::new(reqwest::cookie::Jar::default());
-    let mut headers = header::HeaderMap::new();
-    headers.insert(header::ACCEPT_LANGUAGE, header::HeaderValue::from_str(languages).expect("header"));
-    let client =
-        reqwest::Client::builder().cookie_provider(jar.clone()).redirect(Policy::none()).default_headers(headers).build().expect("client");
-    Browser { client, jar, address: address.to_string(), ip: "203.0.113.7".into() }
-}
 
 #[tokio::test]
 async fn a_german_browser_signs_up_and_reads_the_console_in_german() {
     let app = spawn_app().await;
-    let browser = browser_speaking(&app.address, "de-DE,de;q=0.9,en;q=0.8");
+    let browser = Browser::speaking(&app.address, "de-DE,de;q=0.9,en;q=0.8");
 
     let signup = browser.get_html("/signup").await;
     assert!(signup.contains(r#"<html lang="de""#), "{signup}");
@@ -39,6 +27,11 @@ async fn a_german_browser_signs_up_and_reads_the_console_in_german() {
     assert!(inbox.contains("Keine offenen Gespräche in dieser Ansicht."), "the empty list says so in German: {inbox}");
     assert!(inbox.contains(r#""inbox-js-typing-one":"{name} tippt…""#), "the script's texts are German too: {inbox}");
 
+    let widget = unescape_html(&browser.get_html(&format!("/app/{workspace}/widget")).await);
+    assert!(widget.contains("<h2 id=\"look-heading\">Aussehen und Verhalten</h2>"), "{widget}");
+    assert!(widget.contains(">Widget speichern</button>"), "{widget}");
+    assert!(!widget.contains("Save widget"), "{widget}");
+
     let language = app.query_string("SELECT language AS value FROM users ORDER BY created_at DESC LIMIT 1");
     assert_eq!(language.as_deref(), Some("de"));
 }
@@ -46,18 +39,18 @@ async fn a_german_browser_signs_up_and_reads_the_console_in_german() {
 #[tokio::test]
 async fn the_sign_in_page_speaks_the_browsers_language() {
     let app = spawn_app().await;
-    let german = unescape_html(&browser_speaking(&app.address, "de").get_html("/login").await);
+    let german = unescape_html(&Browser::speaking(&app.address, "de").get_html("/login").await);
     assert!(german.contains(r#"<html lang="de""#), "{german}");
     assert!(german.contains("<h1>Anmelden</h1>"), "{german}");
     assert!(german.contains("Passwort vergessen?"), "{german}");
 
     // A language the console does not speak gets English.
-    let swedish = unescape_html(&browser_speaking(&app.address, "sv-SE").get_html("/login").await);
+    let swedish = unescape_html(&Browser::speaking(&app.address, "sv-SE").get_html("/login").await);
     assert!(swedish.contains(r#"<html lang="en""#), "{swedish}");
     assert!(swedish.contains("<h1>Sign in</h1>"), "{swedish}");
 
     // A refused sign-in says why in German.
-    let browser = browser_speaking(&app.address, "de");
+    let browser = Browser::speaking(&app.address, "de");
     let refused = browser.sign_in("nobody@example.com", "wrong password").await;
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     let text = unescape_html(&refused.text().await.unwrap());
@@ -67,7 +60,7 @@ async fn the_sign_in_page_speaks_the_browsers_language() {
 #[tokio::test]
 async fn a_member_switches_the_console_to_english_on_the_account_page() {
     let app = spawn_app().await;
-    let browser = browser_speaking(&app.address, "de");
+    let browser = Browser::speaking(&app.address, "de");
     let workspace = browser.sign_up_ok(&Person::new("Greta")).await;
 
     let account = unescape_html(&browser.get_html("/app/account").await);
