@@ -96,6 +96,25 @@ mod tests {
     }
 
     #[test]
+    fn no_other_character_at_any_place_makes_a_token_that_verifies() {
+        let addresses = ReplyAddresses::new(b"a secret of at least thirty-two bytes!");
+        let (workspace, conversation, contact) = ids();
+        let token = addresses.token(workspace, conversation, contact);
+        for at in 0..token.len() {
+            // Mail servers may change the case of an address, so a token is read in any case.
+            for c in "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ".chars() {
+                let mut changed: Vec<char> = token.chars().collect();
+                if changed[at].eq_ignore_ascii_case(&c) {
+                    continue;
+                }
+                changed[at] = c;
+                let changed: String = changed.into_iter().collect();
+                assert!(!addresses.verify(&changed, workspace, conversation, contact), "{changed} verified");
+            }
+        }
+    }
+
+    #[test]
     fn a_token_names_its_conversation_and_fits_an_address() {
         let addresses = ReplyAddresses::new(b"a secret of at least thirty-two bytes!");
         let (workspace, conversation, contact) = ids();
