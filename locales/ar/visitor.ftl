@@ -52,3 +52,7 @@ rate-refused-off = هذا الفريق لا يطلب تقييمات.
 rate-refused-bad-score = التقييم عدد صحيح من 1 إلى 5.
 rate-refused-comment-too-long = يمكن أن يحتوي التعليق على { $max } حرفًا على الأكثر.
 rate-refused-blocked = هذه الدردشة غير متاحة لك: حظر الفريق جهة الاتصال هذه.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = مرحبًا! اسألنا عن أي شيء، يسعدنا مساعدتك.
+stock-offline-message = نحن غير متاحين الآن. اترك بريدك الإلكتروني وسنرد عليك هناك.

@@ -52,3 +52,7 @@ rate-refused-off = Dieses Team bittet nicht um Bewertungen.
 rate-refused-bad-score = Eine Bewertung ist eine ganze Zahl von 1 bis 5.
 rate-refused-comment-too-long = Ein Kommentar darf höchstens { $max } Zeichen lang sein.
 rate-refused-blocked = Dieser Chat steht Ihnen nicht zur Verfügung: Das Team hat diesen Kontakt gesperrt.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = Hallo! Frag uns alles, wir helfen gern.
+stock-offline-message = Wir sind gerade nicht da. Hinterlass deine E-Mail-Adresse, dann antworten wir dir dort.

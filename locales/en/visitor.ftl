@@ -52,3 +52,7 @@ rate-refused-off = This team does not ask for ratings.
 rate-refused-bad-score = A rating is a whole number from 1 to 5.
 rate-refused-comment-too-long = A comment can be at most { $max } characters.
 rate-refused-blocked = This chat is not available to you: the team has blocked this contact.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = Hi there! Ask us anything, we are happy to help.
+stock-offline-message = We are away right now. Leave your email and we will answer you there.

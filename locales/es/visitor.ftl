@@ -52,3 +52,7 @@ rate-refused-off = Este equipo no pide valoraciones.
 rate-refused-bad-score = Una valoración es un número entero del 1 al 5.
 rate-refused-comment-too-long = Un comentario puede tener como máximo { $max } caracteres.
 rate-refused-blocked = Este chat no está disponible para ti: el equipo ha bloqueado este contacto.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = ¡Hola! Pregúntanos lo que quieras, estaremos encantados de ayudarte.
+stock-offline-message = Ahora mismo no estamos. Déjanos tu correo y te responderemos allí.

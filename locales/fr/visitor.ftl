@@ -52,3 +52,7 @@ rate-refused-off = Cette équipe ne demande pas de notes.
 rate-refused-bad-score = Une note est un nombre entier de 1 à 5.
 rate-refused-comment-too-long = Un commentaire peut contenir au plus { $max } caractères.
 rate-refused-blocked = Ce chat ne vous est pas accessible : l'équipe a bloqué ce contact.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = Bonjour ! Posez-nous toutes vos questions, nous sommes là pour vous aider.
+stock-offline-message = Nous sommes absents pour le moment. Laissez votre e-mail et nous vous répondrons par ce biais.

@@ -52,3 +52,7 @@ rate-refused-off = Questo team non chiede valutazioni.
 rate-refused-bad-score = Una valutazione è un numero intero da 1 a 5.
 rate-refused-comment-too-long = Un commento può avere al massimo { $max } caratteri.
 rate-refused-blocked = Questa chat non è disponibile per te: il team ha bloccato questo contatto.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = Ciao! Chiedici pure qualsiasi cosa, siamo felici di aiutarti.
+stock-offline-message = Al momento non siamo disponibili. Lasciaci la tua email e ti risponderemo lì.

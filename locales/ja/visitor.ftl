@@ -52,3 +52,7 @@ rate-refused-off = このチームは評価を受け付けていません。
 rate-refused-bad-score = 評価は 1 から 5 までの整数です。
 rate-refused-comment-too-long = コメントは { $max } 文字以内で入力してください。
 rate-refused-blocked = このチャットはご利用いただけません。チームがこの連絡先をブロックしています。
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = こんにちは！何でもお気軽にお尋ねください。
+stock-offline-message = ただいま対応できません。メールアドレスを残していただければ、メールでご返信します。

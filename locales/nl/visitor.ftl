@@ -52,3 +52,7 @@ rate-refused-off = Dit team vraagt niet om beoordelingen.
 rate-refused-bad-score = Een beoordeling is een geheel getal van 1 tot 5.
 rate-refused-comment-too-long = Een opmerking mag hoogstens { $max } tekens lang zijn.
 rate-refused-blocked = Deze chat is niet beschikbaar voor jou: het team heeft dit contact geblokkeerd.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = Hoi! Vraag ons gerust alles, we helpen je graag.
+stock-offline-message = We zijn er nu even niet. Laat je e-mailadres achter, dan antwoorden we je daar.

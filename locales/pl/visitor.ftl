@@ -52,3 +52,7 @@ rate-refused-off = Ten zespół nie prosi o oceny.
 rate-refused-bad-score = Ocena to liczba całkowita od 1 do 5.
 rate-refused-comment-too-long = Komentarz może mieć najwyżej { $max } znaków.
 rate-refused-blocked = Ten czat jest dla Ciebie niedostępny: zespół zablokował ten kontakt.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = Cześć! Zapytaj nas o cokolwiek, chętnie pomożemy.
+stock-offline-message = Nie ma nas teraz. Zostaw swój e-mail, a odpowiemy Ci tam.

@@ -52,3 +52,7 @@ rate-refused-off = Esta equipe não pede avaliações.
 rate-refused-bad-score = Uma avaliação é um número inteiro de 1 a 5.
 rate-refused-comment-too-long = Um comentário pode ter no máximo { $max } caracteres.
 rate-refused-blocked = Este chat não está disponível para você: a equipe bloqueou este contato.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = Olá! Pergunte o que quiser, estamos aqui para ajudar.
+stock-offline-message = No momento estamos ausentes. Deixe seu e-mail e responderemos por lá.

@@ -52,3 +52,7 @@ rate-refused-off = Bu ekip değerlendirme istemiyor.
 rate-refused-bad-score = Puan, 1 ile 5 arasında bir tam sayıdır.
 rate-refused-comment-too-long = Bir yorum en fazla { $max } karakter olabilir.
 rate-refused-blocked = Bu sohbet size açık değil: ekip bu kişiyi engelledi.
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = Merhaba! Bize her şeyi sorabilirsiniz, yardımcı olmaktan memnuniyet duyarız.
+stock-offline-message = Şu anda uzaktayız. E-posta adresinizi bırakın, size oradan yanıt verelim.

@@ -52,3 +52,7 @@ rate-refused-off = 该团队不收集评分。
 rate-refused-bad-score = 评分须为 1 到 5 之间的整数。
 rate-refused-comment-too-long = 评论最多 { $max } 个字符。
 rate-refused-blocked = 您无法使用此聊天：团队已屏蔽此联系人。
+
+# The greeting and away message a workspace starts with, until it writes its own.
+stock-greeting = 您好！有任何问题都可以问我们，我们很乐意帮忙。
+stock-offline-message = 我们现在不在线。请留下您的邮箱，我们会通过邮件回复您。

@@ -146,12 +146,18 @@ pub fn set_default_language(conn: &mut PgConnection, workspace_id: WorkspaceId, 
     save(conn, workspace_id, language, &defaults)
 }
 
+/// The greeting and away message every workspace starts with (the columns' defaults).
+const STOCK_GREETING: &str = "Hi there! Ask us anything, we are happy to help.";
+const STOCK_OFFLINE_MESSAGE: &str = "We are away right now. Leave your email and we will answer you there.";
+
 /// What a visitor reading `visitor` sees.
 pub fn for_visitor(conn: &mut PgConnection, workspace_id: WorkspaceId, visitor: Lang) -> Result<ShownTexts, AppError> {
     let default = default_language(conn, workspace_id)?;
     let defaults = default_texts(conn, workspace_id, default)?;
     let own = if visitor == default { Texts::default() } else { row(conn, workspace_id, visitor)? };
     let or = |own: &str, default: &str| if own.is_empty() { default.to_string() } else { own.to_string() };
+    // A text the workspace never changed is Parlor's own, which speaks every language.
+    let stock = |text: &str, english: &str, key: &str| if text == english { Tr(visitor).t(key) } else { text.to_string() };
     let csat_question = if !own.csat_question.is_empty() {
         own.csat_question.clone()
     } else if !defaults.csat_question.is_empty() {
@@ -160,9 +166,15 @@ pub fn for_visitor(conn: &mut PgConnection, workspace_id: WorkspaceId, visitor: 
         Tr(visitor).t("w-csat")
     };
     Ok(ShownTexts {
-        greeting: or(&own.greeting, &defaults.greeting),
+        greeting: or(&own.greeting, &stock(&defaults.greeting, STOCK_GREETING, "stock-greeting")),
         launcher_text: or(&own.launcher_text, &defaults.launcher_text),
-        offline_message: (!own.offline_message.is_empty()).then(|| own.offline_message.clone()),
+        offline_message: if !own.offline_message.is_empty() {
+            Some(own.offline_message.clone())
+        } else if visitor != Lang::ENGLISH && defaults.offline_message == STOCK_OFFLINE_MESSAGE {
+            Some(Tr(visitor).t("stock-offline-message"))
+        } else {
+            None
+        },
         csat_question,
     })
 }

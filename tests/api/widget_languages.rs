@@ -201,6 +201,23 @@ async fn a_visitor_without_a_text_in_their_language_gets_the_default_languages()
 }
 
 #[tokio::test]
+async fn a_workspace_that_never_wrote_its_greeting_greets_each_visitor_in_their_language() {
+    let app = spawn_app().await;
+    let ws = app.sign_up_workspace().await;
+    assert!(frame(&app, &ws.site_key, "en").await.contains("Hi there! Ask us anything, we are happy to help."));
+    let german = frame(&app, &ws.site_key, "de").await;
+    assert!(german.contains("Hallo! Frag uns alles, wir helfen gern."), "{german}");
+    assert!(!german.contains("Hi there!"), "{german}");
+    assert!(german.contains("data-away=\"Wir sind gerade nicht da."), "{german}");
+    assert!(frame(&app, &ws.site_key, "ar").await.contains("مرحبًا! اسألنا عن أي شيء، يسعدنا مساعدتك."));
+
+    // Once the workspace writes its own, every visitor without a text in their language reads it.
+    assert_eq!(save_texts(&app, &ws.id, "en", "Welcome to the shop!", "").await.status(), StatusCode::SEE_OTHER);
+    let german = frame(&app, &ws.site_key, "de").await;
+    assert!(german.contains("Welcome to the shop!") && !german.contains("Hallo! Frag uns alles"), "{german}");
+}
+
+#[tokio::test]
 async fn admins_write_texts_per_language_and_bad_ones_change_nothing() {
     let app = spawn_app().await;
     let ws = app.sign_up_workspace().await;
