@@ -1,7 +1,7 @@
 # Die Einstellungsseite des Widgets.
 widget-settings-title = Widget
 
-## Die Sprachen des Widgets und die Texte, die der Workspace in jeder schreibt
+## Die Sprachen des Widgets und die Texte, die der Arbeitsbereich in jeder schreibt
 cw-default-language = Standardsprache
 cw-default-language-hint = Besucher, deren Browser keine der Sprachen des Widgets wünscht, bekommen diese; ihre Texte springen für jeden Text ein, der in einer anderen Sprache fehlt.
 cw-texts-heading = Texte nach Sprache
@@ -15,7 +15,7 @@ cw-launcher-hint = (optional; ohne ihn zeigt die Schaltfläche nur ein Symbol)
 cw-offline-message = Abwesenheitsnachricht
 cw-offline-hint = (außerhalb der Geschäftszeiten oder wenn niemand online ist)
 cw-csat-question = Bewertungsfrage
-cw-csat-hint = (unter einer erledigten Unterhaltung; leer: „{ $question }“)
+cw-csat-hint = (unter einem erledigten Gespräch; leer: „{ $question }“)
 cw-save-texts = Texte speichern
 cw-error-greeting = Die Begrüßung darf höchstens { $max } Zeichen lang sein.
 cw-error-launcher-text = Der Text der Schaltfläche darf höchstens { $max } Zeichen lang sein.
@@ -26,9 +26,9 @@ cw-error-language = Wähle eine der Sprachen.
 
 ## Der Rest der Seite
 cw-install = Einbinden
-cw-install-intro = Fügen Sie dieses Tag in das HTML Ihrer Website ein, direkt vor </body>. Der Site-Key darin ist öffentlich: Er erlaubt Besuchern nur, Chats mit diesem Workspace zu beginnen.
+cw-install-intro = Fügen Sie dieses Tag in das HTML Ihrer Website ein, direkt vor </body>. Der Site-Key darin ist öffentlich: Er erlaubt Besuchern nur, Chats mit diesem Arbeitsbereich zu beginnen.
 cw-support-address = Support-E-Mail-Adresse
-cw-support-address-intro = Eine E-Mail an diese Adresse beginnt eine Unterhaltung im Posteingang, mit dem Absender als Kontakt. Leiten Sie Ihre eigene Support-Adresse hierher weiter oder nennen Sie sie Ihren Kunden.
+cw-support-address-intro = Eine E-Mail an diese Adresse beginnt ein Gespräch im Posteingang, mit dem Absender als Kontakt. Leiten Sie Ihre eigene Support-Adresse hierher weiter oder nennen Sie sie Ihren Kunden.
 cw-look = Aussehen und Verhalten
 cw-color = Farbe
 cw-color-hint = Text darauf ist schwarz oder weiß, je nachdem, was besser lesbar ist.
@@ -41,7 +41,7 @@ cw-reply-hours = Innerhalb weniger Stunden
 cw-reply-day = Innerhalb eines Tages
 cw-require-email = Vor dem Chat nach einer E-Mail-Adresse fragen
 cw-sound = Bei einer neuen Antwort einen Ton abspielen, während der Chat geschlossen ist
-cw-csat = Besucher bitten, gelöste Unterhaltungen zu bewerten
+cw-csat = Besucher bitten, erledigte Gespräche zu bewerten
 cw-allowed-domains = Erlaubte Domains
 cw-allowed-domains-hint = (eine pro Zeile; Subdomains eingeschlossen; leer: jede Website)
 cw-identity-required = Verifizierte Identitäten verlangen (identify ohne gültigen user_hash ablehnen)

@@ -1,4 +1,4 @@
-# E-Mails, die Parlor an Teammitglieder schickt: ihr Konto, ihr Team und ihre Unterhaltungen.
+# E-Mails, die Parlor an Teammitglieder schickt: ihr Konto, ihr Team und ihre Gespräche.
 
 team-greeting = Hallo { $name },
 team-hello = Guten Tag,
@@ -34,7 +34,7 @@ email-change-requested-reset = Wenn Sie sich nicht mehr anmelden können, setzen
 
 email-changed-subject = Ihre Parlor-E-Mail-Adresse wurde geändert
 email-changed-body = Die E-Mail-Adresse Ihres Parlor-Kontos wurde soeben von { $old_email } auf { $new_email } geändert. Ab jetzt melden Sie sich mit der neuen Adresse an, und E-Mails von Parlor gehen dorthin.
-email-changed-advice = Wenn Sie das waren, ist nichts zu tun. Wenn nicht, hat jemand, der Ihr Passwort kannte, Ihr Konto übernommen: Wenden Sie sich sofort an den Parlor-Support und bitten Sie die Inhaber Ihrer Workspaces, das Konto aus ihren Teams zu entfernen.
+email-changed-advice = Wenn Sie das waren, ist nichts zu tun. Wenn nicht, hat jemand, der Ihr Passwort kannte, Ihr Konto übernommen: Wenden Sie sich sofort an den Parlor-Support und bitten Sie die Inhaber Ihrer Arbeitsbereiche, das Konto aus ihren Teams zu entfernen.
 
 invitation-subject = { $inviter } hat Sie zu { $workspace } auf Parlor eingeladen
 invitation-body = { $inviter } hat Sie eingeladen, in { $workspace } auf Parlor Kunden zu antworten, als { $role }. Hier beitreten:
@@ -42,29 +42,29 @@ invitation-expiry = Der Link funktioniert einmal und 7 Tage lang. Wenn Sie { $in
 invitation-role-admin = Admin
 invitation-role-agent = Agent
 
-new-conversation-subject = Neue Unterhaltung in { $workspace }: { $visitor }
-new-conversation-body = { $visitor } hat in { $workspace } eine Unterhaltung begonnen:
-new-conversation-why = Sie erhalten diese E-Mail, weil Sie für jede neue Unterhaltung eine angefordert haben.
+new-conversation-subject = Neues Gespräch in { $workspace }: { $visitor }
+new-conversation-body = { $visitor } hat in { $workspace } ein Gespräch begonnen:
+new-conversation-why = Sie erhalten diese E-Mail, weil Sie für jedes neue Gespräch eine angefordert haben.
 
-new-conversations-subject = { $count } neue Unterhaltungen in { $workspace }
-new-conversations-body = { $count } Unterhaltungen haben in der letzten Minute in { $workspace } begonnen:
-new-conversations-why = Sie erhalten höchstens eine dieser E-Mails pro Minute, weil Sie für jede neue Unterhaltung eine angefordert haben.
+new-conversations-subject = { $count } neue Gespräche in { $workspace }
+new-conversations-body = { $count } Gespräche haben in der letzten Minute in { $workspace } begonnen:
+new-conversations-why = Sie erhalten höchstens eine dieser E-Mails pro Minute, weil Sie für jedes neue Gespräch eine angefordert haben.
 
-assigned-subject = Eine Unterhaltung mit { $visitor } in { $workspace } ist Ihnen zugewiesen
-assigned-by = { $by } hat Ihnen eine Unterhaltung mit { $visitor } in { $workspace } zugewiesen.
-assigned-auto = Die automatische Zuweisung hat Ihnen eine Unterhaltung mit { $visitor } in { $workspace } gegeben.
+assigned-subject = Ein Gespräch mit { $visitor } in { $workspace } ist Ihnen zugewiesen
+assigned-by = { $by } hat Ihnen ein Gespräch mit { $visitor } in { $workspace } zugewiesen.
+assigned-auto = Die automatische Zuweisung hat Ihnen ein Gespräch mit { $visitor } in { $workspace } gegeben.
 assigned-latest = Die neuesten Nachrichten:
 assigned-open = Im Posteingang öffnen:
-assigned-why = Sie erhalten diese E-Mail, weil Sie eine angefordert haben, wenn Ihnen eine Unterhaltung zugewiesen wird.
+assigned-why = Sie erhalten diese E-Mail, weil Sie eine angefordert haben, wenn Ihnen ein Gespräch zugewiesen wird.
 
-new-message-subject = { $visitor } hat in Ihrer Unterhaltung in { $workspace } geschrieben
-new-message-body = { $visitor } hat in Ihrer Unterhaltung in { $workspace } geschrieben, während Sie abwesend waren:
-new-message-why = Sie erhalten diese E-Mail, weil Ihnen die Unterhaltung zugewiesen ist und Sie offline oder abwesend waren. Sie erhalten höchstens eine pro Unterhaltung alle { $minutes } Minuten.
+new-message-subject = { $visitor } hat in Ihrem Gespräch in { $workspace } geschrieben
+new-message-body = { $visitor } hat in Ihrem Gespräch in { $workspace } geschrieben, während Sie abwesend waren:
+new-message-why = Sie erhalten diese E-Mail, weil Ihnen das Gespräch zugewiesen ist und Sie offline oder abwesend waren. Sie erhalten höchstens eine pro Gespräch alle { $minutes } Minuten.
 
 unread-subject = { $visitor } wartet in { $workspace } auf eine Antwort
 unread-outside-hours = { $visitor } hat { $workspace } außerhalb Ihrer Geschäftszeiten geschrieben:
 unread-nobody = { $visitor } hat { $workspace } geschrieben, und niemand hat es bisher gelesen:
 
 payment-failed-subject = Zahlung für { $workspace } auf Parlor fehlgeschlagen
-payment-failed-body = Wir konnten das Abonnement von { $workspace } auf Parlor nicht abbuchen. Stripe versucht es in den nächsten Tagen erneut; scheitern alle Versuche, wechselt der Workspace zum Free-Tarif (es wird nichts gelöscht).
+payment-failed-body = Wir konnten das Abonnement von { $workspace } auf Parlor nicht abbuchen. Stripe versucht es in den nächsten Tagen erneut; scheitern alle Versuche, wechselt der Arbeitsbereich zum Free-Tarif (es wird nichts gelöscht).
 payment-failed-update = Zahlungsmethode hier aktualisieren:

@@ -58,7 +58,7 @@ pub fn say(tr: &Tr, english: &str) -> String {
         "Friday" => tr.t("day-friday"),
         "Saturday" => tr.t("day-saturday"),
         "Sunday" => tr.t("day-sunday"),
-        _ => counted(tr, english).unwrap_or_else(|| english.to_string()),
+        _ => counted(tr, english).or_else(|| settings_form(tr, english)).unwrap_or_else(|| english.to_string()),
     }
 }
 
@@ -98,6 +98,67 @@ pub fn role_name(tr: &Tr, role: &crate::workspaces::Role) -> String {
 pub fn num(count: &i64) -> f64 {
     // Counts shown on pages are far below 2^53, where f64 stays exact.
     *count as f64
+}
+
+/// The part of `english` between `prefix` and `suffix`, when it has that form.
+fn between<'a>(english: &'a str, prefix: &str, suffix: &str) -> Option<&'a str> {
+    english.strip_prefix(prefix)?.strip_suffix(suffix)
+}
+
+/// The refusals of the settings forms: labels, canned responses, webhooks, contact attributes,
+/// business hours. Those that name a number or a name carry it over.
+fn settings_form(tr: &Tr, english: &str) -> Option<String> {
+    const FIXED: &[(&str, &str)] = &[
+        ("A label's name cannot hold control characters.", "form-label-name-control"),
+        ("Choose a colour like #2563eb.", "form-label-colour"),
+        ("A shortcut is 1 to 32 letters, digits, - or _, like refund-policy.", "form-canned-shortcut"),
+        ("Enter the URL that should receive the events, like https://example.com/parlor.", "form-webhook-url-empty"),
+        ("Enter a full URL, like https://example.com/parlor.", "form-webhook-url-invalid"),
+        ("The URL must start with https:// (or http://).", "form-webhook-url-scheme"),
+        ("Leave credentials out of the URL; verify the signature instead.", "form-webhook-url-credentials"),
+        ("The URL has no host.", "form-webhook-url-host"),
+        ("This address is on a private network, which Parlor cannot reach.", "form-webhook-url-private"),
+        ("Choose at least one event from the list.", "form-webhook-events"),
+        ("A label cannot hold control characters.", "form-attribute-label-control"),
+        ("This label gives no key: type one, with letters a to z, digits, - and _.", "form-attribute-no-key"),
+        ("An option cannot hold control characters.", "form-attribute-option-control"),
+        ("Only a list has options.", "form-attribute-options-list-only"),
+        ("Use one line of text, without control characters.", "form-attribute-one-line"),
+        ("Enter a number, like 42 or 3.5.", "form-attribute-number"),
+        ("Enter a date as YYYY-MM-DD, like 2026-12-03.", "form-attribute-date"),
+        ("Enter yes or no.", "form-attribute-boolean"),
+        ("Wait between 0.5 and 1440 minutes (a day) before emailing a reply.", "form-followup-delay"),
+        ("Open on at least one day, or turn business hours off.", "form-hours-one-day"),
+        ("Choose a time zone such as Europe/Paris.", "form-time-zone"),
+    ];
+    if let Some((_, key)) = FIXED.iter().find(|(text, _)| *text == english) {
+        return Some(tr.t(key));
+    }
+    const COUNTED: &[(&str, &str, &str)] = &[
+        ("A label's name is 1 to ", " characters.", "form-label-name-length"),
+        ("A workspace has at most ", " labels; delete one to add another.", "form-label-limit"),
+        ("A workspace has at most ", " canned responses.", "form-canned-limit"),
+        ("The reply is 1 to ", " characters.", "form-canned-body-length"),
+        ("A workspace has at most ", " webhook endpoints; delete one first.", "form-webhook-limit"),
+        ("A label is 1 to ", " characters.", "form-attribute-label-length"),
+        ("A key is 1 to ", " letters a to z (either case), digits, - and _, starting with a letter or digit.", "form-attribute-key"),
+        ("An option is 1 to ", " characters.", "form-attribute-option-length"),
+        ("A list has 1 to ", " options.", "form-attribute-options-count"),
+        ("A workspace has at most ", " contact attributes; delete one to add another.", "form-attribute-limit"),
+        ("Write an offline message of 1 to ", " characters.", "form-offline-message-length"),
+    ];
+    for (prefix, suffix, key) in COUNTED {
+        if let Some(max) = between(english, prefix, suffix).filter(|n| n.parse::<u32>().is_ok()) {
+            return Some(tr.t1(key, "max", max));
+        }
+    }
+    const NAMED: &[(&str, &str, &str, &str)] = &[
+        ("There is already a label named \u{201c}", "\u{201d}.", "form-label-taken", "name"),
+        ("The shortcut /", " is taken; choose another.", "form-canned-taken", "shortcut"),
+        ("An attribute with the key \u{201c}", "\u{201d} exists already.", "form-attribute-taken", "key"),
+        ("Choose one of its options: ", ".", "form-attribute-choose", "options"),
+    ];
+    NAMED.iter().find_map(|(prefix, suffix, key, name)| between(english, prefix, suffix).map(|value| tr.t1(key, name, value)))
 }
 
 /// The messages that name a length: "Use at most 100 characters."
@@ -148,5 +209,28 @@ mod tests {
         assert_eq!(say(&german, "Something nobody wrote."), "Something nobody wrote.");
         assert_eq!(say(&english, "Note: "), "Note: ");
         assert_eq!(say(&german, "Note: "), "Notiz: ");
+    }
+
+    /// The refusals of the settings forms read in German, the names and numbers they carry
+    /// kept, and in English exactly as the code words them.
+    #[test]
+    fn settings_form_refusals_are_translated() {
+        let (english, german) = (Tr::default(), Tr::from_code("de"));
+        let refusals = [
+            crate::webhooks::validate_url("", false).unwrap_err(),
+            crate::webhooks::validate_url("ftp://example.com", false).unwrap_err(),
+            crate::webhooks::validate_events(&[]).unwrap_err(),
+            "There is already a label named \u{201c}Billing\u{201d}.".to_string(),
+            "The shortcut /refund is taken; choose another.".to_string(),
+            "A label's name is 1 to 40 characters.".to_string(),
+        ];
+        for refusal in &refusals {
+            assert_eq!(say(&english, refusal), *refusal);
+            let translated = say(&german, refusal);
+            assert_ne!(translated, *refusal, "{refusal} has no German text");
+        }
+        assert_eq!(say(&german, &refusals[3]), "Es gibt bereits ein Label namens „Billing“.");
+        assert_eq!(say(&german, &refusals[4]), "Das Kürzel /refund ist vergeben; wählen Sie ein anderes.");
+        assert_eq!(say(&german, &refusals[5]), "Der Name eines Labels hat 1 bis 40 Zeichen.");
     }
 }

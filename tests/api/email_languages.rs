@@ -53,9 +53,9 @@ async fn a_visitor_who_chatted_in_german_is_asked_for_a_rating_in_german_and_rat
     app.execute("UPDATE conversations SET last_message_at = last_message_at - interval '1 hour'");
     app.execute("UPDATE jobs SET run_at = now() WHERE kind = 'rating_request'");
 
-    let mail = app.wait_for_email("greta@example.com", "Wie war Ihre Unterhaltung mit").await;
+    let mail = app.wait_for_email("greta@example.com", "Wie war deine Unterhaltung mit").await;
     assert!(mail.text.starts_with("Hallo,"), "{}", mail.text);
-    assert!(mail.text.contains("Wie war diese Unterhaltung? Wählen Sie eine Bewertung:"), "{}", mail.text);
+    assert!(mail.text.contains("Wie war diese Unterhaltung? Wähle eine Bewertung:"), "{}", mail.text);
     assert!(mail.text.contains("5 von 5, sehr gut: "), "{}", mail.text);
     assert!(!mail.text.contains("How was"), "{}", mail.text);
     let link = mail.text.split_whitespace().find(|w| w.contains("/rate/") && w.ends_with("score=4")).expect("a link per score");
@@ -64,7 +64,7 @@ async fn a_visitor_who_chatted_in_german_is_asked_for_a_rating_in_german_and_rat
     // Opened from a mail program whose browser says nothing: the language of the chat.
     let page = reqwest::get(format!("{}{path}", app.address)).await.unwrap().text().await.unwrap();
     assert!(page.contains(r#"<html lang="de" dir="ltr">"#), "{page}");
-    assert!(page.contains("<legend>Ihre Bewertung</legend>"), "{page}");
+    assert!(page.contains("<legend>Deine Bewertung</legend>"), "{page}");
     assert!(page.contains("4 von 5 · gut"), "{page}");
 
     // A browser in Arabic reads the page in Arabic, right to left; a bad score is refused in it.
