@@ -204,6 +204,19 @@ fn emails_of(
         .collect())
 }
 
+/// The messages as the inbox shows them, each with the email it came in as.
+fn with_emails(messages: Vec<Message>, name: &str, mut emails: std::collections::HashMap<Uuid, EmailView>) -> Vec<MessageView> {
+    messages
+        .into_iter()
+        .map(|m| {
+            let email = emails.remove(&m.id.0);
+            let mut view = MessageView::from_message(m, name);
+            view.email = email;
+            view
+        })
+        .collect()
+}
+
 pub(super) async fn load_conversation(
     state: &web::Data<AppState>,
     member: &Member,
@@ -211,7 +224,7 @@ pub(super) async fn load_conversation(
 ) -> Result<OpenConversation, AppError> {
     use diesel::prelude::*;
     let workspace_id = member.workspace_id();
-    let (conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions, rating, mut emails) =
+    let (conversation, state_row, contact, messages, members, past, files, blocker, labels, definitions, rating, emails) =
         db::run(&state.pool, move |conn| {
             let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
             let state_row = queries::state(conn, workspace_id, conversation_id)?.ok_or(AppError::NotFound)?;
@@ -252,15 +265,7 @@ pub(super) async fn load_conversation(
         online: state.realtime.hub.visitor_connected(contact.id),
         first_seen: describe_time(contact.created_at),
         block: contact.blocked_at.map(|at| BlockView { by: blocker, when: describe_time(at) }),
-        messages: messages
-            .into_iter()
-            .map(|m| {
-                let email = emails.remove(&m.id.0);
-                let mut view = MessageView::from_message(m, &name);
-                view.email = email;
-                view
-            })
-            .collect(),
+        messages: with_emails(messages, &name, emails),
         past: past.into_iter().filter(|c| c.id != conversation.id).collect(),
         snoozed_until: state_row.snoozed_until.map(describe_time),
         visitor_read_seq: state_row.visitor_read_seq,
@@ -364,7 +369,7 @@ pub(super) async fn history_fragment(
         return Err(AppError::bad_request("before is the number of a message, 1 or more."));
     }
     let before = query.before;
-    let (messages, name, mut emails) = db::run(&state.pool, move |conn| {
+    let (messages, name, emails) = db::run(&state.pool, move |conn| {
         let conversation = Conversation::find(conn, workspace_id, Audience::Agents, conversation_id)?.ok_or(AppError::NotFound)?;
         let contact = queries::contact(conn, workspace_id, conversation.contact_id)?.ok_or(AppError::NotFound)?;
         let after = (before - 1 - HISTORY_PAGE).max(0);
@@ -377,15 +382,7 @@ pub(super) async fn history_fragment(
     let older = messages.first().map(|m| m.seq).filter(|&seq| seq > 1);
     let mut messages = messages;
     state.files.links.sign_messages(&mut messages);
-    let messages = messages
-        .into_iter()
-        .map(|m| {
-            let email = emails.remove(&m.id.0);
-            let mut view = MessageView::from_message(m, &name);
-            view.email = email;
-            view
-        })
-        .collect();
+    let messages = with_emails(messages, &name, emails);
     render(StatusCode::OK, &HistoryFragment { tr: member.current.user.tr(), messages, older })
 }
 
