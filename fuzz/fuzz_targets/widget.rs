@@ -8,6 +8,7 @@ use parlor::{
     admin::widget::WidgetForm,
     conversations::contacts::MAX_ATTRIBUTES,
     db::WorkspaceId,
+    i18n::Tr,
     widget::{
         api::{Attributes, validate_attributes},
         settings::{
@@ -68,13 +69,15 @@ fn check_domain(typed: &str) {
 
 fn check_form(form: &str) {
     let Ok(form) = serde_urlencoded::from_str::<WidgetForm>(form) else { return };
-    let Ok(changes) = form.validate() else { return };
+    let Ok(valid) = form.validate(Tr::default()) else { return };
+    let changes = &valid.changes;
     let color = &changes.color;
     assert!(color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
     assert!(contrast_ratio(color, text_color_on(color)).is_some_and(|ratio| ratio >= 4.5), "{color}");
     assert!(["left", "right"].contains(&changes.position.as_str()));
     assert!(["minutes", "hours", "day"].contains(&changes.reply_time.as_str()));
-    assert!(changes.greeting.chars().count() <= MAX_GREETING && changes.launcher_text.chars().count() <= MAX_LAUNCHER_TEXT);
+    assert!(changes.greeting.as_ref().is_none_or(|greeting| greeting.chars().count() <= MAX_GREETING));
+    assert!(changes.launcher_text.as_ref().is_none_or(|text| text.chars().count() <= MAX_LAUNCHER_TEXT));
     let domains = &changes.allowed_domains;
     assert!(domains.len() <= MAX_ALLOWED_DOMAINS);
     for (index, domain) in domains.iter().enumerate() {
