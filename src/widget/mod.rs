@@ -314,7 +314,7 @@ async fn frame(state: web::Data<AppState>, req: HttpRequest, query: web::Query<F
         let settings = WidgetSettings::load(conn, workspace.id)?;
         let default = texts::default_language(conn, workspace.id)?;
         let language = negotiate(&requested, Lang::all(), default);
-        let shown = texts::for_visitor(conn, workspace.id, language)?;
+        let shown = texts::for_visitor(conn, &settings, default, language)?;
         Ok((workspace, settings, language, shown))
     })
     .await?;

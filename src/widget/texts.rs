@@ -96,9 +96,15 @@ fn write_row(conn: &mut PgConnection, workspace_id: WorkspaceId, language: Lang,
 /// The default language's texts, from the columns that hold them.
 fn default_texts(conn: &mut PgConnection, workspace_id: WorkspaceId, default: Lang) -> Result<Texts, AppError> {
     let widget = super::settings::WidgetSettings::load(conn, workspace_id)?;
+    default_texts_beside(conn, &widget, default)
+}
+
+/// The default language's texts, the widget's settings already read.
+fn default_texts_beside(conn: &mut PgConnection, widget: &super::settings::WidgetSettings, default: Lang) -> Result<Texts, AppError> {
+    let workspace_id = widget.workspace_id;
     let offline_message: String = workspaces::table.find(workspace_id).select(workspaces::offline_message).first(conn)?;
     let csat_question = row(conn, workspace_id, default)?.csat_question;
-    Ok(Texts { greeting: widget.greeting, launcher_text: widget.launcher_text, offline_message, csat_question })
+    Ok(Texts { greeting: widget.greeting.clone(), launcher_text: widget.launcher_text.clone(), offline_message, csat_question })
 }
 
 /// The texts of `language` as the workspace wrote them, for its editor.
@@ -151,9 +157,16 @@ const STOCK_GREETING: &str = "Hi there! Ask us anything, we are happy to help.";
 const STOCK_OFFLINE_MESSAGE: &str = "We are away right now. Leave your email and we will answer you there.";
 
 /// What a visitor reading `visitor` sees.
-pub fn for_visitor(conn: &mut PgConnection, workspace_id: WorkspaceId, visitor: Lang) -> Result<ShownTexts, AppError> {
-    let default = default_language(conn, workspace_id)?;
-    let defaults = default_texts(conn, workspace_id, default)?;
+/// `widget` and `default` are the workspace's widget settings and default language, which the
+/// chat window has read already.
+pub fn for_visitor(
+    conn: &mut PgConnection,
+    widget: &super::settings::WidgetSettings,
+    default: Lang,
+    visitor: Lang,
+) -> Result<ShownTexts, AppError> {
+    let workspace_id = widget.workspace_id;
+    let defaults = default_texts_beside(conn, widget, default)?;
     let own = if visitor == default { Texts::default() } else { row(conn, workspace_id, visitor)? };
     let or = |own: &str, default: &str| if own.is_empty() { default.to_string() } else { own.to_string() };
     // A text the workspace never changed is Parlor's own, which speaks every language.
