@@ -322,3 +322,16 @@ async fn the_preview_shows_the_language_being_edited_and_follows_its_texts() {
     page.screenshot(&std::env::temp_dir().join("parlor-widget-settings-ar.png")).await;
     assert_eq!(app.count("workspace_texts"), 0, "nothing is saved until the admin saves");
 }
+
+#[tokio::test]
+async fn a_made_up_language_in_a_script_path_gets_the_english_script_and_echoes_nothing() {
+    let app = spawn_app().await;
+    let english = app.browser.get("/widget/v1/en/upload.js").await.text().await.unwrap();
+    for hostile in ["%3Cscript%3Ealert(1)%3C%2Fscript%3E", "xx", &"a".repeat(300)] {
+        let response = app.browser.get(&format!("/widget/v1/{hostile}/upload.js")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body = response.text().await.unwrap();
+        assert_eq!(body, english, "{hostile} gets the English texts");
+        assert!(!body.contains("alert(1)"));
+    }
+}
