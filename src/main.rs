@@ -25,9 +25,16 @@ enum Command {
 
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    telemetry::init(LogFormat::from_env()?);
+    let telemetry = telemetry::init_from_env(LogFormat::from_env()?)?;
+    let result = run(cli.command.unwrap_or(Command::Serve));
+    // After the server has stopped, so that the spans of its last requests are sent too.
+    telemetry.shutdown();
+    result
+}
+
+fn run(command: Command) -> anyhow::Result<()> {
     let settings = Settings::from_env()?;
-    match cli.command.unwrap_or(Command::Serve) {
+    match command {
         Command::Migrate => {
             db::create_database_if_missing(&settings.database_url)?;
             let applied = db::run_migrations(&settings.database_url)?;

@@ -52,6 +52,7 @@ mod sessions;
 mod signup;
 mod team;
 mod tenancy;
+mod traces;
 mod two_way_email;
 mod widget;
 mod widget_browser;

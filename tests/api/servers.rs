@@ -49,11 +49,18 @@ pub struct ParlorEnv {
     pub database_url: String,
     pub secret_key: String,
     pub nats_url: Option<String>,
+    /// More variables for the process, e.g. `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    pub extra_env: Vec<(String, String)>,
 }
 
 impl ParlorEnv {
     pub fn new(database_url: String) -> Self {
-        Self { database_url, secret_key: format!("fault-test-secret-{}", uuid::Uuid::new_v4().simple()), nats_url: None }
+        Self {
+            database_url,
+            secret_key: format!("fault-test-secret-{}", uuid::Uuid::new_v4().simple()),
+            nats_url: None,
+            extra_env: Vec::new(),
+        }
     }
 }
 
@@ -94,6 +101,7 @@ impl ParlorProcess {
         if let Some(nats) = &env.nats_url {
             command.env("NATS_URL", nats);
         }
+        command.envs(env.extra_env.clone());
         let child = command.arg("serve").spawn().expect("start the parlor binary");
         let mut process = Self { child, address, log, _data_dir: data_dir };
         let client = reqwest::Client::new();
@@ -120,6 +128,10 @@ impl ParlorProcess {
     pub fn kill(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     pub fn is_running(&mut self) -> bool {
