@@ -121,9 +121,11 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let Self { server, state, listener, .. } = self;
         let handle = server.handle();
-        let mut server = std::pin::pin!(server);
+        // On a task of its own: the server's future also carries out the drain's commands
+        // (pause, stop), so it must keep being polled while the drain waits on them.
+        let mut server = actix_web::rt::spawn(server);
         tokio::select! {
-            finished = &mut server => return finished,
+            finished = &mut server => return finished.unwrap_or_else(|panicked| Err(std::io::Error::other(panicked))),
             signalled = crate::ops::drain::signal() => signalled?,
         }
         let deadline = tokio::time::Instant::now() + state.settings.shutdown_grace;

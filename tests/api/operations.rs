@@ -186,7 +186,14 @@ async fn sigterm_turns_readiness_to_503_closes_sockets_with_1012_and_exits_withi
 
     instance.terminate();
     let terminated = Instant::now();
-    let draining = balancer.get(format!("{}/readyz", instance.address)).send().await.expect("readyz on the kept connection");
+    // The signal takes a moment to arrive; until then the instance is ready as before.
+    let draining = loop {
+        let answer = balancer.get(format!("{}/readyz", instance.address)).send().await.expect("readyz on the kept connection");
+        if answer.status() != 200 || terminated.elapsed() > Duration::from_secs(2) {
+            break answer;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    };
     assert_eq!(draining.status(), 503, "a draining instance is not ready");
     assert_eq!(draining.headers().get("connection").map(|v| v.to_str().unwrap_or_default()), Some("close"));
     assert_eq!(draining.json::<serde_json::Value>().await.expect("json")["status"], "draining");
