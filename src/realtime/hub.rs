@@ -331,6 +331,12 @@ impl Hub {
     /// sockets that open from now on close at once. Returns how many were asked.
     pub fn restart_all(&self) -> usize {
         self.restarting.store(true, Ordering::Release);
+        self.reconnect_all()
+    }
+
+    /// Closes every socket of this instance with 1012 once its acks are out, without refusing
+    /// new ones: its clients come straight back. Returns how many were asked.
+    pub fn reconnect_all(&self) -> usize {
         let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
         let sockets = inner.agents.values().flat_map(|s| s.values().map(|s| &s.mailbox));
         let sockets = sockets.chain(inner.visitors.values().flat_map(|s| s.values().map(|s| &s.mailbox)));
