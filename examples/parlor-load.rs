@@ -37,6 +37,10 @@ struct Cli {
     /// The server's process id, to read its memory from /proc.
     #[arg(long)]
     server_pid: Option<u32>,
+    /// Another instance (same database and NATS) that the agents connect to instead of `--url`:
+    /// every message then crosses from one instance to the other (`throughput`).
+    #[arg(long)]
+    agent_url: Option<String>,
     #[command(subcommand)]
     scenario: Scenario,
 }
@@ -228,8 +232,10 @@ async fn visitor_hello(url: &str, token: &str, resume: Value) -> anyhow::Result<
     .await?
 }
 
-async fn agent_hello(url: &str, cookie: &str) -> anyhow::Result<Ws> {
-    let origin = url.replace("127.0.0.1", "localhost");
+/// An agent socket on `url`; `site` is the address the inbox is served from (the instances'
+/// shared `PUBLIC_URL`), whose origin the socket must come from.
+async fn agent_hello(url: &str, site: &str, cookie: &str) -> anyhow::Result<Ws> {
+    let origin = site.replace("127.0.0.1", "localhost");
     let mut ws = open_socket(url, &[("origin", origin), ("cookie", cookie.to_string())]).await?;
     ws.send(WsMessage::Text(json!({"type": "hello"}).to_string().into())).await?;
     expect(&mut ws, "welcome").await?;
@@ -288,7 +294,7 @@ async fn main() -> anyhow::Result<()> {
     match cli.scenario {
         Scenario::Idle { visitors } => idle(&cli.url, cli.server_pid, &site_key, visitors).await,
         Scenario::Throughput { visitors, agents, rate, seconds } => {
-            throughput(&cli.url, &site_key, &cookie, visitors, agents, rate, seconds).await
+            throughput(&cli.url, cli.agent_url.as_deref(), &site_key, &cookie, visitors, agents, rate, seconds).await
         }
         Scenario::Saturate { visitors, in_flight, seconds } => saturate(&cli.url, &site_key, visitors, in_flight, seconds).await,
         Scenario::Resume { visitors, agents, live_replies } => resume(&cli.url, &site_key, &cookie, visitors, agents, live_replies).await,
@@ -407,8 +413,10 @@ async fn idle(url: &str, pid: Option<u32>, site_key: &str, count: usize) -> anyh
     Ok(())
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn throughput(
     url: &str,
+    agent_url: Option<&str>,
     site_key: &str,
     cookie: &str,
     visitors: usize,
@@ -422,7 +430,7 @@ async fn throughput(
     let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut agent_tasks = Vec::new();
     for n in 0..agents {
-        let mut ws = agent_hello(url, cookie).await?;
+        let mut ws = agent_hello(agent_url.unwrap_or(url), url, cookie).await?;
         let (latencies, measuring) = (latencies.clone(), measuring.clone());
         agent_tasks.push(tokio::spawn(async move {
             while let Ok(frame) = next_json(&mut ws).await {
@@ -479,7 +487,8 @@ async fn throughput(
     }
     let mut latencies = latencies.lock().map(|l| l.clone()).unwrap_or_default();
     latencies.sort_unstable();
-    println!("throughput: {visitors} visitors, {agents} agents, offered {rate} msg/s for {seconds} s");
+    let across = agent_url.map(|a| format!(" (agents on {a})")).unwrap_or_default();
+    println!("throughput: {visitors} visitors, {agents} agents{across}, offered {rate} msg/s for {seconds} s");
     println!("throughput: {:.0} messages acked/s ({acked} in {measured:.1} s)", acked as f64 / measured);
     println!(
         "throughput: visitor-to-agent latency over {} messages: p50 {:.1} ms, p99 {:.1} ms, p99.9 {:.1} ms, max {:.1} ms",
@@ -544,7 +553,7 @@ async fn resume(url: &str, site_key: &str, cookie: &str, visitors: usize, agents
     let conversations: Vec<String> = people.iter().map(|p| p.conversation.clone().unwrap_or_default()).collect();
     let mut agent_sinks = Vec::new();
     for _ in 0..agents {
-        let ws = agent_hello(url, cookie).await?;
+        let ws = agent_hello(url, url, cookie).await?;
         let (sink, mut source) = ws.split();
         let acks = Arc::new(AtomicUsize::new(0));
         agent_sinks.push((sink, acks.clone()));

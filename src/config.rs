@@ -66,6 +66,10 @@ pub struct Settings {
     pub file_link_ttl: Duration,
     /// Two-way email; `None` when `INBOUND_DOMAIN` is unset.
     pub inbound: Option<InboundSettings>,
+    /// Where Prometheus scrapes `/metrics`; `None` (the default): no metrics at all.
+    pub metrics_addr: Option<SocketAddr>,
+    /// How long a SIGTERM drain may take before the process exits anyway.
+    pub shutdown_grace: Duration,
 }
 
 /// Mail coming in (`INBOUND_*`).
@@ -344,6 +348,10 @@ impl StripeSettings {
     }
 }
 
+/// How long a SIGTERM drain may take: orchestrators kill after their own grace (Kubernetes'
+/// default is 30 s, docker's 10 s), so Parlor finishes within theirs.
+pub const DEFAULT_SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 impl Settings {
     /// Reads the environment; a missing `SECRET_KEY` is generated once and kept in `DATA_DIR`.
     pub fn from_env() -> anyhow::Result<Self> {
@@ -411,6 +419,16 @@ impl Settings {
             },
             file_link_ttl: crate::files::links::DEFAULT_TTL,
             inbound: InboundSettings::from_env()?,
+            metrics_addr: var("METRICS_ADDR")
+                .map(|addr| addr.parse().with_context(|| format!("METRICS_ADDR must be host:port, e.g. 127.0.0.1:9090, not {addr:?}")))
+                .transpose()?,
+            shutdown_grace: match var("SHUTDOWN_GRACE_SECONDS") {
+                None => DEFAULT_SHUTDOWN_GRACE,
+                Some(text) => match text.trim().parse::<u64>() {
+                    Ok(seconds @ 2..=300) => Duration::from_secs(seconds),
+                    _ => bail!("SHUTDOWN_GRACE_SECONDS must be a number of seconds from 2 to 300, not {text:?}"),
+                },
+            },
         })
     }
 

@@ -18,6 +18,7 @@ pub mod health;
 pub mod i18n;
 pub mod inbox;
 pub mod jobs;
+pub mod ops;
 pub mod queue;
 pub mod realtime;
 pub mod reports;

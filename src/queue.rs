@@ -166,6 +166,9 @@ pub struct ClaimedJob {
     pub payload: Value,
     #[diesel(sql_type = diesel::sql_types::Integer)]
     pub attempts: i32,
+    /// When it became due: how long it waited shows in the job lag metric.
+    #[diesel(sql_type = diesel::sql_types::Timestamptz)]
+    pub run_at: OffsetDateTime,
 }
 
 /// Leases up to [`CLAIM_BATCH`] due jobs to this worker, the longest due first (`RETURNING`
@@ -183,7 +186,7 @@ pub fn claim(conn: &mut PgConnection) -> Result<Vec<ClaimedJob>, AppError> {
                  FOR UPDATE SKIP LOCKED)
              RETURNING id, workspace_id, kind, payload, attempts, run_at
          )
-         SELECT id, workspace_id, kind, payload, attempts FROM claimed ORDER BY run_at, id",
+         SELECT id, workspace_id, kind, payload, attempts, run_at FROM claimed ORDER BY run_at, id",
     )
     .bind::<Timestamptz, _>(now)
     .bind::<Timestamptz, _>(now + LEASE)
@@ -213,6 +216,18 @@ pub fn finish(conn: &mut PgConnection, job: &ClaimedJob, outcome: &Result<(), Ap
         }
     }
     Ok(())
+}
+
+/// Jobs due and waiting for a worker, of every workspace: the queue's depth, for the metrics.
+pub fn count_due(conn: &mut PgConnection) -> Result<i64, AppError> {
+    let now = OffsetDateTime::now_utc();
+    Ok(jobs::table
+        .filter(jobs::done_at.is_null())
+        .filter(jobs::failed_at.is_null())
+        .filter(jobs::run_at.le(now))
+        .filter(jobs::locked_until.is_null().or(jobs::locked_until.lt(now)))
+        .count()
+        .get_result(conn)?)
 }
 
 /// Finished jobs are kept a week (to be looked at), then deleted.

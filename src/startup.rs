@@ -26,6 +26,9 @@ pub struct Application {
     server: Server,
     state: web::Data<AppState>,
     inbound_smtp_port: Option<u16>,
+    metrics_port: Option<u16>,
+    /// The listening socket, shared with the server: a drain shuts it.
+    listener: TcpListener,
 }
 
 /// Form and JSON bodies larger than this are refused with 413 before they are read.
@@ -73,7 +76,12 @@ impl Application {
             stripe,
             files: crate::files::Files { storage, links },
             assignment,
+            lifecycle: Arc::default(),
         });
+        let metrics_port = match state.settings.metrics_addr {
+            Some(addr) => Some(crate::ops::metrics::serve(addr, state.clone())?),
+            None => None,
+        };
         spawn_housekeeping(state.clone());
         crate::jobs::start(state.clone());
         crate::conversations::assignment::start(state.clone(), kicked);
@@ -85,8 +93,9 @@ impl Application {
             ),
             None => None,
         };
+        let drain_handle = listener.try_clone().context("cannot share the listening socket")?;
         let server = run(listener, state.clone())?;
-        Ok(Self { port, server, state, inbound_smtp_port })
+        Ok(Self { port, server, state, inbound_smtp_port, metrics_port, listener: drain_handle })
     }
 
     pub fn port(&self) -> u16 {
@@ -98,17 +107,43 @@ impl Application {
         self.inbound_smtp_port
     }
 
+    /// The port of the metrics listener, when `METRICS_ADDR` started it.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics_port
+    }
+
     pub fn state(&self) -> web::Data<AppState> {
         self.state.clone()
     }
 
-    /// Serves until SIGINT or SIGTERM, then finishes in-flight requests (up to 30 s).
+    /// Serves until SIGTERM or SIGINT, then drains ([`crate::ops::drain`]) and returns within
+    /// the shutdown grace.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let Self { server, state, listener, .. } = self;
+        let handle = server.handle();
+        // On a task of its own: the server's future also carries out the drain's commands
+        // (pause, stop), so it must keep being polled while the drain waits on them.
+        let mut server = actix_web::rt::spawn(server);
+        tokio::select! {
+            finished = &mut server => return finished.unwrap_or_else(|panicked| Err(std::io::Error::other(panicked))),
+            signalled = crate::ops::drain::signal() => signalled?,
+        }
+        // Two seconds of the grace are kept for sending the last traces once the server is
+        // down (`main`); a drain takes milliseconds unless something hangs.
+        let drain_for = state.settings.shutdown_grace.saturating_sub(std::time::Duration::from_secs(2)).max(std::time::Duration::from_secs(1));
+        let deadline = tokio::time::Instant::now() + drain_for;
+        crate::ops::drain::drain(&state, &handle, &listener, deadline).await;
+        // In-flight requests finish; whatever is still open at the deadline is cut.
+        let stopping = handle.stop(true);
+        if tokio::time::timeout_at(deadline, async { tokio::join!(stopping, &mut server).1 }).await.is_err() {
+            tracing::warn!("the HTTP server did not stop within the shutdown grace; exiting anyway");
+        }
+        Ok(())
     }
 }
 
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
+    let shutdown_grace = state.settings.shutdown_grace;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(state.clone())
@@ -129,6 +164,8 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
             .wrap(security_headers())
             .wrap(middleware::Compress::default())
             .wrap(TracingLogger::<ParlorRootSpan>::new())
+            .wrap(middleware::from_fn(crate::ops::metrics::record_request))
+            .wrap(middleware::from_fn(crate::ops::drain::close_connections_when_draining))
             .route("/healthz", web::get().to(health::healthz))
             .route("/readyz", web::get().to(health::readyz))
             .route("/static/{name}", web::get().to(assets::serve))
@@ -155,7 +192,10 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
     // delayed-ACK timer (40 ms on Linux).
     .tcp_nodelay(true)
     .listen(listener)?
-    .shutdown_timeout(30)
+    // SIGTERM is handled by `run_until_stopped`, which drains first; the server's own stop
+    // then waits for in-flight requests within the same grace.
+    .disable_signals()
+    .shutdown_timeout(shutdown_grace.as_secs().max(1))
     .run();
     Ok(server)
 }

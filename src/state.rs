@@ -21,4 +21,6 @@ pub struct AppState {
     pub files: crate::files::Files,
     /// Kicks auto-assignment of a workspace ([`crate::conversations::assignment`]).
     pub assignment: crate::conversations::assignment::Kicks,
+    /// Whether the instance is shutting down ([`crate::ops::drain`]).
+    pub lifecycle: Arc<crate::ops::drain::Lifecycle>,
 }

@@ -419,6 +419,8 @@
       welcomed = false;
       // 4001: signed out, or no longer a member: the page itself says where to go now.
       if (event.code === 4001) { w.location.reload(); return; }
+      // 1012 "service restart": this server is going away on purpose: reconnect now, no backoff.
+      if (event.code === 1012) { retry = 0; connect(); return; }
       if (composerStatus && outbox.length) composerStatus.textContent = tx("inbox-js-offline", "Offline: your reply goes out when the connection is back.");
       setTimeout(connect, Math.min(15000, 500 * Math.pow(2, retry++)) * (0.5 + Math.random() / 2));
     };

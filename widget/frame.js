@@ -315,6 +315,9 @@
       // 4002 "contact merged": the team merged this visitor into another contact, whom the
       // same token now speaks for: come straight back, with all of their conversations.
       if (event.code == 4002) { retry = 0; return connect(); }
+      // 1012 "service restart": this server is going away on purpose and another one is up:
+      // reconnect now, no backoff; the outbox resends what was not acked, under its client ids.
+      if (event.code == 1012 && !session.ended) { retry = 0; return connect(); }
       // 4001 "contact blocked": the team blocked this visitor, and the chat goes away.
       if (event.code == 4001 && event.reason == "contact blocked") {
         session.ended = true;

@@ -36,7 +36,15 @@ pub struct DbPool {
 impl DbPool {
     /// A connection for code that runs on its own thread (the message writers).
     pub fn get(&self) -> Result<diesel::r2d2::PooledConnection<ConnectionManager<PgConnection>>, diesel::r2d2::PoolError> {
-        self.pool.get()
+        let started = std::time::Instant::now();
+        let conn = self.pool.get();
+        crate::ops::metrics::pool_wait(started.elapsed());
+        conn
+    }
+
+    /// How many connections are open and how many of them idle.
+    pub fn state(&self) -> diesel::r2d2::State {
+        self.pool.state()
     }
 }
 
@@ -48,6 +56,7 @@ where
     F: FnOnce(&mut PgConnection) -> Result<T, AppError> + Send + 'static,
     T: Send + 'static,
 {
+    let started = std::time::Instant::now();
     let permit = pool.permits.clone().acquire_owned().await.map_err(AppError::internal)?;
     let pool = pool.pool.clone();
     let span = tracing::Span::current();
@@ -55,6 +64,8 @@ where
         let _entered = span.enter();
         let _permit = permit;
         let mut conn = pool.get()?;
+        // The wait for a permit and for the connection: what a request loses to a busy pool.
+        crate::ops::metrics::pool_wait(started.elapsed());
         work(&mut conn)
     })
     .await

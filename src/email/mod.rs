@@ -32,6 +32,12 @@ use crate::{
     i18n::Tr,
 };
 
+tokio::task_local! {
+    /// The kind of the background job sending an email, for the metrics' `kind` label; emails
+    /// sent outside a job (sign-up, password reset, invitations) are `account`.
+    pub static SENT_BY: &'static str;
+}
+
 /// An email ready to send. `link` is the one action it asks for, logged in file mode.
 ///
 /// The threading fields are set for emails about a conversation ([`thread`]): `reply_to` is the
@@ -108,7 +114,19 @@ impl Mailer {
         Ok(Self { from, transport })
     }
 
+    /// Sends one email, counted in the metrics by who sent it ([`SENT_BY`]).
     pub async fn send(&self, email: Email) -> anyhow::Result<()> {
+        use crate::ops::metrics::{EMAILS_FAILED, EMAILS_SENT};
+        let kind = SENT_BY.try_with(|kind| *kind).unwrap_or("account");
+        let sent = self.deliver(email).await;
+        match &sent {
+            Ok(()) => ::metrics::counter!(EMAILS_SENT, "kind" => kind).increment(1),
+            Err(_) => ::metrics::counter!(EMAILS_FAILED, "kind" => kind).increment(1),
+        }
+        sent
+    }
+
+    async fn deliver(&self, email: Email) -> anyhow::Result<()> {
         let to: Mailbox = email.to.parse().with_context(|| format!("not an address: {}", email.to))?;
         let mut builder = Message::builder().from(self.from.clone()).to(to).subject(&email.subject).header(ContentType::TEXT_PLAIN);
         if let Some(reply_to) = &email.reply_to {

@@ -75,6 +75,9 @@ fn lane(job: &ClaimedJob) -> Lane {
 pub async fn run_due(state: &web::Data<AppState>) -> Result<usize, AppError> {
     let mut ran = 0;
     loop {
+        if state.lifecycle.is_draining() {
+            return Ok(ran);
+        }
         let claimed = db::run(&state.pool, queue::claim).await?;
         if claimed.is_empty() {
             return Ok(ran);
@@ -95,8 +98,18 @@ pub async fn run_due(state: &web::Data<AppState>) -> Result<usize, AppError> {
 }
 
 async fn run_lane(state: &web::Data<AppState>, jobs: Vec<ClaimedJob>) -> Result<(), AppError> {
+    use crate::ops::metrics::{JOB_LAG, JOBS_COMPLETED, JOBS_FAILED};
     for job in jobs {
-        let outcome = run_job(state, &job).await;
+        let kind = JobKind::parse(&job.kind).map_or("unknown", JobKind::as_str);
+        let waited = (time::OffsetDateTime::now_utc() - job.run_at).as_seconds_f64().max(0.0);
+        metrics::histogram!(JOB_LAG).record(waited);
+        let running = state.lifecycle.job_started();
+        let outcome = crate::email::SENT_BY.scope(kind, run_job(state, &job)).await;
+        drop(running);
+        match &outcome {
+            Ok(()) => metrics::counter!(JOBS_COMPLETED, "kind" => kind).increment(1),
+            Err(_) => metrics::counter!(JOBS_FAILED, "kind" => kind).increment(1),
+        }
         db::run(&state.pool, move |conn| queue::finish(conn, &job, &outcome)).await?;
     }
     Ok(())
@@ -113,6 +126,10 @@ pub fn start(state: web::Data<AppState>) {
         let mut rounds: u64 = 0;
         loop {
             tick.tick().await;
+            // Shutting down: the other instances take the work from here.
+            if state.lifecycle.is_draining() {
+                return;
+            }
             if let Err(error) = sweep::find_due_work(&state).await {
                 tracing::warn!(error = ?error, "job sweep failed");
             }

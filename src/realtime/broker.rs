@@ -48,24 +48,35 @@ pub struct Envelope {
     /// The sending instance, which ignores its own envelopes.
     pub o: Uuid,
     pub e: Vec<Wakeup>,
+    /// When it was published, in microseconds since the epoch: the broker lag metric. Absent
+    /// from instances of earlier releases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub t: Option<u64>,
+}
+
+fn now_micros() -> u64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64)
 }
 
 /// Packs wake-ups into as few envelopes as fit the payload limit.
 pub fn pack(origin: Uuid, wakeups: Vec<Wakeup>) -> Vec<String> {
     let mut payloads = Vec::new();
     let mut current: Vec<Wakeup> = Vec::new();
-    let mut size = 60;
+    let t = Some(now_micros());
+    // The envelope around the wake-ups: origin, time, brackets.
+    const ENVELOPE: usize = 90;
+    let mut size = ENVELOPE;
     for wakeup in wakeups {
         let wakeup_size = serde_json::to_string(&wakeup).map(|s| s.len() + 1).unwrap_or(0);
         if !current.is_empty() && size + wakeup_size > MAX_PAYLOAD {
-            payloads.extend(serde_json::to_string(&Envelope { o: origin, e: std::mem::take(&mut current) }).ok());
-            size = 60;
+            payloads.extend(serde_json::to_string(&Envelope { o: origin, e: std::mem::take(&mut current), t }).ok());
+            size = ENVELOPE;
         }
         size += wakeup_size;
         current.push(wakeup);
     }
     if !current.is_empty() {
-        payloads.extend(serde_json::to_string(&Envelope { o: origin, e: current }).ok());
+        payloads.extend(serde_json::to_string(&Envelope { o: origin, e: current, t }).ok());
     }
     payloads
 }
@@ -89,7 +100,14 @@ fn decode(origin: Uuid, payload: &[u8]) -> Option<Envelope> {
         return None;
     }
     match serde_json::from_slice::<Envelope>(payload) {
-        Ok(envelope) if envelope.o != origin => Some(envelope),
+        Ok(envelope) if envelope.o != origin => {
+            ::metrics::counter!(crate::ops::metrics::BROKER_RECEIVED).increment(1);
+            if let Some(sent) = envelope.t {
+                let lag = now_micros().saturating_sub(sent) as f64 / 1e6;
+                ::metrics::histogram!(crate::ops::metrics::BROKER_LAG).record(lag);
+            }
+            Some(envelope)
+        }
         Ok(_) => None,
         Err(error) => {
             tracing::warn!(%error, "ignoring an unreadable broker payload");
@@ -167,6 +185,7 @@ impl PgBroker {
                         wakeups.extend(more);
                     }
                     for payload in pack(origin, wakeups) {
+                        ::metrics::counter!(crate::ops::metrics::BROKER_PUBLISHED).increment(1);
                         if let Err(error) = client.execute("SELECT pg_notify($1, $2)", &[&PG_CHANNEL, &payload]).await {
                             driver.abort();
                             return Err(error.into());
@@ -220,6 +239,7 @@ impl NatsBroker {
                     wakeups.extend(more);
                 }
                 for payload in pack(origin, wakeups) {
+                    ::metrics::counter!(crate::ops::metrics::BROKER_PUBLISHED).increment(1);
                     if let Err(error) = client.publish(NATS_SUBJECT, payload.into()).await {
                         tracing::warn!(%error, "NATS publish failed; receivers will repair from Postgres");
                     }

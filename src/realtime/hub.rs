@@ -36,6 +36,8 @@ pub enum Delivery {
     Resync,
     /// The socket's credential or access was revoked: close it now, saying why.
     Revoked(&'static str),
+    /// This instance is shutting down: finish the acks under way, then close with 1012.
+    Restart,
 }
 
 #[derive(Clone)]
@@ -51,6 +53,8 @@ pub struct MailboxFlags {
     pub lagging: AtomicBool,
     /// Why the socket must close, once revoked.
     pub revoked: std::sync::OnceLock<&'static str>,
+    /// The instance is shutting down: close with 1012 once the acks under way are out.
+    pub restart: AtomicBool,
 }
 
 impl Mailbox {
@@ -64,6 +68,9 @@ impl Mailbox {
         if let Delivery::Revoked(reason) = delivery {
             // Kept aside as well: a full queue must not let a revoked socket live on.
             let _ = self.flags.revoked.set(reason);
+        }
+        if let Delivery::Restart = delivery {
+            self.flags.restart.store(true, Ordering::Release);
         }
         if self.sender.try_send(delivery).is_err() {
             self.flags.lagging.store(true, Ordering::Release);
@@ -93,6 +100,9 @@ struct Inner {
 pub struct Hub {
     inner: RwLock<Inner>,
     next_id: AtomicU64,
+    /// Set once on shutdown: sockets still opening close at once, and agents who leave are not
+    /// announced as gone (they reconnect to another instance within a moment).
+    restarting: AtomicBool,
 }
 
 /// Who gets a frame.
@@ -315,6 +325,31 @@ impl Hub {
         for socket in inner.visitors.values().flat_map(|s| s.values()) {
             socket.mailbox.deliver(Delivery::Resync);
         }
+    }
+
+    /// Shutdown: every socket of this instance closes with 1012 once its acks are out, and
+    /// sockets that open from now on close at once. Returns how many were asked.
+    pub fn restart_all(&self) -> usize {
+        self.restarting.store(true, Ordering::Release);
+        self.reconnect_all()
+    }
+
+    /// Closes every socket of this instance with 1012 once its acks are out, without refusing
+    /// new ones: its clients come straight back. Returns how many were asked.
+    pub fn reconnect_all(&self) -> usize {
+        let inner = self.inner.read().unwrap_or_else(|e| e.into_inner());
+        let sockets = inner.agents.values().flat_map(|s| s.values().map(|s| &s.mailbox));
+        let sockets = sockets.chain(inner.visitors.values().flat_map(|s| s.values().map(|s| &s.mailbox)));
+        let mut asked = 0;
+        for mailbox in sockets {
+            mailbox.deliver(Delivery::Restart);
+            asked += 1;
+        }
+        asked
+    }
+
+    pub fn is_restarting(&self) -> bool {
+        self.restarting.load(Ordering::Acquire)
     }
 
     pub fn socket_count(&self) -> usize {

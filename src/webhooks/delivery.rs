@@ -189,8 +189,10 @@ fn record_attempt(conn: &mut PgConnection, delivery: &Due, attempt: i32, outcome
         .filter(webhook_deliveries::id.eq(delivery.id))
         .filter(webhook_deliveries::attempts.eq(attempt - 1));
     let status = outcome.status.map(i32::from);
+    let counted = |result: &'static str| ::metrics::counter!(crate::ops::metrics::WEBHOOK_DELIVERIES, "outcome" => result).increment(1);
     match &outcome.error {
         None => {
+            counted("delivered");
             diesel::update(row)
                 .set((
                     webhook_deliveries::state.eq("delivered"),
@@ -204,6 +206,7 @@ fn record_attempt(conn: &mut PgConnection, delivery: &Due, attempt: i32, outcome
         Some(error) => {
             let next = now + backoff(attempt);
             let give_up = next > delivery.created_at + RETRY_FOR;
+            counted(if give_up { "gave_up" } else { "failed" });
             diesel::update(row)
                 .set((
                     webhook_deliveries::state.eq(if give_up { "failed" } else { "pending" }),

@@ -28,38 +28,38 @@ const WINDOW: usize = 6;
 /// How a visitor sends: `burst` messages at once every `every`. Both paces stay under the
 /// visitor socket's limit of 20 frames a second.
 #[derive(Clone, Copy)]
-struct Pace {
-    burst: usize,
-    every: Duration,
+pub(crate) struct Pace {
+    pub(crate) burst: usize,
+    pub(crate) every: Duration,
 }
 
 /// A steady stream: one message every 60 ms.
-const STEADY: Pace = Pace { burst: 1, every: Duration::from_millis(60) };
+pub(crate) const STEADY: Pace = Pace { burst: 1, every: Duration::from_millis(60) };
 /// Several sends in flight at once, so that a fault finds some committed and not yet acked.
-const BURSTS: Pace = Pace { burst: 5, every: Duration::from_millis(300) };
+pub(crate) const BURSTS: Pace = Pace { burst: 5, every: Duration::from_millis(300) };
 /// No test here may hang: every loop gives up by then.
-const TRAFFIC_DEADLINE: Duration = Duration::from_secs(45);
+pub(crate) const TRAFFIC_DEADLINE: Duration = Duration::from_secs(45);
 
 /// Ada signs up on `instance` (a process, not a `TestApp`); returns her email and the site key.
-async fn sign_up_on(instance: &ParlorProcess) -> (String, String) {
+pub(crate) async fn sign_up_on(address: &str) -> (String, String) {
     let person = Person::new("Ada");
-    let browser = Browser::new(&instance.address);
+    let browser = Browser::new(address);
     let workspace = browser.sign_up_ok(&person).await;
     (person.email, browser.site_key(&workspace).await)
 }
 
 /// One visitor: a conversation, and what it sends into it.
-struct Visitor {
-    token: String,
-    conversation: String,
+pub(crate) struct Visitor {
+    pub(crate) token: String,
+    pub(crate) conversation: String,
     /// `(client_id, body)` in the order they are sent; the first one opened the conversation.
-    planned: Vec<(String, String)>,
+    pub(crate) planned: Vec<(String, String)>,
 }
 
 /// Opens a conversation for a new visitor on `instance`, then plans `count` more messages.
-async fn visitor(instance: &ParlorProcess, site_key: &str, name: &str, count: usize) -> Visitor {
-    let (token, _) = widget_session_at(&instance.address, site_key).await;
-    let mut socket = Socket::open(&instance.address, &[]).await;
+pub(crate) async fn visitor(address: &str, site_key: &str, name: &str, count: usize) -> Visitor {
+    let (token, _) = widget_session_at(address, site_key).await;
+    let mut socket = Socket::open(address, &[]).await;
     socket.send(json!({"type": "hello", "visitor_token": token})).await;
     socket.expect("welcome").await;
     let first = (Uuid::now_v7().to_string(), format!("{name}-0"));
@@ -74,15 +74,17 @@ async fn visitor(instance: &ParlorProcess, site_key: &str, name: &str, count: us
 
 /// What a visitor saw: the ack of every client id, and any retry acked differently.
 #[derive(Default)]
-struct Sent {
-    acks: HashMap<String, Value>,
-    conflicting_acks: Vec<(Value, Value)>,
-    reconnects: usize,
+pub(crate) struct Sent {
+    pub(crate) acks: HashMap<String, Value>,
+    pub(crate) conflicting_acks: Vec<(Value, Value)>,
+    pub(crate) reconnects: usize,
     /// Sends repeated after a broken socket or an `unavailable` answer.
-    resent: usize,
+    pub(crate) resent: usize,
+    /// Sockets the server closed with 1012 (service restart).
+    pub(crate) restarts: usize,
     /// Messages sent again on a new socket that were already stored (the first try committed,
     /// its ack was lost): the retry was answered from the stored message.
-    answered_from_first_commit: usize,
+    pub(crate) answered_from_first_commit: usize,
 }
 
 /// Milliseconds since the Unix epoch, comparable with a UUIDv7's timestamp.
@@ -98,10 +100,10 @@ fn minted_at(message_id: &str) -> u64 {
 
 /// Counts the test watches to time its fault.
 #[derive(Clone, Default)]
-struct Progress {
+pub(crate) struct Progress {
     /// Messages sent for the first time.
-    sent: Arc<AtomicUsize>,
-    acked: Arc<AtomicUsize>,
+    pub(crate) sent: Arc<AtomicUsize>,
+    pub(crate) acked: Arc<AtomicUsize>,
     /// Set by the test: visitors asked to, drop their socket at the next ack (see [`keep_sending`]).
     cut: Arc<std::sync::atomic::AtomicBool>,
     cuts: Arc<AtomicUsize>,
@@ -115,7 +117,13 @@ struct Progress {
 /// With `cut_on_ack`, once the test sets `progress.cut` the visitor drops its socket the moment
 /// an ack arrives, unread acks and all, and goes to the next address: the network failing just
 /// after a commit, with the acks of the rest of the burst lost on the way.
-async fn keep_sending(addresses: Vec<String>, visitor: Visitor, pace: Pace, progress: Progress, cut_on_ack: bool) -> (Visitor, Sent) {
+pub(crate) async fn keep_sending(
+    addresses: Vec<String>,
+    visitor: Visitor,
+    pace: Pace,
+    progress: Progress,
+    cut_on_ack: bool,
+) -> (Visitor, Sent) {
     let frame = |i: usize| {
         let (client_id, body) = &visitor.planned[i];
         json!({"type": "send", "client_id": client_id, "conversation_id": visitor.conversation, "body": body})
@@ -194,7 +202,12 @@ async fn keep_sending(addresses: Vec<String>, visitor: Visitor, pace: Pace, prog
                 Read::Frame(f) if f["type"] == "error" => panic!("a visitor's send was refused: {f}"),
                 Read::Frame(f) if f["type"] == "message" => last_seq = last_seq.max(f["seq"].as_i64().expect("seq")),
                 Read::Frame(_) | Read::Nothing => {}
-                Read::Ended => alive = false,
+                Read::Ended => {
+                    alive = false;
+                    if socket.close_code == Some(1012) {
+                        sent.restarts += 1;
+                    }
+                }
             }
         }
         if !alive {
@@ -210,7 +223,7 @@ async fn keep_sending(addresses: Vec<String>, visitor: Visitor, pace: Pace, prog
 }
 
 /// Opens a socket and says `hello`; `None` unless the answer is `welcome`.
-async fn connect(address: &str, headers: &[(&'static str, String)], hello: &Value) -> Option<Socket> {
+pub(crate) async fn connect(address: &str, headers: &[(&'static str, String)], hello: &Value) -> Option<Socket> {
     let mut socket = Socket::try_open(address, headers).await?;
     if !socket.try_send(hello).await {
         return None;
@@ -228,12 +241,12 @@ async fn connect(address: &str, headers: &[(&'static str, String)], hello: &Valu
 }
 
 /// Every message frame an agent socket received, in arrival order: `(conversation, seq, body)`.
-type Received = Vec<(String, i64, String)>;
+pub(crate) type Received = Vec<(String, i64, String)>;
 
 /// An agent with the inbox open on `instance` until it holds `expected` distinct messages (then
 /// 500 ms more, so that a late duplicate is seen too). A broken socket reconnects and resumes
 /// every conversation from the last seq received.
-async fn agent_receives(
+pub(crate) async fn agent_receives(
     instance_address: String,
     origin: String,
     email: String,
@@ -284,7 +297,7 @@ async fn agent_receives(
 }
 
 /// The agent got each message once, in seq order, and the bodies the database holds.
-fn assert_agent_got_each_once_in_order(received: &Received, stored: &[Stored]) {
+pub(crate) fn assert_agent_got_each_once_in_order(received: &Received, stored: &[Stored]) {
     let mut seen = HashSet::new();
     let mut last: HashMap<&str, i64> = HashMap::new();
     for (conversation, seq, _) in received {
@@ -301,14 +314,14 @@ fn assert_agent_got_each_once_in_order(received: &Received, stored: &[Stored]) {
 
 /// One row of `messages`.
 #[derive(Debug)]
-struct Stored {
+pub(crate) struct Stored {
     client_id: String,
     conversation: String,
     seq: i64,
     body: String,
 }
 
-fn stored_messages(database_url: &str) -> Vec<Stored> {
+pub(crate) fn stored_messages(database_url: &str) -> Vec<Stored> {
     let rows = query(
         database_url,
         "SELECT coalesce(string_agg(client_id::text || ' ' || conversation_id::text || ' ' || seq::text || ' ' || body, \
@@ -326,7 +339,7 @@ fn stored_messages(database_url: &str) -> Vec<Stored> {
 /// Every planned message is stored exactly once (one row per client id), its ack names that
 /// row, each conversation's seqs run 1, 2, 3, ... and, when `in_send_order`, hold the bodies in
 /// the order they were sent.
-fn assert_stored_exactly_once(stored: &[Stored], runs: &[(Visitor, Sent)], in_send_order: bool) {
+pub(crate) fn assert_stored_exactly_once(stored: &[Stored], runs: &[(Visitor, Sent)], in_send_order: bool) {
     let (reconnects, resent): (usize, usize) = runs.iter().fold((0, 0), |(c, r), (_, s)| (c + s.reconnects, r + s.resent));
     eprintln!("{} messages stored; the visitors reconnected {reconnects} times and sent {resent} again", stored.len());
     let mut rows_per_client_id: HashMap<&str, Vec<&Stored>> = HashMap::new();
@@ -360,7 +373,7 @@ fn assert_stored_exactly_once(stored: &[Stored], runs: &[(Visitor, Sent)], in_se
 }
 
 /// Waits (bounded) until `counter` reaches `count`.
-async fn wait_for(counter: &AtomicUsize, count: usize) {
+pub(crate) async fn wait_for(counter: &AtomicUsize, count: usize) {
     let deadline = Instant::now() + Duration::from_secs(20);
     while counter.load(Ordering::Relaxed) < count {
         assert!(Instant::now() < deadline, "traffic stopped at {} of {count}", counter.load(Ordering::Relaxed));
@@ -376,10 +389,10 @@ async fn visitors_of_a_killed_instance_resend_to_another_and_every_message_is_st
     let env = ParlorEnv::new(database.url());
     let mut a = ParlorProcess::start(&env).await;
     let b = ParlorProcess::start(&env).await;
-    let (email, site_key) = sign_up_on(&a).await;
+    let (email, site_key) = sign_up_on(&a.address).await;
     let mut visitors = Vec::new();
     for n in 0..VISITORS {
-        visitors.push(visitor(&a, &site_key, &format!("v{n}"), MESSAGES).await);
+        visitors.push(visitor(&a.address, &site_key, &format!("v{n}"), MESSAGES).await);
     }
     let conversations: Vec<String> = visitors.iter().map(|v| v.conversation.clone()).collect();
     let agent =
@@ -425,10 +438,10 @@ async fn postgres_restarted_under_traffic_loses_and_doubles_nothing_and_readines
     // connection the restart breaks too.
     let mut a = ParlorProcess::start(&env).await;
     let mut b = ParlorProcess::start(&env).await;
-    let (email, site_key) = sign_up_on(&a).await;
+    let (email, site_key) = sign_up_on(&a.address).await;
     let mut visitors = Vec::new();
     for n in 0..VISITORS {
-        visitors.push(visitor(&a, &site_key, &format!("v{n}"), MESSAGES).await);
+        visitors.push(visitor(&a.address, &site_key, &format!("v{n}"), MESSAGES).await);
     }
     let conversations: Vec<String> = visitors.iter().map(|v| v.conversation.clone()).collect();
     let agent =
@@ -490,10 +503,10 @@ async fn nats_restarted_under_traffic_and_the_agent_on_the_other_instance_still_
     let env = ParlorEnv { nats_url: Some(nats.url()), ..ParlorEnv::new(database.url()) };
     let a = ParlorProcess::start(&env).await;
     let b = ParlorProcess::start(&env).await;
-    let (email, site_key) = sign_up_on(&a).await;
+    let (email, site_key) = sign_up_on(&a.address).await;
     let mut visitors = Vec::new();
     for n in 0..VISITORS {
-        visitors.push(visitor(&a, &site_key, &format!("v{n}"), MESSAGES).await);
+        visitors.push(visitor(&a.address, &site_key, &format!("v{n}"), MESSAGES).await);
     }
     let conversations: Vec<String> = visitors.iter().map(|v| v.conversation.clone()).collect();
     // Every visitor's messages, and one more sent after NATS is back.
@@ -514,7 +527,7 @@ async fn nats_restarted_under_traffic_and_the_agent_on_the_other_instance_still_
     }
     nats.start_again().await;
     // And live fan-out works again: a new conversation on A reaches the agent on B.
-    let late = visitor(&a, &site_key, "late", 0).await;
+    let late = visitor(&a.address, &site_key, "late", 0).await;
     runs.push((late, Sent::default()));
 
     let stored = stored_messages(&database.url());
@@ -536,8 +549,8 @@ async fn two_instances_fan_out_through_a_postgres_that_accepts_only_tls() {
     let env = ParlorEnv::new(database_url.clone());
     let a = ParlorProcess::start(&env).await;
     let b = ParlorProcess::start(&env).await;
-    let (email, site_key) = sign_up_on(&a).await;
-    let first = visitor(&a, &site_key, "v0", 0).await;
+    let (email, site_key) = sign_up_on(&a.address).await;
+    let first = visitor(&a.address, &site_key, "v0", 0).await;
     let agent =
         tokio::spawn(agent_receives(b.address.clone(), b.origin(), email, vec![first.conversation.clone()], 3, Duration::from_secs(15)));
     tokio::time::sleep(Duration::from_millis(500)).await;

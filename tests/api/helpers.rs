@@ -186,6 +186,8 @@ pub fn test_settings(database: &TestDatabase, data_dir: PathBuf) -> Settings {
         upload_max_bytes: parlor::config::DEFAULT_UPLOAD_MAX_BYTES,
         file_link_ttl: std::time::Duration::from_secs(3600),
         inbound: None,
+        metrics_addr: None,
+        shutdown_grace: parlor::config::DEFAULT_SHUTDOWN_GRACE,
     }
 }
 

@@ -38,6 +38,7 @@ mod input_ranges;
 mod labels;
 mod login;
 mod notifications;
+mod operations;
 mod password_reset;
 mod phone_layout;
 mod profile;

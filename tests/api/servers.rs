@@ -49,7 +49,7 @@ pub struct ParlorEnv {
     pub database_url: String,
     pub secret_key: String,
     pub nats_url: Option<String>,
-    /// More variables for the process, e.g. `OTEL_EXPORTER_OTLP_ENDPOINT`.
+    /// More variables for every instance, e.g. `METRICS_ADDR` or `OTEL_EXPORTER_OTLP_ENDPOINT`.
     pub extra_env: Vec<(String, String)>,
 }
 
@@ -76,7 +76,11 @@ impl ParlorProcess {
     /// Starts an instance and waits (up to 60 s: a fresh database is migrated first) until its
     /// `/readyz` answers 200.
     pub async fn start(env: &ParlorEnv) -> Self {
-        let port = free_port();
+        Self::start_on(env, free_port()).await
+    }
+
+    /// [`Self::start`] on a given port: an instance started again where the proxy expects it.
+    pub async fn start_on(env: &ParlorEnv, port: u16) -> Self {
         let address = format!("http://127.0.0.1:{port}");
         let data_dir = TempDir::new();
         let log = data_dir.path.join("parlor.log");
@@ -101,7 +105,7 @@ impl ParlorProcess {
         if let Some(nats) = &env.nats_url {
             command.env("NATS_URL", nats);
         }
-        command.envs(env.extra_env.clone());
+        command.envs(env.extra_env.iter().map(|(name, value)| (name, value)));
         let child = command.arg("serve").spawn().expect("start the parlor binary");
         let mut process = Self { child, address, log, _data_dir: data_dir };
         let client = reqwest::Client::new();
@@ -132,6 +136,29 @@ impl ParlorProcess {
 
     pub fn pid(&self) -> u32 {
         self.child.id()
+    }
+
+    /// `kill -TERM`: the way an orchestrator stops an instance for a deploy.
+    pub fn terminate(&self) {
+        let status = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status().expect("run kill");
+        assert!(status.success(), "kill -TERM {} failed", self.child.id());
+    }
+
+    /// Waits up to `within` for the process to exit; how long it took, or `None` if it still runs.
+    pub async fn wait_for_exit(&mut self, within: Duration) -> Option<(Duration, std::process::ExitStatus)> {
+        let started = Instant::now();
+        while started.elapsed() < within {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return Some((started.elapsed(), status));
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        None
+    }
+
+    /// The whole log, for tests that look for a line.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     pub fn is_running(&mut self) -> bool {
@@ -366,5 +393,62 @@ impl PrivateNats {
 impl Drop for PrivateNats {
     fn drop(&mut self) {
         self.kill();
+    }
+}
+
+/// Caddy in front of Parlor instances, run as a plain process with the shipped
+/// `deploy/Caddyfile` (plain HTTP on a free port, no certificate); killed when dropped.
+pub struct CaddyProxy {
+    child: Child,
+    pub address: String,
+    _dir: TempDir,
+}
+
+impl CaddyProxy {
+    /// Starts Caddy on `port` in front of the instances on `upstreams` and waits (up to 15 s)
+    /// until it answers `/healthz` through one of them.
+    pub async fn start(port: u16, upstreams: &[u16]) -> Self {
+        let dir = TempDir::new();
+        let log = std::fs::File::create(dir.path.join("caddy.log")).expect("create the caddy log");
+        let config = concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/Caddyfile");
+        let upstreams: Vec<String> = upstreams.iter().map(|p| format!("127.0.0.1:{p}")).collect();
+        let child = Command::new("caddy")
+            .args(["run", "--adapter", "caddyfile", "--config", config])
+            .env("PARLOR_SITE_ADDRESS", format!("http://127.0.0.1:{port}"))
+            .env("PARLOR_UPSTREAMS", upstreams.join(" "))
+            .env("PARLOR_HTTP_PORT", free_port().to_string())
+            .env("PARLOR_HTTPS_PORT", free_port().to_string())
+            .env("XDG_DATA_HOME", dir.path.join("data"))
+            .env("XDG_CONFIG_HOME", dir.path.join("config"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().expect("log handle"))
+            .stderr(log)
+            .spawn()
+            .expect("caddy runs (scripts/test installs it)");
+        let proxy = Self { child, address: format!("http://127.0.0.1:{port}"), _dir: dir };
+        let client = reqwest::Client::new();
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            let answer = client.get(format!("{}/healthz", proxy.address)).timeout(Duration::from_secs(2)).send().await;
+            if answer.is_ok_and(|r| r.status() == 200) {
+                return proxy;
+            }
+            assert!(Instant::now() < deadline, "caddy did not proxy within 15 s:\n{}", proxy.log_tail());
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    pub fn log_tail(&self) -> String {
+        tail(&self._dir.path.join("caddy.log"), 40)
+    }
+}
+
+impl Drop for CaddyProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        if std::thread::panicking() {
+            eprintln!("--- log of caddy at {} ---\n{}", self.address, self.log_tail());
+        }
     }
 }

@@ -16,6 +16,8 @@ pub struct Socket {
     stream: WebSocketStream<MaybeTlsStream<tokio::net::TcpStream>>,
     /// `message` frames read while looking for another kind of frame, in order.
     buffered: std::collections::VecDeque<Value>,
+    /// The close code of the server's close frame, once [`Socket::read`] has seen one.
+    pub close_code: Option<u16>,
 }
 
 /// What one read brought, for clients that expect the server or the network to fail.
@@ -41,7 +43,7 @@ impl Socket {
             request.headers_mut().insert(*name, value.parse().expect("header value"));
         }
         let (stream, _) = connect_async(request).await.expect("WebSocket upgrade");
-        Socket { stream, buffered: Default::default() }
+        Socket { stream, buffered: Default::default(), close_code: None }
     }
 
     /// Opens a socket, or `None` when nothing answers within 5 s (an instance that was killed).
@@ -52,7 +54,7 @@ impl Socket {
             request.headers_mut().insert(*name, value.parse().expect("header value"));
         }
         let (stream, _) = tokio::time::timeout(Duration::from_secs(5), connect_async(request)).await.ok()?.ok()?;
-        Some(Socket { stream, buffered: Default::default() })
+        Some(Socket { stream, buffered: Default::default(), close_code: None })
     }
 
     /// Sends a frame; false when the socket is gone.
@@ -70,7 +72,11 @@ impl Socket {
             match tokio::time::timeout_at(deadline, self.stream.next()).await {
                 Err(_) => return Read::Nothing,
                 Ok(Some(Ok(WsMessage::Text(text)))) => return Read::Frame(serde_json::from_str(&text).expect("server frames are JSON")),
-                Ok(Some(Ok(WsMessage::Close(_)))) | Ok(Some(Err(_))) | Ok(None) => return Read::Ended,
+                Ok(Some(Ok(WsMessage::Close(frame)))) => {
+                    self.close_code = frame.map(|f| u16::from(f.code));
+                    return Read::Ended;
+                }
+                Ok(Some(Err(_))) | Ok(None) => return Read::Ended,
                 Ok(Some(Ok(_))) => continue,
             }
         }

@@ -246,13 +246,9 @@ async fn the_last_spans_reach_the_collector_when_parlor_stops() {
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert!(collector.exports().is_empty(), "nothing is sent before a batch is due");
 
-    let stopped = std::process::Command::new("kill").args(["-TERM", &parlor.pid().to_string()]).status().expect("run kill");
-    assert!(stopped.success(), "kill -TERM parlor");
-    let deadline = Instant::now() + Duration::from_secs(15);
-    while parlor.is_running() {
-        assert!(Instant::now() < deadline, "parlor did not stop within 15 s of SIGTERM:\n{}", parlor.log_tail());
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    parlor.terminate();
+    let stopped = parlor.wait_for_exit(Duration::from_secs(15)).await;
+    assert!(stopped.is_some(), "parlor did not stop within 15 s of SIGTERM:\n{}", parlor.log_tail());
 
     let login = collector.wait_for_span("GET /login").await;
     assert_eq!(attribute(&login.resource, "service.name").as_deref(), Some("parlor-trace-test"));

@@ -855,3 +855,35 @@ async fn open_chat_and_send(page: &crate::chromium::Page, host: &str, text: &str
     page.press("Enter").await;
     composer
 }
+
+#[tokio::test]
+async fn a_server_restart_1012_brings_the_widget_straight_back_without_showing_it_offline() {
+    let app = spawn_app_on_public_url().await;
+    let (_, site_key) = workspace(&app).await;
+    let mut agent = agent_socket(&app).await;
+    let host = serve_site(site(&app.address, &site_key, "")).await;
+    let chromium = Chromium::launch().await;
+    let page = chromium.new_page(1280).await;
+    open_chat_and_send(&page, &host, "First question").await;
+    let first = next_from_visitor(&mut agent).await;
+    let conversation = first["conversation_id"].as_str().unwrap().to_string();
+    let contact = parlor::db::ContactId(first["author"]["id"].as_str().unwrap().parse().unwrap());
+    page.wait_for_frame_text("Sent").await;
+
+    // What an instance does to its sockets on SIGTERM: close them with 1012 (service restart).
+    let hub = &app.state.realtime.hub;
+    assert!(hub.visitor_connected(contact));
+    assert!(hub.reconnect_all() >= 2, "the visitor's socket and the agent's");
+    // With a backoff the chat would show "Reconnecting" for at least a quarter of a second; a
+    // 1012 brings it back at once, and the visitor never sees it offline.
+    let started = std::time::Instant::now();
+    while started.elapsed() < std::time::Duration::from_millis(1500) {
+        let html = page.frames_html().await;
+        assert!(!html.contains("Reconnecting"), "the widget showed itself offline after a 1012:\n{html}");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(hub.visitor_connected(contact), "the widget is connected again");
+    let mut agent = agent_socket(&app).await;
+    agent.say(Some(&conversation), "Still here after the restart").await;
+    page.wait_for_frame_text("Still here after the restart").await;
+}

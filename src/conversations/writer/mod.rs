@@ -17,7 +17,7 @@ mod statements;
 
 use std::sync::{
     Arc,
-    atomic::{AtomicU64, Ordering},
+    atomic::{AtomicU64, AtomicUsize, Ordering},
 };
 
 use diesel::{prelude::*, result::DatabaseErrorKind};
@@ -169,6 +169,8 @@ struct Counters {
     batches: AtomicU64,
     messages: AtomicU64,
     replayed: AtomicU64,
+    /// Sends queued or being committed, not yet answered: what a shutdown waits for.
+    pending: AtomicUsize,
 }
 
 impl MessageWriter {
@@ -198,6 +200,11 @@ impl MessageWriter {
         }
     }
 
+    /// Sends queued or being committed and not yet answered.
+    pub fn pending(&self) -> usize {
+        self.counters.pending.load(Ordering::Acquire)
+    }
+
     /// Queues a message now (so that sends keep their order) and returns its future ack,
     /// which resolves once the message is committed, or was committed by an earlier try.
     pub fn enqueue(&self, new: NewMessage) -> Result<oneshot::Receiver<Result<Stored, AppError>>, AppError> {
@@ -213,7 +220,12 @@ impl MessageWriter {
             .get((shard_key % self.queues.len().max(1) as u128) as usize)
             .ok_or_else(|| AppError::Unavailable(anyhow::anyhow!("no message writer")))?;
         let (reply, answer) = oneshot::channel();
-        queue.try_send(Job { new, reply }).map_err(|_| AppError::Unavailable(anyhow::anyhow!("message queue full")))?;
+        // Counted before it is queued: the writer may answer it before `try_send` returns.
+        self.counters.pending.fetch_add(1, Ordering::AcqRel);
+        if queue.try_send(Job { new, reply }).is_err() {
+            self.counters.pending.fetch_sub(1, Ordering::AcqRel);
+            return Err(AppError::Unavailable(anyhow::anyhow!("message queue full")));
+        }
         Ok(answer)
     }
 
@@ -245,9 +257,13 @@ fn writer_loop(
         counters.batches.fetch_add(1, Ordering::Relaxed);
         counters.messages.fetch_add(batch.len() as u64, Ordering::Relaxed);
         let sends: Vec<&NewMessage> = batch.iter().map(|job| &job.new).collect();
-        match commit(pool, &sends, limits, links, counters) {
+        let started = std::time::Instant::now();
+        let committed = commit(pool, &sends, limits, links, counters);
+        let size = batch.len();
+        match committed {
             Ok(results) => {
                 let fresh: Vec<Stored> = results.iter().filter_map(|r| r.as_ref().ok()).filter(|s| !s.duplicate).cloned().collect();
+                crate::ops::metrics::writer_batch(size, fresh.len(), started.elapsed());
                 if !fresh.is_empty() {
                     on_commit(&fresh);
                 }
@@ -257,12 +273,14 @@ fn writer_loop(
             }
             Err(error) => {
                 tracing::error!(error = ?error, "message batch not committed");
+                crate::ops::metrics::writer_batch(size, 0, started.elapsed());
                 for job in batch {
                     let _ =
                         job.reply.send(Err(AppError::Unavailable(anyhow::anyhow!("message not stored; retry with the same client_id"))));
                 }
             }
         }
+        counters.pending.fetch_sub(size, Ordering::AcqRel);
     }
 }
 

@@ -42,6 +42,8 @@ pub const IDLE_TIMEOUT: Duration = Duration::from_secs(60);
 const ONLINE_LEASE: Duration = Duration::from_secs(45);
 /// Sends of one socket waiting for their commit.
 const MAX_IN_FLIGHT: usize = 64;
+/// On shutdown, how long a socket waits for the acks of the sends it took before closing.
+const RESTART_ACK_WAIT: Duration = Duration::from_secs(2);
 /// Frames per second a visitor may send on average, and in a burst; more closes the socket.
 const VISITOR_FRAMES_PER_SECOND: u32 = 20;
 const VISITOR_FRAME_BURST: u32 = 100;
@@ -77,6 +79,14 @@ enum Identity {
 }
 
 impl Identity {
+    /// The `role` label of the socket metrics.
+    fn role(&self) -> &'static str {
+        match self {
+            Self::Visitor { .. } => "visitor",
+            Self::Agent { .. } => "agent",
+        }
+    }
+
     fn workspace_id(&self) -> WorkspaceId {
         match self {
             Self::Visitor { workspace_id, .. } | Self::Agent { workspace_id, .. } => *workspace_id,
@@ -247,9 +257,14 @@ impl Connection {
             Identity::Agent { .. } => super::hub::AGENT_QUEUE,
         };
         let (mailbox, mut deliveries, flags) = Mailbox::new(capacity);
+        let _open = crate::ops::metrics::OpenSocket::new(self.identity.role());
         // Subscribe before replaying: whatever is committed meanwhile is queued, and the
         // overlap is dropped by seq.
         let first_socket = self.join(mailbox);
+        if self.state.realtime.hub.is_restarting() {
+            // Opened while the instance shuts down: straight to another instance.
+            return Err(close(CloseCode::Restart, "server restarting"));
+        }
         let result = self.session_loop(stream, resume, conversations, &mut deliveries, &flags, first_socket).await;
         self.leave();
         result
@@ -306,7 +321,9 @@ impl Connection {
             Identity::Visitor { contact_id, .. } => realtime.hub.leave_visitor(*contact_id, self.socket_id),
         };
         self.socket_id = 0;
-        if left == 0 {
+        // On shutdown the agent reconnects to another instance within a moment: announcing
+        // them gone would make their visitors see the team go offline and come back.
+        if left == 0 && !realtime.hub.is_restarting() {
             self.announce_presence("offline");
             // Gone from this instance; an inbox open on another one renews the lease within a
             // heartbeat.

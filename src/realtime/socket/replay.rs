@@ -69,6 +69,8 @@ impl Connection {
             Delivery::Frame(frame) => self.text(frame.to_string()).await,
             Delivery::Resync => self.resync().await,
             Delivery::Revoked(reason) => Err(revoked(reason)),
+            // Handled by the session loop, which has the acks under way.
+            Delivery::Restart => Ok(()),
         }
     }
 

@@ -5,8 +5,8 @@
 //! (and, for a visitor, its contact) before anything is done with it.
 
 use super::{
-    AGENT_FRAME_BURST, AGENT_FRAMES_PER_SECOND, Ack, Closing, Connection, HEARTBEAT, IDLE_TIMEOUT, Identity, MAX_IN_FLIGHT, Step,
-    VISITOR_FRAME_BURST, VISITOR_FRAMES_PER_SECOND, close, frame_error, frame_limiter, protocol_close, revoked,
+    AGENT_FRAME_BURST, AGENT_FRAMES_PER_SECOND, Ack, Closing, Connection, HEARTBEAT, IDLE_TIMEOUT, Identity, MAX_IN_FLIGHT,
+    RESTART_ACK_WAIT, Step, VISITOR_FRAME_BURST, VISITOR_FRAMES_PER_SECOND, close, frame_error, frame_limiter, protocol_close, revoked,
 };
 use std::{collections::HashMap, sync::atomic::Ordering, time::Instant};
 
@@ -128,10 +128,28 @@ impl Connection {
             if let Some(reason) = flags.revoked.get() {
                 return Err(revoked(reason));
             }
+            if flags.restart.load(Ordering::Acquire) {
+                return Box::pin(self.restart(&mut acks)).await;
+            }
             if flags.lagging.swap(false, Ordering::AcqRel) {
                 Box::pin(self.resync()).await?;
             }
         }
+    }
+
+    /// Shutdown: the sends this socket handed to the writer are acked first (they commit
+    /// within milliseconds; at most [`RESTART_ACK_WAIT`] is spent on them), so that the client
+    /// resends as little as possible; then the socket closes with 1012 and the client
+    /// reconnects at once to another instance.
+    async fn restart(&mut self, acks: &mut FuturesUnordered<Ack>) -> Step {
+        let deadline = tokio::time::Instant::now() + RESTART_ACK_WAIT;
+        while !acks.is_empty() {
+            match tokio::time::timeout_at(deadline, acks.next()).await {
+                Ok(Some((client_id, result))) => Box::pin(self.acknowledge(client_id, result)).await?,
+                Ok(None) | Err(_) => break,
+            }
+        }
+        Err(close(CloseCode::Restart, "server restarting"))
     }
 
     async fn handle_text(&mut self, text: &str, acks: &mut FuturesUnordered<Ack>) -> Step {
@@ -221,8 +239,10 @@ impl Connection {
         };
         match self.state.realtime.writer.enqueue(new) {
             Ok(answer) => {
+                let sent = Instant::now();
                 acks.push(Box::pin(async move {
                     let result = answer.await.unwrap_or_else(|_| Err(AppError::Unavailable(anyhow::anyhow!("writer stopped"))));
+                    metrics::histogram!(crate::ops::metrics::ACK_DURATION).record(sent.elapsed().as_secs_f64());
                     (client_id, result)
                 }));
                 Ok(())
