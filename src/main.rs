@@ -23,10 +23,6 @@ enum Command {
     Migrate,
 }
 
-/// See Cargo.toml: fewer resident bytes per idle socket, measured in docs/performance.md.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let telemetry = telemetry::init_from_env(LogFormat::from_env()?)?;
