@@ -130,7 +130,8 @@ impl Application {
         }
         // Two seconds of the grace are kept for sending the last traces once the server is
         // down (`main`); a drain takes milliseconds unless something hangs.
-        let drain_for = state.settings.shutdown_grace.saturating_sub(std::time::Duration::from_secs(2)).max(std::time::Duration::from_secs(1));
+        let drain_for =
+            state.settings.shutdown_grace.saturating_sub(std::time::Duration::from_secs(2)).max(std::time::Duration::from_secs(1));
         let deadline = tokio::time::Instant::now() + drain_for;
         crate::ops::drain::drain(&state, &handle, &listener, deadline).await;
         // In-flight requests finish; whatever is still open at the deadline is cut.
