@@ -123,7 +123,7 @@ impl Application {
         let handle = server.handle();
         // On a task of its own: the server's future also carries out the drain's commands
         // (pause, stop), so it must keep being polled while the drain waits on them.
-        let mut server = actix_web::rt::spawn(server);
+        let mut server = tokio::spawn(server);
         tokio::select! {
             finished = &mut server => return finished.unwrap_or_else(|panicked| Err(std::io::Error::other(panicked))),
             signalled = crate::ops::drain::signal() => signalled?,

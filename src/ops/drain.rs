@@ -109,10 +109,11 @@ pub async fn close_connections_when_draining(
     request: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let state = request.app_data::<web::Data<AppState>>().cloned();
+    // Judged when the request arrives, as `/readyz` judges it a moment later: the answer that
+    // closes the connection is never a "ready" one, so that the proxy always learns it.
+    let draining = request.app_data::<web::Data<AppState>>().is_some_and(|state| state.lifecycle.is_draining());
     let mut response = next.call(request).await?;
-    // Checked once the answer is ready: a drain may have begun while it was worked out.
-    if state.is_some_and(|state| state.lifecycle.is_draining()) {
+    if draining {
         response.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
     }
     Ok(response)
