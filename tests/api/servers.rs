@@ -31,6 +31,22 @@ fn tail(path: &Path, lines: usize) -> String {
     all[all.len().saturating_sub(lines)..].join("\n")
 }
 
+/// Asks `url` every 100 ms until it answers 200; past `within`, fails with `failure()`, which is
+/// also called before each try (to fail early, e.g. on a process that exited).
+async fn wait_for_200(url: &str, within: Duration, mut failure: impl FnMut() -> String) {
+    let client = reqwest::Client::new();
+    let deadline = Instant::now() + within;
+    loop {
+        let why = failure();
+        let answer = client.get(url).timeout(Duration::from_secs(2)).send().await;
+        if answer.is_ok_and(|r| r.status() == 200) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{why}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// Runs SQL on `url` (through libpq, as diesel does) and returns the first column of the first row.
 pub fn query(url: &str, sql: &str) -> Option<String> {
     #[derive(diesel::QueryableByName)]
@@ -108,19 +124,15 @@ impl ParlorProcess {
         command.envs(env.extra_env.iter().map(|(name, value)| (name, value)));
         let child = command.arg("serve").spawn().expect("start the parlor binary");
         let mut process = Self { child, address, log, _data_dir: data_dir };
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        loop {
+        let ready = format!("{}/readyz", process.address);
+        wait_for_200(&ready, Duration::from_secs(60), || {
             if let Ok(Some(status)) = process.child.try_wait() {
                 panic!("parlor exited at start ({status}):\n{}", process.log_tail());
             }
-            let ready = client.get(format!("{}/readyz", process.address)).timeout(Duration::from_secs(2)).send().await;
-            if ready.is_ok_and(|r| r.status() == 200) {
-                return process;
-            }
-            assert!(Instant::now() < deadline, "parlor was not ready within 60 s:\n{}", process.log_tail());
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            format!("parlor was not ready within 60 s:\n{}", process.log_tail())
+        })
+        .await;
+        process
     }
 
     /// The Origin a browser sends for Parlor's own pages (its `PUBLIC_URL`).
@@ -426,16 +438,9 @@ impl CaddyProxy {
             .spawn()
             .expect("caddy runs (scripts/test installs it)");
         let proxy = Self { child, address: format!("http://127.0.0.1:{port}"), _dir: dir };
-        let client = reqwest::Client::new();
-        let deadline = Instant::now() + Duration::from_secs(15);
-        loop {
-            let answer = client.get(format!("{}/healthz", proxy.address)).timeout(Duration::from_secs(2)).send().await;
-            if answer.is_ok_and(|r| r.status() == 200) {
-                return proxy;
-            }
-            assert!(Instant::now() < deadline, "caddy did not proxy within 15 s:\n{}", proxy.log_tail());
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let healthz = format!("{}/healthz", proxy.address);
+        wait_for_200(&healthz, Duration::from_secs(15), || format!("caddy did not proxy within 15 s:\n{}", proxy.log_tail())).await;
+        proxy
     }
 
     pub fn log_tail(&self) -> String {
