@@ -394,7 +394,9 @@
         showViewers();
       } else if (m.type === "presence") {
         if (m.kind === "agent" && m.status === "offline") { delete viewers[m.id]; showViewers(); }
-        if (m.kind === "visitor") setOnline(m.id, m.status === "online");
+      } else if (m.type === "visitor_presence") {
+        m.online.forEach(function (id) { setOnline(id, true); });
+        m.offline.forEach(function (id) { setOnline(id, false); });
       } else if (m.type === "conversation") {
         refreshRow(m.conversation_id);
         assignedToMe(m);

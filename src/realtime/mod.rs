@@ -13,6 +13,7 @@
 
 pub mod broker;
 pub mod hub;
+pub mod presence;
 pub mod protocol;
 pub mod revocation;
 pub mod socket;
@@ -39,6 +40,8 @@ pub struct Realtime {
     pub instance_id: Uuid,
     pub hub: Arc<Hub>,
     pub writer: MessageWriter,
+    /// Visitors' comings and goings, announced to agents a few times a second.
+    pub presence: Arc<presence::VisitorPresence>,
     broker: Arc<dyn Broker>,
 }
 
@@ -128,7 +131,9 @@ impl Realtime {
         };
         spawn_credential_checks(hub.clone(), pool.clone(), credential_check);
         let writer = MessageWriter::start(pool, WRITER_THREADS, limits, links, on_commit);
-        Ok(Self { instance_id, hub, writer, broker })
+        let presence = Arc::new(presence::VisitorPresence::default());
+        presence.spawn_flusher(hub.clone(), broker.clone());
+        Ok(Self { instance_id, hub, writer, presence, broker })
     }
 
     /// Closes the sockets a revocation names, here at once and on the other instances through

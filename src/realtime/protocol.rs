@@ -200,6 +200,12 @@ pub enum ServerFrame<'a> {
         id: Uuid,
         status: &'static str,
     },
+    /// Visitors who came online or went offline since the last such frame (see
+    /// [`super::presence`]).
+    VisitorPresence {
+        online: &'a [Uuid],
+        offline: &'a [Uuid],
+    },
     Conversation {
         conversation_id: ConversationId,
         status: ConversationStatus,

@@ -130,6 +130,11 @@ impl Page {
         }
     }
 
+    /// Closes the tab, as a person closing it would: its sockets go with it.
+    pub async fn close(self) {
+        self.page.close().await.expect("closing a tab");
+    }
+
     /// Carries a signed-in test browser's cookies (`name=value; ...`) over to this tab.
     pub async fn set_cookies(&self, url: &str, header: &str) {
         let cookies = header

@@ -75,6 +75,13 @@ async fn sign_up_paste_the_snippet_and_answer_a_visitor_live() {
     assert_eq!(app.count("messages"), 2);
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     agent.screenshot(&std::env::temp_dir().join("parlor-inbox.png")).await;
+
+    // 9. The visitor closes the site's tab: the inbox shows them offline, live.
+    assert_eq!(agent.eval("document.getElementById('contact-online').textContent").await, json!("Online now"));
+    assert_eq!(agent.eval("document.querySelector('.conv-row .presence-dot.online') !== null").await, json!(true));
+    visitor.close().await;
+    agent.wait_until("document.getElementById('contact-online').textContent === 'Offline'").await;
+    assert_eq!(agent.eval("document.querySelector('.conv-row .presence-dot.online') === null").await, json!(true), "the row's dot too");
 }
 
 #[tokio::test]

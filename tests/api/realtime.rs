@@ -655,3 +655,35 @@ async fn a_visitor_cannot_open_conversations_past_the_caps_and_nothing_is_stored
     assert!(error["message"].as_str().unwrap().contains("24 hours"), "{error}");
     assert_eq!(app.count("conversations"), 3);
 }
+
+/// Agents see visitors come and go in `visitor_presence` frames, on this instance and on
+/// another one, and never a visitor of another workspace.
+#[tokio::test]
+async fn agents_see_their_visitors_come_and_go_and_no_one_elses() {
+    let app = spawn_app().await;
+    let other = spawn_instance_of(&app, |_| {}).await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
+    let bob = app.new_browser();
+    let TestWorkspace { site_key: bobs_site_key, .. } = app.sign_up_workspace_as(&bob, Person::new("Bob")).await;
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    let mut agent_elsewhere = Socket::agent(&other, &app.browser).await;
+    let mut bobs_agent = Socket::agent(&app, &bob).await;
+
+    let (token, visitor_id) = widget_session(&app, &site_key).await;
+    let (visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    for socket in [&mut agent, &mut agent_elsewhere] {
+        assert_eq!(socket.expect("visitor_presence").await, json!({"type": "visitor_presence", "online": [visitor_id], "offline": []}));
+    }
+    visitor.close().await;
+    for socket in [&mut agent, &mut agent_elsewhere] {
+        assert_eq!(socket.expect("visitor_presence").await, json!({"type": "visitor_presence", "online": [], "offline": [visitor_id]}));
+    }
+
+    // Had Bob's agent been told of the visitor above, that frame would come first.
+    let (bobs_token, bobs_visitor_id) = widget_session(&app, &bobs_site_key).await;
+    let (_bobs_visitor, _) = Socket::visitor(&app, &bobs_token, json!({})).await;
+    assert_eq!(
+        bobs_agent.expect("visitor_presence").await,
+        json!({"type": "visitor_presence", "online": [bobs_visitor_id], "offline": []})
+    );
+}

@@ -166,7 +166,17 @@ impl Socket {
             assert!(
                 matches!(
                     frame["type"].as_str(),
-                    Some("presence" | "typing" | "read" | "conversation" | "availability" | "conversation_status" | "rating" | "rated")
+                    Some(
+                        "presence"
+                            | "visitor_presence"
+                            | "typing"
+                            | "read"
+                            | "conversation"
+                            | "availability"
+                            | "conversation_status"
+                            | "rating"
+                            | "rated"
+                    )
                 ),
                 "expected a {kind} frame, got {frame}"
             );
