@@ -35,7 +35,9 @@ impl Lifecycle {
         self.draining.load(Ordering::Acquire)
     }
 
-    fn start_draining(&self) {
+    /// Step 1: `/readyz` answers 503 and every answer from now on closes its connection. Public
+    /// so that a test can see a draining instance without stopping one.
+    pub fn start_draining(&self) {
         self.draining.store(true, Ordering::Release);
         ::metrics::gauge!(super::metrics::DRAINING).set(1.0);
     }
@@ -85,6 +87,9 @@ pub async fn drain(state: &web::Data<AppState>, server: &ServerHandle, listener:
         tracing::warn!(%error, "could not shut the listening socket; new connections wait until the exit");
     }
     let sockets = state.realtime.hub.restart_all();
+    // Visitors who came or went just before: told now, while the broker is still up (those
+    // who leave from here on are not announced: they reconnect elsewhere at once).
+    state.realtime.flush_presence();
     // The sockets need their acks (at most 2 s) and a close frame each; keep a second at the
     // end for the server's own stop.
     let before_stop = deadline.checked_sub(Duration::from_secs(1)).unwrap_or(deadline);

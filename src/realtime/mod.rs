@@ -147,6 +147,12 @@ impl Realtime {
         self.broker.publish(vec![Wakeup::Revoked { r: revocation }]);
     }
 
+    /// Announces the visitors' pending comings and goings now, not at the next tick: a draining
+    /// instance's last changes would otherwise be lost with it.
+    pub fn flush_presence(&self) {
+        self.presence.flush(&self.hub, self.broker.as_ref());
+    }
+
     /// Sends a frame that is not stored to local sockets and to the other instances.
     pub fn broadcast_frame(&self, to: Recipients, frame: String) {
         self.broker.publish(vec![Wakeup::Frame { w: to.workspace_id, c: to.contact, a: to.agents, f: frame.clone() }]);

@@ -83,16 +83,21 @@ impl VisitorPresence {
                 tick.tick().await;
                 // The instance's realtime machinery is gone (a test's app dropped): stop.
                 let Some(presence) = presence.upgrade() else { return };
-                let frames = presence.take_frames();
-                if frames.is_empty() {
-                    continue;
-                }
-                broker.publish(frames.iter().map(|(w, f)| Wakeup::Frame { w: *w, c: None, a: true, f: f.clone() }).collect());
-                for (workspace_id, frame) in frames {
-                    hub.deliver_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, frame.into());
-                }
+                presence.flush(&hub, broker.as_ref());
             }
         });
+    }
+
+    /// Announces what is pending now: by the flusher, and once more when the instance drains.
+    pub fn flush(&self, hub: &Hub, broker: &dyn Broker) {
+        let frames = self.take_frames();
+        if frames.is_empty() {
+            return;
+        }
+        broker.publish(frames.iter().map(|(w, f)| Wakeup::Frame { w: *w, c: None, a: true, f: f.clone() }).collect());
+        for (workspace_id, frame) in frames {
+            hub.deliver_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, frame.into());
+        }
     }
 }
 

@@ -56,3 +56,24 @@ async fn pages_carry_a_content_security_policy_and_no_sniffing() {
     assert!(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), "{csp}");
     assert_eq!(response.headers().get("x-content-type-options").unwrap(), "nosniff");
 }
+
+/// A draining instance (step 1 of the drain, `src/ops/drain.rs`): not ready, and each answer
+/// closes its connection, so that a load balancer's kept connection moves elsewhere.
+#[tokio::test]
+async fn a_draining_instance_is_not_ready_and_closes_each_connection_after_its_answer() {
+    let app = spawn_app().await;
+    let ready = app.browser.get("/readyz").await;
+    assert_eq!(ready.status(), 200);
+    assert_eq!(ready.headers().get("connection"), None, "a ready instance keeps its connections");
+    app.state.lifecycle.start_draining();
+    for path in ["/readyz", "/healthz"] {
+        let answer = app.browser.get(path).await;
+        assert_eq!(answer.headers().get("connection").map(|v| v.to_str().unwrap_or_default()), Some("close"), "{path}");
+        let status = answer.status();
+        let body: serde_json::Value = answer.json().await.unwrap();
+        match path {
+            "/readyz" => assert_eq!((status.as_u16(), body["status"].as_str()), (503, Some("draining"))),
+            _ => assert_eq!((status.as_u16(), body["status"].as_str()), (200, Some("ok")), "still alive while it drains"),
+        }
+    }
+}
