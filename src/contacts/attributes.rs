@@ -226,12 +226,13 @@ pub fn validate_label(label: &str) -> Result<String, String> {
     // The limit holds for the label as given (the API's document states it so), not only once
     // white space is tidied.
     let given_chars = label.chars().count();
+    // Checked as given: the tidying below would turn a tab or a line break into a space.
+    if label.chars().any(char::is_control) {
+        return Err("A label cannot hold control characters.".into());
+    }
     let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
     if label.is_empty() || given_chars > MAX_LABEL_CHARS {
         return Err(format!("A label is 1 to {MAX_LABEL_CHARS} characters."));
-    }
-    if label.chars().any(char::is_control) {
-        return Err("A label cannot hold control characters.".into());
     }
     Ok(label)
 }
@@ -683,6 +684,15 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn labels_are_tidied_and_refuse_control_characters_as_given() {
+        assert_eq!(validate_label("  Plan   tier "), Ok("Plan tier".into()));
+        assert!(validate_label("Plan\ttier").is_err(), "a tab is a control character, not a space");
+        assert!(validate_label("Plan\ntier").is_err());
+        assert!(validate_label(" ").is_err());
+        assert!(validate_label(&"x".repeat(MAX_LABEL_CHARS + 1)).is_err());
+    }
 
     fn definition(value_type: ValueType, options: &[&str]) -> Definition {
         Definition {

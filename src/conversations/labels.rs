@@ -44,12 +44,14 @@ pub fn validate(name: &str, color: &str) -> Result<(String, String), String> {
     // The limit holds for the name as given (the API's document states it so), not only once
     // white space is trimmed: a 41-character name never passes for a 40-character one.
     let given_chars = name.chars().count();
+    // Checked as given too: a tab or a line break is white space that the tidying below would
+    // turn into a space, and the document refuses control characters anywhere.
+    if name.chars().any(char::is_control) {
+        return Err("A label's name cannot hold control characters.".into());
+    }
     let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
     if name.is_empty() || given_chars > MAX_NAME_CHARS {
         return Err(format!("A label's name is 1 to {MAX_NAME_CHARS} characters."));
-    }
-    if name.chars().any(char::is_control) {
-        return Err("A label's name cannot hold control characters.".into());
     }
     let color = color.trim().to_ascii_lowercase();
     let valid = color.len() == 7 && color.starts_with('#') && color[1..].chars().all(|c| c.is_ascii_hexdigit());
@@ -161,6 +163,8 @@ mod tests {
         assert!(validate(&"x".repeat(41), "#2563eb").is_err());
         assert!(validate(&"é".repeat(40), "#2563eb").is_ok());
         assert!(validate("a\u{7}b", "#2563eb").is_err());
+        assert!(validate("a\tb", "#2563eb").is_err(), "a tab is a control character, not a space");
+        assert!(validate("a\nb", "#2563eb").is_err());
         for bad in ["2563eb", "#2563e", "#2563ebb", "#zzzzzz", "red", ""] {
             assert!(validate("ok", bad).is_err(), "{bad}");
         }
