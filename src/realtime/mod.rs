@@ -155,8 +155,7 @@ impl Realtime {
 
     /// Sends a frame that is not stored to local sockets and to the other instances.
     pub fn broadcast_frame(&self, to: Recipients, frame: String) {
-        self.broker.publish(vec![Wakeup::Frame { w: to.workspace_id, c: to.contact, a: to.agents, f: frame.clone() }]);
-        self.hub.deliver_frame(to, frame.into());
+        broadcast_frames(&self.hub, self.broker.as_ref(), vec![(to, frame)]);
     }
 
     /// Sends a frame to every visitor of a workspace, here and on the other instances. Walks
@@ -164,6 +163,15 @@ impl Realtime {
     pub fn broadcast_to_visitors(&self, workspace_id: WorkspaceId, frame: String) {
         self.broker.publish(vec![Wakeup::Visitors { w: workspace_id, f: frame.clone() }]);
         self.hub.deliver_to_visitors(workspace_id, frame.into());
+    }
+}
+
+/// Frames that are not stored, to the other instances in one publication and to this
+/// instance's sockets. `except` holds only here: the other instances have no such socket.
+fn broadcast_frames(hub: &Hub, broker: &dyn Broker, frames: Vec<(Recipients, String)>) {
+    broker.publish(frames.iter().map(|(to, f)| Wakeup::Frame { w: to.workspace_id, c: to.contact, a: to.agents, f: f.clone() }).collect());
+    for (to, frame) in frames {
+        hub.deliver_frame(to, frame.into());
     }
 }
 

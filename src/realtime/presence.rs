@@ -14,10 +14,8 @@ use std::{
     time::Duration,
 };
 
-use uuid::Uuid;
-
 use super::{
-    broker::{Broker, Wakeup},
+    broker::Broker,
     hub::{Hub, Recipients},
     protocol::ServerFrame,
 };
@@ -67,7 +65,7 @@ impl VisitorPresence {
                 for &(contact_id, is_online) in chunk {
                     if is_online { online.push(contact_id.0) } else { offline.push(contact_id.0) }
                 }
-                frames.push((workspace_id, visitor_presence_frame(&online, &offline)));
+                frames.push((workspace_id, ServerFrame::VisitorPresence { online: &online, offline: &offline }.to_json()));
             }
         }
         frames
@@ -90,23 +88,21 @@ impl VisitorPresence {
 
     /// Announces what is pending now: by the flusher, and once more when the instance drains.
     pub fn flush(&self, hub: &Hub, broker: &dyn Broker) {
-        let frames = self.take_frames();
-        if frames.is_empty() {
-            return;
-        }
-        broker.publish(frames.iter().map(|(w, f)| Wakeup::Frame { w: *w, c: None, a: true, f: f.clone() }).collect());
-        for (workspace_id, frame) in frames {
-            hub.deliver_frame(Recipients { workspace_id, agents: true, contact: None, except: None }, frame.into());
+        let frames: Vec<(Recipients, String)> = self
+            .take_frames()
+            .into_iter()
+            .map(|(workspace_id, frame)| (Recipients { workspace_id, agents: true, contact: None, except: None }, frame))
+            .collect();
+        if !frames.is_empty() {
+            super::broadcast_frames(hub, broker, frames);
         }
     }
 }
 
-fn visitor_presence_frame(online: &[Uuid], offline: &[Uuid]) -> String {
-    ServerFrame::VisitorPresence { online, offline }.to_json()
-}
-
 #[cfg(test)]
 mod tests {
+    use uuid::Uuid;
+
     use super::*;
 
     fn frames_of(presence: &VisitorPresence) -> Vec<(WorkspaceId, serde_json::Value)> {

@@ -340,16 +340,16 @@ impl Connection {
     /// Tells the workspace's agents: at once for an agent, coalesced for a visitor (see
     /// [`crate::realtime::presence`]).
     fn announce_presence(&self, status: &'static str) {
-        let id = match &self.identity {
-            Identity::Agent { user_id, .. } => user_id.0,
+        match &self.identity {
             Identity::Visitor { workspace_id, contact_id, .. } => {
                 self.state.realtime.presence.note(*workspace_id, *contact_id, status == "online");
-                return;
             }
-        };
-        let frame = ServerFrame::Presence { kind: AuthorKind::Agent, id, status }.to_json();
-        let to = Recipients { workspace_id: self.identity.workspace_id(), agents: true, contact: None, except: Some(self.socket_id) };
-        self.state.realtime.broadcast_frame(to, frame);
+            Identity::Agent { workspace_id, user_id, .. } => {
+                let frame = ServerFrame::Presence { kind: AuthorKind::Agent, id: user_id.0, status }.to_json();
+                let to = Recipients { workspace_id: *workspace_id, agents: true, contact: None, except: Some(self.socket_id) };
+                self.state.realtime.broadcast_frame(to, frame);
+            }
+        }
     }
 }
 
