@@ -82,6 +82,7 @@ async fn sign_up_paste_the_snippet_and_answer_a_visitor_live() {
     visitor.close().await;
     agent.wait_until("document.getElementById('contact-online').textContent === 'Offline'").await;
     assert_eq!(agent.eval("document.querySelector('.conv-row .presence-dot.online') === null").await, json!(true), "the row's dot too");
+    agent.screenshot(&std::env::temp_dir().join("parlor-inbox-visitor-left.png")).await;
 }
 
 #[tokio::test]

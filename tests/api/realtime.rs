@@ -687,3 +687,24 @@ async fn agents_see_their_visitors_come_and_go_and_no_one_elses() {
         json!({"type": "visitor_presence", "online": [bobs_visitor_id], "offline": []})
     );
 }
+
+/// Visitors never learn of one another: `visitor_presence` goes to agents only.
+#[tokio::test]
+async fn a_visitor_is_never_told_of_other_visitors() {
+    let app = spawn_app().await;
+    let TestWorkspace { site_key, .. } = app.sign_up_workspace().await;
+    let mut agent = Socket::agent(&app, &app.browser).await;
+    let (bystander_token, bystander_id) = widget_session(&app, &site_key).await;
+    let (mut bystander, _) = Socket::visitor(&app, &bystander_token, json!({})).await;
+    assert_eq!(agent.expect("visitor_presence").await["online"], json!([bystander_id]));
+
+    let (token, visitor_id) = widget_session(&app, &site_key).await;
+    let (visitor, _) = Socket::visitor(&app, &token, json!({})).await;
+    assert_eq!(agent.expect("visitor_presence").await["online"], json!([visitor_id]));
+    visitor.close().await;
+    assert_eq!(agent.expect("visitor_presence").await["offline"], json!([visitor_id]));
+    // The agent has had both frames: had the bystander been sent them, they would be here too.
+    while let Some(frame) = bystander.next_within(Duration::from_millis(300)).await {
+        assert_ne!(frame["type"], "visitor_presence", "a visitor was told of another: {frame}");
+    }
+}
