@@ -41,6 +41,12 @@ struct Cli {
     /// every message then crosses from one instance to the other (`throughput`).
     #[arg(long)]
     agent_url: Option<String>,
+    /// The server's database. Once a scenario's conversations exist (before anything is
+    /// measured) it is analyzed, as autovacuum does within a minute of a table's growth: a
+    /// fresh database otherwise keeps, for the whole run, the plans the server's connections
+    /// made while its tables were empty (sequential scans of every conversation per batch).
+    #[arg(long)]
+    analyze_url: Option<String>,
     #[command(subcommand)]
     scenario: Scenario,
 }
@@ -273,6 +279,17 @@ async fn start_conversations(url: &str, visitors: &mut [Visitor]) -> anyhow::Res
     Ok(sockets)
 }
 
+/// Analyzes the server's database (see `--analyze-url`).
+async fn analyze(database_url: Option<&str>) -> anyhow::Result<()> {
+    let Some(database_url) = database_url else { return Ok(()) };
+    let (client, connection) = tokio_postgres::connect(database_url, tokio_postgres::NoTls).await?;
+    let driver = tokio::spawn(connection);
+    client.batch_execute("ANALYZE").await?;
+    drop(client);
+    let _ = driver.await;
+    Ok(())
+}
+
 fn server_rss_kib(pid: Option<u32>) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{}/status", pid?)).ok()?;
     status.lines().find(|l| l.starts_with("VmRSS:"))?.split_whitespace().nth(1)?.parse().ok()
@@ -294,10 +311,15 @@ async fn main() -> anyhow::Result<()> {
     match cli.scenario {
         Scenario::Idle { visitors } => idle(&cli.url, cli.server_pid, &site_key, visitors).await,
         Scenario::Throughput { visitors, agents, rate, seconds } => {
-            throughput(&cli.url, cli.agent_url.as_deref(), &site_key, &cookie, visitors, agents, rate, seconds).await
+            let analyze = cli.analyze_url.as_deref();
+            throughput(&cli.url, cli.agent_url.as_deref(), analyze, &site_key, &cookie, visitors, agents, rate, seconds).await
         }
-        Scenario::Saturate { visitors, in_flight, seconds } => saturate(&cli.url, &site_key, visitors, in_flight, seconds).await,
-        Scenario::Resume { visitors, agents, live_replies } => resume(&cli.url, &site_key, &cookie, visitors, agents, live_replies).await,
+        Scenario::Saturate { visitors, in_flight, seconds } => {
+            saturate(&cli.url, cli.analyze_url.as_deref(), &site_key, visitors, in_flight, seconds).await
+        }
+        Scenario::Resume { visitors, agents, live_replies } => {
+            resume(&cli.url, cli.analyze_url.as_deref(), &site_key, &cookie, visitors, agents, live_replies).await
+        }
         Scenario::Inbox { conversations, requests, database_url } => {
             inbox(&cli.url, &site_key, &cookie, conversations, requests, &database_url).await
         }
@@ -414,9 +436,11 @@ async fn idle(url: &str, pid: Option<u32>, site_key: &str, count: usize) -> anyh
 }
 
 #[allow(clippy::too_many_arguments)]
+#[allow(clippy::too_many_arguments)]
 async fn throughput(
     url: &str,
     agent_url: Option<&str>,
+    analyze_url: Option<&str>,
     site_key: &str,
     cookie: &str,
     visitors: usize,
@@ -426,6 +450,7 @@ async fn throughput(
 ) -> anyhow::Result<()> {
     let mut people = create_visitors(url, site_key, visitors).await?;
     let sockets = start_conversations(url, &mut people).await?;
+    analyze(analyze_url).await?;
     let latencies = Arc::new(Mutex::new(Vec::<u64>::new()));
     let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let mut agent_tasks = Vec::new();
@@ -501,9 +526,17 @@ async fn throughput(
     Ok(())
 }
 
-async fn saturate(url: &str, site_key: &str, visitors: usize, in_flight: usize, seconds: u64) -> anyhow::Result<()> {
+async fn saturate(
+    url: &str,
+    analyze_url: Option<&str>,
+    site_key: &str,
+    visitors: usize,
+    in_flight: usize,
+    seconds: u64,
+) -> anyhow::Result<()> {
     let mut people = create_visitors(url, site_key, visitors).await?;
     let sockets = start_conversations(url, &mut people).await?;
+    analyze(analyze_url).await?;
     let acks = Arc::new(AtomicU64::new(0));
     let measuring = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let stop = Instant::now() + Duration::from_secs(seconds + 2);
@@ -546,10 +579,19 @@ async fn saturate(url: &str, site_key: &str, visitors: usize, in_flight: usize, 
     Ok(())
 }
 
-async fn resume(url: &str, site_key: &str, cookie: &str, visitors: usize, agents: usize, live_replies: bool) -> anyhow::Result<()> {
+async fn resume(
+    url: &str,
+    analyze_url: Option<&str>,
+    site_key: &str,
+    cookie: &str,
+    visitors: usize,
+    agents: usize,
+    live_replies: bool,
+) -> anyhow::Result<()> {
     let expected: &[i64] = if live_replies { &[2, 3] } else { &[2] };
     let mut people = create_visitors(url, site_key, visitors).await?;
     let sockets = start_conversations(url, &mut people).await?;
+    analyze(analyze_url).await?;
     let conversations: Vec<String> = people.iter().map(|p| p.conversation.clone().unwrap_or_default()).collect();
     let mut agent_sinks = Vec::new();
     for _ in 0..agents {

@@ -17,8 +17,10 @@ use crate::db::{ContactId, MessageId, UserId, WorkspaceId, tls::PgTarget};
 
 pub const PG_CHANNEL: &str = "parlor_events";
 pub const NATS_SUBJECT: &str = "parlor.events";
-/// NOTIFY payloads must stay below 8000 bytes.
-const MAX_PAYLOAD: usize = 7_000;
+/// The largest envelope sent through Postgres: NOTIFY refuses 8,000 bytes or more.
+pub const MAX_PAYLOAD: usize = 7_000;
+/// The largest envelope sent through NATS, whose server refuses more than 1 MiB by default.
+pub const MAX_NATS_PAYLOAD: usize = 1_000_000;
 
 /// One thing another instance should know about.
 #[derive(Serialize, Deserialize, Clone, Debug)]
@@ -58,8 +60,10 @@ fn now_micros() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64)
 }
 
-/// Packs wake-ups into as few envelopes as fit the payload limit.
-pub fn pack(origin: Uuid, wakeups: Vec<Wakeup>) -> Vec<String> {
+/// Packs wake-ups into as few envelopes as fit `max_payload` bytes. A wake-up too large for an
+/// envelope of its own is left out with a warning: the broker would refuse it, and Postgres'
+/// refusal used to cost the whole connection (every socket then caught up from Postgres).
+pub fn pack(origin: Uuid, wakeups: Vec<Wakeup>, max_payload: usize) -> Vec<String> {
     let mut payloads = Vec::new();
     let mut current: Vec<Wakeup> = Vec::new();
     let t = Some(now_micros());
@@ -68,7 +72,11 @@ pub fn pack(origin: Uuid, wakeups: Vec<Wakeup>) -> Vec<String> {
     let mut size = ENVELOPE;
     for wakeup in wakeups {
         let wakeup_size = serde_json::to_string(&wakeup).map(|s| s.len() + 1).unwrap_or(0);
-        if !current.is_empty() && size + wakeup_size > MAX_PAYLOAD {
+        if ENVELOPE + wakeup_size > max_payload {
+            tracing::warn!(bytes = wakeup_size, max_payload, "a wake-up too large for the broker was not sent");
+            continue;
+        }
+        if !current.is_empty() && size + wakeup_size > max_payload {
             payloads.extend(serde_json::to_string(&Envelope { o: origin, e: std::mem::take(&mut current), t }).ok());
             size = ENVELOPE;
         }
@@ -130,7 +138,7 @@ impl PgBroker {
             loop {
                 match Self::session(&target, origin, &receiver, &mut queue, &mut first).await {
                     Ok(()) => return,
-                    Err(error) => tracing::warn!(%error, "Postgres broker connection lost; reconnecting"),
+                    Err(error) => tracing::warn!(error = %format_args!("{error:#}"), "Postgres broker connection lost; reconnecting"),
                 }
                 tokio::time::sleep(Duration::from_millis(500)).await;
             }
@@ -184,11 +192,19 @@ impl PgBroker {
                     while let Ok(more) = queue.try_recv() {
                         wakeups.extend(more);
                     }
-                    for payload in pack(origin, wakeups) {
+                    for payload in pack(origin, wakeups, MAX_PAYLOAD) {
                         ::metrics::counter!(crate::ops::metrics::BROKER_PUBLISHED).increment(1);
-                        if let Err(error) = client.execute("SELECT pg_notify($1, $2)", &[&PG_CHANNEL, &payload]).await {
-                            driver.abort();
-                            return Err(error.into());
+                        match client.execute("SELECT pg_notify($1, $2)", &[&PG_CHANNEL, &payload]).await {
+                            Ok(_) => {}
+                            // Postgres answered and refused this one payload: the connection
+                            // is sound, and wake-ups are lossy by design.
+                            Err(error) if error.as_db_error().is_some() => {
+                                tracing::warn!(error = %format_args!("{error:#}"), "Postgres refused a wake-up; it was not sent");
+                            }
+                            Err(error) => {
+                                driver.abort();
+                                return Err(error.into());
+                            }
                         }
                     }
                 }
@@ -238,7 +254,7 @@ impl NatsBroker {
                 while let Ok(more) = queue.try_recv() {
                     wakeups.extend(more);
                 }
-                for payload in pack(origin, wakeups) {
+                for payload in pack(origin, wakeups, MAX_NATS_PAYLOAD) {
                     ::metrics::counter!(crate::ops::metrics::BROKER_PUBLISHED).increment(1);
                     if let Err(error) = client.publish(NATS_SUBJECT, payload.into()).await {
                         tracing::warn!(%error, "NATS publish failed; receivers will repair from Postgres");

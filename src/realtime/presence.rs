@@ -23,9 +23,10 @@ use crate::db::{ContactId, WorkspaceId};
 
 /// How often pending changes go out: the delay an agent sees before a visitor's dot turns.
 pub const FLUSH_EVERY: Duration = Duration::from_millis(500);
-/// Ids in one frame, online and offline together; more changes make more frames. Keeps a
-/// frame under about 40 KB, far below the agent socket's frame limit.
-pub const MAX_IDS_PER_FRAME: usize = 1_000;
+/// Ids in one frame, online and offline together; more changes make more frames. A frame
+/// crosses to the other instances whole, and through the Postgres broker it must fit one NOTIFY
+/// payload ([`super::broker::MAX_PAYLOAD`]): 150 ids are about 5.9 KB with their envelope.
+pub const MAX_IDS_PER_FRAME: usize = 150;
 
 /// Changes not yet announced: per workspace, each visitor's latest status (`true`: online).
 #[derive(Default)]
@@ -149,7 +150,7 @@ mod tests {
             presence.note(w, *v, false);
         }
         let frames = frames_of(&presence);
-        assert_eq!(frames.len(), 3);
+        assert_eq!(frames.len(), 2_500usize.div_ceil(MAX_IDS_PER_FRAME));
         let mut announced: Vec<Uuid> = Vec::new();
         for (_, frame) in &frames {
             let offline = frame["offline"].as_array().expect("offline");
@@ -161,5 +162,25 @@ mod tests {
         let mut expected: Vec<Uuid> = visitors.iter().map(|v| v.0).collect();
         expected.sort();
         assert_eq!(announced, expected, "every visitor once");
+    }
+
+    /// Each frame of a storm fits one Postgres NOTIFY payload in its envelope, with every
+    /// visitor online and offline mixed (the largest frames): Postgres refuses 8,000 bytes or
+    /// more, and the broker then drops the frame.
+    #[test]
+    fn every_frame_of_a_storm_fits_the_postgres_broker() {
+        let presence = VisitorPresence::default();
+        let w = WorkspaceId::new();
+        for n in 0..1_000 {
+            presence.note(w, ContactId(Uuid::now_v7()), n % 2 == 0);
+        }
+        let taken = presence.take_frames();
+        assert_eq!(taken.len(), 1_000usize.div_ceil(MAX_IDS_PER_FRAME));
+        for (workspace, frame) in taken {
+            let wakeup = super::super::broker::Wakeup::Frame { w: workspace, c: None, a: true, f: frame };
+            let payloads = super::super::broker::pack(Uuid::now_v7(), vec![wakeup], super::super::broker::MAX_PAYLOAD);
+            assert_eq!(payloads.len(), 1, "the frame is sent, not dropped as too large");
+            assert!(payloads[0].len() < 8_000, "{} bytes", payloads[0].len());
+        }
     }
 }

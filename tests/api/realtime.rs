@@ -576,6 +576,7 @@ async fn a_lost_wakeup_is_repaired_from_postgres() {
             c: contact_id.parse().unwrap(),
             m: third.parse().unwrap(),
         }],
+        parlor::realtime::broker::MAX_PAYLOAD,
     )
     .remove(0);
     a.execute(&format!("SELECT pg_notify('{}', '{}')", parlor::realtime::broker::PG_CHANNEL, wakeup.replace('\'', "''")));
@@ -707,4 +708,34 @@ async fn a_visitor_is_never_told_of_other_visitors() {
     while let Some(frame) = bystander.next_within(Duration::from_millis(300)).await {
         assert_ne!(frame["type"], "visitor_presence", "a visitor was told of another: {frame}");
     }
+}
+
+/// Many visitors coming online at once reach agents on another instance through the Postgres
+/// broker, all of them: each `visitor_presence` frame fits one NOTIFY payload. (A frame of
+/// 1,000 ids was refused by Postgres, the broker dropped its connection over it, and agents
+/// elsewhere never saw those visitors.)
+#[tokio::test]
+async fn a_storm_of_visitors_reaches_agents_on_another_instance_through_postgres() {
+    let app = spawn_app().await;
+    let other = spawn_instance_of(&app, |_| {}).await;
+    app.sign_up_workspace().await;
+    let mut agent_elsewhere = Socket::agent(&other, &app.browser).await;
+    let workspace_id: parlor::db::WorkspaceId =
+        serde_json::from_value(json!(app.query_string("SELECT id::text AS value FROM workspaces").expect("the workspace"))).unwrap();
+    // As a thousand visitor sockets opening here would note them, within one interval.
+    let visitors: std::collections::BTreeSet<String> = (0..1_000).map(|_| uuid::Uuid::now_v7().to_string()).collect();
+    for visitor in &visitors {
+        app.state.realtime.presence.note(workspace_id, parlor::db::ContactId(visitor.parse().unwrap()), true);
+    }
+    app.state.realtime.flush_presence();
+
+    let mut announced = std::collections::BTreeSet::new();
+    while announced.len() < visitors.len() {
+        let frame = agent_elsewhere.expect("visitor_presence").await;
+        assert_eq!(frame["offline"], json!([]), "{frame}");
+        for id in frame["online"].as_array().expect("online ids") {
+            assert!(announced.insert(id.as_str().expect("an id").to_string()), "announced twice: {id}");
+        }
+    }
+    assert_eq!(announced, visitors);
 }
