@@ -436,7 +436,6 @@ async fn idle(url: &str, pid: Option<u32>, site_key: &str, count: usize) -> anyh
 }
 
 #[allow(clippy::too_many_arguments)]
-#[allow(clippy::too_many_arguments)]
 async fn throughput(
     url: &str,
     agent_url: Option<&str>,
