@@ -172,8 +172,11 @@ async fn open_socket(url: &str, headers: &[(&'static str, String)]) -> anyhow::R
     for (name, value) in headers {
         request.headers_mut().insert(*name, value.parse()?);
     }
-    // Browsers send WebSocket frames without Nagle's delay; so does this client.
-    Ok(connect_async_with_config(request, None, true).await?.0)
+    // Browsers send WebSocket frames without Nagle's delay; so does this client. Its read
+    // buffer is 4 KiB, not tungstenite's 128 KiB: zeroing 128 KiB for each of 15,000 sockets
+    // reconnecting at once made the load generator the busiest process of a resume storm.
+    let config = tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(4096);
+    Ok(connect_async_with_config(request, Some(config), true).await?.0)
 }
 
 async fn next_json(ws: &mut Ws) -> anyhow::Result<Value> {

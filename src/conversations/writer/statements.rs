@@ -74,7 +74,10 @@ ORDER BY k.n";
 /// hour, and the messages are inserted with the seqs numbered from the locked rows.
 /// The messages' foreign key to a conversation inserted here is checked at the end of the
 /// statement, when the insert is visible. `c.id = ANY` lets the update find its rows through
-/// the primary key.
+/// the primary key. (The one plan here that statistics sway: a connection that prepared this
+/// while `conversations` was nearly empty and never analyzed scans the table on each batch,
+/// until autovacuum's first analyze, within a minute of the table's growth, replaces the plan.
+/// A new database only; measured in docs/performance.md.)
 const STORE: &str = "\
 WITH started AS (
     INSERT INTO conversations (id, workspace_id, contact_id, last_seq, visitor_read_seq, last_message_at)
