@@ -196,8 +196,8 @@ impl PgBroker {
                         ::metrics::counter!(crate::ops::metrics::BROKER_PUBLISHED).increment(1);
                         match client.execute("SELECT pg_notify($1, $2)", &[&PG_CHANNEL, &payload]).await {
                             Ok(_) => {}
-                            // Postgres answered and refused this one payload: the connection
-                            // is sound, and wake-ups are lossy by design.
+                            // Postgres answered and refused this one envelope (its wake-ups
+                            // are lost with it, as wake-ups may be): the connection is sound.
                             Err(error) if error.as_db_error().is_some() => {
                                 tracing::warn!(error = %format_args!("{error:#}"), "Postgres refused a wake-up; it was not sent");
                             }
@@ -270,5 +270,31 @@ impl NatsBroker {
 impl Broker for NatsBroker {
     fn publish(&self, wakeups: Vec<Wakeup>) {
         let _ = self.outgoing.send(wakeups);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A wake-up too large for any envelope is left out; those around it are sent.
+    #[test]
+    fn a_wakeup_too_large_for_the_broker_is_left_out_alone() {
+        let w = WorkspaceId::new();
+        let frame = |f: String| Wakeup::Frame { w, c: None, a: true, f };
+        let payloads =
+            pack(Uuid::now_v7(), vec![frame("before".into()), frame("x".repeat(MAX_PAYLOAD)), frame("after".into())], MAX_PAYLOAD);
+        assert_eq!(payloads.len(), 1, "the two small ones share an envelope");
+        assert!(payloads[0].len() <= MAX_PAYLOAD);
+        let envelope: Envelope = serde_json::from_str(&payloads[0]).expect("an envelope");
+        let sent: Vec<String> = envelope
+            .e
+            .into_iter()
+            .map(|e| match e {
+                Wakeup::Frame { f, .. } => f,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(sent, ["before", "after"]);
     }
 }

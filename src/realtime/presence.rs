@@ -104,6 +104,7 @@ impl VisitorPresence {
 mod tests {
     use uuid::Uuid;
 
+    use super::super::broker;
     use super::*;
 
     fn frames_of(presence: &VisitorPresence) -> Vec<(WorkspaceId, serde_json::Value)> {
@@ -177,8 +178,8 @@ mod tests {
         let taken = presence.take_frames();
         assert_eq!(taken.len(), 1_000usize.div_ceil(MAX_IDS_PER_FRAME));
         for (workspace, frame) in taken {
-            let wakeup = super::super::broker::Wakeup::Frame { w: workspace, c: None, a: true, f: frame };
-            let payloads = super::super::broker::pack(Uuid::now_v7(), vec![wakeup], super::super::broker::MAX_PAYLOAD);
+            let wakeup = broker::Wakeup::Frame { w: workspace, c: None, a: true, f: frame };
+            let payloads = broker::pack(Uuid::now_v7(), vec![wakeup], broker::MAX_PAYLOAD);
             assert_eq!(payloads.len(), 1, "the frame is sent, not dropped as too large");
             assert!(payloads[0].len() < 8_000, "{} bytes", payloads[0].len());
         }

@@ -147,6 +147,21 @@ impl TestDatabase {
     pub fn url(&self) -> String {
         database_url(&self.name)
     }
+
+    /// An empty database in LATIN1, without Parlor's tables: for what Postgres refuses to
+    /// convert (a character that encoding lacks). Dropped like the others.
+    pub fn create_latin1() -> Self {
+        keep_openssl_alive_at_exit();
+        let name = format!("parlor_latin1_{}", Uuid::new_v4().simple());
+        let mut conn = maintenance_connection();
+        diesel::sql_query(format!(
+            "CREATE DATABASE {} ENCODING 'LATIN1' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0",
+            db::quote_identifier(&name)
+        ))
+        .execute(&mut conn)
+        .expect("create a LATIN1 database");
+        Self { name }
+    }
 }
 
 impl Drop for TestDatabase {

@@ -739,3 +739,63 @@ async fn a_storm_of_visitors_reaches_agents_on_another_instance_through_postgres
     }
     assert_eq!(announced, visitors);
 }
+
+/// Records what a broker hands its instance.
+#[derive(Default)]
+struct RecordingReceiver {
+    frames: std::sync::Mutex<Vec<String>>,
+    reconnects: std::sync::atomic::AtomicUsize,
+}
+
+impl parlor::realtime::broker::Receiver for RecordingReceiver {
+    fn receive(&self, envelope: parlor::realtime::broker::Envelope) {
+        for wakeup in envelope.e {
+            if let parlor::realtime::broker::Wakeup::Frame { f, .. } = wakeup {
+                self.frames.lock().unwrap().push(f);
+            }
+        }
+    }
+
+    fn reconnected(&self) {
+        self.reconnects.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+/// An envelope that Postgres refuses (here a character the database's encoding lacks, as in a
+/// typing frame with an emoji in the agent's name) is dropped, with the wake-ups packed with it:
+/// the Postgres broker keeps its connection, so no socket is sent to catch up, and the next
+/// envelope arrives.
+#[tokio::test]
+async fn a_wakeup_postgres_refuses_costs_the_postgres_broker_nothing_else() {
+    use parlor::realtime::broker::{Broker, PgBroker, Wakeup};
+    let database = crate::helpers::TestDatabase::create_latin1();
+    let target = || parlor::db::tls::PgTarget::from_url(&database.url()).unwrap();
+    let workspace: parlor::db::WorkspaceId = serde_json::from_value(json!(uuid::Uuid::now_v7())).unwrap();
+    let frame = |text: &str| Wakeup::Frame { w: workspace, c: None, a: true, f: text.to_string() };
+    let (sending, listening) = (std::sync::Arc::new(RecordingReceiver::default()), std::sync::Arc::new(RecordingReceiver::default()));
+    let sender = PgBroker::start(target(), uuid::Uuid::now_v7(), sending.clone());
+    let _listener = PgBroker::start(target(), uuid::Uuid::now_v7(), listening.clone());
+    let received = |text: &str| listening.frames.lock().unwrap().iter().any(|f| f == text);
+
+    // Both connections are up once a probe gets through.
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while !received("probe") {
+        assert!(std::time::Instant::now() < deadline, "the brokers never connected");
+        sender.publish(vec![frame("probe")]);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    sender.publish(vec![frame("typing \u{1F600}")]);
+    // Later, so that it goes in an envelope of its own.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    sender.publish(vec![frame("after")]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while !received("after") {
+        assert!(std::time::Instant::now() < deadline, "what followed the refused wake-up never arrived");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // A reconnect would have come 0.5 s after the refusal.
+    tokio::time::sleep(Duration::from_millis(800)).await;
+    assert!(!received("typing \u{1F600}"), "LATIN1 has no emoji: Postgres cannot have sent it");
+    assert_eq!(sending.reconnects.load(std::sync::atomic::Ordering::SeqCst), 0, "the sending broker kept its connection");
+    assert_eq!(listening.reconnects.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
