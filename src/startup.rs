@@ -3,7 +3,14 @@
 
 use std::{net::TcpListener, sync::Arc, time::Duration};
 
-use actix_web::{App, HttpServer, dev::Server, middleware, web};
+use actix_http::{HttpService, KeepAlive};
+use actix_service::{IntoServiceFactory, ServiceFactory, map_config};
+use actix_web::{
+    App,
+    body::MessageBody,
+    dev::{Server, ServiceRequest, ServiceResponse},
+    middleware, web,
+};
 use anyhow::Context;
 use secrecy::ExposeSecret;
 use tracing_actix_web::TracingLogger;
@@ -143,62 +150,92 @@ impl Application {
     }
 }
 
+/// The HTTP server: actix-web's `HttpServer`, assembled from its parts so that it can hand
+/// upgraded connections to [`socket::upgrade`] (which `HttpServer` cannot), with the same
+/// settings it would have.
 fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Server> {
     let shutdown_grace = state.settings.shutdown_grace;
-    let server = HttpServer::new(move || {
-        App::new()
-            .app_data(state.clone())
-            .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
-            .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
-            .app_data(
-                web::JsonConfig::default()
-                    .limit(MAX_BODY_BYTES)
-                    .error_handler(|error, _| crate::error::AppError::bad_request(format!("The JSON body is invalid: {error}")).into()),
-            )
-            .app_data(
-                web::QueryConfig::default()
-                    .error_handler(|_, _| crate::error::AppError::bad_request("The address has an invalid query.").into()),
-            )
-            .wrap(middleware::from_fn(catch_panic))
-            .wrap(middleware::from_fn(render_errors))
-            .wrap(middleware::from_fn(auth::csrf::ensure_cookie))
-            .wrap(security_headers())
-            .wrap(middleware::Compress::default())
-            .wrap(TracingLogger::<ParlorRootSpan>::new())
-            .wrap(middleware::from_fn(crate::ops::metrics::record_request))
-            .wrap(middleware::from_fn(crate::ops::drain::close_connections_when_draining))
-            .route("/healthz", web::get().to(health::healthz))
-            .route("/readyz", web::get().to(health::readyz))
-            .route("/static/{name}", web::get().to(assets::serve))
-            .route("/", web::get().to(crate::landing))
-            .configure(crate::files::routes::configure)
-            .configure(crate::avatars::routes::configure)
-            .route("/ws", web::get().to(socket::connect))
-            .configure(crate::widget::configure)
-            .configure(auth::configure)
-            .configure(crate::inbox::configure)
-            .configure(crate::contacts::configure)
-            .configure(crate::reports::page::configure)
-            .configure(crate::api::configure)
-            .configure(crate::billing::pages::configure)
-            .configure(crate::email::inbound::webhook::configure)
-            .configure(admin::configure)
-    })
-    // Room for a reconnect storm: thousands of sockets coming back at once (the kernel caps the
-    // backlog at net.core.somaxconn).
-    .backlog(4096)
-    .max_connection_rate(4096)
-    // Realtime frames are small and must go out at once: with Nagle's algorithm (actix keeps
-    // the OS default) a frame could wait for the ACK of the one before, up to the peer's
-    // delayed-ACK timer (40 ms on Linux).
-    .tcp_nodelay(true)
-    .listen(listener)?
-    // SIGTERM is handled by `run_until_stopped`, which drains first; the server's own stop
-    // then waits for in-flight requests within the same grace.
-    .disable_signals()
-    .shutdown_timeout(shutdown_grace.as_secs().max(1))
-    .run();
+    let local_addr = listener.local_addr()?;
+    let builder = actix_server::Server::build();
+    let graceful_shutdown = builder.graceful_shutdown_signal();
+    let server = builder
+        // Room for a reconnect storm: thousands of sockets coming back at once (the kernel caps
+        // the backlog at net.core.somaxconn).
+        .backlog(4096)
+        .listen("parlor", listener, move || {
+            let graceful_shutdown = graceful_shutdown.clone();
+            let config = actix_web::dev::AppConfig::default();
+            let upgrade_config = config.clone();
+            HttpService::build()
+                // Idle keep-alive connections close at once when the server stops.
+                .graceful_shutdown_signal(move || {
+                    let signal = graceful_shutdown.clone();
+                    async move { signal.notified().await }
+                })
+                .keep_alive(KeepAlive::default())
+                .client_request_timeout(Duration::from_secs(5))
+                .client_disconnect_timeout(Duration::from_secs(1))
+                // Realtime frames are small and must go out at once: with Nagle's algorithm a
+                // frame could wait for the ACK of the one before, up to the peer's delayed-ACK
+                // timer (40 ms on Linux).
+                .tcp_nodelay(true)
+                .local_addr(local_addr)
+                .upgrade(socket::upgrade::service(app(state.clone()).into_factory(), upgrade_config))
+                .finish(map_config(app(state.clone()).into_factory(), move |_| config.clone()))
+                .tcp()
+        })?
+        // SIGTERM is handled by `run_until_stopped`, which drains first; the server's own stop
+        // then waits for in-flight requests within the same grace.
+        .disable_signals()
+        .shutdown_timeout(shutdown_grace.as_secs().max(1))
+        .run();
     Ok(server)
+}
+
+/// Every route and middleware: one instance answers ordinary requests, another the requests
+/// that ask for an upgrade (see [`socket::upgrade`]).
+fn app(
+    state: web::Data<AppState>,
+) -> App<
+    impl ServiceFactory<ServiceRequest, Config = (), Response = ServiceResponse<impl MessageBody>, Error = actix_web::Error, InitError = ()>,
+> {
+    App::new()
+        .app_data(state)
+        .app_data(web::PayloadConfig::new(MAX_BODY_BYTES))
+        .app_data(web::FormConfig::default().limit(MAX_BODY_BYTES))
+        .app_data(
+            web::JsonConfig::default()
+                .limit(MAX_BODY_BYTES)
+                .error_handler(|error, _| crate::error::AppError::bad_request(format!("The JSON body is invalid: {error}")).into()),
+        )
+        .app_data(
+            web::QueryConfig::default()
+                .error_handler(|_, _| crate::error::AppError::bad_request("The address has an invalid query.").into()),
+        )
+        .wrap(middleware::from_fn(catch_panic))
+        .wrap(middleware::from_fn(render_errors))
+        .wrap(middleware::from_fn(auth::csrf::ensure_cookie))
+        .wrap(security_headers())
+        .wrap(middleware::Compress::default())
+        .wrap(TracingLogger::<ParlorRootSpan>::new())
+        .wrap(middleware::from_fn(crate::ops::metrics::record_request))
+        .wrap(middleware::from_fn(crate::ops::drain::close_connections_when_draining))
+        .route("/healthz", web::get().to(health::healthz))
+        .route("/readyz", web::get().to(health::readyz))
+        .route("/static/{name}", web::get().to(assets::serve))
+        .route("/", web::get().to(crate::landing))
+        .configure(crate::files::routes::configure)
+        .configure(crate::avatars::routes::configure)
+        .route("/ws", web::get().to(socket::connect))
+        .configure(crate::widget::configure)
+        .configure(auth::configure)
+        .configure(crate::inbox::configure)
+        .configure(crate::contacts::configure)
+        .configure(crate::reports::page::configure)
+        .configure(crate::api::configure)
+        .configure(crate::billing::pages::configure)
+        .configure(crate::email::inbound::webhook::configure)
+        .configure(admin::configure)
 }
 
 /// Periodic clean-up that needs no coordination between instances.

@@ -55,6 +55,7 @@ mod team;
 mod tenancy;
 mod traces;
 mod two_way_email;
+mod upgrade;
 mod widget;
 mod widget_browser;
 mod widget_conversations;

@@ -7,11 +7,9 @@
 use super::{
     Closing, HELLO_TIMEOUT, Identity, VISITOR_FRAME_BURST, VISITOR_FRAMES_PER_SECOND, close, error_frame, frame_error, frame_limiter,
     frame_name, protocol_close,
+    transport::{CloseCode, Incoming, Socket},
 };
 use std::collections::HashMap;
-
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode, Session};
-use futures_util::StreamExt;
 
 use crate::realtime::{
     protocol::{ClientFrame, FrameError, parse_client_frame},
@@ -36,39 +34,33 @@ pub(super) struct Hello {
 }
 
 /// Waits for the first valid `hello`; anything else before it gets an error frame.
-pub(super) async fn wait_for_hello(
-    session: &mut Session,
-    stream: &mut AggregatedMessageStream,
-) -> Result<(Hello, HashMap<ConversationId, i64>), Closing> {
+pub(super) async fn wait_for_hello(socket: &mut Socket) -> Result<(Hello, HashMap<ConversationId, i64>), Closing> {
     let deadline = tokio::time::sleep(HELLO_TIMEOUT);
     tokio::pin!(deadline);
     let limiter = frame_limiter(VISITOR_FRAMES_PER_SECOND, VISITOR_FRAME_BURST);
     loop {
+        socket.flush().await.map_err(|_| close(CloseCode::Normal, "closed"))?;
         let message = tokio::select! {
-            message = stream.next() => message,
+            message = socket.next() => message,
             _ = &mut deadline => return Err(close(CloseCode::Policy, "no hello frame within 10 seconds")),
         };
         if matches!(message, Some(Ok(_))) && limiter.check().is_err() {
             return Err(close(CloseCode::Policy, "too many frames; slow down"));
         }
         let reply = match message {
-            Some(Ok(AggregatedMessage::Text(text))) => match parse_client_frame(&text) {
+            Some(Ok(Incoming::Text(text))) => match parse_client_frame(&text) {
                 Ok(ClientFrame::Hello { visitor_token, api_key, workspace_id, resume }) => {
                     return Ok((Hello { visitor_token, api_key, workspace_id }, resume));
                 }
                 Ok(other) => frame_error("hello_required", format!("Send a hello frame first, not {}.", frame_name(&other)), None),
                 Err(error) => error,
             },
-            Some(Ok(AggregatedMessage::Ping(bytes))) => {
-                session.pong(&bytes).await.map_err(|_| close(CloseCode::Normal, "closed"))?;
-                continue;
-            }
-            Some(Ok(AggregatedMessage::Pong(_))) => continue,
-            Some(Ok(AggregatedMessage::Binary(_))) => frame_error("binary_not_supported", "Frames are JSON text.", None),
-            Some(Ok(AggregatedMessage::Close(_))) | None => return Err(close(CloseCode::Normal, "closed")),
-            Some(Err(error)) => return Err(protocol_close(error)),
+            Some(Ok(Incoming::Ping | Incoming::Pong)) => continue,
+            Some(Ok(Incoming::Binary)) => frame_error("binary_not_supported", "Frames are JSON text.", None),
+            Some(Ok(Incoming::Close)) | None => return Err(close(CloseCode::Normal, "closed")),
+            Some(Err(error)) => return Err(protocol_close(error).unwrap_or_else(|| close(CloseCode::Normal, "closed"))),
         };
-        session.text(error_frame(&reply)).await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+        socket.queue(error_frame(&reply)).await.map_err(|_| close(CloseCode::Normal, "closed"))?;
     }
 }
 

@@ -8,19 +8,23 @@
 mod auth;
 mod replay;
 mod session;
+mod transport;
+pub mod upgrade;
 
 use auth::{Authenticated, authenticate, wait_for_hello};
 
 use std::{collections::HashMap, num::NonZeroU32, sync::Arc, time::Duration};
 
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
-use actix_ws::{AggregatedMessageStream, CloseCode, CloseReason, ProtocolError, Session};
 use governor::{Quota, RateLimiter};
 use uuid::Uuid;
 
+use transport::{CloseCode, ReadError, Socket};
+use upgrade::PendingSocket;
+
 use crate::realtime::{
     hub::{Mailbox, Recipients, SocketId},
-    protocol::{AuthorRef, ClientFrame, FrameError, MAX_FRAME_BYTES, ServerFrame},
+    protocol::{AuthorRef, ClientFrame, FrameError, ServerFrame},
     revocation::{Credential, close_code},
 };
 use crate::{
@@ -51,24 +55,19 @@ const VISITOR_FRAME_BURST: u32 = 100;
 const AGENT_FRAMES_PER_SECOND: u32 = 100;
 const AGENT_FRAME_BURST: u32 = 500;
 
-/// Upgrades to a WebSocket. The session cookie counts only when the page that opened the socket
-/// is Parlor's own (`Origin` equal to `PUBLIC_URL`): no cross-site WebSocket hijacking.
-pub async fn connect(
-    req: HttpRequest,
-    body: web::Payload,
-    state: web::Data<AppState>,
-    user: Option<CurrentUser>,
-) -> Result<HttpResponse, actix_web::Error> {
+/// Answers a WebSocket handshake; [`upgrade`] then hands the connection to the socket's task.
+/// The session cookie counts only when the page that opened the socket is Parlor's own
+/// (`Origin` equal to `PUBLIC_URL`): no cross-site WebSocket hijacking.
+pub async fn connect(req: HttpRequest, state: web::Data<AppState>, user: Option<CurrentUser>) -> Result<HttpResponse, actix_web::Error> {
     let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let own_origin = origin == Some(state.settings.public_origin().as_str());
     let agent = user.filter(|_| own_origin);
     // A visitor's socket from a page other than Parlor's chat window: checked against the
     // workspace's allowed domains once the token says which workspace.
     let foreign_origin = origin.filter(|_| !own_origin).map(str::to_string);
-    let (response, session, stream) = actix_ws::handle(&req, body)?;
-    let stream = stream.max_frame_size(MAX_FRAME_BYTES).aggregate_continuations().max_continuation_size(MAX_FRAME_BYTES);
-    actix_web::rt::spawn(run(state.into_inner(), agent, foreign_origin, session, stream));
-    Ok(response)
+    let mut response = actix_http::ws::handshake(req.head())?.message_body(actix_web::body::BoxBody::new(()))?;
+    response.extensions_mut().insert(PendingSocket { state: state.into_inner(), agent, foreign_origin });
+    Ok(response.into())
 }
 
 /// Who is on the other end, once `hello` is accepted.
@@ -119,42 +118,40 @@ impl Identity {
     }
 }
 
-/// Why a socket is being closed.
-struct Closing(CloseReason);
+/// Why a socket is being closed: the close frame's code and reason.
+struct Closing(CloseCode, String);
 
 fn close(code: CloseCode, description: &str) -> Closing {
-    Closing(CloseReason { code, description: Some(description.to_string()) })
+    Closing(code, description.to_string())
 }
 
 type Ack = std::pin::Pin<Box<dyn std::future::Future<Output = (Uuid, Result<Stored, AppError>)>>>;
 
-async fn run(
-    state: Arc<AppState>,
-    agent: Option<CurrentUser>,
-    foreign_origin: Option<String>,
-    mut session: Session,
-    mut stream: AggregatedMessageStream,
-) {
-    let outcome = match wait_for_hello(&mut session, &mut stream).await {
+async fn run(pending: PendingSocket, mut socket: Socket) {
+    let PendingSocket { state, agent, foreign_origin } = pending;
+    let closing = match wait_for_hello(&mut socket).await {
         Ok((frame, resume)) => match authenticate(&state, agent, foreign_origin, frame).await {
             Ok(mut authenticated) => {
                 let conversations = authenticated.conversations.take();
-                let mut connection = Connection::new(state, session.clone(), authenticated);
+                let mut connection = Connection::new(state, socket, authenticated);
                 // Boxed: the idle socket's task then stays small (memory per socket).
-                Box::pin(connection.serve(&mut stream, resume, conversations)).await
+                let outcome = Box::pin(connection.serve(resume, conversations)).await;
+                // The close frame is out before the socket leaves the hub: a drain waits for
+                // the hub to empty, and so for every client to have its 1012.
+                connection.socket.send_close(outcome.err().map(|Closing(code, reason)| (code, reason))).await;
+                connection.leave();
+                connection.socket.linger().await;
+                return;
             }
             Err(error) => {
-                let _ = session.text(error_frame(&error)).await;
-                Err(close(CloseCode::Policy, &error.message))
+                let _ = socket.queue(error_frame(&error)).await;
+                Some(close(CloseCode::Policy, &error.message))
             }
         },
-        Err(closing) => Err(closing),
+        Err(closing) => Some(closing),
     };
-    if let Err(Closing(reason)) = outcome {
-        let _ = session.close(Some(reason)).await;
-    } else {
-        let _ = session.close(None).await;
-    }
+    socket.send_close(closing.map(|Closing(code, reason)| (code, reason))).await;
+    socket.linger().await;
 }
 
 fn error_frame(error: &FrameError) -> String {
@@ -181,13 +178,15 @@ fn frame_limiter(per_second: u32, burst: u32) -> governor::DefaultDirectRateLimi
 /// A revoked credential: the documented close code, so a client knows not to retry with it
 /// (or, after a merge, to retry with it at once).
 fn revoked(reason: &str) -> Closing {
-    close(CloseCode::Other(close_code(reason)), reason)
+    close(CloseCode::from(close_code(reason)), reason)
 }
 
-fn protocol_close(error: ProtocolError) -> Closing {
+/// How a socket whose frame could not be read ends: `None` when the peer is already gone.
+fn protocol_close(error: ReadError) -> Option<Closing> {
     match error {
-        ProtocolError::Overflow => close(CloseCode::Size, "frame larger than 64 KiB"),
-        _ => close(CloseCode::Protocol, "invalid WebSocket frame"),
+        ReadError::TooLarge => Some(close(CloseCode::Size, "frame larger than 64 KiB")),
+        ReadError::Invalid => Some(close(CloseCode::Protocol, "invalid WebSocket frame")),
+        ReadError::Gone => None,
     }
 }
 
@@ -208,7 +207,7 @@ fn frame_name(frame: &ClientFrame) -> &'static str {
 /// An authenticated socket.
 struct Connection {
     state: Arc<AppState>,
-    session: Session,
+    socket: Socket,
     identity: Identity,
     /// What the socket was opened with: revoking it closes the socket.
     credential: Credential,
@@ -227,11 +226,11 @@ struct Connection {
 type Step = Result<(), Closing>;
 
 impl Connection {
-    fn new(state: Arc<AppState>, session: Session, authenticated: Authenticated) -> Self {
+    fn new(state: Arc<AppState>, socket: Socket, authenticated: Authenticated) -> Self {
         let Authenticated { identity, credential, read_only, conversations: _ } = authenticated;
         Self {
             state,
-            session,
+            socket,
             identity,
             credential,
             read_only,
@@ -243,21 +242,16 @@ impl Connection {
         }
     }
 
+    /// Queues a frame; the session loop writes it before it next waits.
     async fn text(&mut self, frame: impl Into<String>) -> Step {
-        let frame: String = frame.into();
-        self.session.text(frame).await.map_err(|_| close(CloseCode::Normal, "closed"))
+        self.socket.queue(frame.into()).await.map_err(|_| close(CloseCode::Normal, "closed"))
     }
 
     async fn error(&mut self, error: FrameError) -> Step {
         self.text(error_frame(&error)).await
     }
 
-    async fn serve(
-        &mut self,
-        stream: &mut AggregatedMessageStream,
-        resume: HashMap<ConversationId, i64>,
-        conversations: Option<Vec<Conversation>>,
-    ) -> Step {
+    async fn serve(&mut self, resume: HashMap<ConversationId, i64>, conversations: Option<Vec<Conversation>>) -> Step {
         let capacity = match self.identity {
             Identity::Visitor { .. } => super::hub::VISITOR_QUEUE,
             Identity::Agent { .. } => super::hub::AGENT_QUEUE,
@@ -271,9 +265,8 @@ impl Connection {
             // Opened while the instance shuts down: straight to another instance.
             return Err(close(CloseCode::Restart, "server restarting"));
         }
-        let result = self.session_loop(stream, resume, conversations, &mut deliveries, &flags, first_socket).await;
-        self.leave();
-        result
+        // The caller leaves the hub once the close frame is out.
+        self.session_loop(resume, conversations, &mut deliveries, &flags, first_socket).await
     }
 
     fn join(&mut self, mailbox: Mailbox) -> bool {

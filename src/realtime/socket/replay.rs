@@ -3,9 +3,7 @@
 //!
 //! Tenant rule: every range is read within the socket's workspace and audience.
 
-use super::{Closing, Connection, Identity, Step, close, revoked};
-
-use actix_ws::CloseCode;
+use super::{Closing, Connection, Identity, Step, close, revoked, transport::CloseCode};
 
 use crate::realtime::hub::Delivery;
 use crate::{

@@ -4,13 +4,13 @@
 //! Tenant rule: every conversation a frame names is looked up within the socket's workspace
 //! (and, for a visitor, its contact) before anything is done with it.
 
+use super::transport::{CloseCode, Incoming};
 use super::{
     AGENT_FRAME_BURST, AGENT_FRAMES_PER_SECOND, Ack, Closing, Connection, HEARTBEAT, IDLE_TIMEOUT, Identity, MAX_IN_FLIGHT,
     RESTART_ACK_WAIT, Step, VISITOR_FRAME_BURST, VISITOR_FRAMES_PER_SECOND, close, frame_error, frame_limiter, protocol_close, revoked,
 };
 use std::{collections::HashMap, sync::atomic::Ordering, time::Instant};
 
-use actix_ws::{AggregatedMessage, AggregatedMessageStream, CloseCode};
 use futures_util::{StreamExt, stream::FuturesUnordered};
 use uuid::Uuid;
 
@@ -74,7 +74,6 @@ impl Connection {
 
     pub(super) async fn session_loop(
         &mut self,
-        stream: &mut AggregatedMessageStream,
         resume: HashMap<ConversationId, i64>,
         conversations: Option<Vec<Conversation>>,
         deliveries: &mut tokio::sync::mpsc::Receiver<Delivery>,
@@ -92,8 +91,10 @@ impl Connection {
         let mut heartbeat = tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
         let mut last_heard = Instant::now();
         loop {
+            // What the last event queued goes out before the socket waits for the next one.
+            self.socket.flush().await.map_err(|_| close(CloseCode::Normal, "closed"))?;
             tokio::select! {
-                message = stream.next() => {
+                message = self.socket.next() => {
                     last_heard = Instant::now();
                     // Every frame a client sends costs the server work: pings and binary
                     // frames count against the flood limit as much as text.
@@ -101,18 +102,16 @@ impl Connection {
                         return Err(close(CloseCode::Policy, "too many frames; slow down"));
                     }
                     match message {
-                        Some(Ok(AggregatedMessage::Text(text))) => {
+                        Some(Ok(Incoming::Text(text))) => {
                             Box::pin(self.handle_text(&text, &mut acks)).await?;
                         }
-                        Some(Ok(AggregatedMessage::Binary(_))) => {
+                        Some(Ok(Incoming::Binary)) => {
                             self.error(frame_error("binary_not_supported", "Frames are JSON text.", None)).await?;
                         }
-                        Some(Ok(AggregatedMessage::Ping(bytes))) => {
-                            self.session.pong(&bytes).await.map_err(|_| close(CloseCode::Normal, "closed"))?;
-                        }
-                        Some(Ok(AggregatedMessage::Pong(_))) => {}
-                        Some(Ok(AggregatedMessage::Close(_))) | None => return Ok(()),
-                        Some(Err(error)) => return Err(protocol_close(error)),
+                        // Answered by the transport with the next write.
+                        Some(Ok(Incoming::Ping | Incoming::Pong)) => {}
+                        Some(Ok(Incoming::Close)) | None => return Ok(()),
+                        Some(Err(error)) => return protocol_close(error).map_or(Ok(()), Err),
                     }
                 }
                 Some(delivery) = deliveries.recv() => Box::pin(self.deliver(delivery)).await?,
@@ -121,7 +120,7 @@ impl Connection {
                     if last_heard.elapsed() > IDLE_TIMEOUT {
                         return Err(close(CloseCode::Away, "no answer to pings"));
                     }
-                    self.session.ping(b"").await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+                    self.socket.ping().await.map_err(|_| close(CloseCode::Normal, "closed"))?;
                     self.mark_online(true);
                 }
             }
