@@ -1,6 +1,8 @@
-//! One WebSocket connection at `GET /ws`: authentication by the first frame ([`auth`]), the
-//! session loop with sends acked after commit ([`session`]), and resume, de-duplication and gap
-//! repair by `seq` ([`replay`]). This file holds the connection's state and its place in the hub.
+//! One WebSocket connection at `GET /ws`: the handshake ([`connect`], handed over by
+//! [`upgrade`]), the WebSocket itself ([`transport`]), authentication by the first frame
+//! ([`auth`]), the session loop with sends acked after commit ([`session`]), and resume,
+//! de-duplication and gap repair by `seq` ([`replay`]). This file holds the connection's state
+//! and its place in the hub.
 //!
 //! Tenant rule: a socket acts only within the workspace its credential names ([`Identity`]);
 //! every read, write and broadcast it makes carries that `WorkspaceId`.

@@ -24,6 +24,9 @@ use crate::{
     error::AppError,
 };
 
+/// Deliveries handled before the socket writes: at most this many frames wait for one write.
+const DELIVERY_BURST: usize = 64;
+
 impl Connection {
     /// Says welcome; a visitor's welcome lists its conversations with their last seq.
     async fn welcome(&mut self, conversations: &[Conversation]) -> Step {
@@ -114,7 +117,20 @@ impl Connection {
                         Some(Err(error)) => return protocol_close(error).map_or(Ok(()), Err),
                     }
                 }
-                Some(delivery) = deliveries.recv() => Box::pin(self.deliver(delivery)).await?,
+                Some(delivery) = deliveries.recv() => {
+                    Box::pin(self.deliver(delivery)).await?;
+                    // What is already queued behind it goes out in the same write: an agent
+                    // socket at thousands of messages a second makes one write per burst,
+                    // not one per message. A revocation ends the burst (its delivery is an
+                    // error), and so does a shutdown.
+                    for _ in 1..DELIVERY_BURST {
+                        if flags.restart.load(Ordering::Acquire) {
+                            break;
+                        }
+                        let Ok(next) = deliveries.try_recv() else { break };
+                        Box::pin(self.deliver(next)).await?;
+                    }
+                }
                 Some((client_id, result)) = acks.next(), if !acks.is_empty() => Box::pin(self.acknowledge(client_id, result)).await?,
                 _ = heartbeat.tick() => {
                     if last_heard.elapsed() > IDLE_TIMEOUT {
