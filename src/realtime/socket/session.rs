@@ -59,6 +59,9 @@ impl Connection {
     async fn open(&mut self, resume: HashMap<ConversationId, i64>, conversations: Option<Vec<Conversation>>, first_socket: bool) -> Step {
         let conversations = conversations.unwrap_or_default();
         self.welcome(&conversations).await?;
+        // Out at once, not with the replay: the client learns it is connected without waiting
+        // for the queries of its catch-up.
+        self.socket.flush().await.map_err(|_| close(CloseCode::Normal, "closed"))?;
         for conversation in &conversations {
             self.known.insert(conversation.id, conversation.contact_id);
         }
