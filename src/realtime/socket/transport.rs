@@ -37,6 +37,9 @@ const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
 /// close frame and its code.
 const LINGER: Duration = Duration::from_secs(1);
 
+/// The longest close reason a close frame can carry (RFC 6455, 5.5).
+const MAX_CLOSE_REASON: usize = 123;
+
 /// A frame from the client. Pings are answered by tungstenite itself, with the next write.
 pub enum Incoming {
     Text(Utf8Bytes),
@@ -124,7 +127,16 @@ impl Socket {
 
     /// Writes what is queued and the close frame (a normal close when `reason` is `None`).
     pub async fn send_close(&mut self, reason: Option<(CloseCode, String)>) {
-        let (code, reason) = reason.unwrap_or((CloseCode::Normal, String::new()));
+        let (code, mut reason) = reason.unwrap_or((CloseCode::Normal, String::new()));
+        // A control frame carries at most 125 bytes, two of them the code: a longer reason
+        // would make the client fail the connection and lose the code.
+        if reason.len() > MAX_CLOSE_REASON {
+            let mut end = MAX_CLOSE_REASON;
+            while !reason.is_char_boundary(end) {
+                end -= 1;
+            }
+            reason.truncate(end);
+        }
         let frame = CloseFrame { code, reason: Utf8Bytes::from(reason) };
         // Fails when the peer closed first: tungstenite has answered its close already.
         let _ = write(self.ws.send(Message::Close(Some(frame)))).await;
@@ -143,5 +155,32 @@ async fn write(operation: impl Future<Output = Result<(), tungstenite::Error>>) 
     match tokio::time::timeout(WRITE_TIMEOUT, operation).await {
         Ok(Ok(())) => Ok(()),
         Ok(Err(_)) | Err(_) => Err(Gone),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A close frame with a reason too long for it: the reason is cut, on a character
+    /// boundary, and the client still gets the code.
+    #[tokio::test]
+    async fn a_long_close_reason_is_cut_to_fit_its_frame() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let address = listener.local_addr().expect("address");
+        let client = tokio::spawn(async move {
+            let stream = TcpStream::connect(address).await.expect("connect");
+            let mut ws = WebSocketStream::from_raw_socket(stream, Role::Client, None).await;
+            match ws.next().await {
+                Some(Ok(Message::Close(Some(frame)))) => (frame.code, frame.reason.to_string()),
+                other => panic!("expected a close frame, got {other:?}"),
+            }
+        });
+        let (stream, _) = listener.accept().await.expect("accept");
+        let mut socket = Socket::accept(stream, Vec::new(), 1024).await;
+        socket.send_close(Some((CloseCode::Policy, "é".repeat(100)))).await;
+        let (code, reason) = client.await.expect("client");
+        assert_eq!(code, CloseCode::Policy);
+        assert_eq!(reason, "é".repeat(61), "cut at 122 bytes, the last whole character within 123");
     }
 }
