@@ -39,7 +39,7 @@ pub(super) async fn wait_for_hello(socket: &mut Socket) -> Result<(Hello, HashMa
     tokio::pin!(deadline);
     let limiter = frame_limiter(VISITOR_FRAMES_PER_SECOND, VISITOR_FRAME_BURST);
     loop {
-        socket.flush().await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+        socket.flush().await?;
         let message = tokio::select! {
             message = socket.next() => message,
             _ = &mut deadline => return Err(close(CloseCode::Policy, "no hello frame within 10 seconds")),
@@ -60,7 +60,7 @@ pub(super) async fn wait_for_hello(socket: &mut Socket) -> Result<(Hello, HashMa
             Some(Ok(Incoming::Close)) | None => return Err(close(CloseCode::Normal, "closed")),
             Some(Err(error)) => return Err(protocol_close(error).unwrap_or_else(|| close(CloseCode::Normal, "closed"))),
         };
-        socket.queue(error_frame(&reply)).await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+        socket.queue(error_frame(&reply)).await?;
     }
 }
 

@@ -127,6 +127,19 @@ fn close(code: CloseCode, description: &str) -> Closing {
     Closing(code, description.to_string())
 }
 
+/// A peer that is gone, or takes nothing, ends its socket as a normal close.
+impl From<transport::Gone> for Closing {
+    fn from(_: transport::Gone) -> Self {
+        close(CloseCode::Normal, "closed")
+    }
+}
+
+impl From<Closing> for (CloseCode, String) {
+    fn from(Closing(code, reason): Closing) -> Self {
+        (code, reason)
+    }
+}
+
 type Ack = std::pin::Pin<Box<dyn std::future::Future<Output = (Uuid, Result<Stored, AppError>)>>>;
 
 async fn run(pending: PendingSocket, mut socket: Socket) {
@@ -140,7 +153,7 @@ async fn run(pending: PendingSocket, mut socket: Socket) {
                 let outcome = Box::pin(connection.serve(resume, conversations)).await;
                 // The close frame is out before the socket leaves the hub: a drain waits for
                 // the hub to empty, and so for every client to have its 1012.
-                connection.socket.send_close(outcome.err().map(|Closing(code, reason)| (code, reason))).await;
+                connection.socket.send_close(outcome.err().map(Into::into)).await;
                 connection.leave();
                 connection.socket.linger().await;
                 return;
@@ -152,7 +165,7 @@ async fn run(pending: PendingSocket, mut socket: Socket) {
         },
         Err(closing) => Some(closing),
     };
-    socket.send_close(closing.map(|Closing(code, reason)| (code, reason))).await;
+    socket.send_close(closing.map(Into::into)).await;
     socket.linger().await;
 }
 
@@ -246,7 +259,7 @@ impl Connection {
 
     /// Queues a frame; the session loop writes it before it next waits.
     async fn text(&mut self, frame: impl Into<String>) -> Step {
-        self.socket.queue(frame.into()).await.map_err(|_| close(CloseCode::Normal, "closed"))
+        self.socket.queue(frame.into()).await.map_err(Closing::from)
     }
 
     async fn error(&mut self, error: FrameError) -> Step {

@@ -61,7 +61,7 @@ impl Connection {
         self.welcome(&conversations).await?;
         // Out at once, not with the replay: the client learns it is connected without waiting
         // for the queries of its catch-up.
-        self.socket.flush().await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+        self.socket.flush().await?;
         for conversation in &conversations {
             self.known.insert(conversation.id, conversation.contact_id);
         }
@@ -98,7 +98,7 @@ impl Connection {
         let mut last_heard = Instant::now();
         loop {
             // What the last event queued goes out before the socket waits for the next one.
-            self.socket.flush().await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+            self.socket.flush().await?;
             tokio::select! {
                 message = self.socket.next() => {
                     last_heard = Instant::now();
@@ -139,7 +139,7 @@ impl Connection {
                     if last_heard.elapsed() > IDLE_TIMEOUT {
                         return Err(close(CloseCode::Away, "no answer to pings"));
                     }
-                    self.socket.ping().await.map_err(|_| close(CloseCode::Normal, "closed"))?;
+                    self.socket.ping().await?;
                     self.mark_online(true);
                 }
             }
