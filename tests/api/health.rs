@@ -78,6 +78,34 @@ async fn a_draining_instance_is_not_ready_and_closes_each_connection_after_its_a
     }
 }
 
+/// A request already under way when the drain begins (its head came before, its body after)
+/// is answered with `Connection: close` too: whether to close is judged on the answer, so no
+/// answer given while draining keeps its connection.
+#[tokio::test]
+async fn a_request_under_way_when_the_drain_begins_closes_its_connection() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    let mut stream = tokio::net::TcpStream::connect(app.address.trim_start_matches("http://")).await.expect("connect");
+    let body = "{}";
+    let head = format!(
+        "POST /webhooks/stripe HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    // The handler waits for the body; by now the request has passed every middleware's entry.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    app.state.lifecycle.start_draining();
+    stream.write_all(body.as_bytes()).await.expect("body");
+    let mut answer = Vec::new();
+    tokio::time::timeout(std::time::Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .expect("the server closes the connection after its answer")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer).to_ascii_lowercase();
+    assert!(answer.starts_with("http/1.1 "), "{answer}");
+    assert!(answer.contains("\r\nconnection: close\r\n"), "{answer}");
+}
+
 /// A reconnect storm needs room in the listening socket's backlog: the kernel holds completed
 /// handshakes there until the server accepts them, and drops those beyond it (the client
 /// retries a second later). The kernel reports a listener's backlog as its Send-Q (`ss -lnt`).
