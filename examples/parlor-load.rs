@@ -345,7 +345,8 @@ async fn main() -> anyhow::Result<()> {
             saturate(&cli.url, cli.analyze_url.as_deref(), &site_key, visitors, in_flight, seconds).await
         }
         Scenario::Resume { visitors, agents, live_replies, missed } => {
-            resume(&cli.url, cli.analyze_url.as_deref(), &site_key, &cookie, visitors, agents, live_replies, missed).await
+            let storm = Storm { visitors, agents, live_replies, missed };
+            resume(&cli.url, cli.analyze_url.as_deref(), &site_key, &cookie, storm).await
         }
         Scenario::Inbox { conversations, requests, database_url } => {
             inbox(&cli.url, &site_key, &cookie, conversations, requests, &database_url).await
@@ -605,16 +606,16 @@ async fn saturate(
     Ok(())
 }
 
-async fn resume(
-    url: &str,
-    analyze_url: Option<&str>,
-    site_key: &str,
-    cookie: &str,
+/// A resume storm: `visitors` sockets drop and reconnect at once (see [`Scenario::Resume`]).
+struct Storm {
     visitors: usize,
     agents: usize,
     live_replies: bool,
     missed: bool,
-) -> anyhow::Result<()> {
+}
+
+async fn resume(url: &str, analyze_url: Option<&str>, site_key: &str, cookie: &str, storm: Storm) -> anyhow::Result<()> {
+    let Storm { visitors, agents, live_replies, missed } = storm;
     // The seqs each visitor must receive after its reconnect: its own first message is seq 1.
     let expected: &[i64] = match (missed, live_replies) {
         (true, true) => &[2, 3],
