@@ -680,11 +680,14 @@ async fn resume(url: &str, analyze_url: Option<&str>, site_key: &str, cookie: &s
             let until = Instant::now() + Duration::from_secs(30);
             if let Ok((mut ws, _)) = visitor_hello(&url, &token, json!({ conversation.clone(): 1 })).await {
                 timings.lock().map(|mut t| t.0.push(reconnect_started.elapsed().as_micros() as u64)).ok();
+                let count_recovered = || {
+                    recovered.fetch_add(1, Ordering::Relaxed);
+                    timings.lock().map(|mut t| t.1.push(reconnect_started.elapsed().as_micros() as u64)).ok();
+                };
                 // Missing nothing, a visitor has recovered with its welcome.
                 let mut counted = !missed;
                 if counted {
-                    recovered.fetch_add(1, Ordering::Relaxed);
-                    timings.lock().map(|mut t| t.1.push(reconnect_started.elapsed().as_micros() as u64)).ok();
+                    count_recovered();
                 }
                 while Instant::now() < until && seen.len() < expected_count {
                     let frame = match tokio::time::timeout(Duration::from_secs(1), next_json(&mut ws)).await {
@@ -699,8 +702,7 @@ async fn resume(url: &str, analyze_url: Option<&str>, site_key: &str, cookie: &s
                         seen.push(frame["seq"].as_i64().unwrap_or(-1));
                         if !counted && seen.contains(&2) {
                             counted = true;
-                            recovered.fetch_add(1, Ordering::Relaxed);
-                            timings.lock().map(|mut t| t.1.push(reconnect_started.elapsed().as_micros() as u64)).ok();
+                            count_recovered();
                         }
                     }
                 }

@@ -114,13 +114,13 @@ pub async fn close_connections_when_draining(
     request: actix_web::dev::ServiceRequest,
     next: actix_web::middleware::Next<impl actix_web::body::MessageBody>,
 ) -> Result<actix_web::dev::ServiceResponse<impl actix_web::body::MessageBody>, actix_web::Error> {
-    let state = request.app_data::<web::Data<AppState>>().cloned();
     let mut response = next.call(request).await?;
     // Judged once the handler has answered, not when the request arrived: draining only ever
     // turns on, so every answer `/readyz` gave as "draining" closes its connection, even one
     // whose request came in a moment before the drain began. (An answer made just before may
     // close too; the proxy's next connection is then refused, which tells it as much.)
-    if state.is_some_and(|state| state.lifecycle.is_draining()) {
+    let draining = response.request().app_data::<web::Data<AppState>>().is_some_and(|state| state.lifecycle.is_draining());
+    if draining {
         response.response_mut().head_mut().set_connection_type(actix_web::http::ConnectionType::Close);
     }
     Ok(response)
