@@ -52,7 +52,7 @@ impl Application {
         .await
         .context("database set-up panicked")??;
 
-        let pool = db::build_pool(&settings.database_url, settings.database_pool_size, crate::realtime::WRITER_THREADS as u32)?;
+        let pool = db::build_pool(&settings.database_url, settings.database_pool_size, crate::realtime::RESERVED_CONNECTIONS)?;
         let mailer = Mailer::from_settings(&settings)?;
         let limiters = Limiters::new(&settings.rate_limits);
         let links = crate::files::Links::new(settings.secret_bytes(), &settings.public_url, settings.file_link_ttl);

@@ -169,6 +169,18 @@ impl Visitor {
         Ok(found.map(|contact| Visitor { session_id, contact }))
     }
 
+    /// The visitors of the live (unrevoked) sessions among `session_ids`, in one statement: the
+    /// hellos of a reconnect storm are checked together.
+    pub fn find_many(conn: &mut PgConnection, session_ids: &[VisitorSessionId]) -> Result<Vec<Visitor>, AppError> {
+        let found: Vec<(VisitorSessionId, Contact)> = visitor_sessions::table
+            .inner_join(contacts::table)
+            .filter(visitor_sessions::id.eq_any(session_ids))
+            .filter(visitor_sessions::revoked_at.is_null())
+            .select((visitor_sessions::id, Contact::as_select()))
+            .load(conn)?;
+        Ok(found.into_iter().map(|(session_id, contact)| Visitor { session_id, contact }).collect())
+    }
+
     /// What a token a widget returns with says about its visitor, revoked or not: a blocked
     /// contact is refused a new session whatever the state of the old one.
     pub fn standing(conn: &mut PgConnection, session_id: VisitorSessionId) -> Result<Option<(WorkspaceId, Standing)>, AppError> {

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod assignment;
+pub mod batched_reads;
 pub mod contacts;
 pub mod labels;
 pub mod notices;
@@ -312,7 +313,7 @@ pub fn messages_by_id(conn: &mut PgConnection, workspace_id: WorkspaceId, ids: &
 }
 
 /// A conversation as its participants see it.
-#[derive(Queryable, Selectable, Clone, Debug, Serialize)]
+#[derive(Queryable, QueryableByName, Selectable, Clone, Debug, Serialize)]
 #[diesel(table_name = conversations, check_for_backend(diesel::pg::Pg))]
 pub struct Conversation {
     pub id: ConversationId,

@@ -35,6 +35,10 @@ use revocation::Revocation;
 /// How many threads commit messages; each owns a shard of the conversations.
 pub const WRITER_THREADS: usize = 4;
 
+/// Pool connections kept for the threads that take one directly: the message writers and the
+/// socket readers.
+pub const RESERVED_CONNECTIONS: u32 = (WRITER_THREADS + socket::reads::READER_THREADS) as u32;
+
 /// The realtime machinery of one instance.
 pub struct Realtime {
     pub instance_id: Uuid,
@@ -42,6 +46,8 @@ pub struct Realtime {
     pub writer: MessageWriter,
     /// Visitors' comings and goings, announced to agents a few times a second.
     pub presence: Arc<presence::VisitorPresence>,
+    /// The reads of sockets saying hello, made together.
+    pub reads: socket::reads::SocketReads,
     broker: Arc<dyn Broker>,
 }
 
@@ -130,10 +136,11 @@ impl Realtime {
             })
         };
         spawn_credential_checks(hub.clone(), pool.clone(), credential_check);
+        let reads = socket::reads::SocketReads::start(pool.clone(), socket::reads::READER_THREADS);
         let writer = MessageWriter::start(pool, WRITER_THREADS, limits, links, on_commit);
         let presence = Arc::new(presence::VisitorPresence::default());
         presence.spawn_flusher(hub.clone(), broker.clone());
-        Ok(Self { instance_id, hub, writer, presence, broker })
+        Ok(Self { instance_id, hub, writer, presence, reads, broker })
     }
 
     /// Closes the sockets a revocation names, here at once and on the other instances through

@@ -799,3 +799,139 @@ async fn a_wakeup_postgres_refuses_costs_the_postgres_broker_nothing_else() {
     assert_eq!(sending.reconnects.load(std::sync::atomic::Ordering::SeqCst), 0, "the sending broker kept its connection");
     assert_eq!(listening.reconnects.load(std::sync::atomic::Ordering::SeqCst), 0);
 }
+
+/// The reads of many hellos share one statement (`conversations::batched_reads`): whatever
+/// shares it, each socket's range reads only its own workspace's rows, a visitor only its own
+/// conversations and never a note.
+#[tokio::test]
+async fn reads_made_together_stay_within_each_sockets_workspace_and_audience() {
+    use diesel::{Connection, PgConnection};
+    use parlor::{
+        conversations::{
+            Audience,
+            batched_reads::{MissedRange, conversations_of_visitors, messages_after_each},
+        },
+        db::{ContactId, ConversationId, WorkspaceId},
+    };
+
+    let app = spawn_app().await;
+    let ada = app.sign_up_workspace().await;
+    let bob = app.sign_up_workspace_as(&app.new_browser(), Person::new("Bob")).await;
+    let (alice, alices) = ada.visitor_says("Alice in A").await;
+    let mut ada_socket = ada.owner.socket().await;
+    ada_socket
+        .send(
+            json!({"type": "send", "client_id": uuid::Uuid::now_v7(), "conversation_id": alices, "body": "Note on Alice", "private": true}),
+        )
+        .await;
+    ada_socket.expect("ack").await;
+    ada.owner.replies(&alices, "Hello Alice").await;
+    let (carol, carols) = bob.visitor_says("Carol in B").await;
+    bob.owner.replies(&carols, "Hello Carol").await;
+
+    let workspace = |id: &str| -> WorkspaceId { serde_json::from_value(json!(id)).unwrap() };
+    let (a, b) = (workspace(&ada.id), workspace(&bob.id));
+    let contact = |id: &str| ContactId(id.parse().unwrap());
+    let (alice_id, carol_id) = (contact(&alice.contact_id), contact(&carol.contact_id));
+    let conversation = |id: &str| ConversationId(id.parse().unwrap());
+    let (in_a, in_b) = (conversation(&alices), conversation(&carols));
+    let range = |workspace_id, audience, conversation_id, after| MissedRange { workspace_id, audience, conversation_id, after };
+
+    let mut conn = PgConnection::establish(&app.database.url()).unwrap();
+    let pages = messages_after_each(
+        &mut conn,
+        &[
+            range(a, Audience::Visitor(alice_id), in_a, 0),
+            range(a, Audience::Agents, in_a, 0),
+            // A's conversation asked for within B, and within A for a visitor who is not its own.
+            range(b, Audience::Visitor(carol_id), in_a, 0),
+            range(b, Audience::Agents, in_a, 0),
+            range(a, Audience::Visitor(carol_id), in_a, 0),
+            range(b, Audience::Visitor(carol_id), in_b, 1),
+            // The same conversation twice in one statement, from two places.
+            range(a, Audience::Visitor(alice_id), in_a, 2),
+        ],
+        500,
+    )
+    .unwrap();
+    let bodies: Vec<Vec<(i64, &str)>> = pages.iter().map(|page| page.iter().map(|m| (m.seq, m.body.as_str())).collect()).collect();
+    assert_eq!(
+        bodies,
+        vec![
+            vec![(1, "Alice in A"), (3, "Hello Alice")],
+            vec![(1, "Alice in A"), (2, "Note on Alice"), (3, "Hello Alice")],
+            vec![],
+            vec![],
+            vec![],
+            vec![(2, "Hello Carol")],
+            vec![(3, "Hello Alice")],
+        ]
+    );
+    assert!(pages.iter().flatten().all(|m| m.workspace_id == a || m.workspace_id == b));
+    assert_eq!(pages[5][0].workspace_id, b);
+
+    let lists = conversations_of_visitors(&mut conn, &[(a, alice_id), (b, carol_id), (b, alice_id), (a, carol_id)]).unwrap();
+    let ids: Vec<Vec<ConversationId>> = lists.iter().map(|list| list.iter().map(|c| c.id).collect()).collect();
+    assert_eq!(ids, vec![vec![in_a], vec![in_b], vec![], vec![]]);
+}
+
+/// A reconnect storm over two workspaces: hellos read together, each visitor welcomed with its
+/// own conversation and what it missed, and refused another's.
+#[tokio::test]
+async fn visitors_of_two_workspaces_reconnecting_at_once_each_get_only_their_own() {
+    let app = spawn_app().await;
+    let ada = app.sign_up_workspace().await;
+    let bob = app.sign_up_workspace_as(&app.new_browser(), Person::new("Bob")).await;
+    let mut visitors = Vec::new();
+    for (workspace, name) in [(&ada, "A"), (&bob, "B")] {
+        for n in 0..12 {
+            let (visitor, conversation) = workspace.visitor_says(&format!("{name}{n} asks")).await;
+            workspace.owner.replies(&conversation, &format!("{name}{n} answered")).await;
+            visitors.push((visitor, conversation, format!("{name}{n}")));
+        }
+    }
+    let foreign = visitors[12].1.clone();
+    let mut reconnecting = Vec::new();
+    for (visitor, conversation, name) in visitors {
+        visitor.socket.close().await;
+        let app = &app;
+        let foreign = foreign.clone();
+        reconnecting.push(async move {
+            // Everyone also claims a conversation of workspace B's first visitor.
+            let resume = if foreign == conversation {
+                json!({ conversation.clone(): 1 })
+            } else {
+                json!({ conversation.clone(): 1, foreign.clone(): 0 })
+            };
+            let (mut socket, welcome) = Socket::visitor(app, &visitor.token, resume).await;
+            (socket_outcome(&mut socket, &welcome, &conversation, &foreign).await, name)
+        });
+    }
+    for (outcome, name) in futures_util::future::join_all(reconnecting).await {
+        let (listed, missed, refused) = outcome;
+        assert_eq!(listed, 1, "{name}: the welcome lists its one conversation");
+        assert_eq!(missed, vec![(2, format!("{name} answered"))], "{name}: exactly what it missed");
+        assert_eq!(refused, name != "B0", "{name}: another visitor's conversation is not found");
+    }
+}
+
+/// What a reconnected visitor socket shows: how many conversations its welcome lists, the
+/// messages it is sent, and whether another's conversation was refused.
+async fn socket_outcome(socket: &mut Socket, welcome: &Value, own: &str, foreign: &str) -> (usize, Vec<(i64, String)>, bool) {
+    let listed = welcome["conversations"].as_array().map(Vec::len).unwrap_or(0);
+    assert!(welcome["conversations"].as_array().unwrap().iter().all(|c| c["id"] == own));
+    let (mut missed, mut refused) = (Vec::new(), false);
+    // Until the missed message is in, then until the socket falls quiet.
+    while let Some(frame) = socket.next_within(Duration::from_millis(if missed.is_empty() { 5_000 } else { 500 })).await {
+        match frame["type"].as_str() {
+            Some("message") => missed.push((frame["seq"].as_i64().unwrap(), frame["body"].as_str().unwrap().to_string())),
+            Some("error") => {
+                assert_eq!(frame["code"], "not_found");
+                assert_eq!(frame["conversation_id"], foreign);
+                refused = true;
+            }
+            _ => {}
+        }
+    }
+    (listed, missed, refused)
+}

@@ -7,6 +7,7 @@
 use super::{
     Closing, HELLO_TIMEOUT, Identity, VISITOR_FRAME_BURST, VISITOR_FRAMES_PER_SECOND, close, error_frame, frame_error, frame_limiter,
     frame_name, protocol_close,
+    reads::{HelloAnswer, VisitorHello},
     transport::{CloseCode, Incoming, Socket},
 };
 use std::collections::HashMap;
@@ -17,13 +18,9 @@ use crate::realtime::{
 };
 use crate::{
     auth::CurrentUser,
-    conversations::{
-        Conversation,
-        contacts::{self, Visitor},
-    },
+    conversations::{Conversation, contacts},
     db::{self, ConversationId},
     state::AppState,
-    widget::settings::WidgetSettings,
     workspaces::Workspace,
 };
 
@@ -71,8 +68,7 @@ pub(super) struct Authenticated {
     pub credential: Credential,
     /// An API key without the `write` scope: it may listen, not act.
     pub read_only: bool,
-    /// A visitor's conversations, for its welcome (loaded in the same database call: a
-    /// reconnect storm costs one round trip per socket here).
+    /// A visitor's conversations, for its welcome (read with its hello).
     pub conversations: Option<Vec<Conversation>>,
 }
 
@@ -113,35 +109,25 @@ async fn by_api_key(state: &AppState, secret: String) -> Result<Authenticated, F
     Ok(Authenticated { identity, credential: Credential::ApiKey(key.id), read_only, conversations: None })
 }
 
-/// A visitor, with its conversations loaded in the same database call: a reconnect storm
-/// costs one round trip per socket here.
+/// A visitor, with its conversations read in the same batch as the other sockets saying hello
+/// meanwhile (see [`super::reads`]).
 async fn by_visitor_token(state: &AppState, token: &str, foreign_origin: Option<String>) -> Result<Authenticated, FrameError> {
     let unauthorized =
         || frame_error("unauthorized", "This visitor token is not valid (it may have been revoked); start a new widget session.", None);
     let session_id = contacts::decode_token(state.settings.secret_bytes(), token).ok_or_else(unauthorized)?;
-    let public_origin = state.settings.public_origin();
-    let found = db::run(&state.pool, move |conn| {
-        let Some(visitor) = Visitor::find(conn, session_id)? else { return Ok(None) };
-        if let Some(origin) = foreign_origin {
-            let settings = WidgetSettings::load(conn, visitor.contact.workspace_id)?;
-            if !settings.allows_origin(&origin, &public_origin) {
-                return Ok(Some(Err(false)));
-            }
+    let hello = VisitorHello { session_id, foreign_origin, public_origin: state.settings.public_origin() };
+    let (visitor, conversations) = match state.realtime.reads.visitor_hello(hello).await.map_err(|_| unavailable())? {
+        HelloAnswer::Welcome(visitor, conversations) => (visitor, conversations),
+        HelloAnswer::Unknown => return Err(unauthorized()),
+        HelloAnswer::Blocked => return Err(frame_error("forbidden", contacts::BLOCKED_MESSAGE, None)),
+        HelloAnswer::OriginRefused => {
+            return Err(frame_error(
+                "origin_not_allowed",
+                "This website may not use this chat: its domain is not among the allowed domains.",
+                None,
+            ));
         }
-        if visitor.contact.is_blocked() {
-            return Ok(Some(Err(true)));
-        }
-        let conversations = Conversation::list_for_contact(conn, visitor.contact.workspace_id, visitor.contact.id)?;
-        Ok(Some(Ok((visitor, conversations))))
-    })
-    .await
-    .map_err(|_| unavailable())?;
-    let (visitor, conversations) = found.ok_or_else(unauthorized)?.map_err(|blocked| match blocked {
-        true => frame_error("forbidden", contacts::BLOCKED_MESSAGE, None),
-        false => {
-            frame_error("origin_not_allowed", "This website may not use this chat: its domain is not among the allowed domains.", None)
-        }
-    })?;
+    };
     let identity =
         Identity::Visitor { workspace_id: visitor.contact.workspace_id, contact_id: visitor.contact.id, name: visitor.contact.name };
     Ok(Authenticated { identity, credential: Credential::Visitor(session_id), read_only: false, conversations: Some(conversations) })

@@ -8,6 +8,7 @@
 //! every read, write and broadcast it makes carries that `WorkspaceId`.
 
 mod auth;
+pub mod reads;
 mod replay;
 mod session;
 mod transport;

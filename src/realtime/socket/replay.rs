@@ -7,11 +7,12 @@ use super::{Closing, Connection, Identity, Step, close, revoked, transport::Clos
 
 use crate::realtime::hub::Delivery;
 use crate::{
-    conversations::{Message, messages_after},
+    conversations::{Message, batched_reads::MissedRange, messages_after},
     db::{self, ConversationId},
 };
 
-const REPLAY_PAGE: i64 = 500;
+/// Messages read per query when a socket catches up.
+pub(super) const REPLAY_PAGE: i64 = 500;
 
 /// How far before the last delivered message a catch-up looks: a message is stamped before its
 /// batch commits, so one committed just after may carry a slightly older time.
@@ -30,22 +31,60 @@ impl Connection {
             })
             .await
             .map_err(|_| close(CloseCode::Error, "database unavailable"))?;
-            let count = page.len();
-            let mut page = page;
-            self.state.files.links.sign_messages(&mut page);
-            for message in page {
-                cursor = message.seq;
-                self.text(crate::realtime::protocol::message_frame(&message)).await?;
-                sent += 1;
-            }
-            if let Some(limit) = up_to {
-                cursor = cursor.max(limit);
-            }
-            self.seen.insert(conversation_id, cursor.max(self.seen.get(&conversation_id).copied().unwrap_or(0)));
-            if (count as i64) < REPLAY_PAGE {
+            let full = page.len() as i64 == REPLAY_PAGE;
+            sent += page.len();
+            cursor = self.send_page(conversation_id, page, cursor, up_to).await?;
+            if !full {
                 return Ok(sent);
             }
         }
+    }
+
+    /// Sends one page of a conversation's messages read after `cursor`, and remembers the last
+    /// seq; returns where the next page starts.
+    async fn send_page(
+        &mut self,
+        conversation_id: ConversationId,
+        mut page: Vec<Message>,
+        mut cursor: i64,
+        up_to: Option<i64>,
+    ) -> Result<i64, Closing> {
+        self.state.files.links.sign_messages(&mut page);
+        for message in page {
+            cursor = message.seq;
+            self.text(crate::realtime::protocol::message_frame(&message)).await?;
+        }
+        if let Some(limit) = up_to {
+            cursor = cursor.max(limit);
+        }
+        self.seen.insert(conversation_id, cursor.max(self.seen.get(&conversation_id).copied().unwrap_or(0)));
+        Ok(cursor)
+    }
+
+    /// Resumes conversations the socket is known to own (a visitor's welcome lists them): their
+    /// first pages are read together with other sockets' (see [`super::reads`]), the rest, if
+    /// any, page by page. Read after the socket joined the hub, like [`Self::replay`].
+    pub(super) async fn replay_owned(&mut self, ranges: Vec<(ConversationId, i64)>) -> Step {
+        if ranges.is_empty() {
+            return Ok(());
+        }
+        let (workspace_id, audience) = (self.identity.workspace_id(), self.identity.audience());
+        let missed: Vec<MissedRange> = ranges
+            .iter()
+            .map(|&(conversation_id, after)| MissedRange { workspace_id, audience, conversation_id, after: after.max(0) })
+            .collect();
+        for range in &missed {
+            self.seen.insert(range.conversation_id, range.after);
+        }
+        let pages = self.state.realtime.reads.missed(missed.clone()).await.map_err(|_| close(CloseCode::Error, "database unavailable"))?;
+        for (range, page) in missed.into_iter().zip(pages) {
+            let full = page.len() as i64 == REPLAY_PAGE;
+            let cursor = self.send_page(range.conversation_id, page, range.after, None).await?;
+            if full {
+                self.send_range(range.conversation_id, cursor, None).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Sends what a resuming client lacks, read after the socket joined the hub: a message

@@ -72,7 +72,11 @@ impl Connection {
             self.error(frame_error("too_many_conversations", format!("Resume at most {MAX_RESUME} conversations per hello."), None))
                 .await?;
         }
-        for (conversation_id, last_seq) in resume.into_iter().take(MAX_RESUME) {
+        // A visitor's own conversations are resumed together; anything else is checked first.
+        let (owned, others): (Vec<_>, Vec<_>) =
+            resume.into_iter().take(MAX_RESUME).partition(|(conversation_id, _)| self.known.contains_key(conversation_id));
+        Box::pin(self.replay_owned(owned)).await?;
+        for (conversation_id, last_seq) in others {
             Box::pin(self.replay(conversation_id, last_seq)).await?;
         }
         Ok(())
