@@ -60,7 +60,7 @@ pub fn conversations_of_visitors(
         .map(|key| {
             let mut conversations = by_visitor.get(key).cloned().unwrap_or_default();
             // The order inside each lateral read is not promised across the whole answer.
-            conversations.sort_by(|a, b| b.last_message_at.cmp(&a.last_message_at));
+            conversations.sort_by_key(|c| std::cmp::Reverse(c.last_message_at));
             conversations
         })
         .collect())
