@@ -16,14 +16,11 @@ use diesel::{
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Audience, Conversation, Message, MessageRow};
+use super::{Audience, Conversation, Message, MessageRow, VISITOR_CONVERSATIONS_LISTED};
 use crate::{
     db::{ContactId, ConversationId, MessageId, WorkspaceId, cached_sql::CachedSql},
     error::AppError,
 };
-
-/// How many conversations a visitor's welcome lists, newest first.
-pub const WELCOME_CONVERSATIONS: i64 = 50;
 
 const CONVERSATIONS_OF_VISITORS: &str = "
 SELECT c.id, c.workspace_id, c.contact_id, c.status, c.assignee_id, c.last_seq, c.last_message_at
@@ -36,7 +33,7 @@ CROSS JOIN LATERAL (
     LIMIT $3
 ) AS c";
 
-/// The conversations of each visitor, newest first, at most [`WELCOME_CONVERSATIONS`] each, in
+/// The conversations of each visitor, newest first, at most [`VISITOR_CONVERSATIONS_LISTED`] each, in
 /// the order of `visitors`.
 pub fn conversations_of_visitors(
     conn: &mut PgConnection,
@@ -49,7 +46,7 @@ pub fn conversations_of_visitors(
     let rows: Vec<Conversation> = CachedSql::new(CONVERSATIONS_OF_VISITORS)
         .bind::<Array<SqlUuid>, _>(&workspace_ids)
         .bind::<Array<SqlUuid>, _>(&contact_ids)
-        .bind::<BigInt, _>(WELCOME_CONVERSATIONS)
+        .bind::<BigInt, _>(VISITOR_CONVERSATIONS_LISTED)
         .load(conn)?;
     let mut by_visitor: HashMap<(WorkspaceId, ContactId), Vec<Conversation>> = HashMap::new();
     for conversation in rows {
@@ -180,17 +177,19 @@ pub fn messages_after_each(conn: &mut PgConnection, ranges: &[MissedRange], limi
         .bind::<Array<BigInt>, _>(&afters)
         .bind::<BigInt, _>(limit)
         .load(conn)?;
+    // Attachments are looked up once per workspace of the batch (and only when some message
+    // has any): the rows are grouped by workspace, then dealt out to their ranges.
+    let mut rows: Vec<(usize, Message)> = rows.into_iter().map(MissedRow::into_message).collect();
+    rows.sort_by_key(|(index, message)| (message.workspace_id, *index, message.seq));
+    let (indexes, mut messages): (Vec<usize>, Vec<Message>) = rows.into_iter().unzip();
+    for same_workspace in messages.chunk_by_mut(|a, b| a.workspace_id == b.workspace_id) {
+        crate::files::uploads::fill_attachments(conn, same_workspace)?;
+    }
     let mut pages: Vec<Vec<Message>> = vec![Vec::new(); ranges.len()];
-    for row in rows {
-        let (index, message) = row.into_message();
+    for (index, message) in indexes.into_iter().zip(messages) {
         if let Some(page) = pages.get_mut(index) {
             page.push(message);
         }
-    }
-    for page in &mut pages {
-        page.sort_by_key(|m| m.seq);
-        // Each page is one workspace's: attachments are looked up within it, when there are any.
-        crate::files::uploads::fill_attachments(conn, page)?;
     }
     Ok(pages)
 }

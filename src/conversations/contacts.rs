@@ -159,14 +159,7 @@ impl Visitor {
 
     /// The visitor of a live (unrevoked) session.
     pub fn find(conn: &mut PgConnection, session_id: VisitorSessionId) -> Result<Option<Visitor>, AppError> {
-        let found: Option<Contact> = visitor_sessions::table
-            .inner_join(contacts::table)
-            .filter(visitor_sessions::id.eq(session_id))
-            .filter(visitor_sessions::revoked_at.is_null())
-            .select(Contact::as_select())
-            .first(conn)
-            .optional()?;
-        Ok(found.map(|contact| Visitor { session_id, contact }))
+        Ok(Self::find_many(conn, &[session_id])?.pop())
     }
 
     /// The visitors of the live (unrevoked) sessions among `session_ids`, in one statement: the

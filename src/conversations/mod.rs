@@ -27,6 +27,10 @@ use crate::{
     error::AppError,
 };
 
+/// How many of a visitor's conversations are listed (a welcome, the widget, the inbox's
+/// "past conversations"), newest first.
+pub const VISITOR_CONVERSATIONS_LISTED: i64 = 50;
+
 /// The longest message body, in characters.
 pub const BODY_MAX_CHARS: usize = 10_000;
 
@@ -368,7 +372,7 @@ impl Conversation {
             .filter(conversations::workspace_id.eq(workspace_id))
             .filter(conversations::contact_id.eq(contact_id))
             .order(conversations::last_message_at.desc())
-            .limit(50)
+            .limit(VISITOR_CONVERSATIONS_LISTED)
             .select(Conversation::as_select())
             .load(conn)?)
     }

@@ -203,12 +203,12 @@ fn read_hellos(conn: &mut PgConnection, hellos: &[&VisitorHello]) -> Result<Vec<
             answers.push(HelloAnswer::Blocked);
             continue;
         }
-        let key = (workspace_id, visitor.contact.id);
-        if !welcomed.contains(&key) {
-            welcomed.push(key);
-        }
+        welcomed.push((workspace_id, visitor.contact.id));
         answers.push(HelloAnswer::Welcome(visitor.clone(), Vec::new()));
     }
+    // Two tabs of one visitor share a read.
+    welcomed.sort_unstable();
+    welcomed.dedup();
     let lists: HashMap<(WorkspaceId, ContactId), Vec<Conversation>> =
         welcomed.iter().copied().zip(conversations_of_visitors(conn, &welcomed)?).collect();
     for answer in &mut answers {

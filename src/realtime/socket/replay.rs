@@ -69,19 +69,19 @@ impl Connection {
             return Ok(());
         }
         let (workspace_id, audience) = (self.identity.workspace_id(), self.identity.audience());
-        let missed: Vec<MissedRange> = ranges
-            .iter()
-            .map(|&(conversation_id, after)| MissedRange { workspace_id, audience, conversation_id, after: after.max(0) })
-            .collect();
-        for range in &missed {
-            self.seen.insert(range.conversation_id, range.after);
+        let ranges: Vec<(ConversationId, i64)> =
+            ranges.into_iter().map(|(conversation_id, after)| (conversation_id, after.max(0))).collect();
+        for &(conversation_id, after) in &ranges {
+            self.seen.insert(conversation_id, after);
         }
-        let pages = self.state.realtime.reads.missed(missed.clone()).await.map_err(|_| close(CloseCode::Error, "database unavailable"))?;
-        for (range, page) in missed.into_iter().zip(pages) {
+        let missed =
+            ranges.iter().map(|&(conversation_id, after)| MissedRange { workspace_id, audience, conversation_id, after }).collect();
+        let pages = self.state.realtime.reads.missed(missed).await.map_err(|_| close(CloseCode::Error, "database unavailable"))?;
+        for ((conversation_id, after), page) in ranges.into_iter().zip(pages) {
             let full = page.len() as i64 == REPLAY_PAGE;
-            let cursor = self.send_page(range.conversation_id, page, range.after, None).await?;
+            let cursor = self.send_page(conversation_id, page, after, None).await?;
             if full {
-                self.send_range(range.conversation_id, cursor, None).await?;
+                self.send_range(conversation_id, cursor, None).await?;
             }
         }
         Ok(())
