@@ -35,8 +35,8 @@ const FORM_LIMIT: usize = 64 * 1024;
 #[derive(Clone)]
 struct CsrfSeed(String);
 
-/// Gives every browser a CSRF cookie the first time it shows up (on an answer that is not
-/// `public`).
+/// Gives every browser a CSRF cookie the first time it shows up (on an answer that is neither
+/// `public` nor a WebSocket handshake).
 pub async fn ensure_cookie(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
@@ -54,7 +54,11 @@ pub async fn ensure_cookie(
         .get(actix_web::http::header::CACHE_CONTROL)
         .and_then(|value| value.to_str().ok())
         .is_some_and(|value| value.starts_with("public"));
-    if fresh && !public {
+    // Nor does a WebSocket handshake: a socket renders no form, and the widget's socket comes
+    // from the customer's site, where browsers refuse a cookie set by a cross-site answer (and
+    // say so in the site's console).
+    let handshake = response.status() == actix_web::http::StatusCode::SWITCHING_PROTOCOLS;
+    if fresh && !public && !handshake {
         let cookie = Cookie::build(COOKIE, seed)
             .path("/")
             .http_only(true)

@@ -935,3 +935,24 @@ async fn socket_outcome(socket: &mut Socket, welcome: &Value, own: &str, foreign
     }
     (listed, missed, refused)
 }
+
+#[tokio::test]
+async fn a_socket_handshake_sets_no_cookie_while_a_page_still_gets_its_csrf_cookie() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let app = spawn_app().await;
+
+    // The widget's socket, opened from a customer's page with no cookie of Parlor's.
+    let mut request = format!("{}/ws", app.address.replace("http://", "ws://")).into_client_request().unwrap();
+    request.headers_mut().insert("origin", "https://shop.example".parse().unwrap());
+    let (mut socket, response) = tokio_tungstenite::connect_async(request).await.expect("WebSocket upgrade");
+    assert_eq!(response.status().as_u16(), 101);
+    let cookies: Vec<_> = response.headers().get_all("set-cookie").iter().collect();
+    assert!(cookies.is_empty(), "the handshake set {cookies:?}");
+    futures_util::SinkExt::close(&mut socket).await.ok();
+
+    // A page answered to the same cookie-less browser still sets the CSRF cookie.
+    let page = reqwest::Client::new().get(format!("{}/login", app.address)).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let set: Vec<String> = page.headers().get_all("set-cookie").iter().map(|v| v.to_str().unwrap().to_string()).collect();
+    assert!(set.iter().any(|c| c.starts_with("parlor_csrf=")), "the page set {set:?}");
+}
