@@ -27,6 +27,8 @@ pub const SOCKETS_OPEN: &str = "parlor_sockets_open";
 pub const MESSAGES_STORED: &str = "parlor_messages_stored_total";
 pub const WRITER_BATCH_SIZE: &str = "parlor_writer_batch_size";
 pub const WRITER_COMMIT: &str = "parlor_writer_commit_duration_seconds";
+pub const SOCKET_READS_BATCH_SIZE: &str = "parlor_socket_reads_batch_size";
+pub const SOCKET_READS_DURATION: &str = "parlor_socket_reads_duration_seconds";
 pub const ACK_DURATION: &str = "parlor_ack_duration_seconds";
 pub const BROKER_PUBLISHED: &str = "parlor_broker_published_total";
 pub const BROKER_RECEIVED: &str = "parlor_broker_received_total";
@@ -48,7 +50,8 @@ pub const BUILD_INFO: &str = "parlor_build_info";
 const SECONDS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0];
 /// Queue lags: jobs wait for the worker's tick (5 s by default), retries for minutes.
 const LAG_SECONDS: &[f64] = &[0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 300.0, 1800.0, 7200.0];
-/// Messages per writer commit: 1 when idle, up to the writer's batch limit under load.
+/// Messages per writer commit, and reads per socket readers' batch: 1 when idle, up to the
+/// batch limit under load.
 const BATCH_SIZES: &[f64] = &[1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0, 256.0, 512.0];
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
@@ -62,6 +65,7 @@ pub fn install() -> anyhow::Result<PrometheusHandle> {
     let recorder = PrometheusBuilder::new()
         .set_buckets_for_metric(Matcher::Full(JOB_LAG.into()), LAG_SECONDS)?
         .set_buckets_for_metric(Matcher::Full(WRITER_BATCH_SIZE.into()), BATCH_SIZES)?
+        .set_buckets_for_metric(Matcher::Full(SOCKET_READS_BATCH_SIZE.into()), BATCH_SIZES)?
         .set_buckets_for_metric(Matcher::Suffix("_seconds".into()), SECONDS)?
         .build_recorder();
     let handle = recorder.handle();
@@ -84,6 +88,8 @@ fn describe() {
     describe_counter!(MESSAGES_STORED, "Messages committed by this instance's writers (retries of a stored message not counted)");
     describe_histogram!(WRITER_BATCH_SIZE, "Messages per writer transaction");
     describe_histogram!(WRITER_COMMIT, Unit::Seconds, "Time to store and commit one writer batch");
+    describe_histogram!(SOCKET_READS_BATCH_SIZE, "Reads of sockets saying hello (hellos, missed ranges) answered together");
+    describe_histogram!(SOCKET_READS_DURATION, Unit::Seconds, "Time to answer one batch of sockets' reads");
     describe_histogram!(ACK_DURATION, Unit::Seconds, "From a socket's send frame to its ack");
     describe_counter!(BROKER_PUBLISHED, "Envelopes of wake-ups published to the other instances");
     describe_counter!(BROKER_RECEIVED, "Envelopes received from other instances");
@@ -144,6 +150,11 @@ pub fn writer_batch(size: usize, stored: usize, took: Duration) {
     histogram!(WRITER_BATCH_SIZE).record(size as f64);
     histogram!(WRITER_COMMIT).record(took.as_secs_f64());
     counter!(MESSAGES_STORED).increment(stored as u64);
+}
+
+pub fn socket_reads_batch(size: usize, took: Duration) {
+    histogram!(SOCKET_READS_BATCH_SIZE).record(size as f64);
+    histogram!(SOCKET_READS_DURATION).record(took.as_secs_f64());
 }
 
 pub fn pool_wait(took: Duration) {

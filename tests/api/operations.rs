@@ -117,6 +117,9 @@ async fn metrics_are_served_apart_and_move_with_requests_messages_broker_and_job
     assert_eq!(sample(&text, "parlor_sockets_open", &[("role", "visitor")]), Some(1.0), "{text}");
     assert_eq!(sample(&text, "parlor_messages_stored_total", &[]), Some(stored_before + 1.0));
     assert!(sample(&text, "parlor_writer_batch_size_count", &[]).unwrap_or(0.0) >= 1.0);
+    // The hello was read by the socket readers.
+    assert!(sample(&text, "parlor_socket_reads_batch_size_count", &[]).unwrap_or(0.0) >= 1.0, "{text}");
+    assert!(sample(&text, "parlor_socket_reads_duration_seconds_count", &[]).unwrap_or(0.0) >= 1.0);
     assert!(sample(&text, "parlor_writer_commit_duration_seconds_count", &[]).unwrap_or(0.0) >= 1.0);
     assert!(sample(&text, "parlor_ack_duration_seconds_count", &[]).unwrap_or(0.0) >= 1.0);
     assert!(sample(&text, "parlor_broker_published_total", &[]).unwrap_or(0.0) >= 1.0);

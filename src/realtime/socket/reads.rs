@@ -129,8 +129,14 @@ fn reader_loop(pool: &DbPool, receiver: &Mutex<mpsc::Receiver<Read>>) {
 }
 
 fn answer(pool: &DbPool, batch: Vec<Read>) {
-    let span = tracing::debug_span!("socket_reads", size = batch.len());
+    let (size, started) = (batch.len(), std::time::Instant::now());
+    let span = tracing::debug_span!("socket_reads", size);
     let _entered = span.enter();
+    answer_batch(pool, batch);
+    crate::ops::metrics::socket_reads_batch(size, started.elapsed());
+}
+
+fn answer_batch(pool: &DbPool, batch: Vec<Read>) {
     let (mut hellos, mut missed) = (Vec::new(), Vec::new());
     for read in batch {
         match read {
