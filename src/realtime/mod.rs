@@ -32,8 +32,10 @@ use hub::{Hub, Recipients};
 use protocol::ServerFrame;
 use revocation::Revocation;
 
-/// How many threads commit messages; each owns a shard of the conversations.
-pub const WRITER_THREADS: usize = 4;
+/// How many threads commit messages; each owns a shard of the conversations. Three, measured
+/// against two, four and six on two cores (docs/performance.md): more threads make smaller
+/// batches whose commits contend for the same cores, fewer leave a commit's round trips idle.
+pub const WRITER_THREADS: usize = 3;
 
 /// Pool connections kept for the threads that take one directly: the message writers and the
 /// socket readers.

@@ -226,6 +226,10 @@ async fn search_ranks_messages_and_contacts_of_the_workspace() {
     let partial = app.browser.get_html(&format!("/app/{}/inbox/search?q=hunt", ws.id)).await;
     assert!(partial.contains("refund.hunter@example.com"), "{partial}");
     assert!(!partial.contains("<mark>"), "no message has the word “hunt”: {partial}");
+    // The search index keeps no pending list, which a writer would have to merge into the index
+    // before its commit, holding every message of its batch (docs/performance.md).
+    let options = app.query_string("SELECT array_to_string(reloptions, ',') AS value FROM pg_class WHERE relname = 'messages_search_idx'");
+    assert_eq!(options.as_deref(), Some("fastupdate=off"));
 }
 
 #[tokio::test]
