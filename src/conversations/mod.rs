@@ -15,7 +15,7 @@ pub mod status;
 pub mod writer;
 
 use diesel::{IntoSql, prelude::*, sql_types::Bool};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -35,7 +35,7 @@ pub const VISITOR_CONVERSATIONS_LISTED: i64 = 50;
 pub const BODY_MAX_CHARS: usize = 10_000;
 
 /// Who wrote a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum AuthorKind {
     Visitor,
@@ -108,7 +108,8 @@ impl Author {
 }
 
 /// A stored message with its author's display name, as sockets and pages show it.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+// Deserialize: a broker wake-up carries a copy to the other instances.
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Message {
     #[schema(value_type = Uuid)]
     pub id: MessageId,

@@ -23,7 +23,7 @@ pub mod routes;
 pub mod storage;
 pub mod uploads;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::db::UploadId;
 
@@ -44,7 +44,7 @@ pub const MAX_ATTACHMENTS: usize = 10;
 // message is handed out (socket, page, REST answer, webhook).
 /// A file sent with a message. Its links are signed and work for an hour; read the message
 /// again for fresh ones.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Attachment {
     #[schema(value_type = uuid::Uuid)]
     pub id: UploadId,

@@ -26,9 +26,16 @@ pub const MAX_NATS_PAYLOAD: usize = 1_000_000;
 #[derive(Serialize, Deserialize, Clone, Debug)]
 #[serde(tag = "k")]
 pub enum Wakeup {
-    /// A committed message: load it and deliver it to local sockets.
+    /// A committed message: deliver it to local sockets, from the copy `b` when it came along,
+    /// else as loaded from Postgres. (Instances of earlier releases ignore `b` and load it.)
     #[serde(rename = "m")]
-    Message { w: WorkspaceId, c: ContactId, m: MessageId },
+    Message {
+        w: WorkspaceId,
+        c: ContactId,
+        m: MessageId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        b: Option<Box<crate::conversations::Message>>,
+    },
     /// A frame that is not stored (typing, read, presence): deliver as is.
     #[serde(rename = "f")]
     Frame { w: WorkspaceId, c: Option<ContactId>, a: bool, f: String },
@@ -60,9 +67,10 @@ fn now_micros() -> u64 {
     std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_micros() as u64)
 }
 
-/// Packs wake-ups into as few envelopes as fit `max_payload` bytes. A wake-up too large for an
-/// envelope of its own is left out with a warning: the broker would refuse it, and Postgres'
-/// refusal used to cost the whole connection (every socket then caught up from Postgres).
+/// Packs wake-ups into as few envelopes as fit `max_payload` bytes. A message's copy that does
+/// not fit is dropped and the message sent by id (the receiver loads it). Any other wake-up too
+/// large for an envelope of its own is left out with a warning: the broker would refuse it, and
+/// Postgres' refusal used to cost the whole connection (every socket then caught up from Postgres).
 pub fn pack(origin: Uuid, wakeups: Vec<Wakeup>, max_payload: usize) -> Vec<String> {
     let mut payloads = Vec::new();
     let mut current: Vec<Wakeup> = Vec::new();
@@ -70,8 +78,14 @@ pub fn pack(origin: Uuid, wakeups: Vec<Wakeup>, max_payload: usize) -> Vec<Strin
     // The envelope around the wake-ups: origin, time, brackets.
     const ENVELOPE: usize = 90;
     let mut size = ENVELOPE;
-    for wakeup in wakeups {
-        let wakeup_size = serde_json::to_string(&wakeup).map(|s| s.len() + 1).unwrap_or(0);
+    for mut wakeup in wakeups {
+        let mut wakeup_size = serde_json::to_string(&wakeup).map(|s| s.len() + 1).unwrap_or(0);
+        if ENVELOPE + wakeup_size > max_payload
+            && let Wakeup::Message { b: copy @ Some(_), .. } = &mut wakeup
+        {
+            *copy = None;
+            wakeup_size = serde_json::to_string(&wakeup).map(|s| s.len() + 1).unwrap_or(0);
+        }
         if ENVELOPE + wakeup_size > max_payload {
             tracing::warn!(bytes = wakeup_size, max_payload, "a wake-up too large for the broker was not sent");
             continue;
@@ -296,5 +310,44 @@ mod tests {
             })
             .collect();
         assert_eq!(sent, ["before", "after"]);
+    }
+
+    /// A message whose copy does not fit goes by id alone, in the same envelope as the others.
+    #[test]
+    fn a_message_copy_too_large_for_the_broker_is_dropped_and_the_message_sent_by_id() {
+        let message = |body: String| crate::conversations::Message {
+            id: MessageId::new(),
+            workspace_id: WorkspaceId::new(),
+            conversation_id: crate::db::ConversationId::new(),
+            contact_id: ContactId::new(),
+            seq: 1,
+            client_id: Uuid::now_v7(),
+            author_kind: crate::conversations::AuthorKind::Visitor,
+            author_id: None,
+            author_name: None,
+            author_avatar_url: None,
+            author_avatar: None,
+            body,
+            private: false,
+            created_at: time::OffsetDateTime::now_utc(),
+            attachments: Vec::new(),
+            attachment_count: 0,
+        };
+        let wakeup =
+            |m: crate::conversations::Message| Wakeup::Message { w: m.workspace_id, c: m.contact_id, m: m.id, b: Some(Box::new(m)) };
+        let (small, large) = (message("small".into()), message("\u{1}".repeat(MAX_PAYLOAD / 2)));
+        let payloads = pack(Uuid::now_v7(), vec![wakeup(small.clone()), wakeup(large.clone())], MAX_PAYLOAD);
+        assert_eq!(payloads.len(), 1);
+        assert!(payloads[0].len() <= MAX_PAYLOAD);
+        let envelope: Envelope = serde_json::from_str(&payloads[0]).expect("an envelope");
+        let sent: Vec<(MessageId, Option<String>)> = envelope
+            .e
+            .into_iter()
+            .map(|e| match e {
+                Wakeup::Message { m, b, .. } => (m, b.map(|copy| copy.body)),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(sent, [(small.id, Some("small".to_string())), (large.id, None)]);
     }
 }

@@ -37,6 +37,11 @@ use revocation::Revocation;
 /// batches whose commits contend for the same cores, fewer leave a commit's round trips idle.
 pub const WRITER_THREADS: usize = 3;
 
+/// The longest body (in bytes) of a message whose copy goes to the other instances with its
+/// wake-up. Longer ones go by id, so that an envelope of a full batch stays well within what
+/// the broker takes; the copy of one that still does not fit is dropped by [`broker::pack`].
+pub const CARRIED_BODY_MAX: usize = 2_000;
+
 /// Pool connections kept for the threads that take one directly: the message writers and the
 /// socket readers.
 pub const RESERVED_CONNECTIONS: u32 = (WRITER_THREADS + socket::reads::READER_THREADS) as u32;
@@ -65,9 +70,16 @@ impl broker::Receiver for LocalDelivery {
         let mut to_load = Vec::new();
         for wakeup in envelope.e {
             match wakeup {
-                Wakeup::Message { w, c, m } => {
-                    if self.hub.has_listeners(w, Some(c)) {
-                        to_load.push((w, m));
+                Wakeup::Message { w, c, m, b } => {
+                    if !self.hub.has_listeners(w, Some(c)) {
+                        continue;
+                    }
+                    match b {
+                        // The copy the committing instance sent, as it delivered it itself.
+                        Some(copy) if copy.workspace_id == w && copy.contact_id == c && copy.id == m => {
+                            self.hub.deliver_message(Arc::new(*copy));
+                        }
+                        _ => to_load.push((w, m)),
                     }
                 }
                 Wakeup::Frame { w, c, a, f } => {
@@ -130,7 +142,11 @@ impl Realtime {
                 let mut wakeups = Vec::with_capacity(stored.len());
                 for s in stored {
                     let message = Arc::new(s.message.clone());
-                    wakeups.push(Wakeup::Message { w: message.workspace_id, c: message.contact_id, m: message.id });
+                    // Other instances deliver the copy instead of reading the message back; a message
+                    // with files goes by id, since its links are signed where it is handed out.
+                    let copy =
+                        (message.attachments.is_empty() && message.body.len() <= CARRIED_BODY_MAX).then(|| Box::new((*message).clone()));
+                    wakeups.push(Wakeup::Message { w: message.workspace_id, c: message.contact_id, m: message.id, b: copy });
                     hub.deliver_message(message);
                 }
                 broker.publish(wakeups);

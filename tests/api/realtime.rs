@@ -575,6 +575,7 @@ async fn a_lost_wakeup_is_repaired_from_postgres() {
             w: serde_json::from_value(serde_json::json!(workspace_id)).unwrap(),
             c: contact_id.parse().unwrap(),
             m: third.parse().unwrap(),
+            b: None,
         }],
         parlor::realtime::broker::MAX_PAYLOAD,
     )
@@ -582,6 +583,46 @@ async fn a_lost_wakeup_is_repaired_from_postgres() {
     a.execute(&format!("SELECT pg_notify('{}', '{}')", parlor::realtime::broker::PG_CHANNEL, wakeup.replace('\'', "''")));
     assert_eq!(agent.messages(2).await, vec![(2, "two".into()), (3, "three".into())]);
     agent.assert_no_message(Duration::from_millis(300)).await;
+}
+
+/// A wake-up that carries its message is delivered from the copy, without reading Postgres: here
+/// the message exists nowhere but in the envelope. A copy naming another workspace than its
+/// wake-up is not used: the message is loaded by id instead, and is not found.
+#[tokio::test]
+async fn a_wakeup_carrying_its_message_is_delivered_from_the_copy() {
+    let a = spawn_app().await;
+    let b = spawn_instance_of(&a, |_| {}).await;
+    let ws = a.sign_up_workspace().await;
+    let mut agent = agent_on_second_instance(&ws, &b).await;
+    let (_visitor, _, conversation) = visitor_with_conversation(&a, &ws.site_key, "one").await;
+    assert_eq!(agent.messages(1).await, vec![(1, "one".into())]);
+    let row = a
+        .query_string(&format!(
+            "SELECT workspace_id::text || ' ' || contact_id::text AS value FROM conversations WHERE id = '{conversation}'"
+        ))
+        .unwrap();
+    let (workspace_id, contact_id) = row.split_once(' ').unwrap();
+    let notify = |copy_workspace: &str, seq: i64, body: &str| {
+        let id = uuid::Uuid::now_v7();
+        let envelope = serde_json::json!({
+            "o": uuid::Uuid::now_v7(),
+            "e": [{
+                "k": "m", "w": workspace_id, "c": contact_id, "m": id,
+                "b": {
+                    "id": id, "workspace_id": copy_workspace, "conversation_id": conversation, "contact_id": contact_id,
+                    "seq": seq, "client_id": uuid::Uuid::now_v7(), "author_kind": "visitor", "author_id": contact_id,
+                    "author_name": null, "author_avatar_url": null, "body": body, "private": false,
+                    "created_at": "2026-12-03T07:00:00Z", "attachments": []
+                }
+            }]
+        });
+        format!("SELECT pg_notify('{}', '{}')", parlor::realtime::broker::PG_CHANNEL, envelope.to_string().replace('\'', "''"))
+    };
+    a.execute(&notify(workspace_id, 2, "carried"));
+    assert_eq!(agent.messages(1).await, vec![(2, "carried".into())]);
+    a.execute(&notify(&uuid::Uuid::now_v7().to_string(), 3, "forged"));
+    agent.assert_no_message(Duration::from_millis(300)).await;
+    assert_eq!(a.count("messages"), 1, "the carried message was never stored");
 }
 
 #[tokio::test]
