@@ -51,6 +51,18 @@ pub enum Wakeup {
     Visitors { w: WorkspaceId, f: String },
 }
 
+impl Wakeup {
+    /// The same wake-up without a message's copy: what goes through Postgres. Its NOTIFY payloads
+    /// hold 8,000 bytes, so copies would multiply the notifications, on the database the
+    /// messages are written to, for the one read per envelope they save.
+    fn without_copy(self) -> Self {
+        match self {
+            Self::Message { w, c, m, .. } => Self::Message { w, c, m, b: None },
+            other => other,
+        }
+    }
+}
+
 /// What goes over the wire: wake-ups from one instance.
 #[derive(Serialize, Deserialize, Debug)]
 pub struct Envelope {
@@ -206,6 +218,7 @@ impl PgBroker {
                     while let Ok(more) = queue.try_recv() {
                         wakeups.extend(more);
                     }
+                    let wakeups = wakeups.into_iter().map(Wakeup::without_copy).collect();
                     for payload in pack(origin, wakeups, MAX_PAYLOAD) {
                         ::metrics::counter!(crate::ops::metrics::BROKER_PUBLISHED).increment(1);
                         match client.execute("SELECT pg_notify($1, $2)", &[&PG_CHANNEL, &payload]).await {
@@ -310,6 +323,22 @@ mod tests {
             })
             .collect();
         assert_eq!(sent, ["before", "after"]);
+    }
+
+    /// Through Postgres a message goes by id alone; other wake-ups go as they are.
+    #[test]
+    fn wakeups_through_postgres_leave_the_copy_behind() {
+        let (w, c, m) = (WorkspaceId::new(), ContactId::new(), MessageId::new());
+        let copy = serde_json::from_value(serde_json::json!({
+            "id": m, "workspace_id": w, "conversation_id": Uuid::now_v7(), "contact_id": c, "seq": 1,
+            "client_id": Uuid::now_v7(), "author_kind": "visitor", "author_id": null, "author_name": null,
+            "author_avatar_url": null, "body": "hello", "private": false, "created_at": "2026-12-03T07:00:00Z", "attachments": []
+        }))
+        .expect("a message");
+        let stripped = Wakeup::Message { w, c, m, b: Some(Box::new(copy)) }.without_copy();
+        assert!(matches!(stripped, Wakeup::Message { b: None, m: id, .. } if id == m), "{stripped:?}");
+        let frame = Wakeup::Frame { w, c: None, a: true, f: "typing".into() }.without_copy();
+        assert!(matches!(frame, Wakeup::Frame { f, .. } if f == "typing"));
     }
 
     /// A message whose copy does not fit goes by id alone, in the same envelope as the others.
