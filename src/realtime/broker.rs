@@ -1,5 +1,6 @@
-//! Fan-out between instances. A broker carries small wake-ups (ids, or a short ephemeral
-//! frame), never message bodies; receivers load messages from Postgres. Brokers are treated
+//! Fan-out between instances. A broker carries small wake-ups: ids, a short ephemeral frame, and
+//! through NATS a copy of a short message without files; receivers load any other message from
+//! Postgres. Brokers are treated
 //! as lossy: a socket that sees a gap in `seq` repairs it from Postgres, and after a broker
 //! reconnect every socket catches up.
 //!
@@ -11,6 +12,7 @@ use std::{sync::Arc, time::Duration};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
+use tokio_postgres::types::Type;
 use uuid::Uuid;
 
 use crate::db::{ContactId, MessageId, UserId, WorkspaceId, tls::PgTarget};
@@ -34,7 +36,7 @@ pub enum Wakeup {
         c: ContactId,
         m: MessageId,
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        b: Option<Box<crate::conversations::Message>>,
+        b: Option<Arc<crate::conversations::Message>>,
     },
     /// A frame that is not stored (typing, read, presence): deliver as is.
     #[serde(rename = "f")]
@@ -125,6 +127,9 @@ pub trait Receiver: Send + Sync + 'static {
 /// Carries wake-ups to the other instances. `publish` never blocks.
 pub trait Broker: Send + Sync {
     fn publish(&self, wakeups: Vec<Wakeup>);
+    /// Whether a message's copy travels with its wake-up. Where it does not, the committing
+    /// instance leaves the copy out rather than build one for the broker to drop.
+    fn carries_copies(&self) -> bool;
 }
 
 fn decode(origin: Uuid, payload: &[u8]) -> Option<Envelope> {
@@ -199,6 +204,9 @@ impl PgBroker {
         // transactions need not wait for a WAL flush: each would otherwise cost an fsync of its
         // own beside the message batches' commits.
         client.batch_execute(&format!("SET synchronous_commit = off; LISTEN {PG_CHANNEL}")).await?;
+        // Prepared once: a statement given as text is prepared anew on every call, a round trip
+        // of its own before each NOTIFY.
+        let notify = client.prepare_typed("SELECT pg_notify($1, $2)", &[Type::TEXT, Type::TEXT]).await?;
         if !std::mem::replace(first, false) {
             receiver.reconnected();
         }
@@ -219,9 +227,14 @@ impl PgBroker {
                         wakeups.extend(more);
                     }
                     let wakeups = wakeups.into_iter().map(Wakeup::without_copy).collect();
-                    for payload in pack(origin, wakeups, MAX_PAYLOAD) {
+                    // Sent together: the connection pipelines them, one round trip for all.
+                    let (client, notify) = (&client, &notify);
+                    let sends = pack(origin, wakeups, MAX_PAYLOAD).into_iter().map(|payload| async move {
                         ::metrics::counter!(crate::ops::metrics::BROKER_PUBLISHED).increment(1);
-                        match client.execute("SELECT pg_notify($1, $2)", &[&PG_CHANNEL, &payload]).await {
+                        client.execute(notify, &[&PG_CHANNEL, &payload]).await
+                    });
+                    for sent in futures_util::future::join_all(sends).await {
+                        match sent {
                             Ok(_) => {}
                             // Postgres answered and refused this one envelope (its wake-ups
                             // are lost with it, as wake-ups may be): the connection is sound.
@@ -245,6 +258,10 @@ impl PgBroker {
 impl Broker for PgBroker {
     fn publish(&self, wakeups: Vec<Wakeup>) {
         let _ = self.outgoing.send(wakeups);
+    }
+
+    fn carries_copies(&self) -> bool {
+        false
     }
 }
 
@@ -298,6 +315,10 @@ impl Broker for NatsBroker {
     fn publish(&self, wakeups: Vec<Wakeup>) {
         let _ = self.outgoing.send(wakeups);
     }
+
+    fn carries_copies(&self) -> bool {
+        true
+    }
 }
 
 #[cfg(test)]
@@ -335,7 +356,7 @@ mod tests {
             "author_avatar_url": null, "body": "hello", "private": false, "created_at": "2026-12-03T07:00:00Z", "attachments": []
         }))
         .expect("a message");
-        let stripped = Wakeup::Message { w, c, m, b: Some(Box::new(copy)) }.without_copy();
+        let stripped = Wakeup::Message { w, c, m, b: Some(Arc::new(copy)) }.without_copy();
         assert!(matches!(stripped, Wakeup::Message { b: None, m: id, .. } if id == m), "{stripped:?}");
         let frame = Wakeup::Frame { w, c: None, a: true, f: "typing".into() }.without_copy();
         assert!(matches!(frame, Wakeup::Frame { f, .. } if f == "typing"));
@@ -363,7 +384,7 @@ mod tests {
             attachment_count: 0,
         };
         let wakeup =
-            |m: crate::conversations::Message| Wakeup::Message { w: m.workspace_id, c: m.contact_id, m: m.id, b: Some(Box::new(m)) };
+            |m: crate::conversations::Message| Wakeup::Message { w: m.workspace_id, c: m.contact_id, m: m.id, b: Some(Arc::new(m)) };
         let (small, large) = (message("small".into()), message("\u{1}".repeat(MAX_PAYLOAD / 2)));
         let payloads = pack(Uuid::now_v7(), vec![wakeup(small.clone()), wakeup(large.clone())], MAX_PAYLOAD);
         assert_eq!(payloads.len(), 1);
@@ -373,7 +394,7 @@ mod tests {
             .e
             .into_iter()
             .map(|e| match e {
-                Wakeup::Message { m, b, .. } => (m, b.map(|copy| copy.body)),
+                Wakeup::Message { m, b, .. } => (m, b.map(|copy| copy.body.clone())),
                 other => panic!("{other:?}"),
             })
             .collect();

@@ -77,7 +77,7 @@ impl broker::Receiver for LocalDelivery {
                     match b {
                         // The copy the committing instance sent, as it delivered it itself.
                         Some(copy) if copy.workspace_id == w && copy.contact_id == c && copy.id == m => {
-                            self.hub.deliver_message(Arc::new(*copy));
+                            self.hub.deliver_message(copy);
                         }
                         _ => to_load.push((w, m)),
                     }
@@ -138,14 +138,16 @@ impl Realtime {
         };
         let on_commit = {
             let (hub, broker) = (hub.clone(), broker.clone());
+            let carries_copies = broker.carries_copies();
             Arc::new(move |stored: &[Stored]| {
                 let mut wakeups = Vec::with_capacity(stored.len());
                 for s in stored {
                     let message = Arc::new(s.message.clone());
                     // Other instances deliver the copy instead of reading the message back; a message
-                    // with files goes by id, since its links are signed where it is handed out.
-                    let copy =
-                        (message.attachments.is_empty() && message.body.len() <= CARRIED_BODY_MAX).then(|| Box::new((*message).clone()));
+                    // with files goes by id, since its links are signed where it is handed out. The
+                    // copy shares the delivered message: serialising it is the only cost.
+                    let copy = (carries_copies && message.attachments.is_empty() && message.body.len() <= CARRIED_BODY_MAX)
+                        .then(|| message.clone());
                     wakeups.push(Wakeup::Message { w: message.workspace_id, c: message.contact_id, m: message.id, b: copy });
                     hub.deliver_message(message);
                 }
