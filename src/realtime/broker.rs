@@ -1,8 +1,7 @@
 //! Fan-out between instances. A broker carries small wake-ups: ids, a short ephemeral frame, and
 //! through NATS a copy of a short message without files; receivers load any other message from
-//! Postgres. Brokers are treated
-//! as lossy: a socket that sees a gap in `seq` repairs it from Postgres, and after a broker
-//! reconnect every socket catches up.
+//! Postgres. Brokers are treated as lossy: a socket that sees a gap in `seq` repairs it from
+//! Postgres, and after a broker reconnect every socket catches up.
 //!
 //! Two implementations behind [`Broker`]: Postgres LISTEN/NOTIFY (the default: nothing extra to
 //! run) and NATS (when `NATS_URL` is set).
