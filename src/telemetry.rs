@@ -40,10 +40,16 @@ use opentelemetry_sdk::{
     propagation::TraceContextPropagator,
     trace::{SdkTracer, SdkTracerProvider},
 };
-use tracing::Span;
+use tracing::{Metadata, Span, subscriber::Interest};
 use tracing_actix_web::{DefaultRootSpanBuilder, RootSpanBuilder};
 use tracing_opentelemetry::OpenTelemetrySpanExt as _;
-use tracing_subscriber::{EnvFilter, filter::filter_fn, fmt, prelude::*};
+use tracing_subscriber::{
+    EnvFilter,
+    filter::{DynFilterFn, filter_fn},
+    fmt,
+    layer::Context,
+    prelude::*,
+};
 
 use crate::config::LogFormat;
 
@@ -84,7 +90,15 @@ fn install(format: LogFormat, tracer: Option<SdkTracer>) {
             !["h2", "hyper", "reqwest", "tower", "opentelemetry"].iter().any(|library| metadata.target().starts_with(library))
         }))
     });
-    let registry = tracing_subscriber::registry().with(filter).with(export);
+    // Only the accept thread's events are judged one by one; every other callsite keeps the
+    // answer `filter` caches for it.
+    let drain_noise = DynFilterFn::new(|metadata: &Metadata<'_>, _: &Context<'_, _>| {
+        !(metadata.target() == crate::ops::drain::ACCEPT_THREAD_TARGET && crate::ops::drain::accept_thread_errors_expected())
+    })
+    .with_callsite_filter(|metadata| {
+        if metadata.target() == crate::ops::drain::ACCEPT_THREAD_TARGET { Interest::sometimes() } else { Interest::always() }
+    });
+    let registry = tracing_subscriber::registry().with(filter).with(drain_noise).with(export);
     let result = match format {
         LogFormat::Json => registry.with(fmt::layer().json().flatten_event(true).with_current_span(true).with_span_list(false)).try_init(),
         LogFormat::Pretty => registry.with(fmt::layer().compact()).try_init(),

@@ -63,6 +63,22 @@ impl Drop for RunningJob<'_> {
     }
 }
 
+/// Set once the drain has shut the listening socket; see [`accept_thread_errors_expected`].
+static LISTENER_SHUT: AtomicBool = AtomicBool::new(false);
+
+/// The log target of actix-server's accept thread.
+pub const ACCEPT_THREAD_TARGET: &str = "actix_server::accept";
+
+/// Whether errors of the accept thread are the drain's own doing, and not worth an operator's
+/// look: `pause` only asks the accept thread to stop watching the listening socket and does
+/// not wait for it, so the shutdown that follows may wake it first. It then logs
+/// `Error accepting connection: Invalid argument` and `Can not deregister server socket`,
+/// on every deploy, for a socket it was about to leave anyway. The telemetry's filter drops
+/// them from then on (the process ends within the grace); the drain logs what it did instead.
+pub fn accept_thread_errors_expected() -> bool {
+    LISTENER_SHUT.load(Ordering::Acquire)
+}
+
 /// Resolves on the first SIGTERM or SIGINT.
 pub async fn signal() -> std::io::Result<()> {
     use tokio::signal::unix::{SignalKind, signal};
@@ -83,8 +99,10 @@ pub async fn drain(state: &web::Data<AppState>, server: &ServerHandle, listener:
     server.pause().await;
     // Paused, the listener would still complete handshakes into its backlog and leave them
     // hanging; shut, it refuses them, and a proxy retries at once on another instance.
-    if let Err(error) = socket2::SockRef::from(listener).shutdown(std::net::Shutdown::Read) {
-        tracing::warn!(%error, "could not shut the listening socket; new connections wait until the exit");
+    LISTENER_SHUT.store(true, Ordering::Release);
+    match socket2::SockRef::from(listener).shutdown(std::net::Shutdown::Read) {
+        Ok(()) => tracing::info!("stopped accepting connections: new ones are refused"),
+        Err(error) => tracing::warn!(%error, "could not shut the listening socket; new connections wait until the exit"),
     }
     let sockets = state.realtime.hub.restart_all();
     // Visitors who came or went just before: told now, while the broker is still up (those

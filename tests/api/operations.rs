@@ -239,6 +239,9 @@ async fn sigterm_turns_readiness_to_503_closes_sockets_with_1012_and_exits_withi
     assert!(status.success(), "a drained instance exits 0, not {status}");
     let log = instance.log();
     assert!(log.contains("drained; stopping the HTTP server"), "{log}");
+    assert!(log.contains("stopped accepting connections"), "{log}");
+    // A deploy is routine: nothing in it may read as a fault to whoever watches the logs.
+    assert!(!log.contains("ERROR"), "a clean drain logs no error:\n{log}");
 }
 
 /// A client of the public site through the proxy: GET /healthz every 20 ms until stopped;
@@ -265,6 +268,7 @@ async fn roll(instance: &mut ParlorProcess, env: &ParlorEnv, port: u16) -> Durat
     let (took, status) = instance.wait_for_exit(Duration::from_secs(12)).await.expect("the instance exits after SIGTERM");
     assert!(status.success(), "a drained instance exits 0, not {status}\n{}", instance.log_tail());
     assert!(took < Duration::from_secs(10), "exited {took:?} after SIGTERM, over the 10 s grace");
+    assert!(!instance.log().contains("ERROR"), "a drain under traffic logs no error:\n{}", instance.log_tail());
     *instance = ParlorProcess::start_on(env, port).await;
     // The proxy's next health check (every second) takes it back.
     tokio::time::sleep(Duration::from_millis(1500)).await;
