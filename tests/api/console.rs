@@ -446,6 +446,36 @@ async fn webhooks_are_signed_and_carry_conversation_message_and_status_events() 
     assert!(got[3].body.contains("\"type\":\"ping\""), "{}", got[3].body);
 }
 
+/// A message into an existing conversation learns whether its workspace has an endpoint with
+/// the lock of its conversation: a workspace without one records nothing, and an endpoint
+/// added later gets every message stored after it, the visitor's and the agent's alike.
+#[tokio::test]
+async fn an_endpoint_added_during_a_conversation_gets_every_message_stored_after_it() {
+    let app = spawn_app().await;
+    let TestWorkspace { id: workspace, site_key, .. } = app.sign_up_workspace().await;
+    let (mut visitor, _, conversation) = visitor_writes(&app, &site_key, None, "First").await;
+    visitor.say(Some(&conversation), "Second, before any endpoint").await;
+    visitor.expect("ack").await;
+    reply(&app.browser, &workspace, &conversation, "A reply before any endpoint").await;
+    assert_eq!(app.query_string("SELECT count(*)::text AS value FROM webhook_deliveries").as_deref(), Some("0"));
+
+    let (url, received) = receiver(200).await;
+    add_endpoint(&app, &workspace, &url, &["message_created"]).await;
+    visitor.say(Some(&conversation), "Third, after the endpoint").await;
+    visitor.expect("ack").await;
+    reply(&app.browser, &workspace, &conversation, "A reply after the endpoint").await;
+    let got = wait_for_events(&received, 2).await;
+    let mut bodies: Vec<String> = got
+        .iter()
+        .map(|delivery| serde_json::from_str::<Value>(&delivery.body).unwrap()["data"]["message"]["body"].as_str().unwrap().to_string())
+        .collect();
+    bodies.sort();
+    assert_eq!(bodies, ["A reply after the endpoint", "Third, after the endpoint"]);
+    // Nothing stored before the endpoint follows late.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(received.lock().unwrap().len(), 2);
+}
+
 #[tokio::test]
 async fn failed_deliveries_are_retried_with_backoff_and_given_up_after_a_day() {
     let app = spawn_app().await;

@@ -6,7 +6,7 @@
 //! `WorkspaceId`; a conversation of another workspace (or, for a visitor, of another contact)
 //! is not found.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use diesel::{prelude::*, result::DatabaseErrorKind};
 use time::OffsetDateTime;
@@ -25,10 +25,17 @@ use crate::{
 
 type Outcome = Result<Stored, AppError>;
 
+/// A stored batch: each send's answer, in order, and the workspaces that its statements saw
+/// without any enabled webhook endpoint, whose events need not be offered to any.
+pub(super) struct StoredBatch {
+    pub outcomes: Vec<Outcome>,
+    pub without_webhooks: HashSet<WorkspaceId>,
+}
+
 /// Stores `sends` in the caller's transaction and answers each in order. An error here is a
 /// failed statement, which leaves the transaction unusable; a refused send (not found, over a
 /// limit) is its own answer and stores nothing.
-pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: VisitorLimits, links: &Links) -> QueryResult<Vec<Outcome>> {
+pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: VisitorLimits, links: &Links) -> QueryResult<StoredBatch> {
     let taken = statements::taken_client_ids(conn, sends)?;
     let mut batch = Batch {
         sends,
@@ -37,6 +44,7 @@ pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: Visi
         now: now_in_microseconds(),
         uploads: HashMap::new(),
         links,
+        without_webhooks: HashSet::new(),
     };
     let mut first_send: HashMap<(WorkspaceId, Uuid), usize> = HashMap::new();
     let (mut repeats, mut starts, mut appends) = (Vec::new(), Vec::new(), Vec::new());
@@ -68,19 +76,22 @@ pub(super) fn store(conn: &mut PgConnection, sends: &[&NewMessage], limits: Visi
             _ => find_previous(conn, sends[index], links).and_then(|p| p.ok_or(AppError::NotFound)),
         });
     }
-    Ok(batch
+    let outcomes = batch
         .results
         .into_iter()
         .map(|result| result.unwrap_or_else(|| Err(AppError::internal(anyhow::anyhow!("message left unstored")))))
-        .collect())
+        .collect();
+    Ok(StoredBatch { outcomes, without_webhooks: batch.without_webhooks })
 }
 
 /// Stores one send as a batch of one in its own savepoint: how a batch whose statements
 /// failed together is replayed, so that one bad send cannot fail the others.
 pub(super) fn store_alone(conn: &mut PgConnection, new: &NewMessage, limits: VisitorLimits, links: &Links) -> Outcome {
     let stored = conn.transaction::<_, StoreError, _>(|conn| {
-        let outcome =
-            store(conn, &[new], limits, links)?.pop().ok_or_else(|| AppError::internal(anyhow::anyhow!("no answer for a send")))?;
+        let outcome = store(conn, &[new], limits, links)?
+            .outcomes
+            .pop()
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("no answer for a send")))?;
         Ok(outcome?)
     });
     match stored {
@@ -161,6 +172,8 @@ struct Batch<'a> {
     /// The free uploads the batch's sends attach, locked until the commit.
     uploads: HashMap<UploadId, LockedUpload>,
     links: &'a Links,
+    /// Workspaces of locked conversations that have no enabled webhook endpoint.
+    without_webhooks: HashSet<WorkspaceId>,
 }
 
 impl<'a> Batch<'a> {
@@ -302,6 +315,9 @@ impl<'a> Batch<'a> {
         let mut conversations: HashMap<(ConversationId, WorkspaceId), Appending> = statements::lock_conversations(conn, &keys)?
             .into_iter()
             .map(|c| {
+                if !c.has_webhooks {
+                    self.without_webhooks.insert(c.workspace_id);
+                }
                 let numbering = Touched {
                     id: c.id,
                     workspace_id: c.workspace_id,

@@ -53,13 +53,16 @@ CROSS JOIN LATERAL (
     FROM conversations WHERE contact_id = k.id AND workspace_id = k.workspace_id
 ) AS s";
 
-/// Locks a batch's conversations and reads what numbering its messages needs, and whether
-/// their contact is blocked (one primary-key probe in the same statement, so refusing a reply
-/// to a blocked contact costs no round trip). In the order of the ids given (sorted), so that
-/// two transactions locking several conversations never wait on each other in a cycle.
+/// Locks a batch's conversations and reads what numbering its messages needs, whether their
+/// contact is blocked, and whether their workspace has a webhook endpoint (a probe of an index
+/// each, in the same statement: refusing a reply to a blocked contact costs no round trip, and
+/// a batch for workspaces without webhooks skips the statement that records their events).
+/// In the order of the ids given (sorted), so that two transactions locking several
+/// conversations never wait on each other in a cycle.
 const LOCK_CONVERSATIONS: &str = "\
 SELECT c.id, c.workspace_id, c.contact_id, c.status, c.last_seq, c.assignee_id,
-       EXISTS (SELECT 1 FROM contacts p WHERE p.id = c.contact_id AND p.blocked_at IS NOT NULL) AS contact_blocked
+       EXISTS (SELECT 1 FROM contacts p WHERE p.id = c.contact_id AND p.blocked_at IS NOT NULL) AS contact_blocked,
+       EXISTS (SELECT 1 FROM webhook_endpoints w WHERE w.workspace_id = c.workspace_id AND w.enabled) AS has_webhooks
 FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(id, workspace_id, n)
 CROSS JOIN LATERAL (
     SELECT id, workspace_id, contact_id, status, last_seq, assignee_id FROM conversations
@@ -197,6 +200,9 @@ pub(super) struct LockedConversation {
     pub assignee_id: Option<UserId>,
     #[diesel(sql_type = Bool)]
     pub contact_blocked: bool,
+    /// Whether the workspace has an enabled webhook endpoint, as this statement saw it.
+    #[diesel(sql_type = Bool)]
+    pub has_webhooks: bool,
 }
 
 /// Locks the given conversations (sorted, without repeats); one missing from the answer does
