@@ -64,6 +64,7 @@ impl Drop for RunningJob<'_> {
 }
 
 /// Set once the drain has shut the listening socket; see [`accept_thread_errors_expected`].
+/// Process-wide, as the accept thread's log target is: a process serves one listener.
 static LISTENER_SHUT: AtomicBool = AtomicBool::new(false);
 
 /// The log target of actix-server's accept thread.
